@@ -1,0 +1,88 @@
+"""Synthetic workloads for the benchmarks: realistic Dockerfiles and task definitions."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+IMAGES = [
+    "nginx:1.25", "python:3.12-slim", "node:20-alpine", "redis", "postgres:16",
+    "public.ecr.aws/docker/library/alpine:3.20", "ghcr.io/acme/tool:1.4.2",
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/app:2.4.1", "acme/worker:3.1.0",
+    "datadog/agent:7", "amazon/aws-xray-daemon:3.3.10", "busybox:1.36",
+]
+
+
+def dockerfile(rng: random.Random) -> str:
+    base, runtime = rng.choice(IMAGES), rng.choice(IMAGES)
+    return f"""# syntax=docker/dockerfile:1
+ARG BASE={base}
+ARG VERSION=1.0.{rng.randrange(100)}
+FROM ${{BASE}} AS build
+WORKDIR /src
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt
+COPY . .
+RUN make build VERSION=$VERSION
+FROM {runtime}
+LABEL org.opencontainers.image.version=$VERSION
+COPY --from=build /src/dist /app
+COPY --from={rng.choice(IMAGES)} /bin/tool /usr/local/bin/tool
+ENV PORT=8080
+EXPOSE 8080
+USER 1000
+ENTRYPOINT ["/app/run"]
+"""
+
+
+def task_definition(rng: random.Random, index: int) -> str:
+    containers = []
+    for number in range(rng.randint(1, 4)):
+        container: dict[str, object] = {
+            "name": f"c{number}",
+            "image": rng.choice(IMAGES),
+            "essential": number == 0,
+            "cpu": 256,
+            "memory": 512,
+            "portMappings": [{"containerPort": 8080 + number, "protocol": "tcp"}],
+            "environment": [{"name": f"VAR{i}", "value": str(i)} for i in range(5)],
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": f"/ecs/svc{index}",
+                    "awslogs-region": "eu-west-1",
+                    "awslogs-stream-prefix": f"c{number}",
+                },
+            },
+        }
+        if rng.random() < 0.3:
+            container["repositoryCredentials"] = {
+                "credentialsParameter": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"
+            }
+        containers.append(container)
+    return json.dumps(
+        {
+            "family": f"svc{index}",
+            "requiresCompatibilities": ["FARGATE"],
+            "networkMode": "awsvpc",
+            "cpu": "1024",
+            "memory": "2048",
+            "executionRoleArn": f"arn:aws:iam::123456789012:role/svc{index}-exec",
+            "containerDefinitions": containers,
+        },
+        indent=2,
+    )
+
+
+def write_tree(root: Path, dockerfiles: int, task_definitions: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    for index in range(dockerfiles):
+        folder = root / f"svc{index:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "Dockerfile").write_text(dockerfile(rng))
+    for index in range(task_definitions):
+        folder = root / f"svc{index:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "task-definition.json").write_text(task_definition(rng, index))
+    return root

@@ -1,0 +1,3 @@
+from ecs_lint.cli import main
+
+main()

@@ -1,0 +1,438 @@
+"""Configuration files: ``[tool.ecs-lint]`` in ``pyproject.toml``, or ``.ecs-lint.toml``.
+
+The file used is ``--config PATH`` when given, else the nearest one walking up from the current
+directory (in each directory ``.ecs-lint.toml`` first, then a ``pyproject.toml`` that has a
+``[tool.ecs-lint]`` table). ``.ecs-lint.toml`` holds the same keys at its top level.
+
+``KEYS`` is the one table of configuration keys: each maps a key onto a ``Settings`` field through
+a converter that validates the TOML value. Adding a key is one line there. Command-line options
+override the file (see :func:`resolve_settings`); an unknown key or a bad value is a
+``ConfigError`` naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecs_lint.findings import Severity
+from ecs_lint.settings import PerFileIgnore, Settings
+
+CONFIG_FILE_NAME = ".ecs-lint.toml"
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "ecs-lint")
+
+_CODE_SELECTOR = re.compile(r"^(?:ALL|[A-Z]+[0-9]*)$")
+_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_\-*?\[\]!]+$")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file (and key)."""
+
+
+class BadValue(Exception):
+    """Raised by a converter; the loader adds the key and the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A configuration file found on disk and the table of ecs-lint keys in it."""
+
+    path: Path
+    table: Mapping[str, Any]
+
+    @property
+    def base(self) -> Path:
+        """The directory relative paths and ``per-file-ignores`` globs are resolved against."""
+        return self.path.parent
+
+    @property
+    def where(self) -> str:
+        prefix = "[tool.ecs-lint] " if self.path.name == PYPROJECT else ""
+        return f"{shown(self.path)}: {prefix}"
+
+
+def shown(path: Path) -> str:
+    """How messages name a file: relative to the current directory when inside it."""
+    if path.is_absolute():
+        relative = os.path.relpath(path)
+        if not relative.startswith(".."):
+            return relative
+    return str(path)
+
+
+Converter = Callable[[object, ConfigFile], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigKey:
+    """A configuration key: its TOML name, the ``Settings`` field it sets, and its converter.
+
+    A dotted name (``pull-through-cache.region``) is a key inside a sub-table.
+    """
+
+    name: str
+    field: str
+    convert: Converter
+    help: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Converters: TOML value → Settings value, raising BadValue with a message a user can act on.
+
+
+def _type_name(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return names.get(type(value), type(value).__name__)
+
+
+def boolean(value: object, _: ConfigFile) -> bool:
+    if not isinstance(value, bool):
+        raise BadValue(f"expected true or false, got {_type_name(value)}")
+    return value
+
+
+def string(value: object, _: ConfigFile) -> str:
+    if not isinstance(value, str):
+        raise BadValue(f"expected a string, got {_type_name(value)}")
+    return value
+
+
+def positive_number(value: object, _: ConfigFile) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise BadValue(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def path_value(value: object, config: ConfigFile) -> str:
+    """A file or directory path, relative to the configuration file's directory."""
+    text = string(value, config)
+    if not text:
+        raise BadValue("expected a path, got an empty string")
+    return str(config.base / Path(text).expanduser())
+
+
+def url(value: object, config: ConfigFile) -> str:
+    """An https URL (plain http only for loopback hosts, so tests can run a local server)."""
+    text = string(value, config).rstrip("/")
+    if re.match(r"^https://[^/\s]+", text) or re.match(
+        r"^http://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:/|$)", text
+    ):
+        return text
+    raise BadValue(f"expected an https:// URL, got {text!r}")
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise BadValue(f"expected an array of strings, got {_type_name(value)}")
+    bad = [item for item in value if not isinstance(item, str)]
+    if bad:
+        raise BadValue(f"expected an array of strings, got {_type_name(bad[0])} {bad[0]!r}")
+    return list(value)
+
+
+def _known_codes() -> tuple[str, ...]:
+    from ecs_lint.rules import RULES
+
+    return tuple(rule.code for rule in RULES)
+
+
+def rule_code(text: str, *, allow_prefix: bool = True) -> str:
+    """A rule code (``EL101``) or, where allowed, a prefix (``EL1``) or ``ALL``, upper-cased."""
+    code = text.strip().upper()
+    known = _known_codes()
+    if allow_prefix and _CODE_SELECTOR.match(code):
+        if code == "ALL" or any(known_code.startswith(code) for known_code in known):
+            return code
+    elif code in known:
+        return code
+    close = difflib.get_close_matches(code, known, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise BadValue(f"unknown rule code {text!r}{hint}")
+
+
+def rule_codes(value: object, _: ConfigFile) -> tuple[str, ...]:
+    return tuple(rule_code(item) for item in _strings(value))
+
+
+def severity(text: object) -> Severity:
+    choices = ", ".join(f'"{level.value}"' for level in Severity)
+    if not isinstance(text, str):
+        raise BadValue(f"expected one of {choices}, got {_type_name(text)}")
+    try:
+        return Severity(text.lower())
+    except ValueError:
+        raise BadValue(f"expected one of {choices}, got {text!r}") from None
+
+
+def fail_level(value: object, _: ConfigFile) -> Severity:
+    return severity(value)
+
+
+def _table(value: object) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise BadValue(f"expected a table, got {_type_name(value)}")
+    return value
+
+
+def severity_overrides(value: object, _: ConfigFile) -> dict[str, Severity]:
+    overrides: dict[str, Severity] = {}
+    for code, level in _table(value).items():
+        selector = rule_code(code)
+        try:
+            overrides[selector] = severity(level)
+        except BadValue as error:
+            raise BadValue(f"{code}: {error}") from None
+    return overrides
+
+
+def per_file_ignores(value: object, config: ConfigFile) -> tuple[PerFileIgnore, ...]:
+    """``"glob" = ["EL105"]`` or, for one container of a task definition, ``"glob:web"``."""
+    entries: list[PerFileIgnore] = []
+    for key, codes in _table(value).items():
+        pattern, container = split_container(key)
+        try:
+            parsed = rule_codes(codes, config)
+        except BadValue as error:
+            raise BadValue(f"{key!r}: {error}") from None
+        entries.append(PerFileIgnore(pattern, parsed, str(config.base), container))
+    return tuple(entries)
+
+
+def split_container(key: str) -> tuple[str, str | None]:
+    """Split ``ecs/*.json:web`` into the file glob and the container-name glob."""
+    pattern, sep, container = key.rpartition(":")
+    if sep and pattern and container and _CONTAINER_NAME.match(container):
+        return pattern.replace("\\", "/"), container
+    if not key.strip():
+        raise BadValue("a per-file-ignores pattern is empty")
+    return key.replace("\\", "/"), None
+
+
+def build_args(value: object, _: ConfigFile) -> dict[str, str]:
+    args: dict[str, str] = {}
+    for name, text in _table(value).items():
+        if not isinstance(text, str):
+            # An unquoted 3.10 would become 3.1: insist on strings rather than guess.
+            raise BadValue(f'{name}: expected a string (quote it: {name} = "{text}")')
+        args[name] = text
+    return args
+
+
+def registry_host(text: str) -> str:
+    """A registry host, or ``host/namespace`` prefix, normalised like image references are."""
+    from ecs_lint.references import DEFAULT_DOMAIN, DOCKER_HUB_HOSTS
+
+    entry = text.strip().rstrip("/")
+    if "://" in entry:
+        raise BadValue(f"expected a registry host such as 'registry.example.com', got {text!r}")
+    host, _, path = entry.partition("/")
+    host = host.lower()
+    if not host or not ("." in host or ":" in host or host == "localhost"):
+        raise BadValue(f"{text!r} is not a registry host (a host has a '.' or ':' or is localhost)")
+    if host in DOCKER_HUB_HOSTS:
+        host = DEFAULT_DOMAIN
+    return f"{host}/{path}" if path else host
+
+
+def trusted_registries(value: object, _: ConfigFile) -> tuple[str, ...]:
+    return tuple(registry_host(item) for item in _strings(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# The table. ``extend_select`` is not a Settings field: resolve_settings folds it into ``select``.
+
+EXTEND_SELECT = "extend_select"
+
+KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("select", "select", rule_codes, "Rule codes or prefixes to enable (default: all)."),
+    ConfigKey("ignore", "ignore", rule_codes, "Rule codes or prefixes to disable."),
+    ConfigKey("extend-select", EXTEND_SELECT, rule_codes, "Codes to enable on top of `select`."),
+    ConfigKey(
+        "per-file-ignores",
+        "per_file_ignores",
+        per_file_ignores,
+        'Glob (or `glob:container`) → codes ignored there: `"ecs/*.json:web" = ["EL105"]`.',
+    ),
+    ConfigKey("severity", "severity_overrides", severity_overrides, "Code → severity override."),
+    ConfigKey(
+        "fail-level", "fail_level", fail_level, "Lowest severity that makes the exit status 1."
+    ),
+    ConfigKey("build-args", "build_args", build_args, "Dockerfile ARG values (name → string)."),
+    ConfigKey(
+        "trusted-registries",
+        "trusted_registries",
+        trusted_registries,
+        "Registry hosts (or `host/namespace`) treated as safe: EL101/EL102 skip them.",
+    ),
+)
+
+KEY_BY_NAME: dict[str, ConfigKey] = {key.name: key for key in KEYS}
+SECTIONS: frozenset[str] = frozenset(key.name.rsplit(".", 1)[0] for key in KEYS if "." in key.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and reading the file.
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest configuration file in ``start`` or a parent directory."""
+    for directory in (start, *start.parents):
+        dedicated = directory / CONFIG_FILE_NAME
+        if dedicated.is_file():
+            return dedicated
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return _tool_table(_read_toml(pyproject)) is not None
+    except ConfigError:
+        # A broken pyproject.toml that may hold our table is reported, not silently skipped.
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        return "ecs-lint" in text
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise ConfigError(
+            f"{shown(path)}: cannot read configuration: {error.strerror or error}"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{shown(path)}: invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown(path)}: invalid TOML: not UTF-8 text") from None
+
+
+def _tool_table(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    table: Any = document
+    for part in PYPROJECT_TABLE:
+        if not isinstance(table, dict) or part not in table:
+            return None
+        table = table[part]
+    return table if isinstance(table, dict) else None
+
+
+def read_config_file(path: Path) -> ConfigFile:
+    if not path.is_file():
+        raise ConfigError(f"{shown(path)}: configuration file not found")
+    document = _read_toml(path)
+    if path.name == PYPROJECT:
+        table = _tool_table(document)
+        if table is None and "ecs-lint" in document.get("tool", {}):
+            raise ConfigError(f"{shown(path)}: [tool.ecs-lint] must be a table")
+        return ConfigFile(path, table or {})
+    return ConfigFile(path, document)
+
+
+def _flatten(
+    table: Mapping[str, Any], config: ConfigFile, prefix: str = ""
+) -> Iterator[tuple[str, Any]]:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if name in KEY_BY_NAME:
+            yield name, value
+        elif name in SECTIONS and isinstance(value, dict):
+            yield from _flatten(value, config, f"{name}.")
+        else:
+            close = difflib.get_close_matches(name, [*KEY_BY_NAME, *SECTIONS], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{config.where}unknown key '{name}'{hint}")
+
+
+def file_values(config: ConfigFile) -> dict[str, Any]:
+    """The Settings values a configuration file sets, by field name."""
+    values: dict[str, Any] = {}
+    for name, raw in _flatten(config.table, config):
+        key = KEY_BY_NAME[name]
+        try:
+            value = key.convert(raw, config)
+        except BadValue as error:
+            raise ConfigError(f"{config.where}{name}: {error}") from None
+        if "." in key.field:
+            # A sub-table key that fills one entry of a dict field: "pull_through_cache.region".
+            field_name, entry = key.field.split(".", 1)
+            values.setdefault(field_name, {})[entry] = value
+        else:
+            values[key.field] = value
+    return values
+
+
+def load_config(explicit: str | None, cwd: Path | None = None) -> ConfigFile | None:
+    """The configuration to use: ``--config`` when given, else the nearest file, else none."""
+    if explicit is not None:
+        return read_config_file(Path(explicit))
+    found = find_config_file((cwd or Path.cwd()).absolute())
+    return read_config_file(found) if found is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging the file with command-line options.
+
+
+def resolve_settings(
+    options: Mapping[str, Any], *, config_path: str | None = None, cwd: Path | None = None
+) -> Settings:
+    """Settings from the configuration file overridden by command-line ``options``.
+
+    ``options`` maps Settings field names to option values; ``None`` means "not given on the
+    command line". Rule selection layers as in ruff: ``--select`` replaces the file's selection
+    (its ``ignore`` included), ``--ignore`` adds to the file's, ``--extend-select`` adds to
+    whichever selection is in force. ``--build-arg`` values override the file's per name.
+    """
+    config = load_config(config_path, cwd)
+    from_file = file_values(config) if config is not None else {}
+    given = {name: value for name, value in options.items() if value is not None}
+    merged: dict[str, Any] = {**from_file, **given}
+    merged["select"], merged["ignore"] = _merge_selection(from_file, given)
+    merged.pop(EXTEND_SELECT, None)
+    if "build_args" in from_file and "build_args" in given:
+        merged["build_args"] = {**from_file["build_args"], **given["build_args"]}
+    if config is not None:
+        merged["config_file"] = str(config.path)
+    return _settings(merged)
+
+
+def _merge_selection(
+    from_file: Mapping[str, Any], given: Mapping[str, Any]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    select: tuple[str, ...] = from_file.get("select", ())
+    ignore: tuple[str, ...] = from_file.get("ignore", ())
+    file_extend: tuple[str, ...] = from_file.get(EXTEND_SELECT, ())
+    if file_extend:
+        select = (*(select or ("ALL",)), *file_extend)
+    if "select" in given:
+        select, ignore = given["select"], ()
+    ignore = (*ignore, *given.get("ignore", ()))
+    cli_extend: tuple[str, ...] = given.get(EXTEND_SELECT, ())
+    if cli_extend:
+        select = (*(select or ("ALL",)), *cli_extend)
+        # A later layer re-enables what an earlier one ignored, as in ruff.
+        ignore = tuple(code for code in ignore if not code.startswith(cli_extend))
+    return select, ignore
+
+
+def _settings(values: Mapping[str, Any]) -> Settings:
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    unknown = set(values) - fields
+    if unknown:
+        raise AssertionError(f"configuration table names no Settings field: {sorted(unknown)}")
+    return Settings(**values)

@@ -1,0 +1,168 @@
+"""The pipeline: discover → sources → model → rules → findings.
+
+Reporters and fixes take the ``RunResult`` from here; nothing in this module prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecs_lint import suppress
+from ecs_lint.discover import Candidate, discover
+from ecs_lint.findings import Finding
+from ecs_lint.model import Document, LintRequest, Model, Problem, Span
+from ecs_lint.rule import RuleContext, Services
+from ecs_lint.rules import RULES
+from ecs_lint.settings import Settings
+from ecs_lint.sources import format_named, formats_for
+from ecs_lint.textio import SourceText, UnreadableFile, read_source
+
+if TYPE_CHECKING:
+    from ecs_lint.sources import Parser
+
+
+@dataclass(slots=True)
+class RunResult:
+    findings: list[Finding]
+    files_checked: int
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    """The decoded text of every checked file, by display path, for code frames and fixes."""
+    checked_paths: list[str] = field(default_factory=list)
+    """The display path of every checked file, in discovery order (JUnit lists each one)."""
+    suppressed: list[Finding] = field(default_factory=list)
+    """Findings hidden by suppression directives or ``per-file-ignores``."""
+
+    @property
+    def could_not_check(self) -> bool:
+        return any(finding.rule == "EL900" for finding in self.findings)
+
+
+def lint_paths(paths: list[str], settings: Settings, services: Services | None = None) -> RunResult:
+    """Lint files and directories; raises ``MissingPath`` for a path that does not exist."""
+    model = Model()
+    sources: dict[str, SourceText] = {}
+    for candidate in discover(paths):
+        loaded = load_document(candidate, settings)
+        if loaded is None:
+            continue
+        document, source = loaded
+        model.documents.append(document)
+        if source is not None:
+            sources[document.path] = source
+    lint_requested_files(model, sources, settings)
+    model.resolve_pull_identities()
+    findings, suppressed = settle(
+        run_rules(model, settings, services or Services()), model, settings
+    )
+    checked = [document.path for document in model.documents]
+    return RunResult(findings, len(model.documents), sources, checked, suppressed)
+
+
+def settle(
+    findings: list[Finding], model: Model, settings: Settings
+) -> tuple[list[Finding], list[Finding]]:
+    """Apply suppressions (reporting unused ones as EL901) and severity overrides.
+
+    Returns the findings to report and the suppressed ones.
+    """
+    outcome = suppress.apply(findings, model, settings)
+    return (
+        suppress.with_severity(outcome.findings, settings),
+        suppress.with_severity(outcome.suppressed, settings),
+    )
+
+
+def load_document(
+    candidate: Candidate, settings: Settings
+) -> tuple[Document, SourceText | None] | None:
+    """Read and parse one candidate; ``None`` when no format claims it."""
+    try:
+        source = read_source(candidate.path, candidate.display)
+    except UnreadableFile as error:
+        if not candidate.explicit and not _claimed_by_name(candidate):
+            return None
+        return _unreadable(candidate.display, error), None
+    formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
+    if not formats:
+        return None
+    try:
+        return formats[0].parser()(source, settings), source
+    except Exception as error:  # a source bug must cost one file, not the run
+        message = (
+            f"internal error while parsing ({type(error).__name__}: {error}); please report it"
+        )
+        return _unreadable(candidate.display, UnreadableFile(message)), source
+
+
+def _claimed_by_name(candidate: Candidate) -> bool:
+    # A binary *.json found in a walk is somebody else's file; a binary "Dockerfile" is ours.
+    return candidate.path.suffix.lower() not in {".json", ".yaml", ".yml"}
+
+
+def lint_requested_files(
+    model: Model, sources: dict[str, SourceText], settings: Settings
+) -> None:
+    """Lint the files documents asked for: a compose service's Dockerfile with its build args.
+
+    A requested file is linted once per distinct set of arguments, and those lints are merged
+    into one document that replaces the plain lint a directory walk gave the file, so nothing in
+    it is reported twice: an image every argument set resolves alike is reported once, and one
+    that depends on the arguments once per value.
+    """
+    requests = [request for doc in model.documents for request in doc.lint_requests]
+    if not requests:
+        return
+    by_file: dict[Path, list[LintRequest]] = {}
+    for request in requests:
+        by_file.setdefault(Path(request.path).resolve(), []).append(request)
+    model.documents = [doc for doc in model.documents if Path(doc.path).resolve() not in by_file]
+    parse = format_named("dockerfile").parser()
+    for group in by_file.values():
+        display = group[0].path
+        try:
+            source = read_source(Path(display), display)
+        except UnreadableFile as error:
+            message = f"cannot lint Dockerfile '{display}': {error.message}"
+            sites = dict.fromkeys(request.requested_at for request in group)
+            problems = [Problem("EL900", message, site) for site in sites]
+            model.documents.append(Document(group[0].requested_at.path, problems=problems))
+            continue
+        merged: Document | None = None
+        for args in dict.fromkeys(request.build_args for request in group):
+            arg_settings = replace(settings, build_args={**settings.build_args, **dict(args)})
+            document = _parse_guarded(parse, source, arg_settings)
+            merged = document if merged is None else _merge(merged, document)
+        assert merged is not None
+        model.documents.append(merged)
+        sources[display] = source
+
+
+def _merge(first: Document, other: Document) -> Document:
+    """One document for two lints of the same file; suppressions come from the first."""
+    first.images += [use for use in other.images if use not in first.images]
+    first.problems += [problem for problem in other.problems if problem not in first.problems]
+    return first
+
+
+def _parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:
+    try:
+        return parse(source, settings)
+    except Exception as error:  # a source bug must cost one file, not the run
+        message = f"internal error while parsing ({type(error).__name__}: {error}); please report it"
+        return _unreadable(source.path, UnreadableFile(message))
+
+
+def _unreadable(path: str, error: UnreadableFile) -> Document:
+    span = Span(path, error.line, error.column, error.line, error.column + 1)
+    return Document(path, problems=[Problem("EL900", error.message, span)])
+
+
+def run_rules(model: Model, settings: Settings, services: Services) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES:
+        if settings.is_selected(rule.code):
+            findings.extend(rule.check(model, RuleContext(rule, settings, services)))
+    findings.sort(key=lambda finding: finding.sort_key)
+    return findings

@@ -1,0 +1,10 @@
+"""ECR Public equivalents of Docker Hub images.
+
+- ``catalog``: the embedded catalog and the answer vocabulary (``Evidence``, ``Equivalent``); the
+  only module an offline run imports.
+- ``service``: ``EcrPublicEquivalents``, the look-up service rules reach through
+  ``Services.ecr_public``; it imports the network modules below only when it goes online.
+- ``endpoints``, ``http``, ``client``: the gallery API and registry (OCI distribution) clients.
+- ``cache``: the on-disk answer cache shared by concurrent runs.
+- ``resolver``: memo → cache → network → catalog, with a budget and bounded concurrency.
+"""

@@ -1,0 +1,374 @@
+"""A small HTTP client for look-ups, on the standard library's ``http.client``.
+
+It exists for the guarantees a linter in every commit needs, which a plain ``urlopen`` does not
+give: a connect timeout of at most 2 s; one wall-clock budget shared by every request of a run
+(each socket wait is capped by what is left of it, and a slow drip of bytes cannot outlast it);
+retries with jittered exponential backoff on 5xx and 429, honouring ``Retry-After`` when the
+budget allows; at most ``per_host`` requests in flight per host; keep-alive connections per
+thread; redirects never followed (look-ups go only to the configured endpoints); and a host that
+failed once is not asked again in the same run, so an outage costs one timeout, not one per image.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from ecs_lint import __version__
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 5.0
+MAX_ATTEMPTS = 3
+BACKOFF_BASE = 0.25
+MAX_RETRY_AFTER = 30.0
+MAX_BODY_BYTES = 16 * 1024 * 1024
+USER_AGENT = f"ecs-lint/{__version__} (+https://github.com/ecs-lint/ecs-lint)"
+
+_Origin = tuple[str, str, int]
+_STALE_CONNECTION_ERRORS = (
+    http.client.RemoteDisconnected,
+    ConnectionResetError,
+    BrokenPipeError,
+    http.client.CannotSendRequest,
+)
+
+
+class TransportError(Exception):
+    """No usable answer from a host (after retries); the caller falls back."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"{host}: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+class ProtocolError(TransportError):
+    """The host answered, but not in a form we can trust (malformed JSON, missing header...)."""
+
+
+class _Unreachable(Exception):
+    """The host cannot be reached at all: no point retrying in this run."""
+
+
+class _Failed(Exception):
+    """One attempt failed in a way that may succeed on retry.
+
+    ``stale`` marks a kept-alive connection the server had already closed.
+    """
+
+    def __init__(self, reason: str, *, stale: bool = False) -> None:
+        super().__init__(reason)
+        self.stale = stale
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    """Header names in lower case."""
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+class Budget:
+    """A wall-clock deadline shared by every request of one run."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self.deadline = clock() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - self._clock())
+
+    @property
+    def exhausted(self) -> bool:
+        return self.remaining() <= 0.0
+
+
+class HttpClient:
+    def __init__(
+        self,
+        budget: Budget,
+        *,
+        per_host: int = 16,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        max_attempts: int = MAX_ATTEMPTS,
+        backoff: float = BACKOFF_BASE,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.budget = budget
+        self.per_host = max(1, per_host)
+        self.connect_timeout = min(connect_timeout, CONNECT_TIMEOUT)
+        self.read_timeout = read_timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self._sleep = sleep
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._slots: dict[_Origin, threading.BoundedSemaphore] = {}
+        self._down: dict[_Origin, str] = {}
+        self._open: set[http.client.HTTPConnection] = set()
+        self.requests_sent = 0
+
+    # -- public -----------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> Response:
+        """Send one request, retrying 5xx, 429 and broken connections within the budget.
+
+        Returns any other response (including 4xx: those are answers). Raises ``TransportError``
+        when no answer could be had; the host is then skipped for the rest of the run.
+        """
+        origin, target = _split(url)
+        host = origin[1]
+        reason = "no attempt made"
+        for attempt in range(self.max_attempts):
+            self._check_usable(origin)
+            retry_after: float | None = None
+            try:
+                response = self._exchange(origin, method, target, headers or {}, body)
+            except _Unreachable as error:
+                self._mark_down(origin, str(error))
+                raise TransportError(host, str(error)) from None
+            except _Failed as error:
+                reason = str(error)
+            else:
+                if response.status not in RETRY_STATUSES:
+                    return response
+                reason = f"HTTP {response.status}"
+                retry_after = parse_retry_after(response.header("retry-after"))
+            wait = self._wait_before_retry(attempt, retry_after)
+            if attempt + 1 >= self.max_attempts or wait >= self.budget.remaining():
+                break
+            self._sleep(wait)
+        self._mark_down(origin, reason)
+        raise TransportError(host, reason)
+
+    def abort_all(self) -> None:
+        """Close every open connection, waking any thread blocked on one (budget over)."""
+        with self._lock:
+            connections = list(self._open)
+            self._open.clear()
+        for connection in connections:
+            _shut(connection)
+
+    def down_hosts(self) -> dict[str, str]:
+        with self._lock:
+            return {origin[1]: reason for origin, reason in self._down.items()}
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _check_usable(self, origin: _Origin) -> None:
+        with self._lock:
+            reason = self._down.get(origin)
+        if reason is not None:
+            raise TransportError(origin[1], reason)
+        if self.budget.exhausted:
+            self._mark_down(origin, _budget_reason(self.budget))
+            raise TransportError(origin[1], _budget_reason(self.budget))
+
+    def _mark_down(self, origin: _Origin, reason: str) -> None:
+        with self._lock:
+            self._down.setdefault(origin, reason)
+
+    def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        return self.backoff * (2**attempt) * (0.5 + random.random() / 2)
+
+    def _slot(self, origin: _Origin) -> threading.BoundedSemaphore:
+        with self._lock:
+            slot = self._slots.get(origin)
+            if slot is None:
+                slot = self._slots[origin] = threading.BoundedSemaphore(self.per_host)
+            return slot
+
+    def _exchange(
+        self,
+        origin: _Origin,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+    ) -> Response:
+        slot = self._slot(origin)
+        if not slot.acquire(timeout=self.budget.remaining()):
+            raise _Failed(_budget_reason(self.budget))
+        try:
+            connection, reused = self._connection(origin)
+            try:
+                return self._send(connection, method, target, headers, body)
+            except _Failed as error:
+                if not (reused and error.stale):
+                    raise
+            # A kept-alive connection the server had already closed: one fresh try, not a retry.
+            connection = self._connect(origin)
+            return self._send(connection, method, target, headers, body)
+        finally:
+            slot.release()
+
+    def _connection(self, origin: _Origin) -> tuple[http.client.HTTPConnection, bool]:
+        pool: dict[_Origin, http.client.HTTPConnection] = getattr(self._local, "pool", {})
+        self._local.pool = pool
+        connection = pool.get(origin)
+        if connection is not None and connection.sock is not None:
+            return connection, True
+        return self._connect(origin), False
+
+    def _connect(self, origin: _Origin) -> http.client.HTTPConnection:
+        scheme, host, port = origin
+        timeout = min(self.connect_timeout, self.budget.remaining())
+        if timeout <= 0:
+            raise _Failed(_budget_reason(self.budget))
+        factory = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        connection = factory(host, port, timeout=timeout)
+        try:
+            connection.connect()
+        except socket.gaierror as error:
+            raise _Unreachable(f"cannot resolve host ({error.strerror or error})") from None
+        except ConnectionRefusedError:
+            raise _Unreachable("connection refused") from None
+        except TimeoutError:
+            raise _Unreachable(f"connection timed out after {timeout:.1f} s") from None
+        except OSError as error:
+            raise _Unreachable(f"cannot connect ({error.strerror or error})") from None
+        with self._lock:
+            self._open.add(connection)
+        self._local.pool[origin] = connection
+        return connection
+
+    def _send(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+    ) -> Response:
+        sock = connection.sock
+        with self._lock:
+            self.requests_sent += 1
+        try:
+            if sock is None:
+                raise _Failed("connection closed")
+            sock.settimeout(self._socket_timeout())
+            connection.request(
+                method, target, body=body, headers={"User-Agent": USER_AGENT, **headers}
+            )
+            response = connection.getresponse()
+            data = self._read_body(sock, response)
+        except _Failed:
+            self._discard(connection)
+            raise
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            self._discard(connection)
+            stale = isinstance(error, _STALE_CONNECTION_ERRORS)
+            raise _Failed(_describe(error), stale=stale) from None
+        if response.will_close:
+            self._discard(connection)
+        names = {name.lower(): value for name, value in response.getheaders()}
+        return Response(response.status, names, data)
+
+    def _read_body(self, sock: socket.socket, response: http.client.HTTPResponse) -> bytes:
+        # read1 returns what has arrived, so the budget is checked between small reads and a
+        # server dripping one byte at a time cannot hold the run past its deadline.
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            sock.settimeout(self._socket_timeout())
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > MAX_BODY_BYTES:
+                raise _Failed(f"response larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+            chunks.append(chunk)
+        if response.length:  # the server promised more bytes than it sent
+            raise _Failed("response truncated")
+        return b"".join(chunks)
+
+    def _socket_timeout(self) -> float:
+        remaining = self.budget.remaining()
+        if remaining <= 0:
+            raise _Failed(_budget_reason(self.budget))
+        return min(self.read_timeout, remaining)
+
+    def _discard(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._open.discard(connection)
+        pool: dict[_Origin, http.client.HTTPConnection] = getattr(self._local, "pool", {})
+        for origin, pooled in list(pool.items()):
+            if pooled is connection:
+                del pool[origin]
+        _shut(connection)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _split(url: str) -> tuple[_Origin, str]:
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    port = parts.port or (443 if scheme == "https" else 80)
+    target = parts.path or "/"
+    if parts.query:
+        target += f"?{parts.query}"
+    return (scheme, parts.hostname or "", port), target
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    connection.close()
+
+
+def _budget_reason(budget: Budget) -> str:
+    return f"look-up budget of {budget.seconds:g} s exhausted"
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out waiting for the response"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "server closed the connection"
+    if isinstance(error, http.client.IncompleteRead):
+        return "response truncated"
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return f"bad HTTP response ({type(error).__name__})"

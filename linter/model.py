@@ -1,0 +1,301 @@
+"""The neutral model: what every source produces and every rule reads.
+
+Sources (one per file format) turn a file into these plain values, with exact source spans.
+Rules read only these values; they never learn which format a value came from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a source file.
+
+    Lines and columns are 1-based; ``end_column`` is the column just after the last character
+    (as in SARIF). Offsets index the decoded text (without a byte-order mark) and are what fixes
+    edit. ``logical`` names a place that has no text, such as a JSON path in a live task
+    definition; it is ``None`` for ordinary files.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0
+    end: int = 0
+    logical: str | None = None
+
+    @classmethod
+    def whole_file(cls, path: str) -> Span:
+        return cls(path, 1, 1, 1, 1)
+
+
+class RegistryKind(enum.Enum):
+    DOCKER_HUB = "docker-hub"
+    ECR_PUBLIC = "ecr-public"
+    ECR_PRIVATE = "ecr-private"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """A valid image reference, normalised the way Docker normalises it.
+
+    ``domain`` is the registry host (``docker.io`` for Docker Hub), ``path`` the repository path
+    (``library/nginx``). A reference with neither tag nor digest is pulled as ``latest``.
+    """
+
+    original: str
+    domain: str
+    path: str
+    tag: str | None
+    digest: str | None
+    registry: RegistryKind
+
+    @property
+    def repository(self) -> str:
+        return f"{self.domain}/{self.path}"
+
+    @property
+    def pulled_tag(self) -> str | None:
+        """The tag Docker pulls: the given one, ``latest`` when nothing pins the image."""
+        if self.tag is None and self.digest is None:
+            return "latest"
+        return self.tag
+
+    def __str__(self) -> str:
+        text = self.repository
+        if self.pulled_tag is not None:
+            text += f":{self.pulled_tag}"
+        if self.digest is not None:
+            text += f"@{self.digest}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRef:
+    """Text that is not a valid image reference, and why."""
+
+    original: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedRef:
+    """A reference whose value depends on variables that have no known value."""
+
+    original: str
+    variables: tuple[str, ...]
+
+
+Reference = ImageRef | InvalidRef | UnresolvedRef
+
+
+class UseKind(enum.Enum):
+    """Where an image is used; decides the wording of messages, never the format."""
+
+    BASE_IMAGE = "base image"  # Dockerfile FROM
+    COPY_SOURCE = "COPY --from image"
+    MOUNT_SOURCE = "RUN --mount image"
+    CONTAINER = "container image"
+    POD_CONTAINER = "pod container image"
+    SERVICE = "service image"
+    JOB_CONTAINER = "job container image"
+    SERVICE_CONTAINER = "service container image"
+    STEP = "step image"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A scalar value with the span of its text.
+
+    ``unresolved`` names the variables or expressions a value depends on when it could not be
+    resolved statically; ``value`` is then only a display form.
+    """
+
+    value: str
+    span: Span
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def is_known(self) -> bool:
+        return not self.unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class ImageUse:
+    """An image reference where it is used.
+
+    ``span`` covers the reference text as written at the use site. ``edit_span`` covers the text a
+    fix must rewrite to change this image: usually the same span, but the default of the ARG the
+    reference came from when it came from one, and ``None`` when no single literal holds it.
+    ``authenticated`` is true when the pull carries registry credentials. ``pulls_as`` names the
+    identity the pull runs as when its credentials may be defined in another document (see
+    :meth:`Model.resolve_pull_identities`).
+    """
+
+    reference: Reference
+    span: Span
+    kind: UseKind
+    authenticated: bool = False
+    edit_span: Span | None = None
+    container: str | None = None
+    pulls_as: PullIdentity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PullIdentity:
+    """A named identity a pull runs as, such as a Kubernetes service account.
+
+    Its registry credentials may live in a different file from the pull, so sources only record
+    the name, and documents list the identities they give credentials to. ``scope`` (a
+    namespace) is ``None`` when the file leaves it to deploy time; it then matches any scope.
+    """
+
+    kind: str
+    name: str
+    scope: str | None = None
+
+    def matches(self, other: PullIdentity) -> bool:
+        same_scope = self.scope is None or other.scope is None or self.scope == other.scope
+        return self.kind == other.kind and self.name == other.name and same_scope
+
+
+@dataclass(frozen=True, slots=True)
+class LintRequest:
+    """Another file a document needs linted with extra build arguments.
+
+    A Docker Compose service that builds an image asks for its Dockerfile to be linted with the
+    service's ``build.args``. The engine lints the file once per distinct set of arguments, in
+    place of (never in addition to) the plain lint a directory walk would give it.
+    """
+
+    path: str
+    """The file, as the run can open it (relative to the working directory, or absolute)."""
+    build_args: tuple[tuple[str, str], ...]
+    requested_at: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SecretView:
+    name: str
+    value_from: Located
+
+
+@dataclass(frozen=True, slots=True)
+class LogView:
+    driver: Located
+    options: dict[str, Located] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerView:
+    """The parts of one container definition that rules read."""
+
+    name: str
+    span: Span
+    image: ImageUse | None
+    credentials_parameter: Located | None = None
+    secrets: tuple[SecretView, ...] = ()
+    log: LogView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """The parts of one task definition that rules read."""
+
+    family: str | None
+    span: Span
+    containers: tuple[ContainerView, ...]
+    execution_role: Located | None = None
+    requires_compatibilities: tuple[str, ...] = ()
+    network_mode: str | None = None
+
+    @property
+    def runs_on_fargate(self) -> bool:
+        return "FARGATE" in self.requires_compatibilities
+
+    @property
+    def ec2_only(self) -> bool:
+        """True when the task can only run on EC2 (or external) container instances."""
+        compat = set(self.requires_compatibilities)
+        return bool(compat) and "FARGATE" not in compat
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be read or parsed (EL900), or a value of the wrong shape (EL902)."""
+
+    code: str
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An in-file request not to report some rules, whatever the format wrote it as.
+
+    A Dockerfile comment ``# ecs-lint: ignore=EL101`` (``scope`` is the instruction after it),
+    ``# ecs-lint: ignore-file=EL105`` (``scope`` is ``None``: the whole file), or CloudFormation
+    resource ``Metadata`` (``scope`` is the resource). ``span`` is where the request is written:
+    an unused one is reported there (EL901).
+    """
+
+    codes: tuple[str, ...]
+    scope: Span | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Document:
+    """Everything one source file contributed to the model."""
+
+    path: str
+    images: list[ImageUse] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    credentialed_identities: list[PullIdentity] = field(default_factory=list)
+    """Identities this document gives registry credentials (a service account's pull secrets)."""
+    lint_requests: list[LintRequest] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Model:
+    """The whole run's model: every document's contributions, in discovery order."""
+
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def images(self) -> list[ImageUse]:
+        return [use for doc in self.documents for use in doc.images]
+
+    @property
+    def tasks(self) -> list[TaskView]:
+        return [task for doc in self.documents for task in doc.tasks]
+
+    def problems(self, code: str) -> list[Problem]:
+        return [p for doc in self.documents for p in doc.problems if p.code == code]
+
+    def resolve_pull_identities(self) -> None:
+        """Mark pulls authenticated whose identity has credentials in any document of the run.
+
+        Runs once, after every document is loaded, because a pod and the service account holding
+        its pull secrets are often in different files.
+        """
+        credentialed = [i for doc in self.documents for i in doc.credentialed_identities]
+        if not credentialed:
+            return
+        for doc in self.documents:
+            doc.images = [
+                replace(use, authenticated=True)
+                if not use.authenticated
+                and use.pulls_as is not None
+                and any(use.pulls_as.matches(identity) for identity in credentialed)
+                else use
+                for use in doc.images
+            ]

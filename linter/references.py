@@ -1,0 +1,416 @@
+"""Docker image references: grammar, normalisation and registry classification.
+
+Every source hands image text to :func:`resolve_reference`, so one parser decides what Docker
+would pull for every file format alike. The grammar and normalisation follow Docker's reference
+rules (distribution/reference, plus the digest checks of opencontainers/go-digest that Docker
+applies while parsing), because a linter that reads a string differently from Docker would flag
+the wrong image or miss one.
+
+Nothing here raises on any text: a bad reference becomes an :class:`InvalidRef` whose reason
+names the exact fault, because that reason is shown to users as a finding message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+from ecs_lint.model import ImageRef, InvalidRef, RegistryKind, UnresolvedRef
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Reference
+
+__all__ = [
+    "DEFAULT_DOMAIN",
+    "DOCKER_HUB_HOSTS",
+    "ECR_PUBLIC_HOSTS",
+    "NAME_TOTAL_LENGTH_MAX",
+    "TAG_LENGTH_MAX",
+    "ecr_private_parts",
+    "find_variables",
+    "parse_reference",
+    "resolve_reference",
+]
+
+DEFAULT_DOMAIN: Final = "docker.io"
+OFFICIAL_NAMESPACE: Final = "library"
+NAME_TOTAL_LENGTH_MAX: Final = 255
+TAG_LENGTH_MAX: Final = 128
+
+# Docker itself rewrites only ``index.docker.io`` to ``docker.io``; the other aliases stay separate
+# hosts to Docker. We deliberately normalise all of them to ``docker.io`` (adding ``library/`` to a
+# one-component path): they serve the same Docker Hub content under the same anonymous pull rate
+# limit, which is what this linter is about, and one spelling keeps the rules simple.
+DOCKER_HUB_HOSTS: Final = frozenset(
+    {
+        "docker.io",
+        "index.docker.io",
+        "registry-1.docker.io",
+        "registry.hub.docker.com",
+        "hub.docker.com",
+    }
+)
+ECR_PUBLIC_HOSTS: Final = frozenset({"public.ecr.aws", "ecr-public.aws.com"})
+
+# Digest algorithms Docker can verify, with the length of their lowercase hex encoding; Docker
+# rejects any other algorithm as unsupported even when it fits the grammar.
+_DIGEST_HEX_LENGTHS: Final = {"sha256": 64, "sha384": 96, "sha512": 128}
+_DIGEST_MIN_HEX: Final = 32
+_SHOW_LIMIT: Final = 48
+
+# Every pattern is ASCII-only and used with ``fullmatch`` (never ``$``, which also matches before a
+# trailing newline), so Unicode digits or letters can never slip through.
+_FLAGS: Final = re.ASCII
+_COMPONENT: Final = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_PATH_RE: Final = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*", _FLAGS)
+_COMPONENT_RE: Final = re.compile(_COMPONENT, _FLAGS)
+_COMPONENT_BAD_CHAR_RE: Final = re.compile(r"[^a-z0-9._-]", _FLAGS)
+_SEPARATOR_RUN_RE: Final = re.compile(r"[._-]+", _FLAGS)
+_SEPARATOR_RE: Final = re.compile(r"[._]|__|-+", _FLAGS)
+_HOST_LABEL_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?", _FLAGS)
+_IPV6_RE: Final = re.compile(r"\[[A-Fa-f0-9:]+\]", _FLAGS)
+_PORT_RE: Final = re.compile(r"[0-9]+", _FLAGS)
+_TAG_BAD_CHAR_RE: Final = re.compile(r"[^A-Za-z0-9_.-]", _FLAGS)
+_ALGORITHM_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*", _FLAGS)
+_HEX_RE: Final = re.compile(r"[0-9a-fA-F]+", _FLAGS)
+_UPPER_RE: Final = re.compile(r"[A-Z]", _FLAGS)
+_IMAGE_ID_RE: Final = re.compile(r"[a-f0-9]{64}", _FLAGS)
+_BAD_CHAR_RE: Final = re.compile(r"[^A-Za-z0-9._\-/:@\[\]+]", _FLAGS)
+
+_REGION: Final = r"[a-z]{2,}(?:-[a-z]+)+-[0-9]+"  # us-east-1, us-gov-west-1, cn-north-1
+_ECR_PRIVATE_RE: Final = re.compile(
+    rf"(?P<account>[0-9]{{12}})\."
+    rf"(?:dkr\.ecr(?:-fips)?\.(?P<region>{_REGION})\.amazonaws\.com(?:\.cn)?"
+    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION})\.on\.aws)",
+    _FLAGS,
+)
+
+_VARIABLE_RE: Final = re.compile(
+    r"""
+    \\.                                   # a backslash escapes the next character
+    | \$\$                                # '$$': a literal '$' (Compose) or the PID (shell)
+    | \$\{[\#!]?(?P<braced>               # ${VAR}, ${VAR:-x}, ${#VAR}, ${AWS::Region}, ${var.tag}
+        [A-Za-z_][A-Za-z0-9_]*(?:(?:::|\.)[A-Za-z_][A-Za-z0-9_-]*)*
+      )
+    | \$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)  # $VAR
+    """,
+    re.VERBOSE | re.ASCII | re.DOTALL,
+)
+
+
+class _Rejected(Exception):
+    """Raised inside the parser to stop at the first fault; never escapes this module."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_reference(text: str) -> ImageRef | InvalidRef:
+    """Parse and normalise an image reference the way Docker would before pulling it.
+
+    Returns an :class:`InvalidRef` (never raises) for any text Docker would refuse, so that sources
+    can hand over whatever a file contains.
+    """
+    try:
+        return _parse(text)
+    except _Rejected as rejected:
+        return InvalidRef(text, rejected.reason)
+
+
+def resolve_reference(text: str) -> Reference:
+    """Parse ``text``, or mark it unresolved when it still holds shell-style variables.
+
+    A reference such as ``$REGISTRY/app`` names no image until its variables are known, so it must
+    not be reported as invalid.
+    """
+    variables = find_variables(text)
+    if variables:
+        return UnresolvedRef(text, variables)
+    return parse_reference(text)
+
+
+def find_variables(text: str) -> tuple[str, ...]:
+    """Names of the shell-style variables in ``text``, in order of first use, each once.
+
+    Recognises ``$VAR``, ``${VAR}`` and its operator forms (``${VAR:-default}`` and so on, whose
+    default may itself use variables), and dotted or ``::`` names inside braces as written by
+    Terraform and CloudFormation (``${var.tag}``, ``${AWS::Region}``). ``$$`` and ``\\$`` are
+    escapes, not variables.
+    """
+    names: dict[str, None] = {}
+    for match in _VARIABLE_RE.finditer(text):
+        name = match.group("braced") or match.group("bare")
+        if name:
+            names[name] = None
+    return tuple(names)
+
+
+def ecr_private_parts(domain: str) -> tuple[str, str] | None:
+    """The (account, region) of a private Amazon ECR registry host, or ``None`` for other hosts.
+
+    Covers the standard, FIPS, China (``.amazonaws.com.cn``) and dual-stack (``.on.aws``)
+    endpoints. Hosts compare case-insensitively, so the region comes back in lowercase.
+    """
+    match = _ECR_PRIVATE_RE.fullmatch(_host_key(domain))
+    if match is None:
+        return None
+    return match.group("account"), match.group("region") or match.group("dual_region")
+
+
+def _parse(text: str) -> ImageRef:
+    """Check ``text`` piece by piece, raising :class:`_Rejected` at the first fault."""
+    _check_text(text)
+    name, tag, digest = _split_reference(text)
+    domain, path = _split_name(name)
+    if domain is not None:
+        _check_domain(domain)
+    _check_path(path)
+    domain, path = _normalise(domain, path)
+    _check_length(domain, path)
+    if tag is not None:
+        _check_tag(tag)
+    if digest is not None:
+        _check_digest(digest)
+    return ImageRef(text, domain, path, tag, digest, _classify(domain))
+
+
+def _check_text(text: str) -> None:
+    """Reject empty text and characters no part of a reference may hold, before any splitting."""
+    if not text:
+        raise _Rejected("empty reference")
+    if text.isspace():
+        raise _Rejected("reference is only whitespace")
+    if text[0].isspace() or text[-1].isspace():
+        side = "leading" if text[0].isspace() else "trailing"
+        raise _Rejected(f"reference has {side} whitespace")
+    bad = _BAD_CHAR_RE.search(text)
+    if bad is not None:
+        where = bad.start() + 1
+        raise _Rejected(
+            f"reference contains {_describe_char(bad.group())} at character {where}, "
+            "which is not allowed in an image reference"
+        )
+    if _IMAGE_ID_RE.fullmatch(text):
+        raise _Rejected(
+            "reference is a 64-character hex string, which Docker refuses as a repository name "
+            "because it reads as an image ID"
+        )
+
+
+def _describe_char(char: str) -> str:
+    """Name a character so that the reason stays readable even for invisible characters."""
+    code = f"U+{ord(char):04X}"
+    if char == " ":
+        return "a space"
+    if char.isspace():
+        return f"whitespace ({code})"
+    if not char.isprintable():
+        return f"control character {code}"
+    if not char.isascii():
+        return f"non-ASCII character '{char}' ({code})"
+    return f"'{char}'"
+
+
+def _split_reference(text: str) -> tuple[str, str | None, str | None]:
+    """Split ``name[:tag][@digest]``; the tag is after the last ':' that follows every '/'."""
+    rest, at, digest = text.partition("@")
+    if at and "@" in digest:
+        raise _Rejected("reference contains more than one '@'")
+    if at and not digest:
+        raise _Rejected("digest after '@' is empty")
+    colon = rest.rfind(":")
+    if colon > rest.rfind("/"):
+        name, tag = rest[:colon], rest[colon + 1 :]
+        if not tag:
+            raise _Rejected("tag after ':' is empty")
+    else:
+        name, tag = rest, None
+    if not name:
+        raise _Rejected("repository name is empty")
+    return name, tag, digest if at else None
+
+
+def _split_name(name: str) -> tuple[str | None, str]:
+    """Split off the registry host, using Docker's rule for telling a host from a namespace.
+
+    The first component is a host only if it has a '.' or ':', is ``localhost``, or has an
+    uppercase letter (a repository path never may); otherwise Docker Hub is implied.
+    """
+    slash = name.find("/")
+    if slash == -1:
+        return None, name
+    first = name[:slash]
+    if "." in first or ":" in first or first == "localhost" or _UPPER_RE.search(first):
+        return first, name[slash + 1 :]
+    return None, name
+
+
+def _check_domain(domain: str) -> None:
+    """Check ``host[:port]``, where host is a domain name or a bracketed IPv6 address."""
+    host, port = _split_host_port(domain)
+    if port is not None and not _PORT_RE.fullmatch(port):
+        if not port:
+            raise _Rejected(f"registry '{_show(domain)}' has an empty port after ':'")
+        raise _Rejected(f"registry port '{_show(port)}' in '{_show(domain)}' must be a number")
+    _check_host(host, domain)
+
+
+def _split_host_port(domain: str) -> tuple[str, str | None]:
+    """Split at the port colon, which for an IPv6 host is the one after the closing bracket."""
+    if domain.startswith("["):
+        end = domain.find("]") + 1
+        if end and domain[end : end + 1] == ":":
+            return domain[:end], domain[end + 1 :]
+        return domain, None
+    host, colon, port = domain.partition(":")
+    return host, port if colon else None
+
+
+def _check_host(host: str, domain: str) -> None:
+    if not host:
+        raise _Rejected(f"registry host is empty in '{_show(domain)}'")
+    if host.startswith("["):
+        if not _IPV6_RE.fullmatch(host):
+            raise _Rejected(f"registry host '{_show(host)}' is not a valid bracketed IPv6 address")
+        return
+    for label in host.split("."):
+        if not _HOST_LABEL_RE.fullmatch(label):
+            raise _Rejected(_host_label_reason(host, label, domain))
+
+
+def _host_label_reason(host: str, label: str, domain: str) -> str:
+    """Explain a bad host label, and why a namespace with capitals was read as a host at all."""
+    if not label:
+        reason = f"registry host '{_show(host)}' has an empty label"
+    else:
+        reason = (
+            f"registry host '{_show(host)}' has the invalid label '{_show(label)}' "
+            "(labels hold letters, digits and '-', and do not start or end with '-')"
+        )
+    if "." not in domain and ":" not in domain and domain != "localhost":
+        reason += "; its first component was read as a host because it has uppercase letters"
+    return reason
+
+
+def _check_path(path: str) -> None:
+    """Check the repository path; diagnose a bad component only after the fast check fails."""
+    if _PATH_RE.fullmatch(path):
+        return
+    if not path:
+        raise _Rejected("repository path is empty")
+    if _UPPER_RE.search(path):
+        raise _Rejected("repository name must be lowercase")
+    for component in path.split("/"):
+        if not _COMPONENT_RE.fullmatch(component):
+            raise _Rejected(_component_reason(component, path))
+
+
+def _component_reason(component: str, path: str) -> str:
+    """Say precisely what makes one path component invalid."""
+    if not component:
+        return f"repository path '{_show(path)}' has an empty component"
+    shown = f"repository path component '{_show(component)}'"
+    bad = _COMPONENT_BAD_CHAR_RE.search(component)
+    if bad is not None:
+        return (
+            f"{shown} contains '{bad.group()}' "
+            "(allowed: lowercase letters, digits and the separators '.', '_', '__', '-')"
+        )
+    if component[0] in "._-" or component[-1] in "._-":
+        return f"{shown} must start and end with a lowercase letter or digit"
+    for run in _SEPARATOR_RUN_RE.findall(component):
+        if not _SEPARATOR_RE.fullmatch(run):
+            return f"{shown} has the separator '{run}' (allowed: '.', '_', '__' or one or more '-')"
+    return f"{shown} is not valid"  # not reached: the checks above cover the grammar
+
+
+def _normalise(domain: str | None, path: str) -> tuple[str, str]:
+    """Map every Docker Hub spelling to ``docker.io`` and official images to ``library/``."""
+    if domain is not None and _host_key(domain) not in DOCKER_HUB_HOSTS:
+        return domain, path
+    if "/" not in path:
+        path = f"{OFFICIAL_NAMESPACE}/{path}"
+    return DEFAULT_DOMAIN, path
+
+
+def _check_length(domain: str, path: str) -> None:
+    """Limit the normalised name, as Docker does (it measures ``docker.io/library/...``).
+
+    Measuring the normalised form also keeps normalisation idempotent: a name accepted once is
+    accepted again when its normalised form is parsed.
+    """
+    name = f"{domain}/{path}"
+    if len(name) > NAME_TOTAL_LENGTH_MAX:
+        raise _Rejected(
+            f"name is longer than {NAME_TOTAL_LENGTH_MAX} characters "
+            f"('{_show(name)}' has {len(name)})"
+        )
+
+
+def _check_tag(tag: str) -> None:
+    if len(tag) > TAG_LENGTH_MAX:
+        raise _Rejected(f"tag '{_show(tag)}' is longer than {TAG_LENGTH_MAX} characters")
+    if tag[0] in ".-":
+        raise _Rejected(f"tag '{_show(tag)}' must not start with '{tag[0]}'")
+    bad = _TAG_BAD_CHAR_RE.search(tag)
+    if bad is not None:
+        raise _Rejected(
+            f"tag '{_show(tag)}' contains '{bad.group()}' "
+            "(allowed: letters, digits, '_', '.' and '-')"
+        )
+
+
+def _check_digest(digest: str) -> None:
+    """Check ``algorithm:hex`` against the grammar, then as Docker verifies known algorithms."""
+    shown = _show(digest)
+    algorithm, colon, encoded = digest.partition(":")
+    if not colon:
+        raise _Rejected(f"digest '{shown}' must have the form 'algorithm:hex'")
+    if not _ALGORITHM_RE.fullmatch(algorithm):
+        raise _Rejected(f"digest algorithm '{_show(algorithm)}' is not valid")
+    if not _HEX_RE.fullmatch(encoded):
+        raise _Rejected(f"digest '{shown}' must have only hex characters after ':'")
+    expected = _DIGEST_HEX_LENGTHS.get(algorithm)
+    if expected is None:
+        raise _Rejected(_unknown_algorithm_reason(digest, algorithm, encoded))
+    if len(encoded) != expected:
+        raise _Rejected(f"digest '{shown}' must be {expected} hex characters, not {len(encoded)}")
+    if _UPPER_RE.search(encoded):
+        raise _Rejected(f"digest '{shown}' must use lowercase hex")
+
+
+def _unknown_algorithm_reason(digest: str, algorithm: str, encoded: str) -> str:
+    if len(encoded) < _DIGEST_MIN_HEX:
+        return f"digest '{_show(digest)}' must have at least {_DIGEST_MIN_HEX} hex characters"
+    if algorithm.lower() in _DIGEST_HEX_LENGTHS:
+        return f"digest algorithm '{algorithm}' must be lowercase '{algorithm.lower()}'"
+    known = ", ".join(_DIGEST_HEX_LENGTHS)
+    return f"digest algorithm '{_show(algorithm)}' is not supported by Docker (use {known})"
+
+
+def _classify(domain: str) -> RegistryKind:
+    key = _host_key(domain)
+    if key in DOCKER_HUB_HOSTS:
+        return RegistryKind.DOCKER_HUB
+    if key in ECR_PUBLIC_HOSTS:
+        return RegistryKind.ECR_PUBLIC
+    if _ECR_PRIVATE_RE.fullmatch(key):
+        return RegistryKind.ECR_PRIVATE
+    return RegistryKind.OTHER
+
+
+def _host_key(domain: str) -> str:
+    """Lowercase a host for comparison, refusing non-ASCII text.
+
+    ``str.lower`` maps some non-ASCII letters onto ASCII ones (the Kelvin sign becomes 'k'), which
+    would let a look-alike host pass for a real one.
+    """
+    return domain.lower() if domain.isascii() else ""
+
+
+def _show(text: str) -> str:
+    """Shorten text quoted in a reason, so a huge input cannot make a huge message."""
+    if len(text) <= _SHOW_LIMIT:
+        return text
+    return text[: _SHOW_LIMIT - 1] + "…"

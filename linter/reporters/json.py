@@ -1,0 +1,56 @@
+"""The JSON contract: an array with one object per finding (documented in the README).
+
+Keys are stable; later versions only add keys.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from ecs_lint.engine import RunResult
+    from ecs_lint.findings import Finding, Fix
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "file": span.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "message": finding.message,
+        "image": finding.image,
+        "replacement": finding.replacement,
+        "fix": fix_to_dict(finding.fix),
+        **finding.extra,
+    }
+
+
+def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "line": edit.span.line,
+                "column": edit.span.column,
+                "end_line": edit.span.end_line,
+                "end_column": edit.span.end_column,
+                "new_text": edit.new_text,
+            }
+            for edit in fix.edits
+        ],
+    }
+
+
+def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
+    json.dump([finding_to_dict(f) for f in result.findings], out, indent=2, ensure_ascii=False)
+    out.write("\n")

@@ -1,0 +1,90 @@
+"""The default human output: ``path:line:col: CODE message``, a code frame, and a summary.
+
+Text from linted files is made safe before it reaches the terminal: control characters are
+shown escaped, so a file cannot move the cursor, change colours or retitle the window.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, TextIO
+
+from ecs_lint.findings import Severity
+from ecs_lint.reporters._common import logical_name
+
+if TYPE_CHECKING:
+    from ecs_lint.engine import RunResult
+    from ecs_lint.findings import Finding
+    from ecs_lint.textio import SourceText
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def printable(text: str) -> str:
+    """Escape control and bidirectional-override characters so they print harmlessly."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}"
+                        if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}", text)
+
+
+def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
+    paint = _painter(color)
+    for finding in result.findings:
+        span = finding.span
+        location = where(finding)
+        code = paint(finding.rule, _COLOURS[finding.severity] + ";1")
+        out.write(f"{paint(location, '1')} {code} {printable(finding.message)}\n")
+        source = result.sources.get(span.path)
+        if source is not None and span.logical is None:
+            out.write(code_frame(source, finding, paint))
+    if not quiet:
+        out.write(summary(result) + "\n")
+
+
+def where(finding: Finding) -> str:
+    """``path:line:col:``, or ``resource#json.path:`` for a finding without a file position."""
+    span = finding.span
+    if span.logical is not None:
+        return f"{printable(logical_name(span))}:"
+    return f"{printable(span.path)}:{span.line}:{span.column}:"
+
+
+def code_frame(source: SourceText, finding: Finding, paint: _Paint) -> str:
+    """The finding's first line with a caret underline, as compilers print it."""
+    span = finding.span
+    start = source.offset(span.line)
+    end = source.text.find("\n", start)
+    line = source.text[start : len(source.text) if end == -1 else end].rstrip("\r")
+    if len(line) > 200:
+        return ""
+    width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
+    gutter = f"{span.line:>5} | "
+    marker = " " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * max(width, 1)
+    return f"{gutter}{printable(line)}\n{paint(marker, _COLOURS[finding.severity])}\n"
+
+
+def summary(result: RunResult) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"
+    if not result.findings:
+        return f"All clear: no findings ({files})."
+    parts = [
+        f"{count} {severity.value}{'s' if count != 1 else ''}"
+        for severity, count in counts.items()
+        if count
+    ]
+    return f"Found {', '.join(parts)} ({files})."
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"\x1b[{style}m{text}\x1b[0m" if self.enabled else text
+
+
+def _painter(color: bool) -> _Paint:
+    return _Paint(color)

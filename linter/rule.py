@@ -1,0 +1,83 @@
+"""What a rule is, and what it is handed when it runs.
+
+A rule is a module in ``ecs_lint.rules`` holding a ``RULE`` value: its code, name, default
+severity, a pure ``check`` function over the model, and its documentation (the module docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.model import Model, Span
+from ecs_lint.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Callable[[Model, RuleContext], Iterable[Finding]]
+    doc: str
+    fixable: bool = False
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation, without the code and name."""
+        first = self.doc.strip().splitlines()[0]
+        return first.split(":", 1)[1].strip() if ":" in first else first
+
+    @property
+    def body(self) -> str:
+        """The documentation after its first line."""
+        return self.doc.strip().split("\n", 1)[1].strip() if "\n" in self.doc.strip() else ""
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """What a running rule may use: the run's settings and look-up services, and a way to report."""
+
+    rule: Rule
+    settings: Settings
+    services: Services
+
+    def finding(
+        self,
+        span: Span,
+        message: str,
+        *,
+        image: str | None = None,
+        replacement: str | None = None,
+        fix: Fix | None = None,
+        **extra: Any,
+    ) -> Finding:
+        return Finding(
+            rule=self.rule.code,
+            name=self.rule.name,
+            severity=self.rule.severity,
+            span=span,
+            message=message,
+            image=image,
+            replacement=replacement,
+            fix=fix,
+            extra=extra,
+        )
+
+
+def report_problems(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    """The check of rules that report what sources found (parse errors, wrong shapes)."""
+    for problem in model.problems(ctx.rule.code):
+        yield ctx.finding(problem.span, problem.message)
+
+
+@dataclass(slots=True)
+class Services:
+    """Look-ups handed to rules, so that rules stay pure.
+
+    Each service is optional: a rule that needs an absent one degrades to what it can say offline.
+    """
+
+    memo: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,130 @@
+"""The run's settings: command-line options (and, later, configuration files) in one plain value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecs_lint.findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class PerFileIgnore:
+    """``per-file-ignores``: rules ignored in files matching ``pattern``.
+
+    ``pattern`` is a shell glob on the file's path relative to ``base`` (the directory of the
+    configuration file), in ``/`` form; a pattern without ``/`` also matches the base name.
+    ``container`` narrows the ignore to findings inside that container definition (a glob on the
+    container name); ``None`` means the whole file.
+    """
+
+    pattern: str
+    codes: tuple[str, ...]
+    base: str
+    container: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PullThroughCache:
+    """An ECR pull-through cache rule for Docker Hub: ``<account>.dkr.ecr.<region>...``/``prefix``."""
+
+    account: str
+    region: str
+    prefix: str
+
+    @property
+    def repository_base(self) -> str:
+        """The registry host and prefix every cached Docker Hub repository sits under."""
+        suffix = ".amazonaws.com.cn" if self.region.startswith("cn-") else ".amazonaws.com"
+        return f"{self.account}.dkr.ecr.{self.region}{suffix}/{self.prefix.strip('/')}"
+
+
+@dataclass(slots=True)
+class GallerySettings:
+    """Where and how ECR Public equivalents are looked up (``None`` = environment, then default)."""
+
+    gallery_url: str | None = None
+    registry_url: str | None = None
+    dockerhub_registry_url: str | None = None
+    dockerhub_auth_url: str | None = None
+    cache_dir: str | None = None
+    cache_ttl: float = 24 * 3600.0
+    """Seconds a looked-up answer stays valid in the on-disk cache."""
+    lookup_budget: float = 10.0
+    """Wall-clock seconds all network look-ups of one run may take together."""
+    concurrency: int = 32
+    """Look-ups in flight at once (at most half of them against one host)."""
+    identity_check: bool = True
+    """Also ask Docker Hub for the digest, to tell ``identical`` from ``verified``."""
+
+
+@dataclass(slots=True)
+class Settings:
+    build_args: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    """Variables for Docker Compose interpolation (``--env``); they win over a ``.env`` file."""
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exit_zero: bool = False
+    # From configuration (ecs_lint.config) as well as options:
+    fail_level: Severity = Severity.INFO
+    """The lowest severity that makes the exit status 1."""
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    """Severity by rule code or prefix (the longest matching prefix wins)."""
+    per_file_ignores: tuple[PerFileIgnore, ...] = ()
+    trusted_registries: tuple[str, ...] = ()
+    """Registry hosts (or ``host/namespace`` prefixes) treated as safe: EL101/EL102 skip them."""
+    use_suppressions: bool = True
+    """False with ``--no-suppressions``: comments, metadata and per-file-ignores are ignored."""
+    config_file: str | None = None
+    # ECR Public equivalents and fixes (ecs_lint.gallery, ecs_lint.fixes):
+    offline: bool = False
+    """No network look-ups (``--offline`` or ``ECS_LINT_OFFLINE=1``): the embedded catalog only."""
+    gallery: GallerySettings = field(default_factory=GallerySettings)
+    pull_through_cache: PullThroughCache | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+
+    def is_selected(self, code: str) -> bool:
+        """Whether a rule code is enabled: selected (or nothing selected) and not ignored.
+
+        Codes and prefixes both work (``EL1`` selects every ``EL1xx`` rule); the longest matching
+        prefix decides, as in ruff, so ``--select EL1 --ignore EL105`` keeps EL101 to EL104.
+        """
+        selected = _longest_prefix(code, self.select) if self.select else 0
+        ignored = _longest_prefix(code, self.ignore)
+        if self.select and selected < 0:
+            return False
+        return ignored < 0 or selected > ignored
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        """A rule's severity after the ``severity`` overrides."""
+        best, severity = -1, default
+        for prefix, override in self.severity_overrides.items():
+            length = _longest_prefix(code, (prefix,))
+            if length > best:
+                best, severity = length, override
+        return severity
+
+    def fails_on(self, severity: Severity) -> bool:
+        """Whether a finding of this severity makes the exit status 1."""
+        return not self.exit_zero and severity.rank >= self.fail_level.rank
+
+    def is_trusted(self, domain: str, path: str) -> bool:
+        """Whether an image at ``domain/path`` comes from a trusted registry (or namespace)."""
+        repository = f"{domain}/{path}"
+        return any(
+            repository == entry or repository.startswith(entry + "/") or domain == entry
+            for entry in self.trusted_registries
+        )
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
+    """Length of the longest prefix of ``code`` among ``prefixes`` (``ALL`` is length 0), else -1."""
+    best = -1
+    for prefix in prefixes:
+        if prefix.upper() == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix.upper()):
+            best = max(best, len(prefix))
+    return best

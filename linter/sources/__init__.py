@@ -1,0 +1,135 @@
+"""Sources: one module per input format, each turning a file into a model ``Document``.
+
+This table is the only place that knows which formats exist. A format is recognised by its file
+name first, then by a cheap look at its content; its module is imported only when a file of that
+format is found, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Document
+    from ecs_lint.settings import Settings
+    from ecs_lint.textio import SourceText
+
+
+class Parser(Protocol):
+    def __call__(self, source: SourceText, settings: Settings) -> Document: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFormat:
+    name: str
+    module: str
+    name_patterns: tuple[str, ...]
+    """Shell patterns on the file's base name that make a file a candidate for this format."""
+    looks_like: Callable[[str], bool]
+    """A cheap test of the decoded text; false means "not this format", silently."""
+
+    def matches_name(self, filename: str) -> bool:
+        return any(fnmatch.fnmatchcase(filename, pattern) for pattern in self.name_patterns)
+
+    def parser(self) -> Parser:
+        parse: Parser = importlib.import_module(self.module).parse
+        return parse
+
+
+_INSTRUCTION = re.compile(r"^[ \t]*(?:FROM|ARG)[ \t]", re.IGNORECASE | re.MULTILINE)
+
+
+def _looks_like_dockerfile(text: str) -> bool:
+    return _INSTRUCTION.search(text) is not None
+
+
+def _looks_like_task_definition(text: str) -> bool:
+    return '"containerDefinitions"' in text or (
+        '"image"' in text and '"name"' in text and text.lstrip().startswith("[")
+    )
+
+
+_COMPOSE_TOP_LEVEL = re.compile(r"^(?:services|include)[ \t]*:", re.MULTILINE)
+_WORKFLOW_JOBS = re.compile(r"^jobs[ \t]*:", re.MULTILINE)
+_WORKFLOW_ON = re.compile(r"""^(?:on|"on"|'on')[ \t]*:""", re.MULTILINE)
+_KUBERNETES_API_VERSION = re.compile(r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:", re.MULTILINE)
+_KUBERNETES_KIND = re.compile(r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:", re.MULTILINE)
+
+
+def _looks_like_compose(text: str) -> bool:
+    return _COMPOSE_TOP_LEVEL.search(text) is not None
+
+
+def _looks_like_workflow(text: str) -> bool:
+    return _WORKFLOW_JOBS.search(text) is not None and _WORKFLOW_ON.search(text) is not None
+
+
+def _looks_like_kubernetes(text: str) -> bool:
+    return (
+        _KUBERNETES_API_VERSION.search(text) is not None
+        and _KUBERNETES_KIND.search(text) is not None
+    )
+
+
+COMPOSE_PATTERNS = (
+    "compose.yaml",
+    "compose.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+)
+YAML_PATTERNS = ("*.yaml", "*.yml")
+
+DOCKERFILE_PATTERNS = ("Dockerfile", "Containerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*")
+
+FORMATS: tuple[SourceFormat, ...] = (
+    SourceFormat("dockerfile", "ecs_lint.sources.dockerfile", DOCKERFILE_PATTERNS, _looks_like_dockerfile),
+    SourceFormat(
+        "task-definition",
+        "ecs_lint.sources.taskdef",
+        ("*.json",),
+        _looks_like_task_definition,
+    ),
+    # Compose claims its own file names first; any other YAML file is a GitHub Actions workflow
+    # or a Kubernetes manifest by its content, wherever it lives (a Helm render piped to a file,
+    # a workflow under .github/workflows or .gitea/workflows).
+    SourceFormat("compose", "ecs_lint.sources.compose", COMPOSE_PATTERNS, _looks_like_compose),
+    SourceFormat("workflow", "ecs_lint.sources.workflow", YAML_PATTERNS, _looks_like_workflow),
+    SourceFormat(
+        "kubernetes", "ecs_lint.sources.kubernetes", YAML_PATTERNS, _looks_like_kubernetes
+    ),
+)
+
+
+def format_named(name: str) -> SourceFormat:
+    """The format called ``name`` (``"dockerfile"``...); a ``KeyError`` names an unknown one."""
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
+
+
+def is_candidate_name(filename: str) -> bool:
+    """Whether a file found in a directory walk may belong to some format."""
+    return any(fmt.matches_name(filename) for fmt in FORMATS)
+
+
+def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[SourceFormat]:
+    """Formats that claim a file, best first.
+
+    A file found in a directory must match a format's name patterns and then its content test. A
+    file named on the command line whose name matches no format is claimed by content alone, so
+    ``ecs-lint build/web.docker`` works.
+    """
+    by_name = [fmt for fmt in FORMATS if fmt.matches_name(filename)]
+    if explicit and not by_name:
+        by_name = list(FORMATS)
+    return [fmt for fmt in by_name if fmt.looks_like(text)]

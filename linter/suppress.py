@@ -1,0 +1,270 @@
+"""Suppressions: in-file ``ecs-lint`` directives and ``per-file-ignores``, applied after rules run.
+
+Sources record what a file asks to suppress as neutral ``Suppression`` values (this module parses
+the comment syntax for formats that have comments); the engine then calls :func:`apply` once with
+every finding. Nothing here knows a file format.
+
+Comment syntax (Dockerfile; any ``#``-comment format may reuse :func:`comment_suppressions`)::
+
+    # ecs-lint: ignore=EL101,EL105 -- reason      (the instruction on the next line)
+    # ecs-lint: ignore-file=EL105 -- reason       (the whole file, anywhere in it)
+
+The reason after ``--`` is free text, for reviewers. A directive naming a rule that suppressed
+nothing is reported as EL901 (unless that rule did not run), as is a malformed one.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from ecs_lint.model import Problem, Span, Suppression
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from ecs_lint.findings import Finding
+    from ecs_lint.model import Document, Model
+    from ecs_lint.settings import PerFileIgnore, Settings
+    from ecs_lint.textio import SourceText
+
+UNUSED_SUPPRESSION = "EL901"
+
+_MARKER = re.compile(r"#\s*ecs-lint\s*:", re.IGNORECASE)
+_DIRECTIVE = re.compile(
+    r"#\s*ecs-lint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
+    r"(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?\s*"
+    r"(?:--.*)?$",
+    re.IGNORECASE,
+)
+SYNTAX_HELP = (
+    "expected '# ecs-lint: ignore=EL101,EL105 -- reason' or '# ecs-lint: ignore-file=EL105'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    whole_file: bool
+    codes: tuple[str, ...]
+
+
+def parse_directive(comment: str) -> Directive | str | None:
+    """A directive from one comment's text; an error message if malformed; ``None`` if none."""
+    text = comment.strip()
+    if not _MARKER.match(text):
+        return None
+    match = _DIRECTIVE.match(text)
+    if match is None:
+        return f"malformed ecs-lint directive: {SYNTAX_HELP}"
+    codes = tuple(code.strip().upper() for code in match["codes"].split(","))
+    return Directive(match["kind"].lower() == "ignore-file", codes)
+
+
+def comment_suppressions(
+    source: SourceText, instructions: Sequence[tuple[int, int]]
+) -> tuple[list[Suppression], list[Problem]]:
+    """Directives in whole-line ``#`` comments of a file whose statements span ``instructions``.
+
+    ``instructions`` are (first line, last line) pairs, 1-based and inclusive, in file order; a
+    line-scoped directive covers the instruction that starts after it, with only comment lines
+    between, continuation lines included.
+    """
+    starts = {first: (first, last) for first, last in instructions}
+    inside = {line for first, last in instructions for line in range(first, last + 1)}
+    lines = source.text.split("\n")
+    suppressions: list[Suppression] = []
+    problems: list[Problem] = []
+    for index, line in enumerate(lines):
+        number = index + 1
+        stripped = line.strip()
+        if number in inside or not stripped.startswith("#") or not _MARKER.match(stripped):
+            # Inside an instruction a '#' line may be heredoc content, not a comment.
+            continue
+        begin = source.offset(number, len(line) - len(line.lstrip()) + 1)
+        span = source.span(begin, begin + len(stripped))
+        parsed = parse_directive(stripped)
+        if isinstance(parsed, str):
+            problems.append(Problem(UNUSED_SUPPRESSION, parsed, span))
+            continue
+        assert parsed is not None
+        if parsed.whole_file:
+            suppressions.append(Suppression(parsed.codes, None, span))
+            continue
+        target = _next_instruction(lines, number, starts, inside)
+        if target is None:
+            problems.append(
+                Problem(
+                    UNUSED_SUPPRESSION,
+                    "ecs-lint: ignore= must be on the line right before the instruction it "
+                    "applies to (use ignore-file= for the whole file)",
+                    span,
+                )
+            )
+            continue
+        first, last = target
+        scope = source.span(source.offset(first), source.offset(last, len(lines[last - 1]) + 1))
+        suppressions.append(Suppression(parsed.codes, scope, span))
+    return suppressions, problems
+
+
+def _next_instruction(
+    lines: list[str], number: int, starts: dict[int, tuple[int, int]], inside: set[int]
+) -> tuple[int, int] | None:
+    following = number + 1
+    while following <= len(lines):
+        if following in starts:
+            return starts[following]
+        if following in inside or not lines[following - 1].strip().startswith("#"):
+            return None
+        following += 1
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying suppressions to a run's findings.
+
+
+@dataclass(slots=True)
+class Outcome:
+    findings: list[Finding]
+    suppressed: list[Finding] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Tracked:
+    suppression: Suppression
+    used: set[str] = field(default_factory=set)
+
+
+def apply(findings: Iterable[Finding], model: Model, settings: Settings) -> Outcome:
+    """Drop suppressed findings, and report unused directives as EL901 findings."""
+    if not settings.use_suppressions:
+        return Outcome(list(findings))
+    documents = {document.path: document for document in model.documents}
+    tracked = {
+        path: [_Tracked(suppression) for suppression in document.suppressions]
+        for path, document in documents.items()
+    }
+    matcher = _PerFileMatcher(settings.per_file_ignores)
+    outcome = Outcome([])
+    for finding in findings:
+        if _suppressed_in_file(finding, tracked.get(finding.span.path, ())) or matcher.ignores(
+            finding, documents.get(finding.span.path)
+        ):
+            outcome.suppressed.append(finding)
+        else:
+            outcome.findings.append(finding)
+    if settings.is_selected(UNUSED_SUPPRESSION):
+        for unused in _unused_findings(tracked, settings):
+            if _suppressed_in_file(
+                unused, tracked.get(unused.span.path, ()), count=False
+            ) or matcher.ignores(unused, documents.get(unused.span.path)):
+                outcome.suppressed.append(unused)
+            else:
+                outcome.findings.append(unused)
+    outcome.findings.sort(key=lambda finding: finding.sort_key)
+    return outcome
+
+
+def _suppressed_in_file(
+    finding: Finding, suppressions: Iterable[_Tracked], *, count: bool = True
+) -> bool:
+    hit = False
+    for entry in suppressions:
+        suppression = entry.suppression
+        if finding.rule not in suppression.codes:
+            continue
+        if suppression.scope is None or contains(suppression.scope, finding.span):
+            if count:
+                entry.used.add(finding.rule)
+            hit = True
+    return hit
+
+
+def contains(outer: Span, inner: Span) -> bool:
+    """Whether ``inner`` lies within ``outer`` (same file, by line and column)."""
+    return (
+        outer.path == inner.path
+        and (outer.line, outer.column) <= (inner.line, inner.column)
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+    )
+
+
+def _unused_findings(tracked: dict[str, list[_Tracked]], settings: Settings) -> list[Finding]:
+    from ecs_lint.rule import RuleContext, Services
+    from ecs_lint.rules import BY_CODE
+    from ecs_lint.rules.el901_unused_suppression import RULE, unused_suppression
+
+    ctx = RuleContext(RULE, settings, Services())
+    found: list[Finding] = []
+    for entries in tracked.values():
+        for entry in entries:
+            codes = entry.suppression.codes
+            unknown = [code for code in codes if code not in BY_CODE]
+            unused = [
+                code
+                for code in codes
+                if code in BY_CODE
+                and code != UNUSED_SUPPRESSION
+                and code not in entry.used
+                and settings.is_selected(code)
+            ]
+            if unknown or unused:
+                found.append(unused_suppression(ctx, entry.suppression, unused, unknown))
+    return found
+
+
+class _PerFileMatcher:
+    """``per-file-ignores`` matching, with each path's relative form computed once."""
+
+    def __init__(self, entries: Sequence[PerFileIgnore]) -> None:
+        self.entries = entries
+        self._relative: dict[tuple[str, str], str] = {}
+
+    def ignores(self, finding: Finding, document: Document | None) -> bool:
+        for entry in self.entries:
+            if not any(code == "ALL" or finding.rule.startswith(code) for code in entry.codes):
+                continue
+            if not self._path_matches(entry, finding.span.path):
+                continue
+            if entry.container is None or _in_container(finding, document, entry.container):
+                return True
+        return False
+
+    def _path_matches(self, entry: PerFileIgnore, path: str) -> bool:
+        key = (entry.base, path)
+        relative = self._relative.get(key)
+        if relative is None:
+            relative = PurePosixPath(
+                os.path.relpath(Path(path).absolute(), entry.base).replace(os.sep, "/")
+            ).as_posix()
+            self._relative[key] = relative
+        if fnmatch.fnmatchcase(relative, entry.pattern):
+            return True
+        return "/" not in entry.pattern and fnmatch.fnmatchcase(
+            relative.rsplit("/", 1)[-1], entry.pattern
+        )
+
+
+def _in_container(finding: Finding, document: Document | None, pattern: str) -> bool:
+    if document is None:
+        return False
+    return any(
+        fnmatch.fnmatchcase(container.name, pattern) and contains(container.span, finding.span)
+        for task in document.tasks
+        for container in task.containers
+    )
+
+
+def with_severity(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """Findings with the configured ``severity`` overrides applied (the one place they are)."""
+    if not settings.severity_overrides:
+        return list(findings)
+    return [
+        replace(finding, severity=settings.severity_for(finding.rule, finding.severity))
+        for finding in findings
+    ]

@@ -1,0 +1,34 @@
+"""The rule table: every rule ecs-lint has, in code order.
+
+Adding a rule means adding its module beside this file and one line here; nothing is discovered
+or registered at import time.
+"""
+
+from __future__ import annotations
+
+from ecs_lint.rule import Rule
+from ecs_lint.rules import (
+    el101_docker_hub_anonymous_pull,
+    el102_docker_hub_authenticated_pull,
+    el103_unresolved_image_reference,
+    el104_invalid_image_reference,
+    el105_mutable_image_tag,
+    el900_parse_error,
+    el901_unused_suppression,
+    el902_invalid_task_definition_shape,
+    el903_duplicate_key,
+)
+
+RULES: tuple[Rule, ...] = (
+    el101_docker_hub_anonymous_pull.RULE,
+    el102_docker_hub_authenticated_pull.RULE,
+    el103_unresolved_image_reference.RULE,
+    el104_invalid_image_reference.RULE,
+    el105_mutable_image_tag.RULE,
+    el900_parse_error.RULE,
+    el901_unused_suppression.RULE,
+    el902_invalid_task_definition_shape.RULE,
+    el903_duplicate_key.RULE,
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -1,0 +1,51 @@
+"""EL102 docker-hub-authenticated-pull: image pulled from Docker Hub with credentials.
+
+## What it does
+Flags images that resolve to Docker Hub and are pulled with registry credentials (a container
+with ``repositoryCredentials``).
+
+## Why is this bad?
+Authenticated pulls are still rate-limited: a Docker Personal account allows 200 pulls per
+6 hours, shared by every task that uses the same credentials. A large deployment or a crash loop
+can still exhaust it, and the pull then fails with ``toomanyrequests``.
+
+## Example
+```json
+{"name": "web", "image": "nginx:1.25",
+ "repositoryCredentials": {"credentialsParameter": "arn:aws:secretsmanager:...:secret:dockerhub-AbCdEf"}}
+```
+
+## How to fix
+Prefer the Amazon ECR Public Gallery copy of the image, a private ECR repository, or an ECR
+pull-through cache rule for Docker Hub; keep the credentials for images that exist only on
+Docker Hub, on a paid plan sized for your pull volume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.model import ImageRef, Model, RegistryKind
+from ecs_lint.rule import Rule, RuleContext
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    for use in model.images:
+        ref = use.reference
+        if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
+            continue
+        if ctx.settings.is_trusted(ref.domain, ref.path):
+            continue
+        if not use.authenticated:
+            continue
+        yield ctx.finding(
+            use.span,
+            f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
+            "6 hours on a Personal account; prefer the ECR Public Gallery, a private ECR copy "
+            "or a pull-through cache",
+            image=str(ref),
+        )
+
+
+RULE = Rule("EL102", "docker-hub-authenticated-pull", Severity.WARNING, check, __doc__ or "")

@@ -1,0 +1,47 @@
+"""EL103 unresolved-image-reference: image reference depends on values ecs-lint cannot know.
+
+## What it does
+Flags image references that contain variables with no known value: a Dockerfile ``ARG`` without
+a default and no ``--build-arg``, ``${TAG}`` placeholders filled in by a deploy tool, or template
+expressions that cannot be resolved statically.
+
+## Why is this bad?
+Whatever the variable becomes decides where the image is pulled from. ecs-lint will not guess:
+an unresolved reference may still point at Docker Hub and hit its rate limit.
+
+## Example
+```dockerfile
+ARG BASE
+FROM ${BASE}
+```
+
+## How to fix
+Give the variable a default, or pass its value with ``--build-arg NAME=VALUE`` (or the
+equivalent option for the format), so ecs-lint can check the real reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.model import Model, UnresolvedRef
+from ecs_lint.rule import Rule, RuleContext
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    for use in model.images:
+        ref = use.reference
+        if not isinstance(ref, UnresolvedRef):
+            continue
+        names = ", ".join(ref.variables)
+        plural = "s" if len(ref.variables) > 1 else ""
+        yield ctx.finding(
+            use.span,
+            f"{use.kind.value} '{ref.original}' depends on {names}, which ha{'ve' if plural else 's'} "
+            f"no known value; cannot tell which registry it is pulled from (give the "
+            f"variable{plural} a default or pass --build-arg)",
+        )
+
+
+RULE = Rule("EL103", "unresolved-image-reference", Severity.WARNING, check, __doc__ or "")

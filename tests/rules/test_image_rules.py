@@ -1,0 +1,118 @@
+"""EL101-EL105: each rule fires on its case and stays quiet on the neighbouring clean case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Lint, codes
+
+from ecs_lint.settings import Settings
+
+
+def task(*containers: dict[str, object]) -> str:
+    return json.dumps({"family": "t", "containerDefinitions": list(containers)}, indent=2)
+
+
+CREDS = {"credentialsParameter": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"}
+
+
+def only(settings_select: str) -> Settings:
+    return Settings(select=(settings_select,))
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["nginx:1.25", "library/nginx:1.25", "docker.io/library/nginx:1.25", "index.docker.io/nginx:1.25",
+     "acme/app:2.0", "registry-1.docker.io/acme/app:2.0"],
+)
+def test_el101_flags_docker_hub_images_without_credentials(lint: Lint, image: str) -> None:
+    findings = lint({"td.json": task({"name": "web", "image": image})}, only("EL101"))
+    assert codes(findings) == ["EL101"]
+    assert findings[0].image is not None and findings[0].image.startswith("docker.io/")
+    assert "100 pulls per 6 hours" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["public.ecr.aws/docker/library/nginx:1.25",
+     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+     "ghcr.io/acme/app:1", "quay.io/prometheus/node-exporter:v1.8.0", "localhost:5000/app:1"],
+)
+def test_el101_ignores_other_registries(lint: Lint, image: str) -> None:
+    assert lint({"td.json": task({"name": "web", "image": image})}, only("EL101")) == []
+
+
+def test_el101_names_the_normalised_reference_and_remedies(lint: Lint) -> None:
+    (finding,) = lint({"td.json": task({"name": "web", "image": "nginx:1.25"})}, only("EL101"))
+    assert finding.image == "docker.io/library/nginx:1.25"
+    assert "docker.io/library/nginx:1.25" in finding.message
+    for remedy in ("ECR Public", "pull-through cache", "repositoryCredentials"):
+        assert remedy in finding.message
+
+
+def test_el101_flags_every_dockerfile_image_use(lint: Lint) -> None:
+    dockerfile = (
+        "FROM golang:1.23 AS build\n"
+        "COPY --from=busybox:1.36 /bin/busybox /bin/\n"
+        "RUN --mount=type=bind,from=alpine:3.20,target=/a true\n"
+        "FROM build\n"
+    )
+    findings = lint({"Dockerfile": dockerfile}, only("EL101"))
+    assert [f.image for f in findings] == [
+        "docker.io/library/golang:1.23",
+        "docker.io/library/busybox:1.36",
+        "docker.io/library/alpine:3.20",
+    ]
+    assert [f.span.line for f in findings] == [1, 2, 3]
+
+
+def test_el102_flags_docker_hub_with_credentials_instead_of_el101(lint: Lint) -> None:
+    td = task({"name": "web", "image": "acme/app:2.0", "repositoryCredentials": CREDS})
+    findings = lint({"td.json": td}, Settings(select=("EL101", "EL102")))
+    assert codes(findings) == ["EL102"]
+    assert "200 pulls per 6 hours" in findings[0].message
+
+
+def test_el102_quiet_without_credentials_or_off_docker_hub(lint: Lint) -> None:
+    td = task(
+        {"name": "a", "image": "acme/app:2.0"},
+        {"name": "b", "image": "ghcr.io/acme/app:2.0", "repositoryCredentials": CREDS},
+    )
+    assert lint({"td.json": td}, only("EL102")) == []
+
+
+def test_el103_unresolved_arg_names_the_variable(lint: Lint) -> None:
+    findings = lint({"Dockerfile": "ARG BASE\nFROM ${BASE}\n"}, Settings(select=("EL1",)))
+    assert codes(findings) == ["EL103"]
+    assert "BASE" in findings[0].message
+
+
+def test_el103_quiet_when_build_arg_given(lint: Lint) -> None:
+    settings = Settings(select=("EL103",), build_args={"BASE": "alpine:3.20"})
+    assert lint({"Dockerfile": "ARG BASE\nFROM ${BASE}\n"}, settings) == []
+
+
+def test_el104_invalid_reference_is_a_finding(lint: Lint) -> None:
+    findings = lint({"td.json": task({"name": "web", "image": "Nginx:latest"})}, only("EL104"))
+    assert codes(findings) == ["EL104"]
+    assert "lowercase" in findings[0].message
+
+
+def test_el104_quiet_on_valid_reference(lint: Lint) -> None:
+    assert lint({"td.json": task({"name": "web", "image": "nginx:1.25"})}, only("EL104")) == []
+
+
+@pytest.mark.parametrize("image", ["nginx", "nginx:latest", "ghcr.io/acme/app"])
+def test_el105_flags_missing_or_latest_tag(lint: Lint, image: str) -> None:
+    assert codes(lint({"td.json": task({"name": "w", "image": image})}, only("EL105"))) == ["EL105"]
+
+
+@pytest.mark.parametrize("image", ["nginx:1.25", "nginx@sha256:" + "a" * 64, "nginx:latest@sha256:" + "b" * 64])
+def test_el105_quiet_on_pinned_images(lint: Lint, image: str) -> None:
+    assert lint({"td.json": task({"name": "w", "image": image})}, only("EL105")) == []
+
+
+def test_scratch_and_stage_names_are_not_images(lint: Lint) -> None:
+    dockerfile = "FROM scratch AS base\nFROM base\nCOPY --from=0 / /\n"
+    assert lint({"Dockerfile": dockerfile}) == []

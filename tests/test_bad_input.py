@@ -1,0 +1,85 @@
+"""Every bad input named in the core issue: a clear finding or message, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def lint_json(path: Path) -> tuple[int, list[dict[str, object]], str]:
+    run = run_cli("-o", "json", str(path))
+    assert "Traceback" not in run.stderr + run.stdout
+    return run.status, json.loads(run.stdout), run.stderr
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM nginx\x00\x01\x02")
+    status, findings, _ = lint_json(path)
+    assert status == 2
+    assert findings[0]["rule"] == "EL900"
+    assert "binary" in str(findings[0]["message"])
+
+
+def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "task.json"
+    path.write_bytes(b'{"containerDefinitions": [\n  {"name": "\xff"}]}')
+    status, findings, _ = lint_json(path)
+    assert status == 2
+    assert (findings[0]["rule"], findings[0]["line"], findings[0]["column"]) == ("EL900", 2, 13)
+    assert "UTF-8" in str(findings[0]["message"])
+
+
+def test_empty_files_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("")
+    (tmp_path / "task.json").write_text("")
+    run = run_cli(str(tmp_path))
+    assert run.status == 0
+
+
+def test_file_over_10_mib_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    with path.open("wb") as handle:
+        handle.write(b"FROM nginx:1.25\n")
+        handle.truncate(10 * 1024 * 1024 + 1)
+    status, findings, _ = lint_json(path)
+    assert status == 2
+    assert findings[0]["rule"] == "EL900"
+    assert "10 MiB" in str(findings[0]["message"])
+
+
+def test_deeply_nested_json(tmp_path: Path) -> None:
+    path = tmp_path / "task.json"
+    path.write_text('{"containerDefinitions": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    status, findings, _ = lint_json(path)
+    assert status in (0, 1, 2)
+    assert all(f["rule"] in {"EL900", "EL902"} for f in findings)
+
+
+def test_utf8_bom_is_accepted_and_columns_ignore_it(tmp_path: Path) -> None:
+    path = tmp_path / "task.json"
+    path.write_bytes(b'\xef\xbb\xbf{"containerDefinitions": [{"name": "w", "image": "nginx:1.25"}]}')
+    status, findings, _ = lint_json(path)
+    assert status == 1
+    assert (findings[0]["rule"], findings[0]["line"], findings[0]["column"]) == ("EL101", 1, 51)
+
+
+def test_crlf_line_endings_keep_positions(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"# build\r\nFROM alpine:3.20 AS a\r\nFROM nginx:1.25\r\n")
+    status, findings, _ = lint_json(path)
+    assert status == 1
+    assert [(f["line"], f["column"], f["end_column"]) for f in findings] == [(2, 6, 17), (3, 6, 16)]
+
+
+def test_duplicate_keys_last_wins_and_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "task.json"
+    path.write_text(
+        '{"containerDefinitions": [{"name": "w", "image": "ghcr.io/a/b:1", "image": "nginx:1.25"}]}'
+    )
+    _, findings, _ = lint_json(path)
+    assert sorted(str(f["rule"]) for f in findings) == ["EL101", "EL903"]
+    duplicate = next(f for f in findings if f["rule"] == "EL903")
+    assert "last" in str(duplicate["message"])
