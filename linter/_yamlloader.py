@@ -14,6 +14,7 @@ strings on nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import yaml
 from yaml.events import (
@@ -28,11 +29,15 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+if TYPE_CHECKING:
+    from yaml.error import Mark
+
 MAX_ALIAS_EXPANSION = 100_000
 """Nodes that alias uses may add to a stream when expanded; real files stay in the hundreds."""
 MAX_DEPTH = 500
 """Nesting levels; far beyond any real manifest, and keeps recursive consumers safe."""
 
+_STRING_TAG = "tag:yaml.org,2002:str"
 _SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 _MAPPING_TAG = "tag:yaml.org,2002:map"
 
@@ -81,14 +86,14 @@ class _Composer:
         return not loader.check_event(StreamEndEvent)
 
     def document(self) -> ComposedDocument:
-        start = self._event().start_mark.index  # DocumentStartEvent
+        start = _mark(self._event().start_mark).index  # DocumentStartEvent
         shared: set[int] = set()
         root = self._compose(shared)
         end_event = self._event()
         assert isinstance(end_event, DocumentEndEvent)
         self._anchors = {}
         self._sizes = {}
-        return ComposedDocument(root, start, end_event.end_mark.index, shared)
+        return ComposedDocument(root, start, _mark(end_event.end_mark).index, shared)
 
     def _event(self) -> Event:
         event = self._loader.get_event()
@@ -96,21 +101,25 @@ class _Composer:
         return event
 
     def _compose(self, shared: set[int]) -> Node:
+        # The hot loop of loading: one pass per event, exact type checks, bound methods.
+        get_event = self._loader.get_event
         stack: list[_Open] = []
         while True:
-            event = self._event()
+            event = get_event()
+            kind = type(event)
             node: Node
-            if isinstance(event, ScalarEvent):
-                node = self._scalar(event)
-            elif isinstance(event, AliasEvent):
-                node = self._alias(event, shared)
-            elif isinstance(event, SequenceStartEvent | MappingStartEvent):
-                stack.append(self._open(event, depth=len(stack)))
+            if kind is ScalarEvent:
+                node = self._scalar(event)  # type: ignore[arg-type]
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                stack.append(self._open(event, depth=len(stack)))  # type: ignore[arg-type]
                 continue
+            elif kind is AliasEvent:
+                node = self._alias(event, shared)  # type: ignore[arg-type]
             else:  # the end of the innermost open collection
+                assert event is not None
                 closed = stack.pop()
                 node = closed.node
-                node.end_mark = event.end_mark
+                node.end_mark = _mark(event.end_mark)
                 if closed.anchor is not None:
                     self._open_anchors.discard(closed.anchor)
             if not stack:
@@ -127,9 +136,18 @@ class _Composer:
     def _scalar(self, event: ScalarEvent) -> ScalarNode:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self._loader.resolve(ScalarNode, event.value, event.implicit)
+            if event.implicit[0]:  # a plain scalar: its type depends on its text
+                tag = self._loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            else:
+                tag = _STRING_TAG
         # libyaml reports plain scalars with style '' and PyYAML's parser with None.
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style or None)
+        node = ScalarNode(
+            tag,
+            event.value,
+            event.start_mark,  # type: ignore[arg-type]
+            event.end_mark,  # type: ignore[arg-type]
+            event.style or None,
+        )
         if event.anchor is not None:
             self._anchors[event.anchor] = node
         return node
@@ -137,14 +155,18 @@ class _Composer:
     def _open(self, event: SequenceStartEvent | MappingStartEvent, depth: int) -> _Open:
         if depth >= MAX_DEPTH:
             raise ComposeError(
-                f"nesting deeper than {MAX_DEPTH} levels; refused", event.start_mark.index
+                f"nesting deeper than {MAX_DEPTH} levels; refused", _mark(event.start_mark).index
             )
         node: SequenceNode | MappingNode
         explicit = event.tag if event.tag not in (None, "!") else None
         if isinstance(event, SequenceStartEvent):
-            node = SequenceNode(explicit or _SEQUENCE_TAG, [], event.start_mark, None, event.flow_style)
+            node = SequenceNode(
+                explicit or _SEQUENCE_TAG, [], _mark(event.start_mark), None, event.flow_style
+            )
         else:
-            node = MappingNode(explicit or _MAPPING_TAG, [], event.start_mark, None, event.flow_style)
+            node = MappingNode(
+                explicit or _MAPPING_TAG, [], _mark(event.start_mark), None, event.flow_style
+            )
         if event.anchor is not None:
             self._anchors[event.anchor] = node
             self._open_anchors.add(event.anchor)
@@ -152,7 +174,7 @@ class _Composer:
 
     def _alias(self, event: AliasEvent, shared: set[int]) -> Node:
         name = event.anchor or ""
-        offset = event.start_mark.index
+        offset = _mark(event.start_mark).index
         if name in self._open_anchors:
             raise ComposeError(f"alias *{name} refers to a node that contains it; refused", offset)
         target = self._anchors.get(name)
@@ -183,6 +205,12 @@ class _Composer:
                 pending.append((node, True))
                 pending.extend((child, False) for child in children if id(child) not in sizes)
         return sizes[id(root)]
+
+
+def _mark(mark: object) -> Mark:
+    """An event's mark; every event from a parser has both (the stubs say they may be None)."""
+    assert mark is not None
+    return cast("Mark", mark)
 
 
 def _children(node: Node) -> list[Node]:
@@ -218,8 +246,12 @@ def compose_documents(text: str) -> list[ComposedDocument]:
     except yaml.MarkedYAMLError as error:
         raise _marked_error(error, text) from None
     except yaml.reader.ReaderError as error:
+        # libyaml reports a byte offset here, PyYAML a character offset: the first occurrence of
+        # the character is where either stopped, since both read the text in order.
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        offset = max(text.find(character), 0)
         raise ComposeError(
-            f"character U+{error.character:04X} is not allowed in YAML", error.position
+            f"character U+{ord(character):04X} is not allowed in YAML", offset
         ) from None
     except yaml.YAMLError as error:  # any other parser complaint, without a position
         raise ComposeError(f"invalid YAML ({type(error).__name__})", 0) from None

@@ -122,16 +122,6 @@ def path_value(value: object, config: ConfigFile) -> str:
     return str(config.base / Path(text).expanduser())
 
 
-def url(value: object, config: ConfigFile) -> str:
-    """An https URL (plain http only for loopback hosts, so tests can run a local server)."""
-    text = string(value, config).rstrip("/")
-    if re.match(r"^https://[^/\s]+", text) or re.match(
-        r"^http://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:/|$)", text
-    ):
-        return text
-    raise BadValue(f"expected an https:// URL, got {text!r}")
-
-
 def _strings(value: object) -> list[str]:
     if not isinstance(value, list):
         raise BadValue(f"expected an array of strings, got {_type_name(value)}")
@@ -249,6 +239,104 @@ def trusted_registries(value: object, _: ConfigFile) -> tuple[str, ...]:
     return tuple(registry_host(item) for item in _strings(value))
 
 
+def non_negative_number(value: object, _: ConfigFile) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise BadValue(f"expected a number of seconds (0 or more), got {value!r}")
+    return float(value)
+
+
+def positive_integer(value: object, _: ConfigFile) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadValue(f"expected a whole number of 1 or more, got {value!r}")
+    return value
+
+
+def endpoint(value: object, config: ConfigFile) -> str:
+    """An https URL (plain http only for loopback hosts, so tests can run a local server)."""
+    from ecs_lint.gallery.endpoints import EndpointError, checked_url
+
+    try:
+        return checked_url(string(value, config), "")
+    except EndpointError as error:
+        raise BadValue(str(error).removeprefix(": ")) from None
+
+
+def paths(value: object, config: ConfigFile) -> tuple[str, ...]:
+    return tuple(path_value(item, config) for item in _strings(value))
+
+
+def role_policies(value: object, config: ConfigFile) -> dict[str, tuple[str, ...]]:
+    """Role name or ARN → a policy file, or a list of them (all of the role's policies)."""
+    mapping: dict[str, tuple[str, ...]] = {}
+    for role, files in _table(value).items():
+        try:
+            listed = [files] if isinstance(files, str) else _strings(files)
+            mapping[role] = tuple(path_value(item, config) for item in listed)
+        except BadValue as error:
+            raise BadValue(f"{role}: {error}") from None
+    return mapping
+
+
+def secret_kms_keys(value: object, config: ConfigFile) -> dict[str, str]:
+    """Secret (or parameter) name or ARN → the KMS key (id, ARN or alias) that encrypts it."""
+    from ecs_lint.iam.arns import BadReference, parse_kms_key
+
+    keys: dict[str, str] = {}
+    for secret, key in _table(value).items():
+        text = string(key, config)
+        parsed = parse_kms_key(text)
+        if isinstance(parsed, BadReference):
+            raise BadValue(f"{secret}: {text!r} {parsed.reason}")
+        keys[secret] = text
+    return keys
+
+
+_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]+$")
+_ACCOUNT = re.compile(r"^[0-9]{12}$")
+_ECR_PREFIX = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*$")
+
+
+def aws_region(value: object, config: ConfigFile) -> str:
+    text = string(value, config)
+    if not _REGION.match(text):
+        raise BadValue(f"expected an AWS region such as 'us-east-1', got {text!r}")
+    return text
+
+
+def pull_through_cache(value: object, config: ConfigFile) -> dict[str, str]:
+    """``{account = "123456789012", region = "eu-west-1", prefix = "docker-hub"}``."""
+    table = dict(_table(value))
+    missing = [name for name in ("account", "region", "prefix") if name not in table]
+    extra = sorted(set(table) - {"account", "region", "prefix"})
+    if missing or extra:
+        problem = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}"
+        raise BadValue(f"expected a table of account, region and prefix ({problem})")
+    account = string(table["account"], config)
+    if not _ACCOUNT.match(account):
+        raise BadValue(f"account: expected a 12-digit AWS account ID, got {account!r}")
+    try:
+        region = aws_region(table["region"], config)
+    except BadValue as error:
+        raise BadValue(f"region: {error}") from None
+    prefix = string(table["prefix"], config).strip("/")
+    if not _ECR_PREFIX.match(prefix):
+        raise BadValue(
+            f"prefix: {prefix!r} is not an ECR repository prefix (lower-case a-z, 0-9, ._-/)"
+        )
+    return {"account": account, "region": region, "prefix": prefix}
+
+
+def secret_reference(value: object, config: ConfigFile) -> str:
+    """A Secrets Manager secret ARN or name, as ``repositoryCredentials`` takes it."""
+    from ecs_lint.iam.arns import BadReference, parse_credentials_parameter
+
+    text = string(value, config)
+    parsed = parse_credentials_parameter(text)
+    if isinstance(parsed, BadReference):
+        raise BadValue(f"{text!r} {parsed.reason}")
+    return text
+
+
 # ---------------------------------------------------------------------------------------------
 # The table. ``extend_select`` is not a Settings field: resolve_settings folds it into ``select``.
 
@@ -274,6 +362,58 @@ KEYS: tuple[ConfigKey, ...] = (
         "trusted_registries",
         trusted_registries,
         "Registry hosts (or `host/namespace`) treated as safe: EL101/EL102 skip them.",
+    ),
+    # ECR Public equivalents (ecs_lint.gallery)
+    ConfigKey("offline", "offline", boolean, "No network look-ups: the embedded catalog only."),
+    ConfigKey("gallery-url", "gallery_url", endpoint, "ECR Public Gallery API endpoint."),
+    ConfigKey("registry-url", "registry_url", endpoint, "ECR Public registry endpoint."),
+    ConfigKey(
+        "dockerhub-registry-url",
+        "dockerhub_registry_url",
+        endpoint,
+        "Docker Hub registry endpoint (digest checks).",
+    ),
+    ConfigKey("dockerhub-auth-url", "dockerhub_auth_url", endpoint, "Docker Hub token endpoint."),
+    ConfigKey("cache-dir", "cache_dir", path_value, "Look-up cache directory."),
+    ConfigKey("cache-ttl", "cache_ttl", non_negative_number, "Cache lifetime, seconds (0: off)."),
+    ConfigKey("lookup-budget", "lookup_budget", positive_number, "Seconds all look-ups may take."),
+    ConfigKey(
+        "lookup-concurrency", "lookup_concurrency", positive_integer, "Look-ups in flight at once."
+    ),
+    ConfigKey(
+        "identity-check",
+        "identity_check",
+        boolean,
+        "Compare Docker Hub digests to call a replacement identical.",
+    ),
+    ConfigKey(
+        "pull-through-cache",
+        "pull_through_cache",
+        pull_through_cache,
+        "ECR pull-through cache for Docker Hub: `{account, region, prefix}`.",
+    ),
+    # Execution-role checks (ecs_lint.iam)
+    ConfigKey(
+        "iam-files", "iam_files", paths, "`aws iam get-account-authorization-details` outputs."
+    ),
+    ConfigKey(
+        "role-policies",
+        "role_policy_files",
+        role_policies,
+        "Role name or ARN → policy file (or list of files): all of the role's policies.",
+    ),
+    ConfigKey(
+        "secret-kms-keys",
+        "secret_kms_keys",
+        secret_kms_keys,
+        "Secret or parameter → the customer-managed KMS key that encrypts it.",
+    ),
+    ConfigKey("aws-region", "aws_region", aws_region, "The region tasks run in."),
+    ConfigKey(
+        "docker-hub-credentials",
+        "docker_hub_credentials",
+        secret_reference,
+        "Secrets Manager secret with Docker Hub credentials, offered as repositoryCredentials.",
     ),
 )
 
@@ -309,13 +449,16 @@ def _has_tool_table(pyproject: Path) -> bool:
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib
 
+    from ecs_lint.textio import UnreadableFile, read_limited
+
     try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except OSError as error:
-        raise ConfigError(
-            f"{shown(path)}: cannot read configuration: {error.strerror or error}"
-        ) from None
+        # Read as every linted file is: a regular file of at most 10 MiB (not a FIFO or device).
+        data = read_limited(path)
+    except UnreadableFile as error:
+        reason = error.message.removeprefix("cannot read file: ")
+        raise ConfigError(f"{shown(path)}: cannot read configuration: {reason}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown(path)}: invalid TOML: {error}") from None
     except UnicodeDecodeError:
@@ -367,12 +510,7 @@ def file_values(config: ConfigFile) -> dict[str, Any]:
             value = key.convert(raw, config)
         except BadValue as error:
             raise ConfigError(f"{config.where}{name}: {error}") from None
-        if "." in key.field:
-            # A sub-table key that fills one entry of a dict field: "pull_through_cache.region".
-            field_name, entry = key.field.split(".", 1)
-            values.setdefault(field_name, {})[entry] = value
-        else:
-            values[key.field] = value
+        values[key.field] = value
     return values
 
 
@@ -402,10 +540,12 @@ def resolve_settings(
     from_file = file_values(config) if config is not None else {}
     given = {name: value for name, value in options.items() if value is not None}
     merged: dict[str, Any] = {**from_file, **given}
+    for name in from_file.keys() & given.keys():
+        if isinstance(from_file[name], dict) and isinstance(given[name], dict):
+            # Mappings (build args, role policies...) merge per entry, the option winning.
+            merged[name] = {**from_file[name], **given[name]}
     merged["select"], merged["ignore"] = _merge_selection(from_file, given)
     merged.pop(EXTEND_SELECT, None)
-    if "build_args" in from_file and "build_args" in given:
-        merged["build_args"] = {**from_file["build_args"], **given["build_args"]}
     if config is not None:
         merged["config_file"] = str(config.path)
     return _settings(merged)

@@ -2,8 +2,18 @@
 
 Directories are walked recursively (in sorted order, so output is stable), skipping version-control
 and dependency folders; a file found there is a candidate when its name matches a source format.
-Files named on the command line are always candidates. Symbolic links are not followed out of the
-tree being linted.
+Files named on the command line are always candidates.
+
+Symbolic links are not followed out of the tree being linted, so a link committed to a repository
+cannot make ecs-lint read (and quote) a file elsewhere on the machine, such as a CI runner's
+credentials:
+
+* in a directory walk, a linked file is read only when its target lies inside the directory given
+  on the command line; linked directories are never descended (a link to a directory inside the
+  tree would only list the same files twice, and a link to a parent would loop);
+* a path named on the command line that is itself a symbolic link is followed only when its
+  target lies inside the working directory; otherwise it is reported (EL900) and not read. A
+  named path that is not a link is read wherever it is: naming it is the user's choice.
 """
 
 from __future__ import annotations
@@ -43,6 +53,14 @@ class Candidate:
     path: Path
     display: str
     explicit: bool
+    refused: str | None = None
+    """Why the file must not be read (a link out of the tree): reported instead of read."""
+
+
+OUTSIDE_LINK = (
+    "symbolic link to a path outside the working directory; not followed "
+    "(name the target itself to lint it)"
+)
 
 
 def discover(paths: list[str]) -> list[Candidate]:
@@ -53,6 +71,9 @@ def discover(paths: list[str]) -> list[Candidate]:
         root = Path(given)
         if not root.exists():
             raise MissingPath(given)
+        if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
+            found.append(Candidate(root, given, explicit=True, refused=OUTSIDE_LINK))
+            continue
         candidates = (
             _walk(root) if root.is_dir() else iter([Candidate(root, given, explicit=True)])
         )

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
 from ecs_lint.discover import Candidate, discover
-from ecs_lint.findings import Finding
+from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import Document, LintRequest, Model, Problem, Span
-from ecs_lint.rule import RuleContext, Services
+from ecs_lint.rule import Rule, RuleContext, Services
 from ecs_lint.rules import RULES
 from ecs_lint.settings import Settings
 from ecs_lint.sources import format_named, formats_for
@@ -51,11 +51,21 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         model.documents.append(document)
         if source is not None:
             sources[document.path] = source
-    lint_requested_files(model, sources, settings)
+    lint_requested_files(model, sources, settings, paths)
     model.resolve_pull_identities()
-    findings, suppressed = settle(
-        run_rules(model, settings, services or Services()), model, settings
-    )
+    services = services or Services()
+    if services.policies is None:
+        from ecs_lint.iam.provider import build_policy_provider
+
+        # Raises PolicySourceError for a bad --iam/--role-policy file, before any rule runs.
+        services.policies = build_policy_provider(settings, model)
+    # Live IAM look-ups (--aws) happen here, before the rules, so an AwsError (no credentials, a
+    # missing permission) stops the run with its message instead of costing single rules.
+    services.policies.prefetch(model.tasks)
+    if services.ecr_public is not None:
+        # One concurrent batch for the whole run, before any rule asks.
+        services.ecr_public.prefetch(model.images)
+    findings, suppressed = settle(run_rules(model, settings, services), model, settings)
     checked = [document.path for document in model.documents]
     return RunResult(findings, len(model.documents), sources, checked, suppressed)
 
@@ -78,6 +88,8 @@ def load_document(
     candidate: Candidate, settings: Settings
 ) -> tuple[Document, SourceText | None] | None:
     """Read and parse one candidate; ``None`` when no format claims it."""
+    if candidate.refused is not None:
+        return _unreadable(candidate.display, UnreadableFile(candidate.refused)), None
     try:
         source = read_source(candidate.path, candidate.display)
     except UnreadableFile as error:
@@ -102,14 +114,15 @@ def _claimed_by_name(candidate: Candidate) -> bool:
 
 
 def lint_requested_files(
-    model: Model, sources: dict[str, SourceText], settings: Settings
+    model: Model, sources: dict[str, SourceText], settings: Settings, roots: list[str]
 ) -> None:
     """Lint the files documents asked for: a compose service's Dockerfile with its build args.
 
     A requested file is linted once per distinct set of arguments, and those lints are merged
     into one document that replaces the plain lint a directory walk gave the file, so nothing in
     it is reported twice: an image every argument set resolves alike is reported once, and one
-    that depends on the arguments once per value.
+    that depends on the arguments once per value. Only files inside the working directory or a
+    linted path are read, so a compose file cannot make ecs-lint print parts of other files.
     """
     requests = [request for doc in model.documents for request in doc.lint_requests]
     if not requests:
@@ -119,9 +132,15 @@ def lint_requested_files(
         by_file.setdefault(Path(request.path).resolve(), []).append(request)
     model.documents = [doc for doc in model.documents if Path(doc.path).resolve() not in by_file]
     parse = format_named("dockerfile").parser()
-    for group in by_file.values():
+    allowed = [Path.cwd().resolve(), *(_root_directory(root) for root in roots)]
+    for resolved, group in by_file.items():
         display = group[0].path
         try:
+            if not any(resolved.is_relative_to(root) for root in allowed):
+                raise UnreadableFile(
+                    "outside the working directory and the linted paths, so not read "
+                    "(run ecs-lint from the project root)"
+                )
             source = read_source(Path(display), display)
         except UnreadableFile as error:
             message = f"cannot lint Dockerfile '{display}': {error.message}"
@@ -139,6 +158,11 @@ def lint_requested_files(
         sources[display] = source
 
 
+def _root_directory(root: str) -> Path:
+    path = Path(root).resolve()
+    return path if path.is_dir() else path.parent
+
+
 def _merge(first: Document, other: Document) -> Document:
     """One document for two lints of the same file; suppressions come from the first."""
     first.images += [use for use in other.images if use not in first.images]
@@ -150,7 +174,8 @@ def _parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Doc
     try:
         return parse(source, settings)
     except Exception as error:  # a source bug must cost one file, not the run
-        message = f"internal error while parsing ({type(error).__name__}: {error}); please report it"
+        name = type(error).__name__
+        message = f"internal error while parsing ({name}: {error}); please report it"
         return _unreadable(source.path, UnreadableFile(message))
 
 
@@ -163,6 +188,23 @@ def run_rules(model: Model, settings: Settings, services: Services) -> list[Find
     findings: list[Finding] = []
     for rule in RULES:
         if settings.is_selected(rule.code):
-            findings.extend(rule.check(model, RuleContext(rule, settings, services)))
+            findings.extend(_checked(rule, model, RuleContext(rule, settings, services)))
     findings.sort(key=lambda finding: finding.sort_key)
     return findings
+
+
+def _checked(rule: Rule, model: Model, context: RuleContext) -> list[Finding]:
+    """A rule's findings; a bug in one rule costs that rule's findings, never the run.
+
+    The crash is reported as an EL900 finding without a file (so the exit status is 2: the
+    run did not check everything), never as a traceback.
+    """
+    try:
+        return list(rule.check(model, context))
+    except Exception as error:
+        message = (
+            f"internal error in rule {rule.code} ({type(error).__name__}: {error}); its findings "
+            "are missing, please report it"
+        )
+        span = Span("", 1, 1, 1, 1, logical="ecs-lint")
+        return [Finding("EL900", "parse-error", Severity.ERROR, span, message)]

@@ -227,6 +227,27 @@ class TaskView:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceView:
+    """An ECS service defined next to its task definition (CloudFormation, Terraform).
+
+    What the Docker Hub pull budget needs: how many tasks one deployment starts and which task
+    definition they run. ``desired_count`` is the value as written (``None`` when the file leaves
+    it out); it may be unresolved. ``tasks`` are the task definitions of the same document the
+    service runs (several when the file has variants, as with ``Fn::If``); empty when it runs one
+    defined elsewhere, which ``task_definition`` then names. ``launch_type`` is ``FARGATE``,
+    ``EC2``, ``EXTERNAL`` or ``None`` (capacity providers decide: see ``capacity_providers``).
+    """
+
+    name: str
+    span: Span
+    desired_count: Located | None = None
+    task_definition: Located | None = None
+    tasks: tuple[TaskView, ...] = ()
+    launch_type: str | None = None
+    capacity_providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A file that could not be read or parsed (EL900), or a value of the wrong shape (EL902)."""
 
@@ -250,6 +271,64 @@ class Suppression:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyDefinition:
+    """An IAM policy document written in a source file (inline in a role, or a managed policy).
+
+    ``document`` is the JSON value as written (``{"Version": ..., "Statement": [...]}``). A string
+    a source could not resolve is written as ``${label}`` text (``${AWS::AccountId}``,
+    ``${DockerHubSecret}``): the evaluator treats it as an unknown value, equal to the same
+    label elsewhere in the run. ``keys`` are the texts a role may attach a managed policy by (its
+    ARN, its name, a template's ``${Logical}`` reference); inline policies need none.
+    """
+
+    name: str
+    document: object
+    span: Span
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class RoleDefinition:
+    """An IAM role defined in a source file, with the policies attached to it there.
+
+    ``keys`` are every text a ``TaskView.execution_role`` value may carry for this role: its ARN,
+    its name, and for a template the ``${label}`` the source writes for an unresolved reference
+    to it (``${TaskExecutionRole.Arn}``). Role names match case-insensitively, as in IAM.
+    ``managed_policy_arns`` are resolved through the run's ``PolicyDefinition`` keys, the AWS
+    managed policies ecs-lint embeds, ``--iam`` and ``--aws``; ``unresolved`` names what the
+    source could not resolve (a policy built by a condition...): the role's policies are then
+    unknown (EL207) rather than guessed.
+    """
+
+    span: Span
+    keys: tuple[str, ...]
+    name: str | None = None
+    arn: str | None = None
+    inline_policies: list[PolicyDefinition] = field(default_factory=list)
+    managed_policy_arns: list[Located] = field(default_factory=list)
+    permissions_boundary: Located | None = None
+    unresolved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SecretDefinition:
+    """A Secrets Manager secret (or SSM parameter) defined in a source file or the settings.
+
+    ``keys`` are every text a ``credentialsParameter`` or ``valueFrom`` may carry for it: its
+    ARN, its name, a template's ``${Logical}``. ``kms_key`` is the key id, key ARN, alias or alias
+    ARN it is encrypted with; ``None`` means the AWS managed key (``aws/secretsmanager``), which
+    needs no ``kms:Decrypt`` grant. ``service`` is ``secretsmanager`` or ``ssm``.
+    """
+
+    span: Span
+    keys: tuple[str, ...]
+    name: str | None = None
+    arn: str | None = None
+    kms_key: Located | None = None
+    service: str = "secretsmanager"
+
+
 @dataclass(slots=True)
 class Document:
     """Everything one source file contributed to the model."""
@@ -262,6 +341,14 @@ class Document:
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
     lint_requests: list[LintRequest] = field(default_factory=list)
+    roles: list[RoleDefinition] = field(default_factory=list)
+    """IAM roles defined here (CloudFormation, Terraform), for the execution-role checks."""
+    policies: list[PolicyDefinition] = field(default_factory=list)
+    """Managed policies defined here, which roles may attach by one of their keys."""
+    secrets: list[SecretDefinition] = field(default_factory=list)
+    """Secrets defined here, whose KMS keys decide EL205."""
+    services: list[ServiceView] = field(default_factory=list)
+    """ECS services defined here (their desired counts feed the pull budget, EL150)."""
 
 
 @dataclass(slots=True)
@@ -280,6 +367,22 @@ class Model:
 
     def problems(self, code: str) -> list[Problem]:
         return [p for doc in self.documents for p in doc.problems if p.code == code]
+
+    @property
+    def roles(self) -> list[RoleDefinition]:
+        return [role for doc in self.documents for role in doc.roles]
+
+    @property
+    def policies(self) -> list[PolicyDefinition]:
+        return [policy for doc in self.documents for policy in doc.policies]
+
+    @property
+    def secrets(self) -> list[SecretDefinition]:
+        return [secret for doc in self.documents for secret in doc.secrets]
+
+    @property
+    def services(self) -> list[ServiceView]:
+        return [service for doc in self.documents for service in doc.services]
 
     def resolve_pull_identities(self) -> None:
         """Mark pulls authenticated whose identity has credentials in any document of the run.

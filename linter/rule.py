@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_lint.findings import Finding, Fix, Severity
 from ecs_lint.model import Model, Span
 from ecs_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from ecs_lint.gallery.service import EcrPublicEquivalents
+    from ecs_lint.iam.provider import PolicyProvider
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +85,8 @@ class Services:
     """
 
     memo: dict[str, Any] = field(default_factory=dict)
+    ecr_public: EcrPublicEquivalents | None = None
+    """ECR Public equivalents of Docker Hub images (EL101/EL102); prefetched by the engine."""
+    policies: PolicyProvider | None = None
+    """Execution roles' policies, secrets and keys (EL203-EL212); built by the engine from the
+    settings and the run's documents when not given."""

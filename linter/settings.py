@@ -25,7 +25,7 @@ class PerFileIgnore:
 
 @dataclass(frozen=True, slots=True)
 class PullThroughCache:
-    """An ECR pull-through cache rule for Docker Hub: ``<account>.dkr.ecr.<region>...``/``prefix``."""
+    """An ECR pull-through cache rule for Docker Hub (``<account>.dkr.ecr.<region>``, prefix)."""
 
     account: str
     region: str
@@ -39,29 +39,13 @@ class PullThroughCache:
 
 
 @dataclass(slots=True)
-class GallerySettings:
-    """Where and how ECR Public equivalents are looked up (``None`` = environment, then default)."""
-
-    gallery_url: str | None = None
-    registry_url: str | None = None
-    dockerhub_registry_url: str | None = None
-    dockerhub_auth_url: str | None = None
-    cache_dir: str | None = None
-    cache_ttl: float = 24 * 3600.0
-    """Seconds a looked-up answer stays valid in the on-disk cache."""
-    lookup_budget: float = 10.0
-    """Wall-clock seconds all network look-ups of one run may take together."""
-    concurrency: int = 32
-    """Look-ups in flight at once (at most half of them against one host)."""
-    identity_check: bool = True
-    """Also ask Docker Hub for the digest, to tell ``identical`` from ``verified``."""
-
-
-@dataclass(slots=True)
 class Settings:
     build_args: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     """Variables for Docker Compose interpolation (``--env``); they win over a ``.env`` file."""
+    parameters: dict[str, str] = field(default_factory=dict)
+    """CloudFormation parameter values (``--parameter Name=Value``): they win over a parameter's
+    ``Default``; pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only here."""
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exit_zero: bool = False
@@ -79,11 +63,57 @@ class Settings:
     # ECR Public equivalents and fixes (ecs_lint.gallery, ecs_lint.fixes):
     offline: bool = False
     """No network look-ups (``--offline`` or ``ECS_LINT_OFFLINE=1``): the embedded catalog only."""
-    gallery: GallerySettings = field(default_factory=GallerySettings)
-    pull_through_cache: PullThroughCache | None = None
+    gallery_url: str | None = None
+    """The ECR Public Gallery API; ``None``: ``ECS_LINT_GALLERY_URL``, else the real one."""
+    registry_url: str | None = None
+    """The ECR Public registry; ``None``: ``ECS_LINT_REGISTRY_URL``, else https://public.ecr.aws."""
+    dockerhub_registry_url: str | None = None
+    """Docker Hub's registry; ``None``: ``ECS_LINT_DOCKERHUB_REGISTRY_URL``, else registry-1."""
+    dockerhub_auth_url: str | None = None
+    """Docker Hub's token service; ``None``: ``ECS_LINT_DOCKERHUB_AUTH_URL``, else the real one."""
+    cache_dir: str | None = None
+    """The look-up cache; ``None``: ``ECS_LINT_CACHE_DIR``, else the user cache directory."""
+    cache_ttl: float = 24 * 3600.0
+    """Seconds a looked-up answer stays valid in the cache (0 disables the cache)."""
+    lookup_budget: float = 10.0
+    """Wall-clock seconds all network look-ups of one run may take together."""
+    lookup_concurrency: int = 16
+    """Look-up requests in flight at once against any one host."""
+    identity_check: bool = True
+    """Also ask Docker Hub for the digest, to tell ``identical`` from ``verified``."""
+    pull_through_cache: dict[str, str] = field(default_factory=dict)
+    """An ECR pull-through cache rule for Docker Hub: keys ``account``, ``region``, ``prefix``."""
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    # Execution-role checks (ecs_lint.iam): where role policies, secrets and keys come from.
+    iam_files: tuple[str, ...] = ()
+    """``--iam FILE``: ``aws iam get-account-authorization-details`` output files."""
+    role_policy_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``--role-policy ROLE=FILE``: a role's policy documents, by role name or ARN; the files
+    given for a role are all of its policies."""
+    secret_kms_keys: dict[str, str] = field(default_factory=dict)
+    """``--secret-kms-key SECRET=KEY``: the KMS key (id, ARN or alias) encrypting a secret or SSM
+    parameter, by its name or ARN as the task definition writes it."""
+    aws: bool = False
+    """``--aws``: look roles, managed policies, secrets and keys up in AWS (boto3)."""
+    aws_region: str | None = None
+    """``--region``: the region for live look-ups, and the region tasks run in (it completes
+    bare secret and parameter names); ``None``: unknown offline, the profile's region live."""
+    aws_profile: str | None = None
+    """``--profile``: the AWS profile for live look-ups; ``None``: the standard credential chain."""
+    docker_hub_credentials: str | None = None
+    """``docker-hub-credentials``: the Secrets Manager secret (ARN or name) holding Docker Hub
+    credentials, offered as ``repositoryCredentials`` for Docker Hub images without an ECR Public
+    equivalent."""
+
+    @property
+    def pull_through_cache_rule(self) -> PullThroughCache | None:
+        """The configured pull-through cache, when account, region and prefix are all given."""
+        entry = self.pull_through_cache
+        if not all(entry.get(key) for key in ("account", "region", "prefix")):
+            return None
+        return PullThroughCache(entry["account"], entry["region"], entry["prefix"])
 
     def is_selected(self, code: str) -> bool:
         """Whether a rule code is enabled: selected (or nothing selected) and not ignored.

@@ -19,7 +19,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Problem, Span, Suppression
@@ -159,6 +159,7 @@ def apply(findings: Iterable[Finding], model: Model, settings: Settings) -> Outc
         else:
             outcome.findings.append(finding)
     if settings.is_selected(UNUSED_SUPPRESSION):
+        unused_reported = False
         for unused in _unused_findings(tracked, settings):
             if _suppressed_in_file(
                 unused, tracked.get(unused.span.path, ()), count=False
@@ -166,7 +167,9 @@ def apply(findings: Iterable[Finding], model: Model, settings: Settings) -> Outc
                 outcome.suppressed.append(unused)
             else:
                 outcome.findings.append(unused)
-    outcome.findings.sort(key=lambda finding: finding.sort_key)
+                unused_reported = True
+        if unused_reported:
+            outcome.findings.sort(key=lambda finding: finding.sort_key)
     return outcome
 
 
@@ -219,35 +222,64 @@ def _unused_findings(tracked: dict[str, list[_Tracked]], settings: Settings) -> 
 
 
 class _PerFileMatcher:
-    """``per-file-ignores`` matching, with each path's relative form computed once."""
+    """``per-file-ignores`` matching; each path is made relative and matched to each glob once."""
 
     def __init__(self, entries: Sequence[PerFileIgnore]) -> None:
-        self.entries = entries
+        self.entries = tuple(entries)
+        self._cwd = str(Path.cwd())
+        self._by_rule: dict[str, list[int]] = {}
+        self._applicable: dict[tuple[str, str], list[PerFileIgnore]] = {}
+        self._path_match: dict[tuple[int, str], bool] = {}
         self._relative: dict[tuple[str, str], str] = {}
 
     def ignores(self, finding: Finding, document: Document | None) -> bool:
-        for entry in self.entries:
-            if not any(code == "ALL" or finding.rule.startswith(code) for code in entry.codes):
-                continue
-            if not self._path_matches(entry, finding.span.path):
-                continue
-            if entry.container is None or _in_container(finding, document, entry.container):
-                return True
-        return False
-
-    def _path_matches(self, entry: PerFileIgnore, path: str) -> bool:
-        key = (entry.base, path)
-        relative = self._relative.get(key)
-        if relative is None:
-            relative = PurePosixPath(
-                os.path.relpath(Path(path).absolute(), entry.base).replace(os.sep, "/")
-            ).as_posix()
-            self._relative[key] = relative
-        if fnmatch.fnmatchcase(relative, entry.pattern):
-            return True
-        return "/" not in entry.pattern and fnmatch.fnmatchcase(
-            relative.rsplit("/", 1)[-1], entry.pattern
+        if not self.entries:
+            return False
+        key = (finding.rule, finding.span.path)
+        applicable = self._applicable.get(key)
+        if applicable is None:
+            applicable = [
+                self.entries[index]
+                for index in self._naming(finding.rule)
+                if self._matches(index, finding.span.path)
+            ]
+            self._applicable[key] = applicable
+        return any(
+            entry.container is None or _in_container(finding, document, entry.container)
+            for entry in applicable
         )
+
+    def _naming(self, rule: str) -> list[int]:
+        indexes = self._by_rule.get(rule)
+        if indexes is None:
+            indexes = [
+                index
+                for index, entry in enumerate(self.entries)
+                if any(code == "ALL" or rule.startswith(code) for code in entry.codes)
+            ]
+            self._by_rule[rule] = indexes
+        return indexes
+
+    def _matches(self, index: int, path: str) -> bool:
+        known = self._path_match.get((index, path))
+        if known is None:
+            entry = self.entries[index]
+            relative = self._relative_path(entry.base, path)
+            known = fnmatch.fnmatchcase(relative, entry.pattern) or (
+                "/" not in entry.pattern
+                and fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], entry.pattern)
+            )
+            self._path_match[(index, path)] = known
+        return known
+
+    def _relative_path(self, base: str, path: str) -> str:
+        relative = self._relative.get((base, path))
+        if relative is None:
+            # os.path, not pathlib: this runs once per file and pathlib is several times slower.
+            absolute = os.path.normpath(os.path.join(self._cwd, path))  # noqa: PTH118
+            relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+            self._relative[(base, path)] = relative
+        return relative
 
 
 def _in_container(finding: Finding, document: Document | None, pattern: str) -> bool:

@@ -7,6 +7,8 @@ formats alike and bad input becomes a clear EL900 message instead of a traceback
 from __future__ import annotations
 
 import bisect
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from ecs_lint.model import Span
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 BOM = "\ufeff"
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
 
 
 class UnreadableFile(Exception):
@@ -61,17 +64,38 @@ class SourceText:
 
 def read_source(path: Path, display: str) -> SourceText:
     """Read and decode a file, refusing what no source could parse."""
+    return decode_source(read_limited(path), display)
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ``UnreadableFile`` otherwise.
+
+    A FIFO or a device (``/dev/zero``, a named pipe called ``Dockerfile``) would block or never
+    end, so only regular files are read: the type is checked on the opened descriptor (opened
+    without blocking, so a FIFO cannot hang the open itself), and at most ``limit + 1`` bytes are
+    read whatever size ``stat`` said, so a file growing meanwhile cannot exceed the limit either.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit; "
-                "not read"
-            )
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
-    return decode_source(data, display)
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
+            if info.st_size > limit:
+                raise UnreadableFile(_over_limit(info.st_size, limit))
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise UnreadableFile(_over_limit(len(data), limit))
+    return data
+
+
+def _over_limit(size: int, limit: int) -> str:
+    return f"file is {size:,} bytes, over the {limit // (1024 * 1024)} MiB limit; not read"
 
 
 def decode_source(data: bytes, display: str) -> SourceText:

@@ -40,6 +40,7 @@ REMEDIES = (
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    equivalents = ctx.services.ecr_public
     for use in model.images:
         ref = use.reference
         if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
@@ -48,12 +49,27 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if use.authenticated:
             continue
+        problem = (
+            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
+            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+        )
+        if equivalents is None:
+            yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
+            continue
+        advice = equivalents.advise(use, ref)
+        remedy = advice.hint
+        if advice.evidence is None:
+            remedy += ", or authenticate with repositoryCredentials"
         yield ctx.finding(
             use.span,
-            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway); {REMEDIES}",
+            f"{problem}; {remedy}",
             image=str(ref),
+            replacement=advice.replacement,
+            fix=advice.fix,
+            evidence=advice.evidence,
         )
 
 
-RULE = Rule("EL101", "docker-hub-anonymous-pull", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL101", "docker-hub-anonymous-pull", Severity.ERROR, check, __doc__ or "", fixable=True
+)

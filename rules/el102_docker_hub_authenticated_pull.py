@@ -23,14 +23,20 @@ Docker Hub, on a paid plan sized for your pull volume.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import ImageRef, Model, RegistryKind
 from ecs_lint.rule import Rule, RuleContext
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REMEDIES = "prefer the ECR Public Gallery, a private ECR copy or a pull-through cache"
+
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    equivalents = ctx.services.ecr_public
     for use in model.images:
         ref = use.reference
         if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
@@ -39,13 +45,24 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if not use.authenticated:
             continue
+        problem = (
+            f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
+            "6 hours on a Personal account"
+        )
+        if equivalents is None:
+            yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
+            continue
+        advice = equivalents.advise(use, ref)
         yield ctx.finding(
             use.span,
-            f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
-            "6 hours on a Personal account; prefer the ECR Public Gallery, a private ECR copy "
-            "or a pull-through cache",
+            f"{problem}; {advice.hint}",
             image=str(ref),
+            replacement=advice.replacement,
+            fix=advice.fix,
+            evidence=advice.evidence,
         )
 
 
-RULE = Rule("EL102", "docker-hub-authenticated-pull", Severity.WARNING, check, __doc__ or "")
+RULE = Rule(
+    "EL102", "docker-hub-authenticated-pull", Severity.WARNING, check, __doc__ or "", fixable=True
+)

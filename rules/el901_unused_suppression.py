@@ -5,8 +5,8 @@ Reports an ``ecs-lint`` suppression directive (a Dockerfile comment
 ``# ecs-lint: ignore=EL101 -- reason`` or ``# ecs-lint: ignore-file=EL105``, or a CloudFormation
 resource's ``Metadata: {ecs-lint: {ignore: [...]}}``) that names a rule which reported nothing
 where the directive applies, names a rule that does not exist, or is malformed. Rules that did not
-run (not selected) are not judged. ``--no-suppressions`` turns every directive off, and with it
-this rule.
+run (not selected) are not judged. ``--no-suppressions`` turns every directive off, so none is
+judged unused then; a malformed one is still reported.
 
 ## Why is this bad?
 A stale suppression hides the next real problem at that place: once the image it excused is

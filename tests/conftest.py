@@ -1,58 +1,17 @@
-"""Shared test helpers: lint files written to a temporary tree, run the real CLI."""
-
-from __future__ import annotations
-
-import io
-from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
-from pathlib import Path
+"""Fixtures shared by every test; plain helpers live in support.py."""
 
 import pytest
 
-from ecs_lint.cli import main
-from ecs_lint.engine import lint_paths
-from ecs_lint.findings import Finding
-from ecs_lint.settings import Settings
+from support import lint
 
-FIXTURES = Path(__file__).parent / "fixtures"
+__all__ = ["lint"]
 
 
-@dataclass
-class CliRun:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def run_cli(*args: str) -> CliRun:
-    """Run ``ecs-lint ARGS`` in-process, as the console script does, capturing its output."""
-    out, err = io.StringIO(), io.StringIO()
-    status = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            status = exit_.code if isinstance(exit_.code, int) else 1
-    return CliRun(status, out.getvalue(), err.getvalue())
-
-
-Lint = Callable[..., list[Finding]]
-
-
-@pytest.fixture
-def lint(tmp_path: Path) -> Lint:
-    """Write ``files`` (name → text) under a temporary directory and lint that directory."""
-
-    def run(files: dict[str, str], settings: Settings | None = None) -> list[Finding]:
-        for name, text in files.items():
-            path = tmp_path / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="")
-        return lint_paths([str(tmp_path)], settings or Settings()).findings
-
-    return run
-
-
-def codes(findings: list[Finding]) -> list[str]:
-    return [finding.rule for finding in findings]
+@pytest.fixture(autouse=True)
+def _no_network_lookups(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test reaches the internet: runs are offline and use a private cache unless a test
+    (tests/gallery) points ecs-lint at its local server."""
+    monkeypatch.setenv("ECS_LINT_OFFLINE", "1")
+    monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("ecs-lint-cache")))

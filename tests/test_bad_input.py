@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
+from support import run_cli
 
 
 def lint_json(path: Path) -> tuple[int, list[dict[str, object]], str]:

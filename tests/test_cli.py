@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from support import run_cli
 
 TASK = '{\n  "family": "web",\n  "containerDefinitions": [\n    {"name": "web", "image": "nginx:1.25"}\n  ]\n}\n'
 

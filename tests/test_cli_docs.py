@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import run_cli
+from support import run_cli
 from ecs_lint.docs import parse, rules_page
 from ecs_lint.rules import RULES
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING
+import re
+from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from ecs_lint.config import EXTEND_SELECT, KEYS, resolve_settings
 from ecs_lint.findings import Severity
 from ecs_lint.settings import Settings
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from support import run_cli
 
 DOCKER_HUB_TASK = """{
   "family": "web",
@@ -255,3 +253,160 @@ def test_unknown_code_in_options_is_an_error(project: Path) -> None:
     run = run_cli("--fail-level", "loud", "ecs")
     assert run.status == 2
     assert "--fail-level: expected one of" in run.stderr
+
+
+# --- keys for look-ups and execution-role checks ------------------------------------------------
+
+
+def settings_from(tmp_path: Path, text: str, **options: object) -> Settings:
+    (tmp_path / ".ecs-lint.toml").write_text(text)
+    return resolve_settings(options, cwd=tmp_path)
+
+
+def test_gallery_keys_fill_the_gallery_settings(tmp_path: Path) -> None:
+    settings = settings_from(
+        tmp_path,
+        "offline = true\n"
+        'gallery-url = "http://127.0.0.1:8080/"\n'
+        'registry-url = "https://mirror.example.com/ecr"\n'
+        'dockerhub-registry-url = "https://registry-1.docker.io"\n'
+        'dockerhub-auth-url = "https://auth.docker.io/token"\n'
+        'cache-dir = "cache/ecs-lint"\n'
+        "cache-ttl = 0\n"
+        "lookup-budget = 2.5\n"
+        "lookup-concurrency = 4\n"
+        "identity-check = false\n",
+    )
+    assert settings.offline is True
+    assert settings.gallery_url == "http://127.0.0.1:8080"
+    assert settings.registry_url == "https://mirror.example.com/ecr"
+    assert settings.cache_dir == str(tmp_path / "cache" / "ecs-lint")
+    assert (settings.cache_ttl, settings.lookup_budget, settings.lookup_concurrency) == (0, 2.5, 4)
+    assert settings.identity_check is False
+
+
+def test_gallery_keys_not_set_keep_their_defaults(tmp_path: Path) -> None:
+    settings = settings_from(tmp_path, 'cache-dir = "/var/cache/ecs-lint"\n')
+    assert settings.cache_dir == "/var/cache/ecs-lint"
+    assert settings.gallery_url is None
+    assert settings.cache_ttl == 24 * 3600.0
+
+
+def test_pull_through_cache(tmp_path: Path) -> None:
+    settings = settings_from(
+        tmp_path,
+        '[pull-through-cache]\naccount = "123456789012"\nregion = "eu-west-1"\n'
+        'prefix = "docker-hub/"\n',
+    )
+    assert settings.pull_through_cache_rule is not None
+    assert settings.pull_through_cache_rule.repository_base == (
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub"
+    )
+
+
+def test_execution_role_keys(tmp_path: Path) -> None:
+    settings = settings_from(
+        tmp_path,
+        'iam-files = ["iam/details.json"]\n'
+        'aws-region = "us-east-2"\n'
+        'docker-hub-credentials = "arn:aws:secretsmanager:us-east-2:123456789012:secret:'
+        'hub-AbCdEf"\n'
+        "[role-policies]\n"
+        'ecsTaskExecutionRole = "iam/exec.json"\n'
+        '"arn:aws:iam::123456789012:role/api" = ["iam/a.json", "/abs/b.json"]\n'
+        "[secret-kms-keys]\n"
+        'dockerhub = "alias/registry"\n',
+    )
+    assert settings.iam_files == (str(tmp_path / "iam" / "details.json"),)
+    assert settings.role_policy_files == {
+        "ecsTaskExecutionRole": (str(tmp_path / "iam" / "exec.json"),),
+        "arn:aws:iam::123456789012:role/api": (str(tmp_path / "iam" / "a.json"), "/abs/b.json"),
+    }
+    assert settings.secret_kms_keys == {"dockerhub": "alias/registry"}
+    assert settings.aws_region == "us-east-2"
+    assert settings.docker_hub_credentials is not None
+    assert settings.docker_hub_credentials.endswith(":secret:hub-AbCdEf")
+
+
+def test_role_policy_option_overrides_the_file_per_role(tmp_path: Path) -> None:
+    settings = settings_from(
+        tmp_path,
+        '[role-policies]\nexec = "exec.json"\napi = "api.json"\n',
+        role_policy_files={"exec": ("cli.json",)},
+    )
+    assert settings.role_policy_files == {
+        "exec": ("cli.json",),
+        "api": (str(tmp_path / "api.json"),),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("offline = 'yes'\n", "offline: expected true or false, got a string"),
+        (
+            "gallery-url = 'http://gallery.example.com'\n",
+            "gallery-url: 'http://gallery.example.com' must use https",
+        ),
+        ("registry-url = 'ftp://x'\n", "registry-url: 'ftp://x' must be an https:// URL"),
+        ("cache-ttl = -1\n", "cache-ttl: expected a number of seconds (0 or more), got -1"),
+        ("lookup-budget = 0\n", "lookup-budget: expected a positive number, got 0"),
+        ("lookup-concurrency = 2.5\n", "lookup-concurrency: expected a whole number of 1 or more"),
+        (
+            "[pull-through-cache]\naccount = '1234'\nregion = 'eu-west-1'\nprefix = 'hub'\n",
+            "pull-through-cache: account: expected a 12-digit AWS account ID, got '1234'",
+        ),
+        (
+            "[pull-through-cache]\naccount = '123456789012'\nregion = 'eu-west-1'\n",
+            "pull-through-cache: expected a table of account, region and prefix (missing prefix)",
+        ),
+        (
+            "[pull-through-cache]\naccount = '123456789012'\nregion = 'europe'\nprefix = 'hub'\n",
+            "pull-through-cache: region: expected an AWS region such as 'us-east-1', got 'europe'",
+        ),
+        ("[role-policies]\nexec = 3\n", "role-policies: exec: expected an array of strings"),
+        ("aws-region = 'US-EAST-1'\n", "aws-region: expected an AWS region"),
+        (
+            "docker-hub-credentials = 'arn:aws:ssm:us-east-1:123456789012:parameter/hub'\n",
+            "docker-hub-credentials: 'arn:aws:ssm:us-east-1:123456789012:parameter/hub' is an SSM",
+        ),
+        (
+            "[secret-kms-keys]\nhub = 'arn:aws:s3:::bucket'\n",
+            "secret-kms-keys: hub: 'arn:aws:s3:::bucket'",
+        ),
+        ("[gallery]\nurl = 'https://x'\n", "unknown key 'gallery'"),
+    ],
+)
+def test_bad_lookup_and_role_values(project: Path, text: str, expected: str) -> None:
+    (project / ".ecs-lint.toml").write_text(text)
+    run = run_cli("ecs")
+    assert run.status == 2
+    assert "Traceback" not in run.stderr
+    assert f"ecs-lint: error: .ecs-lint.toml: {expected}" in run.stderr
+
+
+# --- the README documents the configuration -----------------------------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_lists_every_configuration_key() -> None:
+    section = readme_section("Configuration")
+    first_cells = re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE)
+    documented = {name for cell in first_cells for name in re.findall(r"`([a-z-]+)`", cell)}
+    assert documented >= {key.name for key in KEYS}
+
+
+def test_readme_example_configuration_loads(tmp_path: Path) -> None:
+    example = readme_section("Configuration").split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(example)
+    settings = resolve_settings({}, cwd=tmp_path)
+    assert settings.fail_level is Severity.ERROR
+    assert settings.severity_overrides == {"EL105": Severity.INFO}
+    assert [entry.container for entry in settings.per_file_ignores] == [None, "datadog-agent"]
+    assert settings.pull_through_cache_rule is not None

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import run_cli
 from ecs_lint.engine import lint_paths
 from ecs_lint.settings import PerFileIgnore, Settings
 from ecs_lint.suppress import Directive, parse_directive
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path

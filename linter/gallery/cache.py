@@ -18,11 +18,13 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_lint.gallery.catalog import Equivalent, Evidence
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 ENV_CACHE_DIR = "ECS_LINT_CACHE_DIR"
 CACHE_LAYOUT = "v1"
@@ -46,9 +48,7 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class AnswerCache:
-    def __init__(
-        self, directory: Path, ttl: float, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, directory: Path, ttl: float, clock: Callable[[], float] = time.time) -> None:
         self.directory = directory / CACHE_LAYOUT
         self.ttl = ttl
         self._clock = clock
@@ -101,7 +101,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()

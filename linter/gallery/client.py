@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from ecs_lint.gallery.concurrency import SingleFlight
 from ecs_lint.gallery.http import Budget, HttpClient, ProtocolError, Response
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
 
 MANIFEST_MEDIA_TYPES = (
     "application/vnd.oci.image.index.v1+json",
@@ -86,7 +88,9 @@ class GalleryClient:
                     raise ProtocolError(self.host, "describeImageTags: an entry has no imageTag")
                 detail = item.get("imageDetail")
                 digest = detail.get("imageDigest") if isinstance(detail, dict) else None
-                tags[tag] = digest if isinstance(digest, str) and DIGEST_RE.fullmatch(digest) else None
+                tags[tag] = (
+                    digest if isinstance(digest, str) and DIGEST_RE.fullmatch(digest) else None
+                )
             token = _next_token(page)
             if token is None:
                 return RepositoryListing(tags, complete=True)

@@ -6,11 +6,14 @@ answers it has (falling back for the rest) and never waits at exit for a request
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,10 +44,8 @@ def run_bounded(jobs: Iterable[Callable[[], None]], workers: int, timeout: float
             job = pending.get()
             if job is None:
                 return
-            try:
+            with contextlib.suppress(Exception):
                 job()
-            except Exception:  # noqa: BLE001, S110 - a job's failure must not kill its worker
-                pass
             with lock:
                 remaining[0] -= 1
                 if remaining[0] == 0:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from ecs_lint.settings import GallerySettings
+    from collections.abc import Mapping
+
+    from ecs_lint.settings import Settings
 
 DEFAULT_GALLERY_URL = "https://api.us-east-1.gallery.ecr.aws"
 DEFAULT_REGISTRY_URL = "https://public.ecr.aws"
@@ -46,9 +47,7 @@ class Endpoints:
         return f"{self.registry}/token/"
 
 
-def resolve_endpoints(
-    settings: GallerySettings, environ: Mapping[str, str] | None = None
-) -> Endpoints:
+def resolve_endpoints(settings: Settings, environ: Mapping[str, str] | None = None) -> Endpoints:
     """The endpoints for a run: settings, then environment, then defaults; each one checked."""
     env = os.environ if environ is None else environ
 

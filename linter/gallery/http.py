@@ -11,18 +11,22 @@ failed once is not asked again in the same run, so an outage costs one timeout, 
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
 import random
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ecs_lint import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONNECT_TIMEOUT = 2.0
@@ -193,7 +197,8 @@ class HttpClient:
     def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, MAX_RETRY_AFTER)
-        return self.backoff * (2**attempt) * (0.5 + random.random() / 2)
+        jitter = 0.5 + random.random() / 2  # spread out clients retrying together
+        return float(self.backoff * 2**attempt * jitter)
 
     def _slot(self, origin: _Origin) -> threading.BoundedSemaphore:
         with self._lock:
@@ -282,7 +287,8 @@ class HttpClient:
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             self._discard(connection)
             stale = isinstance(error, _STALE_CONNECTION_ERRORS)
-            raise _Failed(_describe(error), stale=stale) from None
+            reason = _budget_reason(self.budget) if self.budget.exhausted else _describe(error)
+            raise _Failed(reason, stale=stale) from None
         if response.will_close:
             self._discard(connection)
         names = {name.lower(): value for name, value in response.getheaders()}
@@ -304,6 +310,7 @@ class HttpClient:
             chunks.append(chunk)
         if response.length:  # the server promised more bytes than it sent
             raise _Failed("response truncated")
+        response.close()  # done with this response: the connection can carry the next request
         return b"".join(chunks)
 
     def _socket_timeout(self) -> float:
@@ -351,10 +358,8 @@ def _split(url: str) -> tuple[_Origin, str]:
 def _shut(connection: http.client.HTTPConnection) -> None:
     sock = connection.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
     connection.close()
 
 

@@ -61,9 +61,7 @@ _REGION_PREFIX_PARTITIONS: Final = (
 SUFFIX_LENGTH: Final = 6
 _LOWER_DIGITS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _DIGITS: Final = frozenset("0123456789")
-REGION_UNKNOWN: Final = Unknown(
-    "region", "the region the task runs in", "<region>", _LOWER_DIGITS
-)
+REGION_UNKNOWN: Final = Unknown("region", "the region the task runs in", "<region>", _LOWER_DIGITS)
 ACCOUNT_UNKNOWN: Final = Unknown("account", "the task's account", "<account>", _DIGITS, 12)
 PARTITION_UNKNOWN: Final = Unknown("partition", "the AWS partition", "<partition>", _LOWER_DIGITS)
 
@@ -75,6 +73,7 @@ def _suffix_unknown(name: str) -> Unknown:
         "??????",
         ALNUM,
         SUFFIX_LENGTH,
+        pattern="??????",
     )
 
 
@@ -102,11 +101,29 @@ class Arn:
 
 
 def parse_arn(text: str) -> Arn | None:
-    """Split ``arn:partition:service:region:account:resource``; ``None`` if it is not one."""
+    """Split ``arn:partition:service:region:account:resource``; ``None`` if it is not one.
+
+    A ``${...}`` placeholder is one value even when it holds colons (``${AWS::Region}``).
+    """
+    if "\x00" in text:
+        return None  # no ARN holds NUL, and it marks hidden placeholders below
+    placeholders: list[str] = []
+    if "${" in text:
+
+        def hide(found: re.Match[str]) -> str:
+            placeholders.append(found.group())
+            return f"\x00{len(placeholders) - 1}\x00"
+
+        text = _PLACEHOLDER.sub(hide, text)
     fields = text.split(":", 5)
     if len(fields) != 6 or fields[0] != "arn" or not fields[2] or not fields[5]:
         return None
+    if placeholders:
+        fields = [_HIDDEN.sub(lambda m: placeholders[int(m.group(1))], f) for f in fields]
     return Arn(fields[1], fields[2], fields[3], fields[4], fields[5])
+
+
+_HIDDEN: Final = re.compile("\x00([0-9]+)\x00")
 
 
 def role_name(reference: str) -> str:
@@ -163,7 +180,9 @@ def _arn_parts(
     return _with_placeholders(parts)
 
 
-def _with_placeholders(parts: list[str | Unknown], aliases: frozenset[str] = frozenset()) -> Resource:
+def _with_placeholders(
+    parts: list[str | Unknown], aliases: frozenset[str] = frozenset()
+) -> Resource:
     """Merge adjacent text, turning ``${...}`` inside it into unknown parts."""
     merged: list[str | Unknown] = []
     for part in parts:
@@ -287,7 +306,7 @@ class ParameterRef:
     account: str | None = None
 
     def resource(self, placement: Placement = Placement()) -> Resource:
-        """``arn:...:parameter/prod/db`` for ``/prod/db`` and ``arn:...:parameter/db`` for ``db``."""
+        """``arn:...:parameter/prod/db`` for ``/prod/db``, ``arn:...:parameter/db`` for ``db``."""
         return _arn_parts(
             self.partition or placement.partition,
             "ssm",
@@ -314,7 +333,8 @@ def parse_credentials_parameter(text: str) -> SecretRef | BadReference:
             )
         if arn.service != "secretsmanager":
             return BadReference(
-                text, f"is an ARN of the '{arn.service}' service, not a Secrets Manager secret",
+                text,
+                f"is an ARN of the '{arn.service}' service, not a Secrets Manager secret",
                 "wrong-service",
             )
         fault = _check_arn_fields(arn, "the secret")
@@ -332,7 +352,8 @@ def parse_credentials_parameter(text: str) -> SecretRef | BadReference:
         return _secret_from_arn(text, arn, rest)
     if text.startswith("/aws/reference/secretsmanager/") or text.startswith("ssm:"):
         return BadReference(
-            text, "is an SSM Parameter Store reference; use the Secrets Manager secret itself",
+            text,
+            "is an SSM Parameter Store reference; use the Secrets Manager secret itself",
             "ssm-parameter",
         )
     return _secret_from_name(text)
@@ -367,8 +388,13 @@ def _secret_from_arn(text: str, arn: Arn, name: str) -> SecretRef:
     if found is None:
         return SecretRef(text, SecretForm.PARTIAL_ARN, name, None, partition, region, account)
     return SecretRef(
-        text, SecretForm.FULL_ARN, found.group("name"), found.group("suffix"),
-        partition, region, account,
+        text,
+        SecretForm.FULL_ARN,
+        found.group("name"),
+        found.group("suffix"),
+        partition,
+        region,
+        account,
     )
 
 
@@ -536,7 +562,9 @@ def ecr_repository_resource(account: str, region: str, repository: str) -> Resou
     )
 
 
-def log_stream_resource(group: str, region: str | None, placement: Placement, stream: bool) -> Resource:
+def log_stream_resource(
+    group: str, region: str | None, placement: Placement, stream: bool
+) -> Resource:
     """The ARN CloudWatch Logs authorises log actions against.
 
     ``logs:CreateLogStream`` and ``logs:PutLogEvents`` are checked on

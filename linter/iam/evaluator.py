@@ -4,8 +4,9 @@ It answers one question: do these identity policies let a principal perform one 
 resource? The semantics follow IAM's documented evaluation logic for identity policies:
 
 * an explicit ``Deny`` wins over any ``Allow``; without an ``Allow`` the answer is deny;
-* ``Action``/``NotAction`` compare case-insensitively, ``Resource``/``NotResource`` case-sensitively;
-  both take ``*`` (any run of characters, ``:`` and ``/`` included) and ``?`` (one character);
+* ``Action``/``NotAction`` compare case-insensitively, ``Resource``/``NotResource``
+  case-sensitively; both take ``*`` (any run of characters, ``:`` and ``/`` included) and ``?``
+  (one character);
 * ``Statement``, ``Action`` and ``Resource`` may each be one value or a list;
 * with ``"Version": "2012-10-17"`` a ``${aws:username}``-style policy variable in a resource is
   filled in at request time, so it is not known here; ``${*}``, ``${?}`` and ``${$}`` stand for the
@@ -83,6 +84,8 @@ class Unknown:
     display: str
     alphabet: frozenset[str] | None = None
     length: int | None = None
+    pattern: str = "*"
+    """What a policy resource writes for this part to cover every value it may take."""
 
 
 ALNUM: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -114,7 +117,8 @@ class Resource:
                 continue
             if found.start() > last:
                 parts.append(text[last : found.start()])
-            parts.append(Unknown(name, f"the unresolved value {found.group()}", found.group()))
+            text_ = found.group()
+            parts.append(Unknown(name, f"the unresolved value {text_}", text_, pattern=text_))
             last = found.end()
         if last < len(text):
             parts.append(text[last:])
@@ -130,6 +134,11 @@ class Resource:
 
     def __str__(self) -> str:
         return "".join(part if isinstance(part, str) else part.display for part in self.parts)
+
+    def as_pattern(self) -> str:
+        """A policy ``Resource`` that covers this name whatever its unknown parts turn out to be
+        (``...:secret:hub-??????`` for a secret whose suffix is unknown)."""
+        return "".join(part if isinstance(part, str) else part.pattern for part in self.parts)
 
 
 # --- Wildcard patterns -----------------------------------------------------------------------
@@ -408,7 +417,9 @@ def parse_policy(document: Any, name: str, origin: str = "") -> Policy:
     variables = version == VARIABLES_VERSION
     statements = []
     for index, item in enumerate(items):
-        path: tuple[str | int, ...] = ("Statement", index) if isinstance(raw, list) else ("Statement",)
+        path: tuple[str | int, ...] = (
+            ("Statement", index) if isinstance(raw, list) else ("Statement",)
+        )
         statements.append(_statement(item, index, path, name, origin, variables))
     return Policy(name, origin, tuple(statements))
 
@@ -420,7 +431,9 @@ def _statement(
         raise PolicyError("a statement must be a JSON object", path)
     effect = item.get("Effect")
     if effect not in ("Allow", "Deny"):
-        raise PolicyError(f'"Effect" must be "Allow" or "Deny", not {_show(effect)}', (*path, "Effect"))
+        raise PolicyError(
+            f'"Effect" must be "Allow" or "Deny", not {_show(effect)}', (*path, "Effect")
+        )
     actions, not_action = _one_of(item, "Action", "NotAction", path)
     resources, not_resource = _one_of(item, "Resource", "NotResource", path)
     sid = item.get("Sid")
@@ -678,20 +691,30 @@ def evaluate_with_boundary(
     limit = evaluate((boundary,), request)
     if limit.denied:
         return Decision(
-            Outcome.DENIED, request, denied_by=limit.denied_by, near_misses=limit.near_misses,
+            Outcome.DENIED,
+            request,
+            denied_by=limit.denied_by,
+            near_misses=limit.near_misses,
             by_boundary=True,
         )
     if limit.outcome is Outcome.CONDITIONAL and identity.allowed:
         return Decision(
-            Outcome.CONDITIONAL, request, allowed_by=identity.allowed_by,
-            conditional=limit.conditional, unknowns=limit.unknowns, by_boundary=True,
+            Outcome.CONDITIONAL,
+            request,
+            allowed_by=identity.allowed_by,
+            conditional=limit.conditional,
+            unknowns=limit.unknowns,
+            by_boundary=True,
         )
     if limit.outcome is Outcome.CONDITIONAL:
         unknowns = tuple(dict.fromkeys((*identity.unknowns, *limit.unknowns)))
         conditional = (*identity.conditional, *limit.conditional)
         return Decision(
-            Outcome.CONDITIONAL, request, allowed_by=identity.allowed_by,
-            conditional=conditional, unknowns=unknowns,
+            Outcome.CONDITIONAL,
+            request,
+            allowed_by=identity.allowed_by,
+            conditional=conditional,
+            unknowns=unknowns,
         )
     return identity
 

@@ -6,6 +6,7 @@ Keys are stable; later versions only add keys.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
     }
 
 
+# Characters ``ensure_ascii=False`` would write raw that a terminal acts on (C1 controls such as
+# CSI) or that reorder or break the text shown (line separators, bidirectional controls). JSON
+# text holds non-ASCII characters only inside strings, so escaping them keeps every value.
+_UNSAFE_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
-    json.dump([finding_to_dict(f) for f in result.findings], out, indent=2, ensure_ascii=False)
+    text = json.dumps([finding_to_dict(f) for f in result.findings], indent=2, ensure_ascii=False)
+    out.write(_UNSAFE_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     out.write("\n")

@@ -54,6 +54,47 @@ def _looks_like_task_definition(text: str) -> bool:
     )
 
 
+_TEMPLATE_VERSION = re.compile(r"""["']?AWSTemplateFormatVersion["']?[ \t]*:""")
+_TEMPLATE_RESOURCES = re.compile(r"""(?:^|[{,\s])["']?Resources["']?[ \t]*:""", re.MULTILINE)
+_TEMPLATE_AWS_TYPE = re.compile(r"""["']?Type["']?[ \t]*:[ \t]*["']?AWS::""")
+
+
+def _looks_like_cloudformation(text: str) -> bool:
+    """``AWSTemplateFormatVersion``, or ``Resources`` holding ``AWS::`` resource types."""
+    if _TEMPLATE_VERSION.search(text) is not None:
+        return True
+    return (
+        _TEMPLATE_RESOURCES.search(text) is not None
+        and _TEMPLATE_AWS_TYPE.search(text) is not None
+    )
+
+
+_PLAN_VERSION = re.compile(r'"format_version"[ \t\r\n]*:')
+_PLAN_VALUES = re.compile(r'"(?:planned_values|values|root_module)"[ \t\r\n]*:')
+
+
+def _looks_like_terraform_json(text: str) -> bool:
+    """``terraform show -json`` of a plan or a state."""
+    return (
+        '"terraform_version"' in text
+        and _PLAN_VERSION.search(text) is not None
+        and _PLAN_VALUES.search(text) is not None
+    )
+
+
+_TERRAFORM_BLOCKS = re.compile(
+    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service|iam_role|iam_role_policy"""
+    r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
+    r"""data[ \t]+"aws_iam_policy_document")""",
+    re.MULTILINE,
+)
+
+
+def _looks_like_terraform(text: str) -> bool:
+    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets)."""
+    return _TERRAFORM_BLOCKS.search(text) is not None
+
+
 _COMPOSE_TOP_LEVEL = re.compile(r"^(?:services|include)[ \t]*:", re.MULTILINE)
 _WORKFLOW_JOBS = re.compile(r"^jobs[ \t]*:", re.MULTILINE)
 _WORKFLOW_ON = re.compile(r"""^(?:on|"on"|'on')[ \t]*:""", re.MULTILINE)
@@ -87,11 +128,32 @@ COMPOSE_PATTERNS = (
     "docker-compose.*.yml",
 )
 YAML_PATTERNS = ("*.yaml", "*.yml")
+CLOUDFORMATION_PATTERNS = ("*.template.json", "*.yaml", "*.yml", "*.json", "*.template")
 
-DOCKERFILE_PATTERNS = ("Dockerfile", "Containerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*")
+DOCKERFILE_PATTERNS = (
+    "Dockerfile",
+    "Containerfile",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Dockerfile.*",
+)
 
 FORMATS: tuple[SourceFormat, ...] = (
-    SourceFormat("dockerfile", "ecs_lint.sources.dockerfile", DOCKERFILE_PATTERNS, _looks_like_dockerfile),
+    SourceFormat(
+        "dockerfile", "ecs_lint.sources.dockerfile", DOCKERFILE_PATTERNS, _looks_like_dockerfile
+    ),
+    # CloudFormation and Terraform plans are told apart by content before task-definition JSON
+    # and the other YAML formats, whose name patterns they share.
+    SourceFormat(
+        "cloudformation",
+        "ecs_lint.sources.cloudformation",
+        CLOUDFORMATION_PATTERNS,
+        _looks_like_cloudformation,
+    ),
+    SourceFormat(
+        "terraform-json", "ecs_lint.sources.terraform", ("*.json",), _looks_like_terraform_json
+    ),
+    SourceFormat("terraform", "ecs_lint.sources.terraform", ("*.tf",), _looks_like_terraform),
     SourceFormat(
         "task-definition",
         "ecs_lint.sources.taskdef",

@@ -5,8 +5,7 @@ position-tracking nodes, turning an image scalar into an ``ImageUse`` with exact
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import yamlpos
@@ -15,9 +14,9 @@ from ecs_lint.references import resolve_reference
 from ecs_lint.suppress import comment_suppressions
 
 if TYPE_CHECKING:
-    from yaml.nodes import Node
+    import re
 
-    from ecs_lint.model import PullIdentity, Reference, Span, UseKind
+    from ecs_lint.model import PullIdentity, Reference, UseKind
     from ecs_lint.textio import SourceText
     from ecs_lint.yamlpos import Entry, YamlDocument
 
@@ -56,16 +55,12 @@ class ImageCollector:
     _seen: set[ImageUse] = field(default_factory=set)
     _lines: list[tuple[int, int]] = field(default_factory=list)
 
-    def span(self, start: int, end: int) -> Span:
-        return self.source.span(start, end)
-
     def add(
         self,
         ydoc: YamlDocument,
         entry: Entry,
         kind: UseKind,
         *,
-        node: Node | None = None,
         reference: Reference | None = None,
         prefix: int = 0,
         editable: bool = True,
@@ -73,14 +68,14 @@ class ImageCollector:
         container: str | None = None,
         pulls_as: PullIdentity | None = None,
     ) -> ImageUse | None:
-        """Record the image in ``node`` (the entry's value unless given) as a use.
+        """Record the image in the entry's value as a use; ``None`` when it repeats one.
 
         ``prefix`` skips leading characters of the value that are not the reference
         (``docker://``). ``reference`` replaces the one parsed from the text (after
         interpolation, or for an expression). A fix may rewrite the text only when it is exactly
         the value (no escapes, no folding), ``editable`` is true, and no alias shares the node.
         """
-        value_node = entry.value if node is None else node
+        value_node = entry.value
         value = yamlpos.text(value_node)
         if value is None:
             return None
@@ -96,13 +91,18 @@ class ImageCollector:
             span=span,
             kind=kind,
             authenticated=authenticated,
-            edit_span=span if exact is not None and editable and not ydoc.is_shared(value_node) else None,
+            edit_span=span
+            if exact is not None and editable and not ydoc.is_shared(value_node)
+            else None,
             container=container,
             pulls_as=pulls_as,
         )
-        if use in self._seen:  # an alias or merge key repeats the same text
+        # An alias or merge key repeats the same text for several containers: one use is enough
+        # (one finding where the text is), unless the pulls differ in what decides the rules.
+        key = replace(use, container=None)
+        if key in self._seen:
             return None
-        self._seen.add(use)
+        self._seen.add(key)
         self.document.images.append(use)
         key_line = self.source.position(entry.key.start_mark.index)[0]
         self._lines.append((min(key_line, span.line), span.end_line))

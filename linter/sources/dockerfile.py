@@ -26,12 +26,23 @@ kept as a cross-check of instruction line ranges in the tests.
 
 What is unknown stays unknown: an ARG with no default and no ``--build-arg``, the automatic
 platform ARGs (``TARGETARCH``...), and in a stage a name the base image's ENV might define, make
-the reference an :class:`UnresolvedRef`, never a guess.
+the reference an :class:`UnresolvedRef`, never a guess. A name never declared in the global scope
+is unset there, as in BuildKit (``${MIRROR:-docker.io}`` then means ``docker.io``).
+
+Where we differ from BuildKit on purpose, to still check the image the author meant:
+
+* variables in ``COPY --from`` and in a mount's ``from=`` are expanded with the stage's ARGs and
+  ENVs; BuildKit refuses them ("variable expansion is not supported for --from");
+* ``COPY --from=name`` naming a stage defined only later is an image (the classic builder pulled
+  it); BuildKit stops with "cannot copy from stage ..., it needs to be defined before";
+* ``FROM Name`` matches a stage ``name`` case-insensitively, as ``COPY --from`` does in BuildKit
+  (BuildKit's own FROM look-up is case-sensitive, so there the build fails on the capital).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -84,6 +95,7 @@ _SINGLE_VARIABLE_RE: Final = re.compile(
 )
 _SPECIAL_PARAMETERS: Final = frozenset("@*#?-$!0")
 _MAX_NESTING: Final = 32  # ${A:-${B:-...}} deeper than this is refused, not a RecursionError
+_SHOW_LIMIT: Final = 60
 
 
 def parse(source: SourceText, settings: Settings) -> Document:
@@ -134,6 +146,7 @@ class _Instruction:
     text: str
     """The logical line: continued lines joined without their continuation characters."""
     offsets: _OffsetMap
+    keyword_start: int
     keyword_end: int
     args: int
     """Index in ``text`` where the arguments (flags included) start."""
@@ -247,43 +260,59 @@ class _Splitter:
             if value in ("\\", "`"):
                 self.split.escape = value
             else:
-                self._error(f"invalid escape character {value!r}: use \\ or `", start, end)
+                self._error(f"invalid escape character {_short(value)!r}: use \\ or `", start, end)
         self.directives_seen.add(name)
 
     def _skip_heredocs(self, instruction: _Instruction) -> None:
         """Consume the bodies of the instruction's heredocs, which hold no instructions."""
-        for name, chomp, start, end in _heredocs(instruction):
+        for heredoc in _heredocs(instruction):
             while self.index < len(self.lines):
                 text = self.lines[self.index].text
                 self.index += 1
-                if (text.lstrip("\t") if chomp else text) == name:
+                if (text.lstrip("\t") if heredoc.chomp else text) == heredoc.name:
                     break
             else:
                 source = instruction.offsets.source
-                self._error(f"heredoc <<{name} is never terminated", source(start), source(end))
+                message = f"heredoc <<{_short(heredoc.name)} is never terminated"
+                self._error(message, source(heredoc.start), source(heredoc.end - 1) + 1)
                 return
 
     def _error(self, message: str, start: int, end: int) -> None:
         self.split.errors.append(_SplitError(message, start, end))
 
 
-def _make_instruction(text: str, offsets: _OffsetMap) -> _Instruction:
-    keyword = _KEYWORD_RE.match(text)
-    end = keyword.end() if keyword else len(text)
-    args = end
+def _make_instruction(text: str, offsets: _OffsetMap) -> _Instruction | None:
+    """Split off the keyword, as BuildKit does after trimming the joined line; None if blank."""
+    start = len(text) - len(text.lstrip())
+    keyword = _KEYWORD_RE.match(text, start)
+    if keyword is None:
+        return None
+    args = keyword.end()
     while args < len(text) and text[args].isspace():
         args += 1
-    return _Instruction(text[:end].upper(), text, offsets, end, args)
+    return _Instruction(keyword.group().upper(), text, offsets, start, keyword.end(), args)
 
 
-def _heredocs(instruction: _Instruction) -> list[tuple[str, bool, int, int]]:
-    """(name, strip leading tabs, word start, word end) of each heredoc the instruction opens."""
+@dataclass(frozen=True, slots=True)
+class _Heredoc:
+    name: str
+    chomp: bool
+    """``<<-NAME``: leading tabs do not count when looking for the terminator."""
+    start: int
+    end: int
+    """Where the ``<<NAME`` word is in the instruction's logical text."""
+
+
+def _heredocs(instruction: _Instruction) -> list[_Heredoc]:
+    """The heredocs an instruction opens, found as BuildKit's ``heredocsFromLine`` finds them."""
     text = instruction.text
     if "<<" not in text:
         return []
     keyword, args = instruction.keyword, instruction.args
     if keyword == "ONBUILD":  # ONBUILD RUN <<EOF has its heredoc too
         inner = _make_instruction(text[args:], instruction.offsets)
+        if inner is None:
+            return []
         keyword, args = inner.keyword, args + inner.args
     if keyword not in _HEREDOC_INSTRUCTIONS or _is_json_form(text, args):
         return []
@@ -292,7 +321,7 @@ def _heredocs(instruction: _Instruction) -> list[tuple[str, bool, int, int]]:
         match = _HEREDOC_RE.fullmatch(text, start, end)
         name = match.group(2).replace('"', "").replace("'", "") if match else ""
         if match and name and not any(char.isspace() for char in name):
-            found.append((name, match.group(1) == "-", start, end))
+            found.append(_Heredoc(name, match.group(1) == "-", start, end))
     return found
 
 
@@ -624,7 +653,7 @@ class _Lexer:
         if operator == "}":
             return self._value(name)
         if not operator:
-            raise _ExpandError(f"'${{{name}' has no closing '}}'")
+            raise _ExpandError(f"'${{{_short(name)}' has no closing '}}'")
         return self._modified(name, operator)
 
     def _modified(self, name: str, operator: str) -> str:
@@ -670,7 +699,7 @@ class _Lexer:
             return "" if operator == "+" else value or ""
         if operator == "?":
             if unset:
-                raise _ExpandError(f"{name}: {word or 'is not allowed to be unset or empty'}")
+                raise _ExpandError(f"{name}: {_short(word) or 'must be set and not empty'}")
             return value or ""
         if word_unresolved:
             self.unresolved.update(word_unresolved)
@@ -708,7 +737,7 @@ def _pattern_regex(pattern: str, greedy: bool, anchored: bool) -> re.Pattern[str
             char = pattern[index : index + 1]
             index += 1
             if char not in ("*", "?", "\\"):
-                raise _ExpandError(f"invalid escape '\\{char}' in pattern {pattern!r}")
+                raise _ExpandError(f"invalid escape '\\{char}' in pattern {_short(pattern)!r}")
         out.append(re.escape(char))
     return re.compile("".join(out), re.DOTALL)
 
@@ -799,12 +828,13 @@ class _Interpreter:
         # no Dockerfile at all would otherwise get a problem on every line.
         if not self.reported_unknown:
             self.reported_unknown = True
-            message = f"unknown instruction {instruction.keyword!r}"
+            message = f"unknown instruction {_short(instruction.keyword)!r}"
             self.report(message, self._keyword_span(instruction))
 
     def _keyword_span(self, instruction: _Instruction) -> Span:
         source = instruction.offsets.source
-        return self.source.span(source(0), source(instruction.keyword_end - 1) + 1)
+        start, end = instruction.keyword_start, instruction.keyword_end
+        return self.source.span(source(start), source(end - 1) + 1)
 
     def _span(self, instruction: _Instruction, piece: _Piece) -> Span:
         source = instruction.offsets.source
@@ -817,7 +847,9 @@ class _Interpreter:
     def _from(self, instruction: _Instruction) -> None:
         text = instruction.text
         _flags, rest = _flag_words(text, instruction.args)
-        words = [_Piece.raw(text, m.start(), m.end()) for m in _KEYWORD_RE.finditer(text, rest)]
+        # Four words are enough to tell "<image>" and "<image> AS <name>" from anything else.
+        matches = itertools.islice(_KEYWORD_RE.finditer(text, rest), 4)
+        words = [_Piece.raw(text, match.start(), match.end()) for match in matches]
         if not words:
             message = "FROM has no image: FROM [--platform=<platform>] <image> [AS <name>]"
             self.report(message, self._keyword_span(instruction))
@@ -832,12 +864,13 @@ class _Interpreter:
             name = words[2].text.lower()
             span = self._span(instruction, words[2])
             if not _STAGE_NAME_RE.fullmatch(name):
-                self.report(f"invalid stage name {words[2].text!r}", span)
+                self.report(f"invalid stage name {_short(words[2].text)!r}", span)
             elif self._stage(name) is not None:
-                self.report(f"duplicate stage name {words[2].text!r}", span)
+                self.report(f"duplicate stage name {_short(words[2].text)!r}", span)
             return name
         if len(words) != 1:
-            extra = _Piece.raw(instruction.text, words[1].positions[0], words[-1].positions[-1] + 1)
+            text = instruction.text
+            extra = _Piece.raw(text, words[1].positions[0], len(text.rstrip()))
             message = "FROM takes one image and an optional AS <name>"
             self.report(message, self._span(instruction, extra))
         return None
@@ -856,7 +889,7 @@ class _Interpreter:
             self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
             return _Scope(open=True)
         if not expansion.value:
-            self.report(f"FROM image {written.text!r} expands to nothing", written.span)
+            self.report(f"FROM image {_short(written.text)!r} expands to nothing", written.span)
             return _Scope(open=True)
         base = self._stage(expansion.value)
         if base is not None:  # a stage inherits the variables of the stage it is built on
@@ -954,7 +987,7 @@ class _Interpreter:
         try:
             return _expand(written.text, scope, self.escape)
         except _ExpandError as error:
-            self.report(f"cannot expand {written.text!r}: {error}", written.span)
+            self.report(f"cannot expand {_short(written.text)!r}: {error}", written.span)
             return None
 
     def _record(
@@ -1034,3 +1067,8 @@ def _edit_span(written: _Written, expansion: _Expansion, scope: _Scope) -> Span 
         return None
     binding = scope.get(match.group(1) or match.group(2))
     return binding.edit if binding is not None else None
+
+
+def _short(text: str) -> str:
+    """Text for a message, shortened so that a huge input cannot make a huge message."""
+    return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 1] + "…"

@@ -88,7 +88,9 @@ class _Reader:
                 for item in yamlpos.items(yamlpos.get_value(node, "items")):
                     self.read_object(ydoc, item, depth + 1)
             return
-        namespace = yamlpos.text(yamlpos.get_value(yamlpos.get_value(node, "metadata"), "namespace"))
+        namespace = yamlpos.text(
+            yamlpos.get_value(yamlpos.get_value(node, "metadata"), "namespace")
+        )
         if kind == "ServiceAccount":
             self._service_account(node, namespace)
             return

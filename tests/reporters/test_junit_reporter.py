@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sample_results import finding, live_finding, render, result_of, task_json
 
-from conftest import run_cli
+from support import run_cli
 from ecs_lint.textio import SourceText
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from sample_results import (
     task_json,
 )
 
-from conftest import run_cli
+from support import run_cli
 from ecs_lint import __version__
 from ecs_lint.rules import RULES
 from ecs_lint.textio import SourceText

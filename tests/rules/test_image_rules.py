@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Lint, codes
+from support import Lint, codes
 
 from ecs_lint.settings import Settings
 

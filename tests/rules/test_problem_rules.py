@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Lint, codes
+from support import Lint, codes
 
 
 def test_el900_invalid_json_points_at_the_error(lint: Lint) -> None:

@@ -1,0 +1,527 @@
+"""What every source of ECS task definitions shares: reading them into the model, and their shapes.
+
+Task definitions reach ecs-lint as JSON files, inside CloudFormation templates (PascalCase keys,
+intrinsic functions) and inside Terraform (a JSON string, ``jsonencode``, a heredoc). Each source
+finds the task definitions in its format and hands them to :class:`TaskReader` as a tree of
+:class:`Node` values: a JSON tree through :class:`JsonView`, a computed tree through the values of
+:mod:`ecs_lint.sources._values`. The reader builds ``TaskView``/``ContainerView``/``ImageUse``
+values, and :func:`shape_problems` checks the parts rules read against the shapes ECS accepts
+(EL902), each wrong value reported once where it is. The rest of the file is never walked.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from ecs_lint import jsonpos
+from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
+from ecs_lint.model import (
+    ContainerView,
+    ImageUse,
+    Located,
+    LogView,
+    Problem,
+    SecretView,
+    TaskView,
+    UnresolvedRef,
+    UseKind,
+)
+from ecs_lint.references import resolve_reference
+from ecs_lint.sources._values import UNKNOWN, Text
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+    from ecs_lint.jsonpos import JsonNode, PathPart
+    from ecs_lint.model import Reference, Span
+
+__all__ = [
+    "CAMEL",
+    "PASCAL",
+    "JsonView",
+    "Naming",
+    "Node",
+    "ShapeChecker",
+    "TaskReader",
+    "printable",
+    "shape_problems",
+]
+
+
+class Node(Protocol):
+    """A value in a source with its span, as the task reader walks it."""
+
+    @property
+    def span(self) -> Span: ...
+
+    def get(self, key: str) -> Node | None:
+        """The member ``key`` of a mapping; ``None`` for a missing key or a non-mapping."""
+        ...
+
+    def entries(self) -> list[tuple[str, Node]] | None:
+        """Every member of a mapping (the last of duplicates), else ``None``."""
+        ...
+
+    def elements(self) -> list[Node] | None:
+        """The items of a sequence, else ``None``."""
+        ...
+
+    def text(self) -> Text | None:
+        """A string value, else ``None``."""
+        ...
+
+    def unknown(self) -> tuple[str, ...] | None:
+        """What a value that could not be worked out depends on; ``None`` for a known value."""
+        ...
+
+    def plain(self) -> object:
+        """The JSON-like Python value (``UNKNOWN`` where a value is not known), for shape checks."""
+        ...
+
+
+# --- JSON through the Node protocol -------------------------------------------------------------
+
+
+class SpanOf(Protocol):
+    def __call__(self, start: int, end: int) -> Span: ...
+
+
+@dataclass(slots=True, eq=False)
+class JsonView:
+    """A ``jsonpos`` node seen as a :class:`Node`; children are wrapped only when asked for.
+
+    ``span_of`` turns offsets of the parsed text into spans (``SourceText.span`` for a file; a
+    mapping into the outer file for JSON held in a string). ``raw`` is the parsed text when a
+    value's text is the file's own text (so a fix may edit it), else ``None``.
+    """
+
+    node: JsonNode
+    span_of: SpanOf
+    raw: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return self.span_of(self.node.start, self.node.end)
+
+    def get(self, key: str) -> JsonView | None:
+        if not isinstance(self.node, JsonObject):
+            return None
+        child = self.node.get(key)
+        return None if child is None else JsonView(child, self.span_of, self.raw)
+
+    def entries(self) -> list[tuple[str, Node]] | None:
+        if not isinstance(self.node, JsonObject):
+            return None
+        return [
+            (key, JsonView(member.value, self.span_of, self.raw))
+            for key, member in self.node.index.items()
+        ]
+
+    def elements(self) -> list[Node] | None:
+        if not isinstance(self.node, JsonArray):
+            return None
+        return [JsonView(item, self.span_of, self.raw) for item in self.node.items]
+
+    def text(self) -> Text | None:
+        node = self.node
+        if not (isinstance(node, JsonScalar) and isinstance(node.value, str)):
+            return None
+        start, end = node.start + 1, node.end - 1  # between the quotes
+        # With escapes (\u002f) the text is not the value, and a fix must not write over it.
+        editable = self.raw is not None and self.raw[start:end] == node.value
+        return Text(node.value, self.span_of(start, end), editable)
+
+    def unknown(self) -> tuple[str, ...] | None:
+        return None
+
+    def plain(self) -> object:
+        return self.node.value
+
+
+# --- Key names --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """How a format spells the keys of a task definition: ``containerDefinitions`` in ECS's JSON,
+    ``ContainerDefinitions`` in CloudFormation."""
+
+    pascal: bool
+
+    def __call__(self, key: str) -> str:
+        return key[:1].upper() + key[1:] if self.pascal else key
+
+
+CAMEL: Final = Naming(pascal=False)
+PASCAL: Final = Naming(pascal=True)
+
+
+# --- Reading the model --------------------------------------------------------------------------
+
+
+def _plain_reference(text: Text) -> Reference:
+    return resolve_reference(text.value)
+
+
+@dataclass(slots=True)
+class TaskReader:
+    """Builds model views from task definitions; every read tolerates a wrong shape.
+
+    ``image_reference`` turns an image string into a reference; sources whose strings may hold
+    unknown parts give their own. ``images`` collects every image use read, in order.
+    """
+
+    naming: Naming = CAMEL
+    image_reference: Callable[[Text], Reference] = _plain_reference
+    images: list[ImageUse] = field(default_factory=list)
+
+    def task(
+        self,
+        node: Node,
+        *,
+        family: str | None = None,
+        execution_role: Located | None = None,
+        span: Span | None = None,
+    ) -> TaskView:
+        """A task definition; ``family``/``execution_role`` fill in what the node leaves out."""
+        key = self.naming
+        compatibilities = node.get(key("requiresCompatibilities"))
+        role = self.located(node.get(key("executionRoleArn")))
+        return TaskView(
+            family=_string(node.get(key("family"))) or family,
+            span=span or node.span,
+            containers=self.containers(node.get(key("containerDefinitions"))),
+            execution_role=role or execution_role,
+            requires_compatibilities=self.strings(compatibilities),
+            network_mode=_string(node.get(key("networkMode"))),
+        )
+
+    def containers(self, node: Node | None) -> tuple[ContainerView, ...]:
+        """The containers of a ``containerDefinitions`` list (also a bare list)."""
+        if node is None:
+            return ()
+        unknown = node.unknown()
+        if unknown is not None:
+            # The whole list is unknown: its images too, which must be said, not skipped.
+            self._unresolved_image(node, unknown, None)
+            return ()
+        items = node.elements() or []
+        return tuple(self._container(item) for item in items if item.entries() is not None)
+
+    def _container(self, node: Node) -> ContainerView:
+        key = self.naming
+        name = _string(node.get(key("name")))
+        credentials = node.get(key("repositoryCredentials"))
+        parameter = None
+        if credentials is not None:
+            parameter = self.located(credentials.get(key("credentialsParameter")))
+        authenticated = parameter is not None and bool(parameter.value)
+        return ContainerView(
+            name=name or "",
+            span=node.span,
+            image=self._image(node.get(key("image")), name, authenticated),
+            credentials_parameter=parameter,
+            secrets=self._secrets(node.get(key("secrets"))),
+            log=self._log(node.get(key("logConfiguration"))),
+        )
+
+    def _image(self, node: Node | None, container: str | None, auth: bool) -> ImageUse | None:
+        if node is None:
+            return None
+        text = node.text()
+        if text is None:
+            unknown = node.unknown()
+            if unknown is not None:
+                return self._unresolved_image(node, unknown, container, auth)
+            return None
+        use = ImageUse(
+            reference=self.image_reference(text),
+            span=text.span,
+            kind=UseKind.CONTAINER,
+            authenticated=auth,
+            edit_span=text.span if text.editable else None,
+            container=container,
+        )
+        self.images.append(use)
+        return use
+
+    def _unresolved_image(
+        self, node: Node, labels: tuple[str, ...], container: str | None, auth: bool = False
+    ) -> ImageUse:
+        display = getattr(node, "value", None)
+        original = display if isinstance(display, str) and display else ", ".join(labels)
+        use = ImageUse(
+            reference=UnresolvedRef(original, labels),
+            span=node.span,
+            kind=UseKind.CONTAINER,
+            authenticated=auth,
+            container=container,
+        )
+        self.images.append(use)
+        return use
+
+    def _secrets(self, node: Node | None) -> tuple[SecretView, ...]:
+        secrets = []
+        for item in (node.elements() if node is not None else None) or []:
+            name = _string(item.get(self.naming("name")))
+            value_from = self.located(item.get(self.naming("valueFrom")))
+            if name is not None and value_from is not None:
+                secrets.append(SecretView(name, value_from))
+        return tuple(secrets)
+
+    def _log(self, node: Node | None) -> LogView | None:
+        if node is None:
+            return None
+        driver = self.located(node.get(self.naming("logDriver")))
+        if driver is None:
+            return None
+        options = node.get(self.naming("options"))
+        located: dict[str, Located] = {}
+        for key, member in (options.entries() if options is not None else None) or []:
+            value = self.located(member)
+            if value is not None:
+                located[key] = value
+        return LogView(driver, located)
+
+    def strings(self, node: Node | None) -> tuple[str, ...]:
+        values = (_string(item) for item in (node.elements() if node is not None else None) or [])
+        return tuple(value for value in values if value is not None)
+
+    def located(self, node: Node | None) -> Located | None:
+        """A string value with the span of its text (between the quotes in JSON)."""
+        text = node.text() if node is not None else None
+        return None if text is None else text.located()
+
+
+def _string(node: Node | None) -> str | None:
+    text = node.text() if node is not None else None
+    return None if text is None else text.value
+
+
+def printable(text: str) -> str:
+    """Text safe to print: lone surrogates (valid in JSON escapes) become escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# --- Shape checks -------------------------------------------------------------------------------
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "number", float: "number", list: "array"}
+_WITH_ARTICLE = {"string": "a string", "object": "an object", "array": "an array"}
+
+
+class ShapeChecker:
+    """The shapes rules read, as ECS's RegisterTaskDefinition API accepts them, in one spelling.
+
+    jsonschema is slow to import and to run, and nearly every task definition is right, so a hand
+    check of the same shapes runs first; jsonschema only explains what the hand check found wrong.
+    A value whose shape is unknown (``UNKNOWN``) passes: it is not known to be wrong.
+    """
+
+    def __init__(self, naming: Naming) -> None:
+        self.naming = naming
+        key = naming
+        string: dict[str, Any] = {"type": "string"}
+        self.container_schema: dict[str, Any] = {
+            "type": "object",
+            "required": [key("name"), key("image")],
+            "properties": {
+                key("name"): string,
+                key("image"): string,
+                key("repositoryCredentials"): {
+                    "type": "object",
+                    "required": [key("credentialsParameter")],
+                    "properties": {key("credentialsParameter"): string},
+                },
+                key("secrets"): {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": [key("name"), key("valueFrom")],
+                        "properties": {key("name"): string, key("valueFrom"): string},
+                    },
+                },
+                key("logConfiguration"): {
+                    "type": "object",
+                    "required": [key("logDriver")],
+                    "properties": {
+                        key("logDriver"): string,
+                        key("options"): {"type": "object", "additionalProperties": string},
+                    },
+                },
+            },
+        }
+        self.container_list_schema: dict[str, Any] = {
+            "type": "array",
+            "items": self.container_schema,
+        }
+        self.task_schema: dict[str, Any] = {
+            "type": "object",
+            "required": [key("containerDefinitions")],
+            "properties": {
+                key("family"): string,
+                key("executionRoleArn"): string,
+                key("networkMode"): string,
+                key("requiresCompatibilities"): {"type": "array", "items": string},
+                key("containerDefinitions"): self.container_list_schema,
+            },
+        }
+
+    def validator(self, containers_only: bool) -> Validator:
+        return _validator(self.naming, containers_only)
+
+    # The hand check: the same shapes as the schemas above, in plain Python.
+
+    def task_ok(self, task: object) -> bool:
+        key = self.naming
+        if task is UNKNOWN:
+            return True
+        return (
+            isinstance(task, dict)
+            and _optional(task, key("family"))
+            and _optional(task, key("executionRoleArn"))
+            and _optional(task, key("networkMode"))
+            and _all_strings(task.get(key("requiresCompatibilities"), []))
+            and key("containerDefinitions") in task
+            and self.containers_ok(task[key("containerDefinitions")])
+        )
+
+    def containers_ok(self, containers: object) -> bool:
+        if containers is UNKNOWN:
+            return True
+        return isinstance(containers, list) and all(map(self.container_ok, containers))
+
+    def container_ok(self, container: object) -> bool:
+        key = self.naming
+        if container is UNKNOWN:
+            return True
+        if not (
+            isinstance(container, dict)
+            and _is_string(container.get(key("name")))
+            and _is_string(container.get(key("image")))
+        ):
+            return False
+        credentials = container.get(key("repositoryCredentials"), {key("credentialsParameter"): ""})
+        log = container.get(key("logConfiguration"), {key("logDriver"): ""})
+        return (
+            (
+                credentials is UNKNOWN
+                or (
+                    isinstance(credentials, dict)
+                    and _is_string(credentials.get(key("credentialsParameter")))
+                )
+            )
+            and self._secrets_ok(container.get(key("secrets"), []))
+            and (log is UNKNOWN or self._log_ok(log))
+        )
+
+    def _log_ok(self, log: object) -> bool:
+        key = self.naming
+        if not (isinstance(log, dict) and _is_string(log.get(key("logDriver")))):
+            return False
+        options = log.get(key("options"), {})
+        return options is UNKNOWN or (
+            isinstance(options, dict) and all(map(_is_string, options.values()))
+        )
+
+    def _secrets_ok(self, secrets: object) -> bool:
+        key = self.naming
+        if secrets is UNKNOWN:
+            return True
+        return isinstance(secrets, list) and all(
+            secret is UNKNOWN
+            or (
+                isinstance(secret, dict)
+                and _is_string(secret.get(key("name")))
+                and _is_string(secret.get(key("valueFrom")))
+            )
+            for secret in secrets
+        )
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, str) or value is UNKNOWN
+
+
+def _optional(value: dict[Any, Any], key: str) -> bool:
+    return key not in value or _is_string(value[key])
+
+
+def _all_strings(values: object) -> bool:
+    return values is UNKNOWN or (isinstance(values, list) and all(map(_is_string, values)))
+
+
+@functools.cache
+def checker(naming: Naming) -> ShapeChecker:
+    return ShapeChecker(naming)
+
+
+@functools.cache
+def _validator(naming: Naming, containers_only: bool) -> Validator:
+    import jsonschema  # ~0.1 s to import; only values of a wrong shape need it
+
+    shapes = checker(naming)
+    schema = shapes.container_list_schema if containers_only else shapes.task_schema
+    validator: Validator = jsonschema.Draft202012Validator(schema)
+    return validator
+
+
+def shape_problems(
+    node: Node, where: tuple[PathPart, ...], naming: Naming, *, containers_only: bool = False
+) -> list[Problem]:
+    """EL902 for each value of the wrong shape in a task definition (or bare container list), in
+    text order. ``where`` is the path to ``node`` from the top of its file, for messages."""
+    shapes = checker(naming)
+    value = node.plain()
+    if shapes.containers_ok(value) if containers_only else shapes.task_ok(value):
+        return []
+    problems: dict[tuple[int, str], Problem] = {}
+    for error in shapes.validator(containers_only).iter_errors(value):
+        if error.instance is UNKNOWN:
+            continue
+        for problem in _describe(node, where, error):
+            problems.setdefault((problem.span.start, problem.message), problem)
+    return sorted(problems.values(), key=lambda problem: problem.span.start)
+
+
+def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -> list[Problem]:
+    relative = list(error.absolute_path)
+    span = _descend(node, relative).span
+    path = jsonpos.format_path([*where, *relative])
+    required = error.validator_value
+    if error.validator == "required" and isinstance(error.instance, dict):
+        assert isinstance(required, list), "the schemas list required keys"
+        missing = [key for key in required if key not in error.instance]
+        return [
+            Problem("EL902", f'{path} has no "{key}", which ECS requires', span) for key in missing
+        ]
+    if error.validator == "type":
+        wanted = _WITH_ARTICLE.get(str(error.validator_value), str(error.validator_value))
+        got = _json_type(error.instance)
+        return [Problem("EL902", f"{path} must be {wanted}, got {got}", span)]
+    return [Problem("EL902", f"{path}: {printable(error.message)}", span)]
+
+
+def _descend(node: Node, path: list[PathPart]) -> Node:
+    """The node at ``path`` below ``node`` (as far as it exists)."""
+    for part in path:
+        child: Node | None = None
+        if isinstance(part, str):
+            child = node.get(part)
+        else:
+            items = node.elements()
+            if items is not None and part < len(items):
+                child = items[part]
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return _JSON_TYPES.get(type(value), "object")

@@ -1,0 +1,264 @@
+"""A neutral tree of values with spans, for sources whose values are computed, not just read.
+
+Task-definition JSON is read as written, but a CloudFormation template or a Terraform file holds
+values that a source works out first (an ``Fn::Sub``, a ``jsonencode``...). Those sources build
+this tree, and :mod:`ecs_lint.sources._tasks` reads task definitions from it exactly as it reads
+JSON (through the same :class:`~ecs_lint.sources._tasks.Node` protocol).
+
+A string may be partly unknown: its parts are known text and :class:`Hole` values, each named by
+a label (``AWS::AccountId``, ``TaskExecutionRole.Arn``, ``var.tag``). Its display form writes a
+hole as ``${label}``, the convention the IAM evaluator reads as "an unknown value, equal to the
+same label elsewhere in the run". A value whose very shape is unknown (a list from an unresolved
+parameter) is :class:`Opaque`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+from ecs_lint.model import Located
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Span
+
+__all__ = [
+    "UNKNOWN",
+    "Hole",
+    "Mapping",
+    "Member",
+    "Opaque",
+    "Part",
+    "Scalar",
+    "Sequence",
+    "Str",
+    "Text",
+    "Value",
+    "label_text",
+]
+
+
+class _Unknown:
+    """The plain form of a value whose shape is unknown; shape checks accept it anywhere."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Final = _Unknown()
+
+
+def label_text(label: str) -> str:
+    """A label made safe to write inside ``${...}`` (no braces)."""
+    return label.replace("{", "(").replace("}", ")")
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """An unknown part of a string, named by what it stands for."""
+
+    label: str
+
+    @property
+    def display(self) -> str:
+        return "${" + label_text(self.label) + "}"
+
+
+Part: TypeAlias = str | Hole
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string a source found: its (display) value, where it is, and what is unknown in it.
+
+    ``editable`` is true when the text at ``span`` is exactly the value, so a fix may rewrite it.
+    ``unresolved`` names the holes (empty for a fully known string).
+    """
+
+    value: str
+    span: Span
+    editable: bool = False
+    unresolved: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()
+    """The value as known text and holes (empty: the value is all known text)."""
+
+    def located(self) -> Located:
+        return Located(self.value, self.span, self.unresolved)
+
+
+@dataclass(slots=True, eq=False)
+class Str:
+    """A string, possibly with unknown parts."""
+
+    parts: tuple[Part, ...]
+    span: Span
+    editable: bool = False
+
+    @classmethod
+    def known(cls, text: str, span: Span, editable: bool = False) -> Str:
+        return cls((text,) if text else (), span, editable)
+
+    @property
+    def is_known(self) -> bool:
+        return all(isinstance(part, str) for part in self.parts)
+
+    @property
+    def value(self) -> str:
+        """The display form: holes written as ``${label}``."""
+        return "".join(part if isinstance(part, str) else part.display for part in self.parts)
+
+    @property
+    def holes(self) -> tuple[str, ...]:
+        labels = (part.label for part in self.parts if isinstance(part, Hole))
+        return tuple(dict.fromkeys(labels))
+
+    # The Node protocol (see ecs_lint.sources._tasks).
+    def get(self, key: str) -> Value | None:
+        return None
+
+    def entries(self) -> list[tuple[str, Value]] | None:
+        return None
+
+    def elements(self) -> list[Value] | None:
+        return None
+
+    def text(self) -> Text:
+        known = self.is_known
+        return Text(
+            self.value,
+            self.span,
+            self.editable and known,
+            () if known else self.holes,
+            () if known else self.parts,
+        )
+
+    def unknown(self) -> tuple[str, ...] | None:
+        return None
+
+    def plain(self) -> object:
+        return self.value
+
+
+@dataclass(slots=True, eq=False)
+class Scalar:
+    """A known number, boolean or null."""
+
+    value: int | float | bool | None
+    span: Span
+
+    def get(self, key: str) -> Value | None:
+        return None
+
+    def entries(self) -> list[tuple[str, Value]] | None:
+        return None
+
+    def elements(self) -> list[Value] | None:
+        return None
+
+    def text(self) -> Text | None:
+        return None
+
+    def unknown(self) -> tuple[str, ...] | None:
+        return None
+
+    def plain(self) -> object:
+        return self.value
+
+
+@dataclass(slots=True, eq=False)
+class Member:
+    key: str
+    key_span: Span
+    value: Value
+
+
+@dataclass(slots=True, eq=False)
+class Mapping:
+    """A mapping; ``members`` by key (the last of duplicates)."""
+
+    members: dict[str, Member]
+    span: Span
+
+    def get(self, key: str) -> Value | None:
+        member = self.members.get(key)
+        return None if member is None else member.value
+
+    def entries(self) -> list[tuple[str, Value]]:
+        return [(key, member.value) for key, member in self.members.items()]
+
+    def elements(self) -> list[Value] | None:
+        return None
+
+    def text(self) -> Text | None:
+        return None
+
+    def unknown(self) -> tuple[str, ...] | None:
+        return None
+
+    def plain(self) -> object:
+        return {key: member.value.plain() for key, member in self.members.items()}
+
+
+@dataclass(slots=True, eq=False)
+class Sequence:
+    items: list[Value]
+    span: Span
+
+    def get(self, key: str) -> Value | None:
+        return None
+
+    def entries(self) -> list[tuple[str, Value]] | None:
+        return None
+
+    def elements(self) -> list[Value]:
+        return self.items
+
+    def text(self) -> Text | None:
+        return None
+
+    def unknown(self) -> tuple[str, ...] | None:
+        return None
+
+    def plain(self) -> object:
+        return [item.plain() for item in self.items]
+
+
+@dataclass(slots=True, eq=False)
+class Opaque:
+    """A value that could not be worked out, not even its shape; ``labels`` say what it needs."""
+
+    labels: tuple[str, ...]
+    span: Span
+    display: str = field(default="")
+
+    @property
+    def value(self) -> str:
+        return self.display or "".join(Hole(label).display for label in self.labels)
+
+    def get(self, key: str) -> Value | None:
+        return None
+
+    def entries(self) -> list[tuple[str, Value]] | None:
+        return None
+
+    def elements(self) -> list[Value] | None:
+        return None
+
+    def text(self) -> Text | None:
+        return None
+
+    def unknown(self) -> tuple[str, ...]:
+        return self.labels
+
+    def plain(self) -> object:
+        return UNKNOWN
+
+
+Value: TypeAlias = Str | Scalar | Mapping | Sequence | Opaque

@@ -1,0 +1,593 @@
+"""AWS CloudFormation templates in JSON or YAML, CDK output (``cdk.out/*.template.json``) included.
+
+What a template contributes to the model:
+
+* each ``AWS::ECS::TaskDefinition``: a ``TaskView`` and its image uses, read with the same reader
+  and shape checks (EL902) as task-definition JSON, after intrinsic functions are resolved
+  (:mod:`ecs_lint.sources.cfn_intrinsics`). An ``Fn::If`` whose condition the template leaves
+  unknown is linted both ways: one task variant per combination, images deduplicated, so each
+  branch's image is reported at its own node;
+* ``AWS::IAM::Role`` with its inline ``Policies``, ``ManagedPolicyArns`` and ``PermissionsBoundary``,
+  plus the ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources
+  that attach to it: ``RoleDefinition`` and ``PolicyDefinition`` values for the execution-role
+  checks. A role whose policies cannot be resolved is marked unresolved (EL207), never guessed;
+* ``AWS::SecretsManager::Secret`` (its ``KmsKeyId`` decides EL205) and ``AWS::SSM::Parameter``:
+  ``SecretDefinition`` values;
+* ``AWS::ECS::Service``: a ``ServiceView`` with its desired count, for the pull budget;
+* resource ``Metadata: {ecs-lint: {ignore: [EL101]}}``: a suppression scoped to that resource.
+
+Short-form tags (``!Ref``, ``!Sub``...) are kept as tags by the safe YAML loader and read here as
+the long forms. Every value keeps the span of the node it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from ecs_lint import jsonpos, yamlpos
+from ecs_lint.jsonpos import JsonArray, JsonError, JsonObject, JsonScalar
+from ecs_lint.model import (
+    Document,
+    ImageUse,
+    Located,
+    PolicyDefinition,
+    Problem,
+    RoleDefinition,
+    SecretDefinition,
+    ServiceView,
+    Suppression,
+    TaskView,
+)
+from ecs_lint.sources._iac import image_reference
+from ecs_lint.sources._tasks import PASCAL, TaskReader, shape_problems
+from ecs_lint.sources._values import Hole, Mapping, Opaque, Sequence, Str
+from ecs_lint.sources.cfn_intrinsics import (
+    Parameter,
+    RawCall,
+    RawList,
+    RawMap,
+    RawMember,
+    RawNode,
+    RawScalar,
+    Resolver,
+    Resource,
+    Template,
+)
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node as YamlNode
+
+    from ecs_lint.jsonpos import JsonNode
+    from ecs_lint.model import Span
+    from ecs_lint.settings import Settings
+    from ecs_lint.sources._values import Value
+    from ecs_lint.textio import SourceText
+    from ecs_lint.yamlpos import YamlDocument
+
+__all__ = ["looks_like_template", "parse"]
+
+MAX_RAW_DEPTH: Final = 150
+"""Nesting read from a template; deeper values are unknown (Python's recursion stays safe)."""
+TOO_DEEP: Final = "ecs-lint: nesting too deep"
+
+_TEMPLATE_VERSION: Final = re.compile(r"""["']?AWSTemplateFormatVersion["']?\s*:""")
+_RESOURCES: Final = re.compile(r"""(?:^|[{,\s])["']?Resources["']?\s*:""", re.MULTILINE)
+_AWS_TYPE: Final = re.compile(r"""["']?Type["']?\s*:\s*["']?(?:AWS|Custom)::""")
+_CODE: Final = re.compile(r"[A-Z]+[0-9]+")
+_SHORT_TAGS: Final = {"!Ref": "Ref", "!Condition": "Condition"}
+
+
+def looks_like_template(text: str) -> bool:
+    """``AWSTemplateFormatVersion``, or ``Resources`` with ``AWS::`` resource types."""
+    if _TEMPLATE_VERSION.search(text):
+        return True
+    return _RESOURCES.search(text) is not None and _AWS_TYPE.search(text) is not None
+
+
+def parse(source: SourceText, settings: Settings) -> Document:
+    """What one template defines; never raises on bad input."""
+    document = Document(source.path)
+    root = _load(source, document)
+    if not isinstance(root, RawMap) or not isinstance(root.get("Resources"), RawMap):
+        return document  # not a template after all (a comment mentioned one): nothing to lint
+    template = _template(root)
+    _Reader(source, document, template, Resolver(template, settings.parameters)).read()
+    return document
+
+
+# --- Loading: JSON or YAML into the raw tree ----------------------------------------------------
+
+
+def _load(source: SourceText, document: Document) -> RawNode | None:
+    text = source.text
+    if text.lstrip().startswith("{"):
+        try:
+            parsed = jsonpos.parse(text)
+        except JsonError as error:
+            end = min(error.offset + 1, len(text))
+            span = source.span(error.offset, end)
+            document.problems.append(Problem("EL900", f"invalid JSON: {error.message}", span))
+            return None
+        if parsed.duplicates:
+            from ecs_lint.sources.taskdef import report_duplicates
+
+            report_duplicates(source, document, parsed.root, parsed.duplicates)
+        return _JsonBuilder(source).build(parsed.root, 0)
+    try:
+        documents = yamlpos.load_documents(text)
+    except yamlpos.YamlError as error:
+        start = min(error.offset, len(text))
+        span = source.span(start, min(start + 1, len(text)))
+        document.problems.append(Problem("EL900", f"invalid YAML: {error.message}", span))
+        return None
+    if not documents:
+        return None
+    return _YamlBuilder(source, documents[0]).build(documents[0].root, 0, tagged=True)
+
+
+def _call_name(key: str) -> str | None:
+    """The intrinsic function a single-key mapping spells (``Ref``, ``Fn::Sub``...), if any."""
+    if key == "Ref" or key.startswith("Fn::"):
+        return key
+    return None
+
+
+@dataclass(slots=True)
+class _JsonBuilder:
+    source: SourceText
+
+    def build(self, node: JsonNode, depth: int) -> RawNode:
+        span = self.source.span(node.start, node.end)
+        if depth > MAX_RAW_DEPTH:
+            return RawCall(TOO_DEEP, RawScalar(None, span), span)
+        if isinstance(node, JsonScalar):
+            return self._scalar(node)
+        if isinstance(node, JsonArray):
+            return RawList([self.build(item, depth + 1) for item in node.items], span)
+        members: dict[str, RawMember] = {}
+        for key, member in node.index.items():
+            key_span = self.source.span(member.key_start, member.key_end)
+            members[key] = RawMember(key, key_span, self.build(member.value, depth + 1))
+        if len(members) == 1:
+            (key, only), = members.items()
+            name = _call_name(key)
+            if name is not None:
+                return RawCall(name, only.value, span)
+        return RawMap(members, span)
+
+    def _scalar(self, node: JsonScalar) -> RawScalar:
+        value = node.value
+        if isinstance(value, str):
+            start, end = node.start + 1, node.end - 1
+            editable = self.source.text[start:end] == value
+            return RawScalar(value, self.source.span(start, end), editable)
+        span = self.source.span(node.start, node.end)
+        if value is None:
+            return RawScalar(None, span)
+        if isinstance(value, bool):
+            return RawScalar("true" if value else "false", span)
+        return RawScalar(self.source.text[node.start : node.end], span)
+
+
+@dataclass(slots=True)
+class _YamlBuilder:
+    source: SourceText
+    ydoc: YamlDocument
+
+    def build(self, node: YamlNode, depth: int, *, tagged: bool) -> RawNode:
+        text = self.source.text
+        start, end = yamlpos.node_span(node, text)
+        span = self.source.span(start, end)
+        if depth > MAX_RAW_DEPTH:
+            return RawCall(TOO_DEEP, RawScalar(None, span), span)
+        tag = yamlpos.short_tag(node) if tagged else None
+        if tag is not None:
+            name = _SHORT_TAGS.get(tag, f"Fn::{tag[1:]}")
+            return RawCall(name, self.build(node, depth + 1, tagged=False), span)
+        if yamlpos.is_sequence(node):
+            items = [self.build(item, depth + 1, tagged=True) for item in yamlpos.items(node)]
+            return RawList(items, span)
+        if yamlpos.is_mapping(node):
+            return self._mapping(node, span, depth)
+        if yamlpos.is_null(node):
+            return RawScalar(None, span)
+        value: str = node.value
+        exact = yamlpos.value_span(node, text)
+        editable = exact is not None and not self.ydoc.is_shared(node)
+        value_span = self.source.span(*exact) if exact is not None else span
+        return RawScalar(value, value_span, editable)
+
+    def _mapping(self, node: YamlNode, span: Span, depth: int) -> RawNode:
+        members: dict[str, RawMember] = {}
+        for entry in yamlpos.entries(node):
+            key_span = self.source.span(*yamlpos.node_span(entry.key, self.source.text))
+            value = self.build(entry.value, depth + 1, tagged=True)
+            members[entry.key.value] = RawMember(entry.key.value, key_span, value)
+        if len(members) == 1:
+            (key, only), = members.items()
+            name = _call_name(key)
+            if name is not None:
+                return RawCall(name, only.value, span)
+        return RawMap(members, span)
+
+
+def _template(root: RawMap) -> Template:
+    template = Template()
+    parameters = root.get("Parameters")
+    if isinstance(parameters, RawMap):
+        for name, member in parameters.members.items():
+            body = member.value
+            kind = body.get("Type") if isinstance(body, RawMap) else None
+            default = body.get("Default") if isinstance(body, RawMap) else None
+            type_text = kind.value if isinstance(kind, RawScalar) and kind.value else "String"
+            template.parameters[name] = Parameter(name, type_text, default)
+    for section, into in (("Mappings", template.mappings), ("Conditions", template.conditions)):
+        node = root.get(section)
+        if isinstance(node, RawMap):
+            into.update({name: member.value for name, member in node.members.items()})
+    resources = root.get("Resources")
+    assert isinstance(resources, RawMap)
+    for logical_id, member in resources.members.items():
+        body = member.value
+        if not isinstance(body, RawMap):
+            continue
+        kind = body.get("Type")
+        condition = body.get("Condition")
+        span = _join_spans(member.key_span, body.span)
+        template.resources[logical_id] = Resource(
+            logical_id,
+            kind.value if isinstance(kind, RawScalar) and kind.value else "",
+            body,
+            span,
+            condition.value if isinstance(condition, RawScalar) else None,
+        )
+    return template
+
+
+def _join_spans(first: Span, last: Span) -> Span:
+    return type(first)(
+        first.path, first.line, first.column, last.end_line, last.end_column, first.start, last.end
+    )
+
+
+# --- Reading the model ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Reader:
+    source: SourceText
+    document: Document
+    template: Template
+    resolver: Resolver
+    tasks_by_id: dict[str, list[TaskView]] = field(default_factory=dict)
+    roles_by_id: dict[str, RoleDefinition] = field(default_factory=dict)
+
+    def read(self) -> None:
+        by_type: dict[str, list[Resource]] = {}
+        for resource in self.template.resources.values():
+            self._suppressions(resource)
+            if self.resolver.condition(resource.condition or "") is False:
+                continue  # never created with the parameters given
+            by_type.setdefault(resource.type, []).append(resource)
+        for resource in by_type.get("AWS::ECS::TaskDefinition", []):
+            self._task_definition(resource)
+        for resource in by_type.get("AWS::IAM::Role", []):
+            self._role(resource)
+        for kind in ("AWS::IAM::Policy", "AWS::IAM::RolePolicy"):
+            for resource in by_type.get(kind, []):
+                self._attached_policy(resource)
+        for resource in by_type.get("AWS::IAM::ManagedPolicy", []):
+            self._managed_policy(resource)
+        for resource in by_type.get("AWS::SecretsManager::Secret", []):
+            self._secret(resource)
+        for resource in by_type.get("AWS::SSM::Parameter", []):
+            self._parameter(resource)
+        for resource in by_type.get("AWS::ECS::Service", []):
+            self._service(resource)
+        self.document.roles.extend(self.roles_by_id.values())
+
+    def _properties(self, resource: Resource, resolver: Resolver | None = None) -> Value | None:
+        properties = resource.properties
+        if properties is None:
+            return None
+        return (resolver or self.resolver).resolve(properties)
+
+    # --- Task definitions -----------------------------------------------------------------
+
+    def _task_definition(self, resource: Resource) -> None:
+        reader = TaskReader(PASCAL, image_reference)
+        tasks: list[TaskView] = []
+        problems: list[Problem] = []
+        where = ("Resources", resource.logical_id, "Properties")
+        for resolver in self.resolver.variants(resource.properties):
+            properties = self._properties(resource, resolver)
+            if not isinstance(properties, Mapping):
+                continue
+            family = properties.get("Family")
+            task = reader.task(
+                properties,
+                family=family.value if isinstance(family, Str) else resource.logical_id,
+                span=resource.span,
+            )
+            if not any(task == other for other in tasks):
+                tasks.append(task)
+            for problem in shape_problems(properties, where, PASCAL):
+                if problem not in problems:
+                    problems.append(problem)
+        self.tasks_by_id[resource.logical_id] = tasks
+        self.document.tasks.extend(tasks)
+        self.document.problems.extend(problems)
+        seen: set[ImageUse] = set(self.document.images)
+        for use in reader.images:
+            if use not in seen:
+                seen.add(use)
+                self.document.images.append(use)
+
+    # --- IAM ------------------------------------------------------------------------------
+
+    def _role(self, resource: Resource) -> None:
+        logical_id = resource.logical_id
+        keys = [f"${{{logical_id}.Arn}}", f"${{{logical_id}}}"]
+        name_parts = self.resolver.resource_name(resource, 0)
+        name = _known(name_parts)
+        role = RoleDefinition(resource.span, (), name=name)
+        properties = self._properties(resource)
+        unresolved: list[str] = []
+        if isinstance(properties, Mapping):
+            path = properties.get("Path")
+            path_text = path.value if isinstance(path, Str) and path.is_known else "/"
+            # The ARN as far as it is known: with --parameter AWS::AccountId it tells the
+            # account the task runs in; a name CloudFormation generates stays a hole.
+            role.arn = Str(
+                (
+                    "arn:", *self.resolver.pseudo_parts("AWS::Partition"), ":iam::",
+                    *self.resolver.pseudo_parts("AWS::AccountId"), f":role{path_text}",
+                    *name_parts,
+                ),
+                resource.span,
+            ).value
+            keys.append(role.arn)
+            if name is not None:
+                keys.append(name)
+            unresolved += self._inline_policies(role, properties.get("Policies"))
+            unresolved += self._managed_arns(role, properties.get("ManagedPolicyArns"))
+            boundary = properties.get("PermissionsBoundary")
+            if boundary is not None:
+                role.permissions_boundary = _located(boundary)
+        elif properties is not None:
+            unresolved.append(_describe_unknown(properties, "Properties"))
+        role.keys = tuple(dict.fromkeys(keys))
+        role.unresolved = tuple(dict.fromkeys(unresolved))
+        self.roles_by_id[logical_id] = role
+
+    def _inline_policies(self, role: RoleDefinition, node: Value | None) -> list[str]:
+        if node is None:
+            return []
+        if not isinstance(node, Sequence):
+            return [_describe_unknown(node, "Policies")]
+        unresolved = []
+        for item in node.items:
+            name = item.get("PolicyName")
+            document = item.get("PolicyDocument")
+            label = name.value if isinstance(name, Str) else "(unnamed)"
+            if not isinstance(document, Mapping) or _has_opaque(document):
+                unresolved.append(f"inline policy {label}")
+                continue
+            role.inline_policies.append(PolicyDefinition(label, document.plain(), item.span))
+        return unresolved
+
+    def _managed_arns(self, role: RoleDefinition, node: Value | None) -> list[str]:
+        if node is None:
+            return []
+        if not isinstance(node, Sequence):
+            return [_describe_unknown(node, "ManagedPolicyArns")]
+        unresolved = []
+        for item in node.items:
+            located = _located(item)
+            if located is None:
+                unresolved.append(_describe_unknown(item, "ManagedPolicyArns"))
+            else:
+                role.managed_policy_arns.append(located)
+        return unresolved
+
+    def _roles_named(self, node: Value | None) -> tuple[list[RoleDefinition], list[str]]:
+        """Roles of this template a ``Roles``/``RoleName`` value names, and what it names
+        that cannot be told apart (unknown values)."""
+        items = node.items if isinstance(node, Sequence) else [node] if node is not None else []
+        found: list[RoleDefinition] = []
+        unknown: list[str] = []
+        for item in items:
+            if not isinstance(item, Str):
+                unknown.append(_describe_unknown(item, "Roles"))
+                continue
+            role = self._role_for(item)
+            if role is not None:
+                found.append(role)
+        return found, unknown
+
+    def _role_for(self, text: Str) -> RoleDefinition | None:
+        if len(text.parts) == 1 and isinstance(text.parts[0], Hole):
+            label = text.parts[0].label
+            return self.roles_by_id.get(label.removesuffix(".Arn"))
+        if text.is_known:
+            for role in self.roles_by_id.values():
+                if role.name is not None and role.name == text.value:
+                    return role
+        return None
+
+    def _attached_policy(self, resource: Resource) -> None:
+        """``AWS::IAM::Policy`` (``Roles``) and ``AWS::IAM::RolePolicy`` (``RoleName``)."""
+        properties = self._properties(resource)
+        if not isinstance(properties, Mapping):
+            return
+        key = "Roles" if resource.type == "AWS::IAM::Policy" else "RoleName"
+        roles, _ = self._roles_named(properties.get(key))
+        name = properties.get("PolicyName")
+        label = name.value if isinstance(name, Str) else resource.logical_id
+        document = properties.get("PolicyDocument")
+        reasons: list[str] = []
+        if resource.condition and self.resolver.condition(resource.condition) is None:
+            reasons.append(f"policy {label} exists only under condition {resource.condition}")
+        for role in roles:
+            if reasons or not isinstance(document, Mapping) or _has_opaque(document):
+                role.unresolved = (*role.unresolved, *(reasons or [f"policy {label}"]))
+                continue
+            role.inline_policies.append(PolicyDefinition(label, document.plain(), resource.span))
+
+    def _managed_policy(self, resource: Resource) -> None:
+        properties = self._properties(resource)
+        if not isinstance(properties, Mapping):
+            return
+        logical_id = resource.logical_id
+        reference = f"${{{logical_id}}}"
+        name = properties.get("ManagedPolicyName")
+        name_text = name.value if isinstance(name, Str) and name.is_known else None
+        keys = [reference]
+        if name_text is not None:
+            path = properties.get("Path")
+            path_text = path.value if isinstance(path, Str) and path.is_known else "/"
+            arn = Str(
+                (
+                    "arn:", *self.resolver.pseudo_parts("AWS::Partition"), ":iam::",
+                    *self.resolver.pseudo_parts("AWS::AccountId"),
+                    f":policy{path_text}{name_text}",
+                ),
+                resource.span,
+            ).value
+            keys.append(arn)
+        document = properties.get("PolicyDocument")
+        if isinstance(document, Mapping) and not _has_opaque(document):
+            self.document.policies.append(
+                PolicyDefinition(name_text or logical_id, document.plain(), resource.span,
+                                 tuple(keys))
+            )
+        roles, _ = self._roles_named(properties.get("Roles"))
+        for role in roles:
+            role.managed_policy_arns.append(Located(reference, resource.span))
+
+    # --- Secrets, parameters and services --------------------------------------------------
+
+    def _secret(self, resource: Resource) -> None:
+        properties = self._properties(resource)
+        logical_id = resource.logical_id
+        name = properties.get("Name") if isinstance(properties, Mapping) else None
+        kms = properties.get("KmsKeyId") if isinstance(properties, Mapping) else None
+        self.document.secrets.append(
+            SecretDefinition(
+                resource.span,
+                (f"${{{logical_id}}}", f"${{{logical_id}.Id}}"),
+                name=name.value if isinstance(name, Str) and name.is_known else None,
+                kms_key=_located(kms) if kms is not None else None,
+            )
+        )
+
+    def _parameter(self, resource: Resource) -> None:
+        name = _known(self.resolver.resource_name(resource, 0))
+        keys = (f"${{{resource.logical_id}}}", *((name,) if name else ()))
+        self.document.secrets.append(
+            SecretDefinition(resource.span, keys, name=name, service="ssm")
+        )
+
+    def _service(self, resource: Resource) -> None:
+        properties = self._properties(resource)
+        if not isinstance(properties, Mapping):
+            return
+        name = properties.get("ServiceName")
+        task = properties.get("TaskDefinition")
+        tasks: tuple[TaskView, ...] = ()
+        if isinstance(task, Str) and len(task.parts) == 1 and isinstance(task.parts[0], Hole):
+            tasks = tuple(self.tasks_by_id.get(task.parts[0].label, ()))
+        launch = properties.get("LaunchType")
+        strategy = properties.get("CapacityProviderStrategy")
+        providers = []
+        for item in strategy.items if isinstance(strategy, Sequence) else []:
+            provider = item.get("CapacityProvider")
+            if isinstance(provider, Str):
+                providers.append(provider.value)
+        count = properties.get("DesiredCount")
+        self.document.services.append(
+            ServiceView(
+                name.value if isinstance(name, Str) and name.is_known else resource.logical_id,
+                resource.span,
+                desired_count=_located(count) if count is not None else None,
+                task_definition=_located(task) if task is not None else None,
+                tasks=tasks,
+                launch_type=launch.value if isinstance(launch, Str) and launch.is_known else None,
+                capacity_providers=tuple(providers),
+            )
+        )
+
+    # --- Suppressions ---------------------------------------------------------------------
+
+    def _suppressions(self, resource: Resource) -> None:
+        """``Metadata: {ecs-lint: {ignore: [EL101, ...]}}``, scoped to the resource."""
+        metadata = resource.metadata
+        settings = metadata.get("ecs-lint") if isinstance(metadata, RawMap) else None
+        if settings is None:
+            return
+        ignore = settings.get("ignore") if isinstance(settings, RawMap) else None
+        items: list[RawNode] = []
+        if isinstance(ignore, RawList):
+            items = ignore.items
+        elif isinstance(ignore, RawScalar):
+            items = [ignore]
+        codes: list[str] = []
+        for item in items:
+            text = item.value if isinstance(item, RawScalar) else None
+            for code in (text or "").split(","):
+                if _CODE.fullmatch(code.strip().upper()):
+                    codes.append(code.strip().upper())
+                else:
+                    codes = []
+                    break
+            if not codes:
+                break
+        where = ignore if ignore is not None else settings
+        if not codes:
+            self.document.problems.append(
+                Problem(
+                    "EL901",
+                    "malformed ecs-lint metadata: expected "
+                    "'Metadata: {ecs-lint: {ignore: [EL101, EL105]}}'",
+                    where.span,
+                )
+            )
+            return
+        self.document.suppressions.append(
+            Suppression(tuple(dict.fromkeys(codes)), resource.span, where.span)
+        )
+
+
+def _known(parts: tuple[object, ...]) -> str | None:
+    if all(isinstance(part, str) for part in parts):
+        return "".join(str(part) for part in parts)
+    return None
+
+
+def _located(value: Value) -> Located | None:
+    if isinstance(value, Str):
+        return value.text().located()
+    if isinstance(value, Opaque):
+        return Located(value.value, value.span, value.labels)
+    return None
+
+
+def _describe_unknown(value: Value, what: str) -> str:
+    if isinstance(value, Opaque):
+        return f"{what} ({', '.join(value.labels)})"
+    return f"{what} (not a value of the expected shape)"
+
+
+def _has_opaque(value: Value) -> bool:
+    pending: list[Value] = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Opaque):
+            return True
+        if isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return False

@@ -1,0 +1,64 @@
+"""EL203 execution-role-cannot-read-credentials: the role may not read the registry credentials.
+
+## What it does
+Evaluates the task execution role's IAM policies (from ``--iam``, ``--role-policy``, a role
+defined in the same template, or ``--aws``) for ``secretsmanager:GetSecretValue`` on the secret
+named by ``repositoryCredentials.credentialsParameter``, and flags the container when no
+statement allows it or a statement denies it. The message names the role, the secret and the
+deciding statement (file, ``Sid``, index), or says that no statement allows it.
+
+## Why is this bad?
+The task fails to start: ``ResourceInitializationError: unable to pull secrets or registry auth:
+... AccessDeniedException ... is not authorized to perform: secretsmanager:GetSecretValue``.
+
+The most common cause is the suffix trap. Secrets Manager adds a hyphen and six random
+characters to every secret's ARN: the secret ``dockerhub`` has the ARN
+``arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf``. A policy ``Resource``
+of ``...:secret:dockerhub`` never matches it; ``...:secret:dockerhub-??????`` (or the full ARN)
+does.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+ "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub"}
+```
+
+## How to fix
+Allow ``secretsmanager:GetSecretValue`` on the secret's full ARN, or on
+``arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????``, in a policy of the execution
+role (not the task role), and remove any ``Deny`` that covers it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.iam.explain import START_FAILURE, denial, role_label, suffix_trap
+from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ecs_lint.model import Model
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    provider = ctx.services.policies
+    if provider is None:
+        return
+    for task in model.tasks:
+        for item in provider.checks(task):
+            if item.requirement.rule != ctx.rule.code or not item.decision.denied:
+                continue
+            message = (
+                f"{role_label(item.role)} cannot read the {item.requirement.subject}: "
+                f"{denial(item)}; {START_FAILURE}"
+            )
+            trap = suffix_trap(item, provider.placement(task))
+            if trap is not None:
+                message += f". {trap}"
+            yield ctx.finding(item.requirement.span, message)
+
+
+RULE = Rule("EL203", "execution-role-cannot-read-credentials", Severity.ERROR, check, __doc__ or "")

@@ -1,0 +1,63 @@
+"""EL204 execution-role-permission-conditional: a needed permission holds only under conditions.
+
+## What it does
+For every permission the task execution role needs (registry credentials, secrets, KMS keys, ECR
+pulls, log streams), flags the ones its policies allow only under a ``Condition`` whose keys
+are not known before the task runs, or that a conditional ``Deny`` may remove. It also flags
+permissions that depend on a policy variable (``${aws:username}``) or on what ecs-lint cannot
+know statically, such as the random suffix of a secret named without its full ARN. The message
+names the condition keys and the statements.
+
+## Why is this bad?
+Whether the task starts depends on values at run time (``aws:SourceVpc``, tags, the time of
+day...). ecs-lint cannot prove the task will start, and a condition written for people often
+fails for the ECS agent.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+ "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0abc"}}}
+```
+
+## How to fix
+Check that the condition holds for the ECS agent's requests (it calls from the task's network,
+as the execution role), or allow the action without the condition. Name secrets by their full
+ARN so the resource is known.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.iam.evaluator import Outcome
+from ecs_lint.iam.explain import role_label
+from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ecs_lint.model import Model
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    provider = ctx.services.policies
+    if provider is None:
+        return
+    for task in model.tasks:
+        for item in provider.checks(task):
+            decision = item.decision
+            if decision.outcome is not Outcome.CONDITIONAL:
+                continue
+            request = decision.request
+            yield ctx.finding(
+                item.requirement.span,
+                f"{role_label(item.role)} may call {request.action} on {request.resource} "
+                f"(for the {item.requirement.subject}) only conditionally: {decision.explain()}; "
+                "ecs-lint cannot prove the task will start",
+            )
+
+
+RULE = Rule(
+    "EL204", "execution-role-permission-conditional", Severity.WARNING, check, __doc__ or ""
+)

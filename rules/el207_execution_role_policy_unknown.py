@@ -1,0 +1,65 @@
+"""EL207 execution-role-policy-unknown: the execution role's policies are not available.
+
+## What it does
+Reports, once per role per run, a task execution role whose permissions the credentials checks
+(EL203 to EL212) need but whose policies ecs-lint does not have: no policy source describes the
+role, an attached managed policy or permissions boundary is unknown, or the role's ARN is not
+resolved statically. The message says why, and how to provide them.
+
+## Why is this bad?
+ecs-lint never guesses what an unknown policy allows or denies, so nothing is proven about the
+role: registry credentials, secrets, ECR pulls and log streams may all fail at start.
+
+## Example
+``"executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"`` with no
+``--iam`` or ``--role-policy`` for it.
+
+## How to fix
+Give ecs-lint the role's policies, with any of:
+
+- ``--role-policy ecsTaskExecutionRole=policy.json`` (repeatable; the files given for a role are
+  all of its policies; also ``role-policies`` in the configuration file);
+- ``--iam account.json``, the output of ``aws iam get-account-authorization-details``;
+- the role defined in the same CloudFormation template or Terraform plan;
+- ``--aws`` to read it from IAM (needs ``iam:GetRole``, ``iam:ListRolePolicies``,
+  ``iam:GetRolePolicy``, ``iam:ListAttachedRolePolicies``, ``iam:GetPolicy`` and
+  ``iam:GetPolicyVersion``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.iam.provider import HOW_TO_PROVIDE, UnknownRole
+from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ecs_lint.model import Model
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    provider = ctx.services.policies
+    if provider is None:
+        return
+    reported: set[str] = set()
+    for task in model.tasks:
+        located = task.execution_role
+        if located is None or not located.value or located.value in reported:
+            continue
+        if not provider.requirements(task):
+            continue  # nothing in this task depends on the role's permissions
+        role = provider.role(located)
+        if not isinstance(role, UnknownRole):
+            continue
+        reported.add(located.value)
+        yield ctx.finding(
+            located.span,
+            f"the policies of execution role '{role.display}' are not known ({role.reason}), so "
+            f"its registry, secret and log permissions are not checked; {HOW_TO_PROVIDE}",
+        )
+
+
+RULE = Rule("EL207", "execution-role-policy-unknown", Severity.INFO, check, __doc__ or "")

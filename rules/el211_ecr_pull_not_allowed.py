@@ -1,0 +1,70 @@
+"""EL211 ecr-pull-not-allowed: the execution role may not pull a private ECR image.
+
+## What it does
+For a private Amazon ECR image in a task that runs on Fargate (or may: no
+``requiresCompatibilities`` and the ``awsvpc`` network mode), checks that the task execution
+role's policies allow ``ecr:GetAuthorizationToken`` on ``*`` and
+``ecr:BatchCheckLayerAvailability``, ``ecr:GetDownloadUrlForLayer`` and ``ecr:BatchGetImage`` on
+the repository
+(``arn:aws:ecr:<region>:<account>:repository/<name>``), and flags the image when any is denied.
+Tasks that can only run on EC2 pull with the container-instance role, so nothing is demanded of
+their execution role.
+
+## Why is this bad?
+The task fails to start with ``CannotPullContainerError`` or ``ResourceInitializationError:
+unable to pull secrets or registry auth`` (``AccessDeniedException`` on the ECR call).
+
+## Example
+An execution role whose only policy allows ``ecr:BatchGetImage`` on the repository, without
+``ecr:GetAuthorizationToken``.
+
+## How to fix
+Attach ``AmazonECSTaskExecutionRolePolicy`` to the execution role, or allow the four actions
+(``ecr:GetAuthorizationToken`` on ``*``, the other three on the repository).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecs_lint.findings import Finding, Severity
+from ecs_lint.iam.explain import denials, role_label
+from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ecs_lint.iam.provider import Check
+    from ecs_lint.model import Model
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    provider = ctx.services.policies
+    if provider is None:
+        return
+    for task in model.tasks:
+        denied = [
+            item
+            for item in provider.checks(task)
+            if item.requirement.rule == ctx.rule.code and item.decision.denied
+        ]
+        for group in _by_place(denied):
+            first = group[0]
+            reasons = denials(group)
+            yield ctx.finding(
+                first.requirement.span,
+                f"{role_label(first.role)} cannot pull the {first.requirement.subject}: {reasons}; "
+                "the task will fail to start (CannotPullContainerError)",
+            )
+
+
+def _by_place(checks: list[Check]) -> list[list[Check]]:
+    """Denials grouped by container image, in order, so each image is reported once."""
+    groups: dict[tuple[int, str], list[Check]] = {}
+    for item in checks:
+        key = (item.requirement.span.start, item.requirement.subject)
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
+
+
+RULE = Rule("EL211", "ecr-pull-not-allowed", Severity.ERROR, check, __doc__ or "")

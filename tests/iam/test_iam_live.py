@@ -1,0 +1,202 @@
+"""``--aws``: roles, policies, secrets and KMS keys read from AWS, here a local moto server.
+
+Everything is created through boto3 over real HTTP, then ecs-lint reads it back the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from support import run_cli
+
+from ecs_lint.engine import lint_paths
+from ecs_lint.iam.live import LiveAws
+from ecs_lint.iam.provider import PolicyProvider
+from ecs_lint.rule import Services
+from ecs_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from servers.moto_server import MotoServer
+
+REGION = "eu-west-1"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+
+
+def document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+class Account:
+    """What a test creates in the local AWS, through boto3."""
+
+    def __init__(self) -> None:
+        self.iam = boto3.client("iam", region_name=REGION)
+        self.secrets = boto3.client("secretsmanager", region_name=REGION)
+        self.kms = boto3.client("kms", region_name=REGION)
+
+    def role(self, name: str, *statements: dict[str, Any]) -> str:
+        arn: str = self.iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST)
+        )["Role"]["Arn"]
+        if statements:
+            self.iam.put_role_policy(
+                RoleName=name, PolicyName="registry", PolicyDocument=document(*statements)
+            )
+        return arn
+
+    def key_with_alias(self, alias: str) -> str:
+        key: str = self.kms.create_key(Description="registry credentials")["KeyMetadata"]["Arn"]
+        self.kms.create_alias(AliasName=alias, TargetKeyId=key)
+        return key
+
+    def secret(self, name: str, kms_key: str | None = None) -> str:
+        options = {"KmsKeyId": kms_key} if kms_key else {}
+        created = self.secrets.create_secret(
+            Name=name, SecretString='{"username": "u", "password": "p"}', **options
+        )
+        arn: str = created["ARN"]
+        return arn
+
+
+def task_definition(tmp_path: Path, role: str, credentials: str, name: str = "td.json") -> str:
+    task = {
+        "family": "web",
+        "executionRoleArn": role,
+        "containerDefinitions": [
+            {
+                "name": "web",
+                "image": "acme/web:1.4",
+                "repositoryCredentials": {"credentialsParameter": credentials},
+            }
+        ],
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(task, indent=2))
+    return str(path)
+
+
+def lint(*args: str) -> tuple[int, str, str]:
+    run = run_cli(*args, "--aws", "--region", REGION, "--select", "EL2")
+    return run.status, run.stdout, run.stderr
+
+
+def test_suffix_trap_and_customer_key_found_live(aws: MotoServer, tmp_path: Path) -> None:
+    account = Account()
+    account.key_with_alias("alias/registry")
+    secret = account.secret("dockerhub", "alias/registry")
+    bare = secret.rsplit("-", 1)[0]
+    role = account.role(
+        "exec-live",
+        {"Sid": "ReadHub", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+         "Resource": bare},
+    )  # fmt: skip
+    status, out, err = lint(task_definition(tmp_path, role, secret))
+    assert status == 1, err
+    assert "EL203" in out and 'Sid "ReadHub"' in out and "-??????" in out
+    assert "EL205" in out and "alias/registry" in out and "live DescribeKey" in out
+
+
+def test_a_bare_secret_name_is_resolved_to_its_full_arn(aws: MotoServer, tmp_path: Path) -> None:
+    account = Account()
+    secret = account.secret("dockerhub")
+    role = account.role(
+        "exec-live",
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret},
+    )
+    status, out, err = lint(task_definition(tmp_path, role, "dockerhub"))
+    assert (status, out.count("EL20")) == (0, 0), out + err
+
+
+def test_correct_policies_and_managed_policies_pass(aws: MotoServer, tmp_path: Path) -> None:
+    account = Account()
+    key = account.key_with_alias("alias/registry")
+    secret = account.secret("dockerhub", "alias/registry")
+    role = account.role("exec-live")
+    policy = account.iam.create_policy(
+        PolicyName="registry-read",
+        PolicyDocument=document(
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+             "Resource": secret.rsplit("-", 1)[0] + "-??????"},
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key},
+        ),
+    )["Policy"]["Arn"]  # fmt: skip
+    account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=policy)
+    account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=EXECUTION_POLICY)
+    status, out, err = lint(task_definition(tmp_path, role, secret))
+    assert (status, out.count("EL2")) == (0, 0), out + err
+
+
+def test_each_role_is_looked_up_once_per_run(aws: MotoServer, tmp_path: Path) -> None:
+    account = Account()
+    secret = account.secret("dockerhub")
+    role = account.role("exec-live")
+    account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=EXECUTION_POLICY)
+    for index in range(3):
+        task_definition(tmp_path, role, secret, f"td{index}.json")
+    live = LiveAws(REGION)
+    settings = Settings(aws=True, aws_region=REGION, select=("EL2",))
+    provider = PolicyProvider(region=REGION, live=live)
+    findings = lint_paths([str(tmp_path)], settings, Services(policies=provider)).findings
+    assert [finding.rule for finding in findings] == ["EL203"] * 3
+    assert live.calls["iam:GetRole"] == 1
+    assert live.calls["iam:ListRolePolicies"] == 1
+    assert live.calls["iam:GetPolicy"] == 0  # AmazonECSTaskExecutionRolePolicy is embedded
+
+
+def test_a_role_that_does_not_exist_is_el207(aws: MotoServer, tmp_path: Path) -> None:
+    role = "arn:aws:iam::123456789012:role/not-there"
+    status, out, _ = lint(task_definition(tmp_path, role, "dockerhub"))
+    assert "EL207" in out and "live IAM has no role of that name" in out
+    assert status == 1
+
+
+def test_no_credentials_is_a_clear_error(
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    path = task_definition(tmp_path, "arn:aws:iam::123456789012:role/exec", "dockerhub")
+    status, out, err = lint(path)
+    assert status == 2
+    assert err.startswith("ecs-lint: error: iam:GetRole on role exec failed: no AWS credentials")
+    assert "Traceback" not in err and out == ""
+
+
+def test_a_missing_permission_is_named(
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = Account()
+    role = account.role("exec-live")
+    account.iam.create_user(UserName="linter")
+    account.iam.put_user_policy(
+        UserName="linter",
+        PolicyName="only-get-role",
+        PolicyDocument=document({"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}),
+    )
+    key = account.iam.create_access_key(UserName="linter")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    aws.enforce_iam()
+    try:
+        status, out, err = lint(task_definition(tmp_path, role, "dockerhub"))
+    finally:
+        aws.enforce_iam(False)
+    assert status == 2
+    assert "AWS denied iam:ListRolePolicies on role exec-live" in err
+    assert "grant iam:ListRolePolicies" in err
+    assert "Traceback" not in err and out == ""

@@ -1,0 +1,74 @@
+"""Shared test helpers: lint files written to a temporary tree, run the real CLI.
+
+Imported as ``support`` (tests/ is on pytest's pythonpath); fixtures live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import hypothesis
+import pytest
+
+from ecs_lint.cli import main
+from ecs_lint.engine import lint_paths
+from ecs_lint.findings import Finding
+from ecs_lint.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Hypothesis profiles. "ci" (chosen when CI is set) is derandomised, so a CI run is reproducible
+# and fails for the code, not for the seed it drew, and has no per-example deadline, which a busy
+# 2-core runner would trip at random. "fuzz" is for a local soak of the property tests:
+# HYPOTHESIS_PROFILE=fuzz python -m pytest tests/properties (tests that fix their own
+# max_examples keep it). HYPOTHESIS_PROFILE overrides the choice.
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis.settings.register_profile("fuzz", max_examples=5000, deadline=None)
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
+
+
+@dataclass
+class CliRun:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> CliRun:
+    """Run ``ecs-lint ARGS`` in-process, as the console script does, capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else 1
+    return CliRun(status, out.getvalue(), err.getvalue())
+
+
+Lint = Callable[..., list[Finding]]
+
+
+@pytest.fixture
+def lint(tmp_path: Path) -> Lint:
+    """Write ``files`` (name → text) under a temporary directory and lint that directory."""
+
+    def run(files: dict[str, str], settings: Settings | None = None) -> list[Finding]:
+        for name, text in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+        return lint_paths([str(tmp_path)], settings or Settings()).findings
+
+    return run
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [finding.rule for finding in findings]

@@ -1,0 +1,204 @@
+"""--fix, --unsafe-fixes and --diff on real files: minimal edits, everything else byte-for-byte.
+
+These runs are offline, so the ECR Public answers come from the embedded catalog (unsafe fixes);
+tests/gallery/test_equivalents.py covers safe fixes from verified look-ups.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ecs_lint.engine import lint_paths
+from ecs_lint.findings import Edit, Fix
+from ecs_lint.fixes import apply_edits, plan_fixes, write_fixes
+from ecs_lint.settings import Settings
+from support import FIXTURES, run_cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+
+ECR = "public.ecr.aws/docker/library/"
+
+
+def copy_fixture(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copyfile(FIXTURES / "fixes" / name, target)
+    return target
+
+
+def test_dockerfile_with_bom_and_crlf_changes_only_the_references(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
+    before = path.read_bytes()
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    after = path.read_bytes()
+    expected = (
+        before.replace(
+            b"ARG BASE_IMAGE=python:3.12-slim",
+            b"ARG BASE_IMAGE=" + ECR.encode() + b"python:3.12-slim",
+        )
+        .replace(b"--from=busybox:1.36", b"--from=" + ECR.encode() + b"busybox:1.36")
+        .replace(b"from=alpine:3.19.1,", b"from=" + ECR.encode() + b"alpine:3.19.1,")
+        .replace(b"FROM   nginx:1.25   AS", b"FROM   " + ECR.encode() + b"nginx:1.25   AS")
+    )
+    assert after == expected
+    assert after.startswith(b"\xef\xbb\xbf")  # the byte-order mark stays
+    assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(
+        b"\r\n", b""
+    )
+    assert not after.endswith(b"\n")  # still no final newline
+    # The ARG default was rewritten, not the FROM lines that use it.
+    assert after.count(b"FROM ${BASE_IMAGE} AS") == 2
+    assert "Fixed 5 findings in 1 file." in done.stderr
+    assert done.status == 1  # the unfixable EL105 (distroless :latest) remains
+    assert "EL101" not in done.stdout
+
+
+def test_task_definition_keeps_its_formatting_and_key_order(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "task-definition.json")
+    before = path.read_bytes()
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", "--output-format", "json", str(path))
+    after = path.read_bytes()
+    expected = before.replace(
+        b'"image" :   "nginx:1.25"', b'"image" :   "' + ECR.encode() + b'nginx:1.25"'
+    ).replace(b'"image": "redis:7.2.3"', b'"image": "' + ECR.encode() + b'redis:7.2.3"')
+    assert after == expected
+    document = json.loads(after)
+    assert [c["name"] for c in document["containerDefinitions"]] == [
+        "web",
+        "cache",
+        "sidecar",
+        "escaped",
+        "private",
+    ]
+    remaining = {(f["rule"], f["image"]) for f in json.loads(done.stdout)}
+    # A reference written with JSON escapes has no literal to rewrite; it stays a finding.
+    assert ("EL101", "docker.io/library/node:20") in remaining
+    assert ("EL102", "docker.io/someone/private-tool:1.0") in remaining
+
+
+def test_file_mode_is_kept_and_the_file_is_replaced_atomically(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "task-definition.json")
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.stat().st_ino != inode  # a new file renamed over the old one
+    assert [p.name for p in tmp_path.iterdir()] == ["task-definition.json"]  # no temp file left
+
+
+def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    dockerfile = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
+    task = copy_fixture(tmp_path, "task-definition.json")
+    run_cli("--offline", "--fix", "--unsafe-fixes", str(tmp_path))
+    fixed = dockerfile.read_bytes(), task.read_bytes()
+    again = run_cli("--offline", "--fix", "--unsafe-fixes", str(tmp_path))
+    assert (dockerfile.read_bytes(), task.read_bytes()) == fixed
+    assert "Fixed" not in again.stderr
+
+
+def test_a_file_with_a_parse_error_is_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM nginx:1.25\nRUN make\nFROM\n")
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    assert path.read_bytes() == b"FROM nginx:1.25\nRUN make\nFROM\n"
+    assert "parse error" in done.stderr and str(path) in done.stderr
+    assert done.status == 2
+
+
+def test_diff_prints_the_change_and_writes_nothing(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
+    before = path.read_bytes()
+    done = run_cli("--offline", "--diff", "--unsafe-fixes", str(path))
+    assert path.read_bytes() == before
+    assert done.status == 1
+    lines = done.stdout.splitlines()
+    assert f"--- a/{path}" in lines and f"+++ b/{path}" in lines
+    assert "-ARG BASE_IMAGE=python:3.12-slim" in lines
+    assert f"+ARG BASE_IMAGE={ECR}python:3.12-slim" in lines
+    assert "\\ No newline at end of file" in lines
+    assert "\r" not in done.stdout
+    assert "Would fix 5 findings in 1 file." in done.stderr
+
+
+def test_diff_with_nothing_to_fix_exits_zero(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(f"FROM {ECR}nginx:1.25\n", encoding="utf-8")
+    done = run_cli("--offline", "--diff", str(path))
+    assert (done.status, done.stdout) == (0, "")
+
+
+def test_unsafe_fixes_need_their_option(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "task-definition.json")
+    before = path.read_bytes()
+    done = run_cli("--offline", "--fix", str(path))
+    assert path.read_bytes() == before
+    assert "2 more fixes available with --unsafe-fixes" in done.stderr
+    diff = run_cli("--offline", "--diff", str(path))
+    assert (diff.status, diff.stdout) == (0, "")
+
+
+def test_a_file_changed_since_it_was_checked_is_left_alone(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "task-definition.json")
+    result = lint_paths([str(path)], Settings(offline=True), _services())
+    plan = plan_fixes(result, unsafe=True)
+    assert len(plan.files) == 1
+    edited = path.read_text(encoding="utf-8").replace('"cpu": "512"', '"cpu": "1024"')
+    path.write_text(edited, encoding="utf-8")
+    written, problems = write_fixes(plan)
+    assert written == []
+    assert problems == [f"{path}: not fixed, the file changed since it was checked"]
+    assert path.read_text(encoding="utf-8") == edited
+
+
+def test_overlapping_fixes_are_refused_and_identical_ones_applied_once(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
+    result = lint_paths([str(path)], Settings(offline=True), _services())
+    first = next(f for f in result.findings if f.fix is not None)
+    (edit,) = first.fix.edits  # type: ignore[union-attr]
+    rival = replace(first, fix=Fix("other", (Edit(edit.span, "other:1"),), safe=True))
+    result.findings.append(rival)
+    plan = plan_fixes(result, unsafe=True)
+    assert any("overlaps another fix" in message for message in plan.skipped)
+    (change,) = plan.files
+    # The two FROM lines share one ARG default: that one edit is applied once.
+    assert change.new_text.count(f"ARG BASE_IMAGE={ECR}python:3.12-slim") == 1
+    assert "other:1" not in change.new_text
+
+
+def test_edits_replace_exactly_their_spans() -> None:
+    text = "ab\r\ncd"
+    span = lint_span(text, 1, 3)
+    assert apply_edits(text, [Edit(span, "XYZ")]) == "aXYZ\ncd"
+
+
+def test_fixing_through_a_symbolic_link_keeps_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # links are followed only inside the working directory
+    target = copy_fixture(tmp_path, "task-definition.json")
+    link = tmp_path / "link.json"
+    link.symlink_to(target.name)
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", "link.json")
+    assert "Fixed 2 findings in 1 file." in done.stderr, done.stderr
+    assert link.is_symlink()
+    assert f"{ECR}nginx:1.25" in target.read_text(encoding="utf-8")
+
+
+def _services():  # type: ignore[no-untyped-def]
+    from ecs_lint.gallery.service import EcrPublicEquivalents
+    from ecs_lint.rule import Services
+
+    return Services(ecr_public=EcrPublicEquivalents(Settings(offline=True)))
+
+
+def lint_span(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
+    from ecs_lint.textio import SourceText
+
+    return SourceText("x", text).span(start, end)
