@@ -71,6 +71,88 @@ OutputFormat = Annotated[
     ),
 ]
 
+# Options of every command that lints (check, aws): defined once here, used by each.
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Rule codes or prefixes to enable (comma-separated or repeated)."),
+]
+
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Rule codes or prefixes to disable (comma-separated or repeated)."),
+]
+
+ExitZeroOption = Annotated[
+    bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")
+]
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="Configuration file (.ecs-lint.toml, or pyproject.toml with [tool.ecs-lint]); "
+        "default: the nearest one from the current directory up.",
+        metavar="PATH",
+    ),
+]
+
+ExtendSelectOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Rule codes or prefixes to enable on top of the selection.", metavar="CODES"),
+]
+
+FailLevelOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Lowest severity that makes the exit status 1: error, warning or info.",
+        metavar="LEVEL",
+    ),
+]
+
+NoSuppressionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-suppressions",
+        help="Ignore suppression comments and per-file-ignores: show everything.",
+    ),
+]
+
+StatisticsOption = Annotated[
+    bool,
+    typer.Option("--statistics", help="Print the number of findings per rule instead."),
+]
+
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the findings, no summary.")
+]
+
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="No network look-ups: ECR Public equivalents from the embedded catalog only "
+        "(also ECS_LINT_OFFLINE=1).",
+    ),
+]
+
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="AWS profile (default: the standard credential chain).", metavar="PROFILE"
+    ),
+]
+
+DockerHubLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--docker-hub-limit",
+        help="Anonymous Docker Hub pulls allowed per address in its window, for the pull budget "
+        "(EL150; default 100, Docker Hub's limit per 6 hours).",
+        metavar="PULLS",
+        min=1,
+    ),
+]
+
 
 @app.command()
 def check(
@@ -96,53 +178,15 @@ def check(
             "template's Default. Pseudo parameters too: --parameter AWS::AccountId=123456789012.",
         ),
     ] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Rule codes or prefixes to enable (comma-separated or repeated)."),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option(help="Rule codes or prefixes to disable (comma-separated or repeated)."),
-    ] = None,
-    exit_zero: Annotated[
-        bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")
-    ] = False,
-    config: Annotated[
-        str | None,
-        typer.Option(
-            "--config",
-            help="Configuration file (.ecs-lint.toml, or pyproject.toml with [tool.ecs-lint]); "
-            "default: the nearest one from the current directory up.",
-            metavar="PATH",
-        ),
-    ] = None,
-    extend_select: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Rule codes or prefixes to enable on top of the selection.", metavar="CODES"
-        ),
-    ] = None,
-    fail_level: Annotated[
-        str | None,
-        typer.Option(
-            help="Lowest severity that makes the exit status 1: error, warning or info.",
-            metavar="LEVEL",
-        ),
-    ] = None,
-    no_suppressions: Annotated[
-        bool,
-        typer.Option(
-            "--no-suppressions",
-            help="Ignore suppression comments and per-file-ignores: show everything.",
-        ),
-    ] = False,
-    statistics: Annotated[
-        bool,
-        typer.Option("--statistics", help="Print the number of findings per rule instead."),
-    ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only the findings, no summary.")
-    ] = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    exit_zero: ExitZeroOption = False,
+    config: ConfigOption = None,
+    extend_select: ExtendSelectOption = None,
+    fail_level: FailLevelOption = None,
+    no_suppressions: NoSuppressionsOption = False,
+    statistics: StatisticsOption = False,
+    quiet: QuietOption = False,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply safe fixes, then report what remains.")
     ] = False,
@@ -157,14 +201,7 @@ def check(
         bool,
         typer.Option("--diff", help="Print the fixes as a unified diff; write nothing."),
     ] = False,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="No network look-ups: ECR Public equivalents from the embedded catalog only "
-            "(also ECS_LINT_OFFLINE=1).",
-        ),
-    ] = False,
+    offline: OfflineOption = False,
     iam: Annotated[
         list[str] | None,
         typer.Option(
@@ -208,30 +245,22 @@ def check(
             metavar="REGION",
         ),
     ] = None,
-    profile: Annotated[
-        str | None,
-        typer.Option("--profile", help="AWS profile for --aws look-ups.", metavar="PROFILE"),
-    ] = None,
+    profile: ProfileOption = None,
+    docker_hub_limit: DockerHubLimitOption = None,
 ) -> None:
     """Lint task definitions and Dockerfiles (the default command)."""
     from ecs_lint.discover import MissingPath
     from ecs_lint.engine import lint_paths
     from ecs_lint.iam.live import AwsError
     from ecs_lint.iam.sources import PolicySourceError
-    from ecs_lint.reporters import REPORTERS, reporter
 
-    if output_format not in REPORTERS:
-        fail(f"unknown output format '{output_format}' (choose from {', '.join(REPORTERS)})")
+    require_output_format(output_format)
     # Settings field → option value; None means "not given", so the config file's value stands.
     options: dict[str, object] = {
         "build_args": parse_assignments(build_arg, "--build-arg") if build_arg else None,
         "env": parse_assignments(env, "--env") if env else None,
         "parameters": parse_assignments(parameter, "--parameter") if parameter else None,
-        "select": option_codes(select, "--select"),
-        "ignore": option_codes(ignore, "--ignore"),
-        "extend_select": option_codes(extend_select, "--extend-select"),
-        "exit_zero": True if exit_zero else None,
-        "fail_level": option_severity(fail_level, "--fail-level"),
+        **selection_options(select, ignore, extend_select, exit_zero, fail_level),
         "use_suppressions": False if no_suppressions else None,
         "offline": True if offline else None,
         "fix": True if fix else None,
@@ -245,6 +274,7 @@ def check(
         "aws": True if aws else None,
         "aws_region": region,
         "aws_profile": profile,
+        "docker_hub_limit": docker_hub_limit,
     }
     settings = load_settings(options, config)
     services = lookup_services(settings)
@@ -260,6 +290,15 @@ def check(
         fail(error.message)
     finally:
         report_lookup_warnings(services)
+    report_and_exit(result, settings, output_format, statistics=statistics, quiet=quiet)
+
+
+def report_and_exit(
+    result: RunResult, settings: Settings, output_format: str, *, statistics: bool, quiet: bool
+) -> NoReturn:
+    """Print the findings (or ``--statistics``) on stdout and exit with the run's status."""
+    from ecs_lint.reporters import reporter
+
     if statistics:
         from ecs_lint.reporters import statistics as per_rule
 
@@ -267,6 +306,13 @@ def check(
     else:
         reporter(output_format)(result, sys.stdout, color=use_color(sys.stdout), quiet=quiet)
     raise typer.Exit(exit_status(result, settings))
+
+
+def require_output_format(output_format: str) -> None:
+    from ecs_lint.reporters import REPORTERS
+
+    if output_format not in REPORTERS:
+        fail(f"unknown output format '{output_format}' (choose from {', '.join(REPORTERS)})")
 
 
 def parse_role_policies(values: list[str]) -> dict[str, tuple[str, ...]]:
@@ -432,7 +478,312 @@ def explain_rule(
     typer.echo(terminal(rule, color=color), nl=False, color=color)
 
 
-COMMANDS = frozenset({"check", "version", "rules", "rule", "--help", "-h", "--version"})
+@app.command("policy")
+def policy(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files and directories to read.")
+    ] = None,
+    policy_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json (a policy document), cloudformation (an AWS::IAM::Role Policies item) "
+            "or terraform (an aws_iam_role_policy block).",
+            metavar="FORMAT",
+        ),
+    ] = "json",
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing",
+            help="Print only what the role's current policies (--iam, --role-policy, the "
+            "template, --aws) do not allow yet; exit 1 when anything is missing.",
+        ),
+    ] = False,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="Only this execution role (name or ARN).", metavar="ROLE"),
+    ] = None,
+    policy_name: Annotated[
+        str, typer.Option("--policy-name", help="The policy's name.", metavar="NAME")
+    ] = "ecs-task-execution",
+    parameter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--parameter",
+            help="CloudFormation parameter value, NAME=VALUE (repeatable).",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+    iam: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--iam",
+            help="Output of 'aws iam get-account-authorization-details' (repeatable).",
+            metavar="FILE",
+        ),
+    ] = None,
+    role_policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role-policy",
+            help="A policy document of an execution role (repeatable).",
+            metavar="ROLE=FILE",
+        ),
+    ] = None,
+    secret_kms_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--secret-kms-key",
+            help="The customer-managed KMS key of a secret or SSM parameter (repeatable).",
+            metavar="SECRET=KEY",
+        ),
+    ] = None,
+    aws: Annotated[
+        bool,
+        typer.Option(
+            "--aws",
+            help="Look roles, policies, secrets and KMS keys up in AWS (read-only calls).",
+        ),
+    ] = False,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region", help="Region the tasks run in (completes bare names).", metavar="REGION"
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="AWS profile for --aws look-ups.", metavar="PROFILE"),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", help="Configuration file.", metavar="PATH"),
+    ] = None,
+    cluster: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cluster",
+            help="Read the services of this cluster from AWS, as 'ecs-lint aws' (repeatable).",
+            metavar="CLUSTER",
+        ),
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--service", help="Read this service from AWS (repeatable).", metavar="SERVICE"
+        ),
+    ] = None,
+    task_definition: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--task-definition",
+            help="Read this task definition from AWS, FAMILY[:REVISION] or ARN (repeatable).",
+            metavar="TASKDEF",
+        ),
+    ] = None,
+) -> None:
+    """Print the least-privilege IAM policy each execution role needs for its task definitions.
+
+    Reads files, or with --aws and --cluster/--service/--task-definition what runs in AWS (with
+    --aws alone: every service of every cluster in the region).
+    """
+    from ecs_lint.discover import MissingPath
+    from ecs_lint.iam.live import AwsError
+    from ecs_lint.iam.policy_command import PolicyCommandError, policy_output
+    from ecs_lint.iam.sources import PolicySourceError
+
+    options: dict[str, object] = {
+        "parameters": parse_assignments(parameter, "--parameter") if parameter else None,
+        "iam_files": tuple(iam) if iam else None,
+        "role_policy_files": parse_role_policies(role_policy) if role_policy else None,
+        "secret_kms_keys": (
+            parse_assignments(secret_kms_key, "--secret-kms-key") if secret_kms_key else None
+        ),
+        "aws": True if aws else None,
+        "aws_region": region,
+        "aws_profile": profile,
+    }
+    settings = load_settings(options, config)
+    scope = None
+    if cluster or service or task_definition or (aws and not paths):
+        from ecs_lint.aws.inventory import Scope
+
+        scope = Scope(tuple(cluster or ()), tuple(service or ()), tuple(task_definition or ()))
+    try:
+        output = policy_output(
+            paths or [],
+            settings,
+            output_format=policy_format,
+            missing=missing,
+            role=role,
+            policy_name=policy_name,
+            scope=scope,
+        )
+    except MissingPath as missing_path:
+        fail(f"path '{missing_path}' does not exist")
+    except (PolicyCommandError, PolicySourceError, AwsError) as error:
+        fail(error.message)
+    for note in output.notes:
+        say(f"ecs-lint: {note}")
+    sys.stdout.write(output.text)
+    raise typer.Exit(EXIT_FINDINGS if missing and output.anything_missing else EXIT_CLEAN)
+
+
+@app.command("aws")
+def aws_command(
+    output_format: OutputFormat = "text",
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            help="Region to read (repeatable; default: aws-region in the configuration, else the "
+            "profile's or AWS_REGION).",
+            metavar="REGION",
+        ),
+    ] = None,
+    profile: ProfileOption = None,
+    cluster: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cluster", help="Only this cluster, by name or ARN (repeatable).", metavar="CLUSTER"
+        ),
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--service",
+            help="Only this service, by name or ARN, in any cluster read (repeatable).",
+            metavar="SERVICE",
+        ),
+    ] = None,
+    task_definition: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--task-definition",
+            help="FAMILY[:REVISION] or ARN (repeatable). Alone: lint just these task definitions "
+            "(a family: its latest ACTIVE revision); with --cluster or --service: only the "
+            "services running one of them.",
+            metavar="TASKDEF",
+        ),
+    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    extend_select: ExtendSelectOption = None,
+    exit_zero: ExitZeroOption = False,
+    config: ConfigOption = None,
+    fail_level: FailLevelOption = None,
+    no_suppressions: NoSuppressionsOption = False,
+    statistics: StatisticsOption = False,
+    quiet: QuietOption = False,
+    offline: OfflineOption = False,
+    docker_hub_limit: DockerHubLimitOption = None,
+) -> None:
+    """Lint the ECS services and task definitions registered in AWS (read-only calls).
+
+    With no filter: every service of every cluster in the region(s) and the task definitions
+    they run, with live execution-role, secret and network look-ups.
+    """
+    from ecs_lint.aws.run import Scope, lint_aws
+    from ecs_lint.iam.live import AwsError
+
+    require_output_format(output_format)
+    regions = tuple(option_region(value) for value in region or ())
+    options: dict[str, object] = {
+        **selection_options(select, ignore, extend_select, exit_zero, fail_level),
+        "use_suppressions": False if no_suppressions else None,
+        "offline": True if offline else None,
+        "aws": True,
+        "aws_region": regions[0] if regions else None,
+        "aws_profile": profile,
+        "docker_hub_limit": docker_hub_limit,
+    }
+    settings = load_settings(options, config)
+    services = lookup_services(settings)
+    scope = Scope(tuple(cluster or ()), tuple(service or ()), tuple(task_definition or ()))
+    try:
+        result = lint_aws(settings, scope, regions, ecr_public=services.ecr_public)
+    except AwsError as error:
+        fail(error.message)
+    finally:
+        report_lookup_warnings(services)
+    report_and_exit(result, settings, output_format, statistics=statistics, quiet=quiet)
+
+
+def selection_options(
+    select: list[str] | None,
+    ignore: list[str] | None,
+    extend_select: list[str] | None,
+    exit_zero: bool,
+    fail_level: str | None,
+) -> dict[str, object]:
+    """The Settings values of the rule-selection options every linting command has."""
+    return {
+        "select": option_codes(select, "--select"),
+        "ignore": option_codes(ignore, "--ignore"),
+        "extend_select": option_codes(extend_select, "--extend-select"),
+        "exit_zero": True if exit_zero else None,
+        "fail_level": option_severity(fail_level, "--fail-level"),
+    }
+
+
+def option_region(value: str) -> str:
+    from ecs_lint.config import BadValue, aws_region
+
+    try:
+        return aws_region(value, None)  # type: ignore[arg-type]  # the file is not consulted
+    except BadValue as error:
+        fail(f"--region: {error}")
+
+
+@app.command("ratelimit")
+def ratelimit_command(
+    output_format: Annotated[
+        str, typer.Option("--output-format", "-o", help="text or json.", metavar="FORMAT")
+    ] = "text",
+    config: ConfigOption = None,
+) -> None:
+    """Show Docker Hub's pull limit for this machine's address and the pulls left.
+
+    Authenticated when DOCKERHUB_USERNAME and DOCKERHUB_TOKEN are set, or Docker's config.json
+    holds Docker Hub credentials (credential helpers are not run). Exit status 1 when no pulls
+    are left. A HEAD request: checking does not use up a pull.
+    """
+    import json
+
+    from ecs_lint.ratelimit import RateLimitError, check_rate_limit
+
+    if output_format not in ("text", "json"):
+        fail(f"unknown output format '{output_format}' for ratelimit (choose from text, json)")
+    settings = load_settings({}, config)
+    try:
+        answer, notes = check_rate_limit(settings)
+    except RateLimitError as error:
+        fail(error.message)
+    for note in notes:
+        say(f"ecs-lint: warning: {note}")
+    if output_format == "json":
+        typer.echo(json.dumps(answer.as_json(), indent=2))
+    else:
+        typer.echo(answer.as_text(), nl=False)
+    raise typer.Exit(EXIT_FINDINGS if answer.exhausted else EXIT_CLEAN)
+
+
+COMMANDS = frozenset(
+    {
+        "check",
+        "version",
+        "rules",
+        "rule",
+        "policy",
+        "aws",
+        "ratelimit",
+        "--help",
+        "-h",
+        "--version",
+    }
+)
 
 
 def main(argv: list[str] | None = None) -> None:

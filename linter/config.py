@@ -378,7 +378,10 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("cache-ttl", "cache_ttl", non_negative_number, "Cache lifetime, seconds (0: off)."),
     ConfigKey("lookup-budget", "lookup_budget", positive_number, "Seconds all look-ups may take."),
     ConfigKey(
-        "lookup-concurrency", "lookup_concurrency", positive_integer, "Look-ups in flight at once."
+        "lookup-concurrency",
+        "lookup_concurrency",
+        positive_integer,
+        "Look-up requests in flight at once per host.",
     ),
     ConfigKey(
         "identity-check",
@@ -414,6 +417,12 @@ KEYS: tuple[ConfigKey, ...] = (
         "docker_hub_credentials",
         secret_reference,
         "Secrets Manager secret with Docker Hub credentials, offered as repositoryCredentials.",
+    ),
+    ConfigKey(
+        "docker-hub-limit",
+        "docker_hub_limit",
+        positive_integer,
+        "Anonymous Docker Hub pulls per address per window, for the pull budget (EL150).",
     ),
 )
 

@@ -19,11 +19,14 @@ credentials:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecs_lint.sources import is_candidate_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -74,9 +77,7 @@ def discover(paths: list[str]) -> list[Candidate]:
         if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
             found.append(Candidate(root, given, explicit=True, refused=OUTSIDE_LINK))
             continue
-        candidates = (
-            _walk(root) if root.is_dir() else iter([Candidate(root, given, explicit=True)])
-        )
+        candidates = _walk(root) if root.is_dir() else iter([Candidate(root, given, explicit=True)])
         for candidate in candidates:
             key = candidate.path.resolve()
             if key not in seen:

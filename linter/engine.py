@@ -15,11 +15,11 @@ from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import Document, LintRequest, Model, Problem, Span
 from ecs_lint.rule import Rule, RuleContext, Services
 from ecs_lint.rules import RULES
-from ecs_lint.settings import Settings
 from ecs_lint.sources import format_named, formats_for
 from ecs_lint.textio import SourceText, UnreadableFile, read_source
 
 if TYPE_CHECKING:
+    from ecs_lint.settings import Settings
     from ecs_lint.sources import Parser
 
 
@@ -53,6 +53,16 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
             sources[document.path] = source
     lint_requested_files(model, sources, settings, paths)
     model.resolve_pull_identities()
+    return lint_model(model, settings, services, sources)
+
+
+def lint_model(
+    model: Model,
+    settings: Settings,
+    services: Services | None = None,
+    sources: dict[str, SourceText] | None = None,
+) -> RunResult:
+    """Run the rules over a model that is already built (from files, or live from AWS)."""
     services = services or Services()
     if services.policies is None:
         from ecs_lint.iam.provider import build_policy_provider
@@ -67,7 +77,7 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         services.ecr_public.prefetch(model.images)
     findings, suppressed = settle(run_rules(model, settings, services), model, settings)
     checked = [document.path for document in model.documents]
-    return RunResult(findings, len(model.documents), sources, checked, suppressed)
+    return RunResult(findings, len(model.documents), sources or {}, checked, suppressed)
 
 
 def settle(
@@ -190,7 +200,21 @@ def run_rules(model: Model, settings: Settings, services: Services) -> list[Find
         if settings.is_selected(rule.code):
             findings.extend(_checked(rule, model, RuleContext(rule, settings, services)))
     findings.sort(key=lambda finding: finding.sort_key)
-    return findings
+    return _without_repeats(findings)
+
+
+def _without_repeats(findings: list[Finding]) -> list[Finding]:
+    """Each finding once: a file read both on its own and through another (Terraform's
+    ``file("containers.json")``), or a task linted in several variants (CloudFormation's
+    ``Fn::If``), yields the same finding at the same place more than once."""
+    seen: set[tuple[str, Span, str]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def _checked(rule: Rule, model: Model, context: RuleContext) -> list[Finding]:

@@ -29,11 +29,17 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A text edit that resolves a finding. Unsafe fixes apply only with ``--unsafe-fixes``."""
+    """A text edit that resolves a finding. Unsafe fixes apply only with ``--unsafe-fixes``.
+
+    ``suggestion`` is a change ecs-lint never makes itself, for the user to apply (an IAM policy
+    for an execution role: ``{"kind": "execution-role-policy", "role": ..., "policy_document":
+    ...}``). A fix may be only a suggestion (no ``edits``): ``--fix`` then has nothing to apply.
+    """
 
     description: str
     edits: tuple[Edit, ...]
     safe: bool
+    suggestion: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

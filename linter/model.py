@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +193,28 @@ class LogView:
     options: dict[str, Located] = field(default_factory=dict)
 
 
+class MemberInsertion(Protocol):
+    """Where new members can be written into one mapping of a source file, and how.
+
+    Sources build it (they know the syntax); rules ask it for text without learning the format.
+    """
+
+    def add_member(self, path: tuple[str, ...], value: str) -> tuple[Span, str] | None:
+        """An empty span just after the mapping's last member and the text that adds the member
+        nested along ``path`` (keys as ECS's JSON spells them, ``("repositoryCredentials",
+        "credentialsParameter")``) with the string ``value``, indented like its neighbours.
+        ``None`` when the mapping already has ``path[0]`` or its text cannot safely be extended.
+        """
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ContainerView:
-    """The parts of one container definition that rules read."""
+    """The parts of one container definition that rules read.
+
+    ``insertion`` is where a fix may add members to the container (``None`` when the source
+    cannot say, e.g. a value computed from a template or JSON held in a string).
+    """
 
     name: str
     span: Span
@@ -202,6 +222,7 @@ class ContainerView:
     credentials_parameter: Located | None = None
     secrets: tuple[SecretView, ...] = ()
     log: LogView | None = None
+    insertion: MemberInsertion | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +249,8 @@ class TaskView:
 
 @dataclass(frozen=True, slots=True)
 class ServiceView:
-    """An ECS service defined next to its task definition (CloudFormation, Terraform).
+    """An ECS service defined next to its task definition (CloudFormation, Terraform), or
+    registered in AWS (``ecs-lint aws``).
 
     What the Docker Hub pull budget needs: how many tasks one deployment starts and which task
     definition they run. ``desired_count`` is the value as written (``None`` when the file leaves
@@ -245,6 +267,87 @@ class ServiceView:
     tasks: tuple[TaskView, ...] = ()
     launch_type: str | None = None
     capacity_providers: tuple[str, ...] = ()
+    region: str | None = None
+    """The region the service runs in, when the source knows it (live AWS); the pull budget is
+    totalled per region."""
+    network: NetworkView | None = None
+    """Where its tasks' network interfaces are (live AWS, Fargate services only)."""
+
+    @property
+    def platform(self) -> str | None:
+        """``FARGATE`` or ``EC2`` (``EXTERNAL`` too) when the launch type or every capacity
+        provider says so; ``None`` when unknown (a cluster's default strategy, a mix)."""
+        if self.launch_type:
+            return self.launch_type.upper()
+        fargate = {name.upper().startswith("FARGATE") for name in self.capacity_providers}
+        if fargate == {True}:
+            return "FARGATE"
+        if fargate == {False}:
+            return "EC2"  # any other capacity provider is an Auto Scaling group of instances
+        return None
+
+
+class Egress(enum.Enum):
+    """How traffic to the internet leaves a subnet."""
+
+    INTERNET = "internet"
+    """A default route to a NAT gateway, or to an internet gateway with a public IP."""
+    NONE = "none"
+    """No default route leaves the VPC: only VPC endpoints reach AWS, nothing reaches Docker Hub."""
+    UNKNOWN = "unknown"
+    """A default route through something ecs-lint cannot see past (transit gateway, peering, an
+    appliance, IPv6 only): neither reachable nor unreachable is claimed."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetView:
+    """A subnet a service places tasks in, and how it reaches the internet.
+
+    ``route`` says why, in words (``"0.0.0.0/0 via nat-0abc (route table rtb-1)"``);
+    ``route_table`` is the table in force (its own, or the VPC's main one).
+    """
+
+    subnet_id: str
+    egress: Egress
+    route: str
+    route_table: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointView:
+    """A VPC endpoint of the service's VPC. ``service`` is the short name (``ecr.api``, ``ecr.dkr``,
+    ``s3``, ``secretsmanager``, ``logs``, ``ssm``...); ``kind`` is ``Interface`` or ``Gateway``;
+    ``route_tables`` are a gateway endpoint's route tables."""
+
+    endpoint_id: str
+    service: str
+    kind: str
+    state: str
+    private_dns: bool
+    route_tables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupView:
+    """A security group of the service's tasks; ``https_egress`` names the destinations it lets
+    outbound TCP 443 reach (CIDRs, prefix lists, groups); empty when it allows none."""
+
+    group_id: str
+    https_egress: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkView:
+    """The network a service's tasks use (``awsvpc``), as neutral facts for the network rules."""
+
+    vpc_id: str | None
+    subnets: tuple[SubnetView, ...]
+    endpoints: tuple[EndpointView, ...]
+    security_groups: tuple[SecurityGroupView, ...]
+    assign_public_ip: bool
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)

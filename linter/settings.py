@@ -106,6 +106,10 @@ class Settings:
     """``docker-hub-credentials``: the Secrets Manager secret (ARN or name) holding Docker Hub
     credentials, offered as ``repositoryCredentials`` for Docker Hub images without an ECR Public
     equivalent."""
+    # The Docker Hub pull budget (EL150).
+    docker_hub_limit: int = 100
+    """``--docker-hub-limit``: anonymous Docker Hub pulls allowed per address in its rate-limit
+    window (100 per 6 hours when written; Docker has announced other limits)."""
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:

@@ -10,9 +10,12 @@ import bisect
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecs_lint.model import Span
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 BOM = "\ufeff"

@@ -21,15 +21,22 @@ limit and new tasks stop with
 Pull the same image from the Amazon ECR Public Gallery
 (``public.ecr.aws/docker/library/nginx:1.25``), copy it into a private ECR repository or an ECR
 pull-through cache, or authenticate the pull with ``repositoryCredentials`` (a Secrets Manager
-secret the task execution role can read).
+secret the task execution role can read). With ``docker-hub-credentials`` configured, an unsafe
+fix adds it to task-definition containers whose image has no ECR Public equivalent, and says
+which statement the execution role then needs.
+
+The message names the ECR Public equivalent and how sure ecs-lint is of it (``identical``: same
+digest; ``verified``: the tag exists there; ``catalog``: the repository is mirrored, the tag was
+not checked). ``ecs-lint --fix`` rewrites identical and verified ones; ``--unsafe-fixes`` also
+applies catalog answers and a configured ``pull-through-cache``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import ImageRef, Model, RegistryKind
+from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.model import ImageRef, ImageUse, Model, RegistryKind, UseKind
 from ecs_lint.rule import Rule, RuleContext
 
 ANONYMOUS_LIMIT = "100 pulls per 6 hours per IP address"
@@ -58,16 +65,37 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
+        fix = advice.fix
         if advice.evidence is None:
             remedy += ", or authenticate with repositoryCredentials"
+            if fix is None:
+                fix = _credentials_fix(use, model, ctx)
+                if fix is not None:
+                    remedy += " (--unsafe-fixes adds the docker-hub-credentials secret)"
         yield ctx.finding(
             use.span,
             f"{problem}; {remedy}",
             image=str(ref),
             replacement=advice.replacement,
-            fix=advice.fix,
+            fix=fix,
             evidence=advice.evidence,
         )
+
+
+def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | None:
+    """With ``docker-hub-credentials`` configured: add ``repositoryCredentials`` to the task
+    definition container that pulls ``use`` (an unsafe fix: the secret must hold valid Docker Hub
+    credentials, and the execution role must be able to read it)."""
+    secret = ctx.settings.docker_hub_credentials
+    if not secret or use.kind is not UseKind.CONTAINER:
+        return None
+    from ecs_lint.iam.suggest import repository_credentials_fix
+
+    for task in model.tasks:
+        for container in task.containers:
+            if container.image is not None and container.image == use:
+                return repository_credentials_fix(task, container, secret, ctx.services.policies)
+    return None
 
 
 RULE = Rule(

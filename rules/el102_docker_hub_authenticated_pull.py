@@ -18,7 +18,8 @@ can still exhaust it, and the pull then fails with ``toomanyrequests``.
 ## How to fix
 Prefer the Amazon ECR Public Gallery copy of the image, a private ECR repository, or an ECR
 pull-through cache rule for Docker Hub; keep the credentials for images that exist only on
-Docker Hub, on a paid plan sized for your pull volume.
+Docker Hub, on a paid plan sized for your pull volume. As for EL101, ``ecs-lint --fix`` rewrites
+the reference when the ECR Public equivalent is identical or verified.
 """
 
 from __future__ import annotations

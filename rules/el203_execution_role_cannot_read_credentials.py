@@ -26,7 +26,9 @@ does.
 ## How to fix
 Allow ``secretsmanager:GetSecretValue`` on the secret's full ARN, or on
 ``arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????``, in a policy of the execution
-role (not the task role), and remove any ``Deny`` that covers it.
+role (not the task role), and remove any ``Deny`` that covers it. The finding ends with that
+statement (JSON: ``fix.suggestion``); ``ecs-lint policy --missing`` prints all that the role
+lacks.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import START_FAILURE, denial, role_label, suffix_trap
+from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -58,7 +61,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             trap = suffix_trap(item, provider.placement(task))
             if trap is not None:
                 message += f". {trap}"
-            yield ctx.finding(item.requirement.span, message)
+            fix = allow_fix([item])
+            yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
 
 
 RULE = Rule("EL203", "execution-role-cannot-read-credentials", Severity.ERROR, check, __doc__ or "")

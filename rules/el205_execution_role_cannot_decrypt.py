@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import START_FAILURE, denial, role_label
+from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -46,11 +47,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         for item in provider.checks(task):
             if item.requirement.rule != ctx.rule.code or not item.decision.denied:
                 continue
-            yield ctx.finding(
-                item.requirement.span,
+            message = (
                 f"{role_label(item.role)} cannot decrypt the {item.requirement.subject}: "
-                f"{denial(item)}; {START_FAILURE}",
+                f"{denial(item)}; {START_FAILURE}"
             )
+            fix = allow_fix([item])
+            yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
 
 
 RULE = Rule("EL205", "execution-role-cannot-decrypt", Severity.ERROR, check, __doc__ or "")

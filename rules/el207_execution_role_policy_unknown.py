@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
+from ecs_lint.iam.arns import role_name
 from ecs_lint.iam.provider import HOW_TO_PROVIDE, UnknownRole
 from ecs_lint.rule import Rule, RuleContext
 
@@ -57,7 +58,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         reported.add(located.value)
         yield ctx.finding(
             located.span,
-            f"the policies of execution role '{role.display}' are not known ({role.reason}), so "
+            f"the policies of execution role '{role_name(role.display)}' are not known "
+            f"({role.reason}), so "
             f"its registry, secret and log permissions are not checked; {HOW_TO_PROVIDE}",
         )
 

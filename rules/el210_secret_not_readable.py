@@ -25,7 +25,8 @@ with an execution role that allows only ``ssm:GetParameters``.
 ## How to fix
 Allow ``secretsmanager:GetSecretValue`` on the secret's ARN (or ``...:secret:<name>-??????``),
 ``ssm:GetParameters`` on ``arn:aws:ssm:<region>:<account>:parameter/<name>``, and ``kms:Decrypt``
-on customer-managed keys, in a policy of the execution role.
+on customer-managed keys, in a policy of the execution role. The finding ends with the
+statement to add (JSON: ``fix.suggestion``); ``ecs-lint policy`` writes the whole policy.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import START_FAILURE, denial, role_label, suffix_trap
+from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -57,7 +59,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             trap = suffix_trap(item, provider.placement(task))
             if trap is not None:
                 message += f". {trap}"
-            yield ctx.finding(item.requirement.span, message)
+            fix = allow_fix([item])
+            yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
 
 
 RULE = Rule("EL210", "secret-not-readable", Severity.ERROR, check, __doc__ or "")

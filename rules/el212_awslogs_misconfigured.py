@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import denials, role_label
+from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -60,11 +61,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         for group in _by_place(denied):
             first = group[0]
             reasons = denials(group)
-            yield ctx.finding(
-                first.requirement.span,
+            message = (
                 f"{role_label(first.role)} cannot write to the {first.requirement.subject}: "
-                f"{reasons}; the task will fail to start (failed to validate logger args)",
+                f"{reasons}; the task will fail to start (failed to validate logger args)"
             )
+            fix = allow_fix(group)
+            yield ctx.finding(first.requirement.span, message_with(message, fix), fix=fix)
 
 
 def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Finding | None:

@@ -1,8 +1,18 @@
 """Fixtures shared by every test; plain helpers live in support.py."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pytest
 
 from support import lint
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from servers.moto_server import MotoServer
 
 __all__ = ["lint"]
 
@@ -15,3 +25,27 @@ def _no_network_lookups(
     (tests/gallery) points ecs-lint at its local server."""
     monkeypatch.setenv("ECS_LINT_OFFLINE", "1")
     monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("ecs-lint-cache")))
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One local AWS (moto's server mode on 127.0.0.1) for the whole session; moto is imported
+    only by the tests that use it."""
+    from servers.moto_server import MotoServer
+
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> MotoServer:
+    """An empty local AWS, and an environment where boto3 finds only it (live ``--aws`` and
+    ``ecs-lint aws`` tests)."""
+    # Before the reset, so the IAM backend it rebuilds holds the AWS managed policies.
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    moto_server.reset()
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in moto_server.environment(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    return moto_server

@@ -32,7 +32,7 @@ def test_rule_prints_the_documentation() -> None:
     assert run.status == 0
     lines = run.stdout.splitlines()
     assert lines[0] == "EL101 docker-hub-anonymous-pull: image pulled anonymously from Docker Hub."
-    assert lines[1] == "Severity: error. Fix available: no."
+    assert lines[1] == "Severity: error. Fix available: yes."
     for heading in SECTIONS:
         assert heading in lines
     assert '    {"name": "web", "image": "nginx:1.25"}' in lines  # the example, indented

@@ -15,13 +15,18 @@ from typing import TYPE_CHECKING
 from ecs_lint.engine import lint_paths
 from ecs_lint.findings import Edit, Fix
 from ecs_lint.fixes import apply_edits, plan_fixes, write_fixes
+from ecs_lint.gallery.service import EcrPublicEquivalents
+from ecs_lint.rule import Services
 from ecs_lint.settings import Settings
+from ecs_lint.textio import SourceText
 from support import FIXTURES, run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import pytest
+
+    from ecs_lint.model import Span
 
 
 ECR = "public.ecr.aws/docker/library/"
@@ -161,7 +166,8 @@ def test_overlapping_fixes_are_refused_and_identical_ones_applied_once(tmp_path:
     path = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
     result = lint_paths([str(path)], Settings(offline=True), _services())
     first = next(f for f in result.findings if f.fix is not None)
-    (edit,) = first.fix.edits  # type: ignore[union-attr]
+    assert first.fix is not None
+    (edit,) = first.fix.edits
     rival = replace(first, fix=Fix("other", (Edit(edit.span, "other:1"),), safe=True))
     result.findings.append(rival)
     plan = plan_fixes(result, unsafe=True)
@@ -191,14 +197,9 @@ def test_fixing_through_a_symbolic_link_keeps_the_link(
     assert f"{ECR}nginx:1.25" in target.read_text(encoding="utf-8")
 
 
-def _services():  # type: ignore[no-untyped-def]
-    from ecs_lint.gallery.service import EcrPublicEquivalents
-    from ecs_lint.rule import Services
-
+def _services() -> Services:
     return Services(ecr_public=EcrPublicEquivalents(Settings(offline=True)))
 
 
-def lint_span(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
-    from ecs_lint.textio import SourceText
-
+def lint_span(text: str, start: int, end: int) -> Span:
     return SourceText("x", text).span(start, end)

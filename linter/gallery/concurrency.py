@@ -10,7 +10,7 @@ import contextlib
 import queue
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -115,7 +115,7 @@ class SingleFlight(Generic[K, V]):
             if outcome is not None:
                 if outcome.error is not None:
                     raise outcome.error
-                return outcome.value  # type: ignore[return-value]
+                return cast("V", outcome.value)  # None is a legitimate value
             if waiting is not None:
                 if not waiting.wait(max(0.0, timeout)):
                     raise NotReady(str(key))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -80,23 +81,29 @@ def resolve_endpoints(settings: Settings, environ: Mapping[str, str] | None = No
 
 def checked_url(url: str, origin: str) -> str:
     """``url`` without a trailing slash, or ``EndpointError`` saying what is wrong with it."""
+    shown = _without_credentials(url)  # messages never repeat a password given in the URL
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as error:
-        raise EndpointError(f"{origin}: '{url}' is not a valid URL ({error})") from None
+        raise EndpointError(f"{origin}: '{shown}' is not a valid URL ({error})") from None
     if parts.scheme not in ("https", "http") or not host:
-        raise EndpointError(f"{origin}: '{url}' must be an https:// URL")
+        raise EndpointError(f"{origin}: '{shown}' must be an https:// URL")
     if parts.scheme == "http" and not is_loopback(host):
         raise EndpointError(
-            f"{origin}: '{url}' must use https (plain http is allowed only for loopback hosts)"
+            f"{origin}: '{shown}' must use https (plain http is allowed only for loopback hosts)"
         )
     if parts.username is not None or parts.password is not None:
-        raise EndpointError(f"{origin}: '{url}' must not contain credentials")
+        raise EndpointError(f"{origin}: '{shown}' must not contain credentials")
     if parts.query or parts.fragment:
-        raise EndpointError(f"{origin}: '{url}' must not have a query or fragment")
+        raise EndpointError(f"{origin}: '{shown}' must not have a query or fragment")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``***@``."""
+    return re.sub(r"(//)[^/?#]*@", r"\1***@", url)
 
 
 def is_loopback(host: str) -> bool:

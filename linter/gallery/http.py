@@ -136,11 +136,14 @@ class HttpClient:
         *,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
+        answers: frozenset[int] = frozenset(),
     ) -> Response:
         """Send one request, retrying 5xx, 429 and broken connections within the budget.
 
-        Returns any other response (including 4xx: those are answers). Raises ``TransportError``
-        when no answer could be had; the host is then skipped for the rest of the run.
+        Returns any other response (including 4xx: those are answers), and any status in
+        ``answers`` (a 429 that is itself the answer, as for ``ecs-lint ratelimit``). Raises
+        ``TransportError`` when no answer could be had; the host is then skipped for the rest of
+        the run.
         """
         origin, target = _split(url)
         host = origin[1]
@@ -156,7 +159,7 @@ class HttpClient:
             except _Failed as error:
                 reason = str(error)
             else:
-                if response.status not in RETRY_STATUSES:
+                if response.status not in RETRY_STATUSES or response.status in answers:
                     return response
                 reason = f"HTTP {response.status}"
                 retry_after = parse_retry_after(response.header("retry-after"))

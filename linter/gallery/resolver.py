@@ -109,6 +109,8 @@ class Resolver:
         jobs: list[Callable[[], None]] = []
         if self.identity_check:
             jobs += self.hub.reserve_tokens([ref.path for ref in todo if ref.digest is None])
+        # Longest chains first: an image found only through search needs one more round trip.
+        todo.sort(key=lambda ref: bool(self.catalog.candidates(ref.path)))
         jobs += [self._job(ref, results) for ref in todo]
         if not run_bounded(jobs, self.workers, self.budget.remaining()):
             self.http.abort_all()
@@ -223,7 +225,13 @@ class Resolver:
         """One line for the run when some answers had to come from the catalog."""
         if not self.fallbacks:
             return None
-        reasons = "; ".join(f"{host}: {reason}" for host, reason in self.failures.items())
+        parts: dict[str, None] = {}
+        for host, reason in self.failures.items():
+            if host != "budget":
+                parts[f"{host}: {reason}"] = None
+            elif not any(reason in part for part in parts):
+                parts[reason] = None
+        reasons = "; ".join(parts)
         images = f"{self.fallbacks} image{'s' if self.fallbacks != 1 else ''}"
         return (
             f"ECR Public look-ups failed ({reasons or 'unknown error'}); answered {images} "

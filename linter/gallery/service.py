@@ -79,6 +79,7 @@ class EcrPublicEquivalents:
             for use in uses
             if isinstance(use.reference, ImageRef)
             and use.reference.registry is RegistryKind.DOCKER_HUB
+            and not self.settings.is_trusted(use.reference.domain, use.reference.path)
             and str(use.reference) not in self._answers
         ]
         if not refs:

@@ -108,7 +108,7 @@ def parse_arn(text: str) -> Arn | None:
     if "\x00" in text:
         return None  # no ARN holds NUL, and it marks hidden placeholders below
     placeholders: list[str] = []
-    if "${" in text:
+    if "${" in text and "\x00" not in text:  # NUL marks hidden placeholders; no ARN holds one
 
         def hide(found: re.Match[str]) -> str:
             placeholders.append(found.group())
@@ -521,6 +521,8 @@ class KeyRef:
 
     def resource(self, placement: Placement = Placement()) -> Resource:
         """The key's ARN. For an alias the key id is unknown until looked up."""
+        if self.form is KeyForm.KEY_ID and _whole_arn_reference(self.text):
+            return Resource.parse(self.text)  # ${KmsKey.Arn}, ${aws_kms_key.x.arn}: the ARN itself
         key: str | Unknown = f"key/{self.key}"
         if self.form in (KeyForm.ALIAS, KeyForm.ALIAS_ARN):
             key = Unknown(
@@ -533,6 +535,11 @@ class KeyRef:
             self.account or placement.account,
             [key],
         )
+
+
+def _whole_arn_reference(text: str) -> bool:
+    """A template reference to a resource's ARN (``${Key.Arn}``, ``${aws_kms_key.x.arn}``)."""
+    return _PLACEHOLDER.fullmatch(text) is not None and text[:-1].lower().endswith(".arn")
 
 
 def parse_kms_key(text: str) -> KeyRef | BadReference:

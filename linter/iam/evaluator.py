@@ -404,7 +404,7 @@ def parse_policy(document: Any, name: str, origin: str = "") -> Policy:
     if not isinstance(document, Mapping):
         raise PolicyError("a policy document must be a JSON object")
     version = document.get("Version")
-    if version is not None and version not in KNOWN_VERSIONS:
+    if version is not None and (not isinstance(version, str) or version not in KNOWN_VERSIONS):
         raise PolicyError(
             f'"Version" must be "2012-10-17" or "2008-10-17", not {_show(version)}', ("Version",)
         )

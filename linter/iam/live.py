@@ -13,6 +13,7 @@ never a traceback. A role, secret or key that does not exist is an answer (``Non
 from __future__ import annotations
 
 import json
+import threading
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,6 +86,10 @@ class LiveAws:
     region: str | None = None
     profile: str | None = None
     calls: Counter[str] = field(default_factory=Counter)
+    alternative: str | None = "run without --aws"
+    """What else to do when AWS refuses, for error messages (``None``: nothing else)."""
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    """Guards the session, the clients and ``calls``: live sources call from several threads."""
     _session: Any = None
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict)
     _roles: dict[str, LiveRole | None] = field(default_factory=dict)
@@ -217,41 +222,80 @@ class LiveAws:
             )
         return self._keys[key]
 
+    def session_region(self) -> str | None:
+        """The region the standard chain gives (``--region``, else ``AWS_REGION``, the profile)."""
+        if self.region is not None:
+            return self.region
+        self._client("sts", None)  # creates the session
+        region: str | None = self._session.region_name
+        return region
+
     # --- Plumbing ------------------------------------------------------------------------
 
     def _client(self, service: str, region: str | None) -> Any:
         key = (service, region)
-        if key not in self._clients:
-            import boto3
-            from botocore.config import Config
-            from botocore.exceptions import BotoCoreError
+        with self._lock:  # boto3 sessions are not thread-safe; the clients they make are
+            if key not in self._clients:
+                from botocore.config import Config
+                from botocore.exceptions import BotoCoreError
 
-            try:
-                if self._session is None:
+                try:
+                    config = Config(retries={"mode": "adaptive", "max_attempts": 8})
+                    self._clients[key] = self._boto_session().client(
+                        service, region_name=region or self.region, config=config
+                    )
+                except BotoCoreError as error:
+                    raise AwsError(_setup_message(error, self.alternative)) from None
+            return self._clients[key]
+
+    def _boto_session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                import boto3
+                from botocore.exceptions import BotoCoreError
+
+                try:
                     self._session = boto3.session.Session(
                         profile_name=self.profile, region_name=self.region
                     )
-                config = Config(retries={"mode": "adaptive", "max_attempts": 8})
-                self._clients[key] = self._session.client(
-                    service, region_name=region or self.region, config=config
-                )
-            except BotoCoreError as error:
-                raise AwsError(_setup_message(error)) from None
-        return self._clients[key]
+                except BotoCoreError as error:
+                    raise AwsError(_setup_message(error, self.alternative)) from None
+            return self._session
+
+    # For other live sources (ecs_lint.aws): the same clients, call counting and error messages.
+    def client(self, service: str, region: str | None) -> Any:
+        """A boto3 client for ``service`` in ``region`` (adaptive retries), made once."""
+        return self._client(service, region)
+
+    def call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
+        """``method(**kwargs)``; ``None`` for "not found"; ``AwsError`` naming ``permission``."""
+        return self._call(permission, target, method, **kwargs)
+
+    def pages(
+        self, permission: str, target: str, client: Any, operation: str, key: str, **kwargs: Any
+    ) -> list[Any]:
+        """Every item under ``key`` of every page of a paginated ``operation``."""
+        return self._pages(permission, target, client, operation, key, **kwargs)
 
     def _call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        self.calls[permission] += 1
+        with self._lock:
+            self.calls[permission] += 1
         try:
             return method(**kwargs)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in _NOT_FOUND:
                 return None
-            raise AwsError(_client_message(permission, target, code, str(error))) from None
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status == 403 and code not in _BAD_CREDENTIALS:
+                code = "AccessDenied"  # some services answer 403 with a bare status as the code
+            message = _client_message(permission, target, code, str(error), self.alternative)
+            raise AwsError(message) from None
         except BotoCoreError as error:
-            raise AwsError(f"{permission} on {target} failed: {_setup_message(error)}") from None
+            reason = _setup_message(error, self.alternative)
+            raise AwsError(f"{permission} on {target} failed: {reason}") from None
 
     def _pages(
         self, permission: str, target: str, client: Any, operation: str, key: str, **kwargs: Any
@@ -276,11 +320,13 @@ def _document(raw: Any, name: str, origin: str) -> Policy:
         raise AwsError(f'policy "{name}" of {origin} cannot be read: {error.message}') from None
 
 
-def _client_message(permission: str, target: str, code: str, text: str) -> str:
+def _client_message(
+    permission: str, target: str, code: str, text: str, alternative: str | None
+) -> str:
     if code in _DENIED:
         return (
             f"AWS denied {permission} on {target}: grant {permission} to the identity running "
-            "ecs-lint, or run without --aws"
+            f"ecs-lint{_or(alternative)}"
         )
     if code in _BAD_CREDENTIALS:
         return (
@@ -290,12 +336,16 @@ def _client_message(permission: str, target: str, code: str, text: str) -> str:
     return f"{permission} on {target} failed: {text}"
 
 
-def _setup_message(error: Exception) -> str:
+def _or(alternative: str | None) -> str:
+    return f", or {alternative}" if alternative else ""
+
+
+def _setup_message(error: Exception, alternative: str | None) -> str:
     name = type(error).__name__
     if name == "NoCredentialsError":
         return (
             "no AWS credentials found: configure the standard credential chain (environment, "
-            "~/.aws, SSO, instance role), pass --profile, or run without --aws"
+            f"~/.aws, SSO, instance role) or pass --profile{_or(alternative)}"
         )
     if name == "NoRegionError":
         return "no AWS region: pass --region or set AWS_REGION"

@@ -348,8 +348,8 @@ class PolicyProvider:
             return
         for task in tasks:
             if task.execution_role is not None and task.execution_role.value:
+                self.checks(task)  # the role first: its look-up is the one most often denied
                 self.requirements(task)  # EL207 asks even when the role is unknown
-                self.checks(task)
 
     # --- Secrets and keys ----------------------------------------------------------------
 
@@ -406,7 +406,7 @@ class PolicyProvider:
             return definition.kms_key.value, where
         for text in (ref.text, ref.name):
             if text in self._secret_kms_keys:
-                return self._secret_kms_keys[text], "--secret-kms-key or the secret-kms-keys setting"
+                return self._secret_kms_keys[text], _KEY_SETTING
         if self.live is None or _has_placeholder(ref.text):
             return None, ""
         if isinstance(ref, SecretRef):
@@ -433,6 +433,9 @@ class PolicyProvider:
                     return None
                 return CustomerKey(Resource.exact(live.arn), text, f"{source}, live DescribeKey")
         return CustomerKey(key.resource(where), text, source)
+
+
+_KEY_SETTING: Final = "--secret-kms-key or the secret-kms-keys setting"
 
 
 def _arn_or_none(text: str) -> str | None:
@@ -466,9 +469,12 @@ def build_policy_provider(
         from ecs_lint.iam.live import LiveAws
 
         live = LiveAws(settings.aws_region, settings.aws_profile)
+    region = settings.aws_region
+    if region is None and live is not None:
+        region = live.session_region()
     return PolicyProvider(
         model=model,
-        region=settings.aws_region,
+        region=region,
         role_policies=role_policies,
         authorization=authorization,
         secret_kms_keys=settings.secret_kms_keys,

@@ -25,6 +25,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "column": span.column,
         "end_line": span.end_line,
         "end_column": span.end_column,
+        "logical": span.logical,
         "message": finding.message,
         "image": finding.image,
         "replacement": finding.replacement,
@@ -36,6 +37,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
     if fix is None:
         return None
+    suggestion = {"suggestion": fix.suggestion} if fix.suggestion is not None else {}
     return {
         "description": fix.description,
         "safe": fix.safe,
@@ -49,6 +51,7 @@ def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
             }
             for edit in fix.edits
         ],
+        **suggestion,
     }
 
 

@@ -98,7 +98,7 @@ def sarif_result(finding: Finding, rule_index: int | None, fingerprint: str) -> 
     }
     if rule_index is not None:
         result["ruleIndex"] = rule_index
-    if finding.fix is not None and finding.span.logical is None:
+    if finding.fix is not None and finding.fix.edits and finding.span.logical is None:
         result["fixes"] = [sarif_fix(finding.fix)]
     return result
 

@@ -1,8 +1,8 @@
 """``--statistics``: how many findings each rule produced, most frequent first.
 
 Printed instead of the findings: a table (``count  code  name  [*]``, ``[*]`` when some of the
-rule's findings have a fix), or with ``--output-format json`` an array of
-``{"code", "name", "count", "fixable"}`` objects.
+rule's findings have a safe fix, which ``--fix`` applies), or with ``--output-format json`` an
+array of ``{"code", "name", "count", "fixable"}`` objects.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def counts(result: RunResult) -> list[RuleCount]:
     for finding in result.findings:
         entry = by_code.setdefault(finding.rule, RuleCount(finding.rule, finding.name))
         entry.count += 1
-        entry.fixable += finding.fix is not None
+        # As ruff's [*]: what --fix applies (safe fixes), not what needs --unsafe-fixes.
+        entry.fixable += finding.fix is not None and finding.fix.safe
     return sorted(by_code.values(), key=lambda entry: (-entry.count, entry.code))
 
 

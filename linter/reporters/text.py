@@ -28,8 +28,14 @@ _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 def printable(text: str) -> str:
     """Escape control, line-break and bidirectional characters so they print harmlessly."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}"
-                        if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda match: (
+            f"\\x{ord(match.group()):02x}"
+            if ord(match.group()) < 0x100
+            else f"\\u{ord(match.group()):04x}"
+        ),
+        text,
+    )
 
 
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
@@ -62,7 +68,9 @@ def code_frame(source: SourceText, finding: Finding, paint: _Paint) -> str:
     line = source.text[start : len(source.text) if end == -1 else end].rstrip("\r")
     if len(line) > 200:
         return ""
-    width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
+    width = (
+        span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
+    )
     gutter = f"{span.line:>5} | "
     marker = " " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * max(width, 1)
     return f"{gutter}{printable(line)}\n{paint(marker, _COLOURS[finding.severity])}\n"

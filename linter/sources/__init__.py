@@ -63,10 +63,8 @@ def _looks_like_cloudformation(text: str) -> bool:
     """``AWSTemplateFormatVersion``, or ``Resources`` holding ``AWS::`` resource types."""
     if _TEMPLATE_VERSION.search(text) is not None:
         return True
-    return (
-        _TEMPLATE_RESOURCES.search(text) is not None
-        and _TEMPLATE_AWS_TYPE.search(text) is not None
-    )
+    resources = _TEMPLATE_RESOURCES.search(text) is not None
+    return resources and _TEMPLATE_AWS_TYPE.search(text) is not None
 
 
 _PLAN_VERSION = re.compile(r'"format_version"[ \t\r\n]*:')

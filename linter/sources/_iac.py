@@ -90,7 +90,11 @@ def _ecr_private(display: str, parts: tuple[Part, ...]) -> ImageRef | InvalidRef
     if checked.digest is not None:
         digest = unmask(rest[len(rest) - len(checked.digest) :])
     return ImageRef(
-        display, unmask(masked[:slash]), unmask(rest[:path_end]), tag, digest,
+        display,
+        unmask(masked[:slash]),
+        unmask(rest[:path_end]),
+        tag,
+        digest,
         RegistryKind.ECR_PRIVATE,
     )
 

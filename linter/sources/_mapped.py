@@ -21,8 +21,9 @@ __all__ = ["MappedStr", "MappedText", "decoded_json_string"]
 class MappedText:
     """``text`` and, for each of its characters, the offset in ``source`` it came from.
 
-    ``verbatim`` is true when ``text`` is a slice of the file as is (starting at ``offsets[0]``),
-    so a fix may rewrite parts of it.
+    ``verbatim`` is true when every character of ``text`` is the file's own character at its
+    offset (a slice of the file, or one with indentation left out), so a fix may rewrite a run
+    of it that sits on one line.
     """
 
     text: str

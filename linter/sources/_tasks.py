@@ -12,9 +12,8 @@ values, and :func:`shape_problems` checks the parts rules read against the shape
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from ecs_lint import jsonpos
 from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
@@ -30,14 +29,17 @@ from ecs_lint.model import (
     UseKind,
 )
 from ecs_lint.references import resolve_reference
+from ecs_lint.sources._insert import json_view_insertion
 from ecs_lint.sources._values import UNKNOWN, Text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
     from ecs_lint.jsonpos import JsonNode, PathPart
-    from ecs_lint.model import Reference, Span
+    from ecs_lint.model import MemberInsertion, Reference, Span
 
 __all__ = [
     "CAMEL",
@@ -62,11 +64,11 @@ class Node(Protocol):
         """The member ``key`` of a mapping; ``None`` for a missing key or a non-mapping."""
         ...
 
-    def entries(self) -> list[tuple[str, Node]] | None:
+    def entries(self) -> Sequence[tuple[str, Node]] | None:
         """Every member of a mapping (the last of duplicates), else ``None``."""
         ...
 
-    def elements(self) -> list[Node] | None:
+    def elements(self) -> Sequence[Node] | None:
         """The items of a sequence, else ``None``."""
         ...
 
@@ -178,6 +180,8 @@ class TaskReader:
     naming: Naming = CAMEL
     image_reference: Callable[[Text], Reference] = _plain_reference
     images: list[ImageUse] = field(default_factory=list)
+    insertion: Callable[[Node], MemberInsertion | None] | None = None
+    """Where a fix may add members to a container; by default, a JSON file's own objects."""
 
     def task(
         self,
@@ -227,7 +231,11 @@ class TaskReader:
             credentials_parameter=parameter,
             secrets=self._secrets(node.get(key("secrets"))),
             log=self._log(node.get(key("logConfiguration"))),
+            insertion=(self.insertion or self._json_insertion)(node),
         )
+
+    def _json_insertion(self, node: Node) -> MemberInsertion | None:
+        return json_view_insertion(node, pascal=self.naming.pascal)
 
     def _image(self, node: Node | None, container: str | None, auth: bool) -> ImageUse | None:
         if node is None:
@@ -475,16 +483,58 @@ def shape_problems(
     """EL902 for each value of the wrong shape in a task definition (or bare container list), in
     text order. ``where`` is the path to ``node`` from the top of its file, for messages."""
     shapes = checker(naming)
-    value = node.plain()
+    if isinstance(node, JsonView):
+        value = node.plain()  # already decoded by the JSON parser
+    else:
+        value = _checked_parts(node, [_CONTAINER_PARTS] if containers_only else _TASK_PARTS, naming)
     if shapes.containers_ok(value) if containers_only else shapes.task_ok(value):
         return []
     problems: dict[tuple[int, str], Problem] = {}
-    for error in shapes.validator(containers_only).iter_errors(value):
+    for error in shapes.validator(containers_only).iter_errors(cast("Any", value)):
         if error.instance is UNKNOWN:
             continue
         for problem in _describe(node, where, error):
             problems.setdefault((problem.span.start, problem.message), problem)
     return sorted(problems.values(), key=lambda problem: problem.span.start)
+
+
+# The parts of a task definition the shape checks read; a computed tree (a template's) is turned
+# into plain values only there, not in its environment variables or port mappings.
+_Parts = dict[str, "_Parts | list[_Parts] | None"]
+_CONTAINER_PARTS: _Parts = {
+    "name": None,
+    "image": None,
+    "repositoryCredentials": {"credentialsParameter": None},
+    "secrets": [{"name": None, "valueFrom": None}],
+    "logConfiguration": {"logDriver": None, "options": None},
+}
+_TASK_PARTS: _Parts = {
+    "family": None,
+    "executionRoleArn": None,
+    "networkMode": None,
+    "requiresCompatibilities": None,
+    "containerDefinitions": [_CONTAINER_PARTS],
+}
+
+
+def _checked_parts(node: Node, parts: object, naming: Naming) -> object:
+    """``node.plain()`` restricted to ``parts`` (a key → parts mapping, or a one-item list for
+    every item of a sequence); anything of another shape is taken whole."""
+    if isinstance(parts, list):
+        items = node.elements()
+        if items is None:
+            return node.plain()
+        return [_checked_parts(item, parts[0], naming) for item in items]
+    if isinstance(parts, dict):
+        if node.entries() is None:
+            return node.plain()
+        picked: dict[str, object] = {}
+        for key, inner in parts.items():
+            child = node.get(naming(key))
+            if child is not None:
+                picked[naming(key)] = _checked_parts(child, inner, naming)
+        return picked
+    return node.plain()
 
 
 def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -> list[Problem]:

@@ -21,6 +21,7 @@ from ecs_lint.model import Located
 
 if TYPE_CHECKING:
     from ecs_lint.model import Span
+    from ecs_lint.textio import SourceText
 
 __all__ = [
     "UNKNOWN",
@@ -34,7 +35,9 @@ __all__ = [
     "Str",
     "Text",
     "Value",
+    "Where",
     "label_text",
+    "span_of",
 ]
 
 
@@ -53,6 +56,38 @@ class _Unknown:
 
 
 UNKNOWN: Final = _Unknown()
+
+
+class Where:
+    """A span worked out only when asked for: most values a source computes are never reported,
+    and a ``Span`` costs two line look-ups."""
+
+    __slots__ = ("_span", "end", "source", "start", "trim")
+
+    def __init__(self, source: SourceText, start: int, end: int, *, trim: bool = False) -> None:
+        """``trim``: the span ends before trailing blank space (a YAML block's end mark)."""
+        self.source = source
+        self.start = start
+        self.end = end
+        self.trim = trim
+        self._span: Span | None = None
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            end = self.end
+            if self.trim:
+                text = self.source.text
+                while end > self.start and text[end - 1] in " \t\r\n":
+                    end -= 1
+                self.end = end
+                self.trim = False
+            self._span = self.source.span(self.start, end)
+        return self._span
+
+
+def span_of(at: Span | Where) -> Span:
+    return at.span if isinstance(at, Where) else at
 
 
 def label_text(label: str) -> str:
@@ -98,12 +133,16 @@ class Str:
     """A string, possibly with unknown parts."""
 
     parts: tuple[Part, ...]
-    span: Span
+    at: Span | Where
     editable: bool = False
 
     @classmethod
-    def known(cls, text: str, span: Span, editable: bool = False) -> Str:
-        return cls((text,) if text else (), span, editable)
+    def known(cls, text: str, at: Span | Where, editable: bool = False) -> Str:
+        return cls((text,) if text else (), at, editable)
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     @property
     def is_known(self) -> bool:
@@ -112,7 +151,10 @@ class Str:
     @property
     def value(self) -> str:
         """The display form: holes written as ``${label}``."""
-        return "".join(part if isinstance(part, str) else part.display for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0]  # nearly every string: no join
+        return "".join(part if isinstance(part, str) else part.display for part in parts)
 
     @property
     def holes(self) -> tuple[str, ...]:
@@ -151,7 +193,11 @@ class Scalar:
     """A known number, boolean or null."""
 
     value: int | float | bool | None
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     def get(self, key: str) -> Value | None:
         return None
@@ -175,8 +221,12 @@ class Scalar:
 @dataclass(slots=True, eq=False)
 class Member:
     key: str
-    key_span: Span
+    key_at: Span | Where
     value: Value
+
+    @property
+    def key_span(self) -> Span:
+        return span_of(self.key_at)
 
 
 @dataclass(slots=True, eq=False)
@@ -184,7 +234,11 @@ class Mapping:
     """A mapping; ``members`` by key (the last of duplicates)."""
 
     members: dict[str, Member]
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     def get(self, key: str) -> Value | None:
         member = self.members.get(key)
@@ -209,7 +263,11 @@ class Mapping:
 @dataclass(slots=True, eq=False)
 class Sequence:
     items: list[Value]
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     def get(self, key: str) -> Value | None:
         return None
@@ -235,8 +293,12 @@ class Opaque:
     """A value that could not be worked out, not even its shape; ``labels`` say what it needs."""
 
     labels: tuple[str, ...]
-    span: Span
+    at: Span | Where
     display: str = field(default="")
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     @property
     def value(self) -> str:

@@ -15,8 +15,8 @@ YAML's short-form tags). :class:`Resolver` turns a raw subtree into the values o
   the logical id (``${DockerHubSecret}``, ``${TaskExecutionRole.Arn}``): the same label wherever
   the template refers to that resource, so an IAM policy written against ``!Ref DockerHubSecret``
   is matched with certainty against a task that uses ``!Ref DockerHubSecret``.
-* ``Fn::Sub`` (both forms), ``Fn::Join``, ``Fn::Select``, ``Fn::Split``, ``Fn::FindInMap`` (also with
-  an unknown key, when every candidate holds the same value), ``Fn::Base64``, ``Fn::Length``,
+* ``Fn::Sub`` (both forms), ``Fn::Join``, ``Fn::Select``, ``Fn::Split``, ``Fn::FindInMap`` (also
+  with an unknown key, when every candidate holds the same value), ``Fn::Base64``, ``Fn::Length``,
   ``Fn::ToJsonString`` compute their result, keeping holes where their inputs have them.
 * ``Fn::If`` follows its condition when ``Conditions`` decide it; an unknown condition is assumed
   by the caller (the CloudFormation source lints each combination: both branches).
@@ -33,11 +33,9 @@ import base64
 import itertools
 import json
 import re
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field, replace
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from ecs_lint.model import Span
 from ecs_lint.sources._values import (
     UNKNOWN,
     Hole,
@@ -49,8 +47,15 @@ from ecs_lint.sources._values import (
     Sequence,
     Str,
     Value,
+    Where,
     label_text,
+    span_of,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping as MappingABC
+
+    from ecs_lint.model import Span
 
 __all__ = [
     "MAX_VARIANTS_CONDITIONS",
@@ -97,21 +102,29 @@ class RawScalar:
     ``true`` as the strings a String property needs)."""
 
     value: str | None
-    span: Span
+    at: Span | Where
     editable: bool = False
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
 
 @dataclass(slots=True, eq=False)
 class RawMember:
     key: str
-    key_span: Span
+    key_at: Span | Where
     value: RawNode
 
 
 @dataclass(slots=True, eq=False)
 class RawMap:
     members: dict[str, RawMember]
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     def get(self, key: str) -> RawNode | None:
         member = self.members.get(key)
@@ -121,7 +134,11 @@ class RawMap:
 @dataclass(slots=True, eq=False)
 class RawList:
     items: list[RawNode]
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
 
 @dataclass(slots=True, eq=False)
@@ -130,7 +147,11 @@ class RawCall:
 
     name: str
     arg: RawNode
-    span: Span
+    at: Span | Where
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
 
 RawNode: TypeAlias = RawScalar | RawMap | RawList | RawCall
@@ -159,8 +180,12 @@ class Resource:
     logical_id: str
     type: str
     node: RawMap
-    span: Span
+    at: Span | Where
     condition: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.at)
 
     @property
     def properties(self) -> RawNode | None:
@@ -226,36 +251,36 @@ class Resolver:
     def resolve(self, node: RawNode, depth: int = 0) -> Value | None:
         """The value of ``node``; ``None`` when ``AWS::NoValue`` removes it."""
         if depth > MAX_DEPTH:
-            return Opaque(("nesting too deep",), node.span)
+            return Opaque(("nesting too deep",), node.at)
         if isinstance(node, RawScalar):
             if node.value is None:
-                return Scalar(None, node.span)
-            return Str.known(node.value, node.span, node.editable)
+                return Scalar(None, node.at)
+            return Str.known(node.value, node.at, node.editable)
         if isinstance(node, RawList):
             items = (self.resolve(item, depth + 1) for item in node.items)
-            return Sequence([item for item in items if item is not None], node.span)
+            return Sequence([item for item in items if item is not None], node.at)
         if isinstance(node, RawMap):
             members: dict[str, Member] = {}
             for key, member in node.members.items():
                 value = self.resolve(member.value, depth + 1)
                 if value is not None:
-                    members[key] = Member(key, member.key_span, value)
-            return Mapping(members, node.span)
+                    members[key] = Member(key, member.key_at, value)
+            return Mapping(members, node.at)
         return self._call(node, depth + 1)
 
     def _call(self, call: RawCall, depth: int) -> Value | None:
         handler = _HANDLERS.get(call.name)
         if handler is None:
-            return Opaque((call.name,), call.span)
+            return Opaque((call.name,), call.at)
         return handler(self, call, depth)
 
     def _ref(self, call: RawCall, depth: int) -> Value | None:
         name = _scalar_text(call.arg)
         if name is None:
-            return Opaque(("Ref",), call.span)
-        return self.ref(name, call.span, depth)
+            return Opaque(("Ref",), call.at)
+        return self.ref(name, call.at, depth)
 
-    def ref(self, name: str, span: Span, depth: int = 0) -> Value | None:
+    def ref(self, name: str, span: Span | Where, depth: int = 0) -> Value | None:
         """What ``Ref name`` gives, at ``span``."""
         if name == "AWS::NoValue":
             return None
@@ -274,7 +299,7 @@ class Resolver:
             return Str(self.resource_name(resource, depth), span)
         return Str((Hole(name),), span)  # an undefined name: a broken template, not a guess
 
-    def _parameter(self, parameter: Parameter, span: Span, depth: int) -> Value:
+    def _parameter(self, parameter: Parameter, span: Span | Where, depth: int) -> Value:
         if parameter.default is None or parameter.is_ssm:
             if parameter.is_list:
                 return Opaque((parameter.name,), span)
@@ -306,9 +331,9 @@ class Resolver:
     def _get_att(self, call: RawCall, depth: int) -> Value:
         target = _get_att_target(call.arg)
         if target is None:
-            return Opaque(("Fn::GetAtt",), call.span)
+            return Opaque(("Fn::GetAtt",), call.at)
         logical_id, attribute = target
-        return Str(self.get_att(logical_id, attribute, depth), call.span)
+        return Str(self.get_att(logical_id, attribute, depth), call.at)
 
     def get_att(self, logical_id: str, attribute: str, depth: int = 0) -> tuple[Part, ...]:
         resource = self.template.resources.get(logical_id)
@@ -321,26 +346,50 @@ class Resolver:
         if kind == "AWS::ECR::Repository" and attribute == "Arn":
             name = self.resource_name(resource, depth)
             return _concat(
-                "arn:", *pseudo("AWS::Partition"), ":ecr:", *pseudo("AWS::Region"), ":",
-                *pseudo("AWS::AccountId"), ":repository/", *name,
+                "arn:",
+                *pseudo("AWS::Partition"),
+                ":ecr:",
+                *pseudo("AWS::Region"),
+                ":",
+                *pseudo("AWS::AccountId"),
+                ":repository/",
+                *name,
             )
         if kind == "AWS::ECR::Repository" and attribute == "RepositoryUri":
             name = self.resource_name(resource, depth)
             return _concat(
-                *pseudo("AWS::AccountId"), ".dkr.ecr.", *pseudo("AWS::Region"), ".",
-                *pseudo("AWS::URLSuffix"), "/", *name,
+                *pseudo("AWS::AccountId"),
+                ".dkr.ecr.",
+                *pseudo("AWS::Region"),
+                ".",
+                *pseudo("AWS::URLSuffix"),
+                "/",
+                *name,
             )
         if kind == "AWS::KMS::Key" and attribute == "Arn":
             # Ref gives the key id, so both spellings name the key by the same label.
             return _concat(
-                "arn:", *pseudo("AWS::Partition"), ":kms:", *pseudo("AWS::Region"), ":",
-                *pseudo("AWS::AccountId"), ":key/", Hole(logical_id),
+                "arn:",
+                *pseudo("AWS::Partition"),
+                ":kms:",
+                *pseudo("AWS::Region"),
+                ":",
+                *pseudo("AWS::AccountId"),
+                ":key/",
+                Hole(logical_id),
             )
         if kind == "AWS::Logs::LogGroup" and attribute == "Arn":
             name = self.resource_name(resource, depth)
             return _concat(
-                "arn:", *pseudo("AWS::Partition"), ":logs:", *pseudo("AWS::Region"), ":",
-                *pseudo("AWS::AccountId"), ":log-group:", *name, ":*",
+                "arn:",
+                *pseudo("AWS::Partition"),
+                ":logs:",
+                *pseudo("AWS::Region"),
+                ":",
+                *pseudo("AWS::AccountId"),
+                ":log-group:",
+                *name,
+                ":*",
             )
         return (Hole(f"{logical_id}.{attribute}"),)
 
@@ -355,12 +404,12 @@ class Resolver:
         template_node = arg
         if isinstance(arg, RawList):
             if len(arg.items) != 2 or not isinstance(arg.items[1], RawMap):
-                return Opaque(("Fn::Sub",), call.span)
+                return Opaque(("Fn::Sub",), call.at)
             template_node = arg.items[0]
             variables = {key: member.value for key, member in arg.items[1].members.items()}
         template = self.resolve(template_node, depth + 1)
         if not isinstance(template, Str) or not template.is_known:
-            return Opaque(("Fn::Sub",), call.span)
+            return Opaque(("Fn::Sub",), call.at)
         parts: list[Part] = []
         last = 0
         text = template.value
@@ -371,12 +420,12 @@ class Resolver:
             if name.startswith("!"):  # ${!Literal} is the text ${Literal}
                 parts.append("${" + found.group(1)[found.group(1).index("!") + 1 :] + "}")
                 continue
-            parts.extend(self._sub_variable(name, variables, call.span, depth))
+            parts.extend(self._sub_variable(name, variables, call.at, depth))
         parts.append(text[last:])
-        return Str(_concat(*parts), call.span)
+        return Str(_concat(*parts), call.at)
 
     def _sub_variable(
-        self, name: str, variables: dict[str, RawNode], span: Span, depth: int
+        self, name: str, variables: dict[str, RawNode], span: Span | Where, depth: int
     ) -> tuple[Part, ...]:
         if name in variables:
             value = self.resolve(variables[name], depth + 1)
@@ -390,46 +439,46 @@ class Resolver:
     def _join(self, call: RawCall, depth: int) -> Value:
         args = _list_args(call.arg, 2)
         if args is None:
-            return Opaque(("Fn::Join",), call.span)
+            return Opaque(("Fn::Join",), call.at)
         delimiter = self.resolve(args[0], depth + 1)
         items = self.resolve(args[1], depth + 1)
         if not (isinstance(delimiter, Str) and delimiter.is_known):
-            return Opaque(("Fn::Join",), call.span)
+            return Opaque(_labels(delimiter) or ("Fn::Join",), call.at)
         if isinstance(items, Opaque):
-            return Str((Hole(_call_label("Fn::Join", *items.labels)),), call.span)
+            return Str((Hole(_call_label("Fn::Join", *items.labels)),), call.at)
         if not isinstance(items, Sequence):
-            return Opaque(("Fn::Join",), call.span)
+            return Opaque(("Fn::Join",), call.at)
         parts: list[Part] = []
         for index, item in enumerate(items.items):
             if index:
                 parts.append(delimiter.value)
             parts.extend(_as_parts(item, "Fn::Join"))
-        return Str(_concat(*parts), call.span)
+        return Str(_concat(*parts), call.at)
 
     def _select(self, call: RawCall, depth: int) -> Value:
         args = _list_args(call.arg, 2)
         if args is None:
-            return Opaque(("Fn::Select",), call.span)
+            return Opaque(("Fn::Select",), call.at)
         index = self.resolve(args[0], depth + 1)
         items = self.resolve(args[1], depth + 1)
         position = _integer(index)
         if position is None or not isinstance(items, Sequence):
             labels = _labels(index) + _labels(items)
-            return Str((Hole(_call_label("Fn::Select", *labels)),), call.span)
+            return Str((Hole(_call_label("Fn::Select", *labels)),), call.at)
         if not 0 <= position < len(items.items):
-            return Opaque(("Fn::Select index out of range",), call.span)
-        return _respan(items.items[position], call.span)
+            return Opaque(("Fn::Select index out of range",), call.at)
+        return _respan(items.items[position], call.at)
 
     def _split(self, call: RawCall, depth: int) -> Value:
         args = _list_args(call.arg, 2)
         if args is None:
-            return Opaque(("Fn::Split",), call.span)
+            return Opaque(("Fn::Split",), call.at)
         delimiter = self.resolve(args[0], depth + 1)
         source = self.resolve(args[1], depth + 1)
         if not (isinstance(delimiter, Str) and delimiter.is_known and delimiter.value):
-            return Opaque(("Fn::Split",), call.span)
+            return Opaque(_labels(delimiter) or ("Fn::Split",), call.at)
         if not isinstance(source, Str):
-            return Opaque(_labels(source) or ("Fn::Split",), call.span)
+            return Opaque(_labels(source) or ("Fn::Split",), call.at)
         pieces: list[list[Part]] = [[]]
         for part in source.parts:
             if isinstance(part, Hole):
@@ -438,64 +487,67 @@ class Resolver:
             first, *rest = part.split(delimiter.value)
             pieces[-1].append(first)
             pieces.extend([piece] for piece in rest)
-        return Sequence([Str(_concat(*piece), call.span) for piece in pieces], call.span)
+        return Sequence([Str(_concat(*piece), call.at) for piece in pieces], call.at)
 
     def _find_in_map(self, call: RawCall, depth: int) -> Value:
         args = _list_args(call.arg, 3)
         if args is None:
-            return Opaque(("Fn::FindInMap",), call.span)
+            return Opaque(("Fn::FindInMap",), call.at)
         keys = [self.resolve(arg, depth + 1) for arg in args]
         texts = [key.value if isinstance(key, Str) and key.is_known else None for key in keys]
         label = _call_label(
             "Fn::FindInMap",
-            *(text if text is not None else _display(key) for text, key in zip(texts, keys)),
+            *(
+                text if text is not None else ", ".join(_labels(key)) or _display(key)
+                for text, key in zip(texts, keys, strict=True)
+            ),
         )
         if texts[0] is None:
-            return Str((Hole(label),), call.span)
+            return Str((Hole(label),), call.at)
         mapping = self.template.mappings.get(texts[0])
         candidates = _lookup(mapping, texts[1:])
         values = [self.resolve(node, depth + 1) for node in candidates]
         plain = {json.dumps(_plain(v), sort_keys=True, default=str) for v in values}
         if not values or len(plain) != 1 or UNKNOWN in (_plain(v) for v in values):
-            return Str((Hole(label),), call.span)
+            return Str((Hole(label),), call.at)
         found = values[0]
-        return Str((Hole(label),), call.span) if found is None else _respan(found, call.span)
+        return Str((Hole(label),), call.at) if found is None else _respan(found, call.at)
 
     def _if(self, call: RawCall, depth: int) -> Value | None:
         args = _list_args(call.arg, 3)
         if args is None:
-            return Opaque(("Fn::If",), call.span)
+            return Opaque(("Fn::If",), call.at)
         name = _scalar_text(args[0])
         if name is None:
-            return Opaque(("Fn::If",), call.span)
+            return Opaque(("Fn::If",), call.at)
         decided = self.condition(name)
         if decided is None:
-            return Opaque((f"condition {name}",), call.span)
+            return Opaque((f"condition {name}",), call.at)
         return self.resolve(args[1] if decided else args[2], depth + 1)
 
     def _base64(self, call: RawCall, depth: int) -> Value:
         value = self.resolve(call.arg, depth + 1)
         if isinstance(value, Str) and value.is_known:
             encoded = base64.b64encode(value.value.encode("utf-8", "surrogatepass")).decode()
-            return Str.known(encoded, call.span)
-        return Str((Hole(_call_label("Fn::Base64", *_labels(value))),), call.span)
+            return Str.known(encoded, call.at)
+        return Str((Hole(_call_label("Fn::Base64", *_labels(value))),), call.at)
 
     def _length(self, call: RawCall, depth: int) -> Value:
         value = self.resolve(call.arg, depth + 1)
         if isinstance(value, Sequence):
-            return Str.known(str(len(value.items)), call.span)
-        return Str((Hole(_call_label("Fn::Length", *_labels(value))),), call.span)
+            return Str.known(str(len(value.items)), call.at)
+        return Str((Hole(_call_label("Fn::Length", *_labels(value))),), call.at)
 
     def _to_json_string(self, call: RawCall, depth: int) -> Value:
         value = self.resolve(call.arg, depth + 1)
         plain = _plain(value)
         if value is None or _has_unknown(value):
-            return Str((Hole(_call_label("Fn::ToJsonString", *_labels(value))),), call.span)
-        return Str.known(json.dumps(plain, separators=(",", ":")), call.span)
+            return Str((Hole(_call_label("Fn::ToJsonString", *_labels(value))),), call.at)
+        return Str.known(json.dumps(plain, separators=(",", ":")), call.at)
 
     def _import_value(self, call: RawCall, depth: int) -> Value:
         value = self.resolve(call.arg, depth + 1)
-        return Str((Hole(_call_label("Fn::ImportValue", _display(value))),), call.span)
+        return Str((Hole(_call_label("Fn::ImportValue", _display(value))),), call.at)
 
     # --- Conditions -----------------------------------------------------------------------
 
@@ -612,9 +664,9 @@ def _get_att_target(arg: RawNode) -> tuple[str, str] | None:
         logical_id, attribute = arg.value.split(".", 1)
         return logical_id, attribute
     if isinstance(arg, RawList) and len(arg.items) == 2:
-        logical_id, attribute = (_scalar_text(item) for item in arg.items)
-        if logical_id and attribute:
-            return logical_id, attribute
+        first, second = (_scalar_text(item) for item in arg.items)
+        if first and second:
+            return first, second
     return None
 
 
@@ -627,7 +679,7 @@ def _condition_reference(node: RawNode) -> str | None:
     return None
 
 
-def _given_value(text: str, is_list: bool, span: Span) -> Value:
+def _given_value(text: str, is_list: bool, span: Span | Where) -> Value:
     if is_list:
         return Sequence([Str.known(item.strip(), span) for item in text.split(",")], span)
     return Str.known(text, span)
@@ -710,7 +762,7 @@ def _equals(left: Value | None, right: Value | None) -> bool | None:
 
 
 def _lookup(mapping: RawNode | None, keys: list[str | None]) -> list[RawNode]:
-    """The values a ``Fn::FindInMap`` may select; every candidate at a level whose key is unknown."""
+    """The values ``Fn::FindInMap`` may select: every candidate at a level whose key is unknown."""
     level: list[RawNode] = [mapping] if mapping is not None else []
     for key in keys:
         following: list[RawNode] = []
@@ -727,7 +779,7 @@ def _lookup(mapping: RawNode | None, keys: list[str | None]) -> list[RawNode]:
     return level
 
 
-def _respan(value: Value, span: Span) -> Value:
+def _respan(value: Value, span: Span | Where) -> Value:
     """A value computed elsewhere (a default, a mapping), placed at the node that uses it."""
     if isinstance(value, Str):
         return Str(value.parts, span)
@@ -738,6 +790,9 @@ def _respan(value: Value, span: Span) -> Value:
     if isinstance(value, Sequence):
         return Sequence([_respan(item, span) for item in value.items], span)
     return Mapping(
-        {k: replace(m, key_span=span, value=_respan(m.value, span)) for k, m in value.members.items()},
+        {
+            k: replace(m, key_at=span, value=_respan(m.value, span))
+            for k, m in value.members.items()
+        },
         span,
     )

@@ -7,10 +7,11 @@ What a template contributes to the model:
   (:mod:`ecs_lint.sources.cfn_intrinsics`). An ``Fn::If`` whose condition the template leaves
   unknown is linted both ways: one task variant per combination, images deduplicated, so each
   branch's image is reported at its own node;
-* ``AWS::IAM::Role`` with its inline ``Policies``, ``ManagedPolicyArns`` and ``PermissionsBoundary``,
-  plus the ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources
-  that attach to it: ``RoleDefinition`` and ``PolicyDefinition`` values for the execution-role
-  checks. A role whose policies cannot be resolved is marked unresolved (EL207), never guessed;
+* ``AWS::IAM::Role`` with its inline ``Policies``, ``ManagedPolicyArns`` and
+  ``PermissionsBoundary``, plus the ``AWS::IAM::Policy``, ``AWS::IAM::RolePolicy`` and
+  ``AWS::IAM::ManagedPolicy`` resources that attach to it: ``RoleDefinition`` and
+  ``PolicyDefinition`` values for the execution-role checks. A role whose policies cannot be
+  resolved is marked unresolved (EL207), never guessed;
 * ``AWS::SecretsManager::Secret`` (its ``KmsKeyId`` decides EL205) and ``AWS::SSM::Parameter``:
   ``SecretDefinition`` values;
 * ``AWS::ECS::Service``: a ``ServiceView`` with its desired count, for the pull budget;
@@ -27,22 +28,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import jsonpos, yamlpos
-from ecs_lint.jsonpos import JsonArray, JsonError, JsonObject, JsonScalar
+from ecs_lint.jsonpos import JsonArray, JsonError, JsonScalar
 from ecs_lint.model import (
     Document,
-    ImageUse,
     Located,
     PolicyDefinition,
     Problem,
     RoleDefinition,
     SecretDefinition,
     ServiceView,
+    Span,
     Suppression,
     TaskView,
 )
 from ecs_lint.sources._iac import image_reference
+from ecs_lint.sources._insert import mapping_insertions
 from ecs_lint.sources._tasks import PASCAL, TaskReader, shape_problems
-from ecs_lint.sources._values import Hole, Mapping, Opaque, Sequence, Str
+from ecs_lint.sources._values import Hole, Mapping, Opaque, Sequence, Str, Where, span_of
 from ecs_lint.sources.cfn_intrinsics import (
     Parameter,
     RawCall,
@@ -60,41 +62,37 @@ if TYPE_CHECKING:
     from yaml.nodes import Node as YamlNode
 
     from ecs_lint.jsonpos import JsonNode
-    from ecs_lint.model import Span
     from ecs_lint.settings import Settings
     from ecs_lint.sources._values import Value
     from ecs_lint.textio import SourceText
     from ecs_lint.yamlpos import YamlDocument
 
-__all__ = ["looks_like_template", "parse"]
+__all__ = ["parse", "read_template"]
 
 MAX_RAW_DEPTH: Final = 150
 """Nesting read from a template; deeper values are unknown (Python's recursion stays safe)."""
 TOO_DEEP: Final = "ecs-lint: nesting too deep"
 
-_TEMPLATE_VERSION: Final = re.compile(r"""["']?AWSTemplateFormatVersion["']?\s*:""")
-_RESOURCES: Final = re.compile(r"""(?:^|[{,\s])["']?Resources["']?\s*:""", re.MULTILINE)
-_AWS_TYPE: Final = re.compile(r"""["']?Type["']?\s*:\s*["']?(?:AWS|Custom)::""")
 _CODE: Final = re.compile(r"[A-Z]+[0-9]+")
 _SHORT_TAGS: Final = {"!Ref": "Ref", "!Condition": "Condition"}
-
-
-def looks_like_template(text: str) -> bool:
-    """``AWSTemplateFormatVersion``, or ``Resources`` with ``AWS::`` resource types."""
-    if _TEMPLATE_VERSION.search(text):
-        return True
-    return _RESOURCES.search(text) is not None and _AWS_TYPE.search(text) is not None
 
 
 def parse(source: SourceText, settings: Settings) -> Document:
     """What one template defines; never raises on bad input."""
     document = Document(source.path)
+    template = read_template(source, document)
+    if template is not None:
+        _Reader(source, document, template, Resolver(template, settings.parameters)).read()
+    return document
+
+
+def read_template(source: SourceText, document: Document) -> Template | None:
+    """The template in ``source``; ``None`` (with an EL900 problem for bad syntax) when there is
+    none, as when a file only mentions one in a comment."""
     root = _load(source, document)
     if not isinstance(root, RawMap) or not isinstance(root.get("Resources"), RawMap):
-        return document  # not a template after all (a comment mentioned one): nothing to lint
-    template = _template(root)
-    _Reader(source, document, template, Resolver(template, settings.parameters)).read()
-    return document
+        return None
+    return _template(root)
 
 
 # --- Loading: JSON or YAML into the raw tree ----------------------------------------------------
@@ -139,36 +137,35 @@ class _JsonBuilder:
     source: SourceText
 
     def build(self, node: JsonNode, depth: int) -> RawNode:
-        span = self.source.span(node.start, node.end)
+        at = Where(self.source, node.start, node.end)
         if depth > MAX_RAW_DEPTH:
-            return RawCall(TOO_DEEP, RawScalar(None, span), span)
+            return RawCall(TOO_DEEP, RawScalar(None, at), at)
         if isinstance(node, JsonScalar):
-            return self._scalar(node)
+            return self._scalar(node, at)
         if isinstance(node, JsonArray):
-            return RawList([self.build(item, depth + 1) for item in node.items], span)
+            return RawList([self.build(item, depth + 1) for item in node.items], at)
         members: dict[str, RawMember] = {}
         for key, member in node.index.items():
-            key_span = self.source.span(member.key_start, member.key_end)
-            members[key] = RawMember(key, key_span, self.build(member.value, depth + 1))
+            key_at = Where(self.source, member.key_start, member.key_end)
+            members[key] = RawMember(key, key_at, self.build(member.value, depth + 1))
         if len(members) == 1:
-            (key, only), = members.items()
+            ((key, only),) = members.items()
             name = _call_name(key)
             if name is not None:
-                return RawCall(name, only.value, span)
-        return RawMap(members, span)
+                return RawCall(name, only.value, at)
+        return RawMap(members, at)
 
-    def _scalar(self, node: JsonScalar) -> RawScalar:
+    def _scalar(self, node: JsonScalar, at: Where) -> RawScalar:
         value = node.value
         if isinstance(value, str):
             start, end = node.start + 1, node.end - 1
             editable = self.source.text[start:end] == value
-            return RawScalar(value, self.source.span(start, end), editable)
-        span = self.source.span(node.start, node.end)
+            return RawScalar(value, Where(self.source, start, end), editable)
         if value is None:
-            return RawScalar(None, span)
+            return RawScalar(None, at)
         if isinstance(value, bool):
-            return RawScalar("true" if value else "false", span)
-        return RawScalar(self.source.text[node.start : node.end], span)
+            return RawScalar("true" if value else "false", at)
+        return RawScalar(self.source.text[node.start : node.end], at)
 
 
 @dataclass(slots=True)
@@ -178,39 +175,43 @@ class _YamlBuilder:
 
     def build(self, node: YamlNode, depth: int, *, tagged: bool) -> RawNode:
         text = self.source.text
-        start, end = yamlpos.node_span(node, text)
-        span = self.source.span(start, end)
+        at = Where(self.source, node.start_mark.index, node.end_mark.index, trim=True)
         if depth > MAX_RAW_DEPTH:
-            return RawCall(TOO_DEEP, RawScalar(None, span), span)
+            return RawCall(TOO_DEEP, RawScalar(None, at), at)
         tag = yamlpos.short_tag(node) if tagged else None
         if tag is not None:
             name = _SHORT_TAGS.get(tag, f"Fn::{tag[1:]}")
-            return RawCall(name, self.build(node, depth + 1, tagged=False), span)
+            return RawCall(name, self.build(node, depth + 1, tagged=False), at)
         if yamlpos.is_sequence(node):
             items = [self.build(item, depth + 1, tagged=True) for item in yamlpos.items(node)]
-            return RawList(items, span)
+            return RawList(items, at)
         if yamlpos.is_mapping(node):
-            return self._mapping(node, span, depth)
+            return self._mapping(node, at, depth)
         if yamlpos.is_null(node):
-            return RawScalar(None, span)
+            return RawScalar(None, at)
         value: str = node.value
         exact = yamlpos.value_span(node, text)
         editable = exact is not None and not self.ydoc.is_shared(node)
-        value_span = self.source.span(*exact) if exact is not None else span
-        return RawScalar(value, value_span, editable)
+        value_at = Where(self.source, *exact) if exact is not None else at
+        return RawScalar(value, value_at, editable)
 
-    def _mapping(self, node: YamlNode, span: Span, depth: int) -> RawNode:
+    def _mapping(self, node: YamlNode, at: Where, depth: int) -> RawNode:
+        # CloudFormation has no merge keys: members as written, the last of duplicates winning.
         members: dict[str, RawMember] = {}
-        for entry in yamlpos.entries(node):
-            key_span = self.source.span(*yamlpos.node_span(entry.key, self.source.text))
-            value = self.build(entry.value, depth + 1, tagged=True)
-            members[entry.key.value] = RawMember(entry.key.value, key_span, value)
+        for key_node, value_node in node.value:
+            if not yamlpos.is_scalar(key_node):
+                continue
+            key: str = key_node.value
+            key_at = Where(self.source, key_node.start_mark.index, key_node.end_mark.index)
+            value = self.build(value_node, depth + 1, tagged=True)
+            members.pop(key, None)
+            members[key] = RawMember(key, key_at, value)
         if len(members) == 1:
-            (key, only), = members.items()
+            ((key, only),) = members.items()
             name = _call_name(key)
             if name is not None:
-                return RawCall(name, only.value, span)
-        return RawMap(members, span)
+                return RawCall(name, only.value, at)
+        return RawMap(members, at)
 
 
 def _template(root: RawMap) -> Template:
@@ -235,20 +236,23 @@ def _template(root: RawMap) -> Template:
             continue
         kind = body.get("Type")
         condition = body.get("Condition")
-        span = _join_spans(member.key_span, body.span)
         template.resources[logical_id] = Resource(
             logical_id,
             kind.value if isinstance(kind, RawScalar) and kind.value else "",
             body,
-            span,
+            _join(member.key_at, body.at),
             condition.value if isinstance(condition, RawScalar) else None,
         )
     return template
 
 
-def _join_spans(first: Span, last: Span) -> Span:
-    return type(first)(
-        first.path, first.line, first.column, last.end_line, last.end_column, first.start, last.end
+def _join(first: Span | Where, last: Span | Where) -> Span | Where:
+    """From the start of ``first`` to the end of ``last``."""
+    if isinstance(first, Where) and isinstance(last, Where):
+        return Where(first.source, first.start, last.end, trim=last.trim)
+    head, tail = span_of(first), span_of(last)
+    return Span(
+        head.path, head.line, head.column, tail.end_line, tail.end_column, head.start, tail.end
     )
 
 
@@ -297,7 +301,9 @@ class _Reader:
     # --- Task definitions -----------------------------------------------------------------
 
     def _task_definition(self, resource: Resource) -> None:
-        reader = TaskReader(PASCAL, image_reference)
+        reader = TaskReader(
+            PASCAL, image_reference, insertion=mapping_insertions(self.source, pascal=True)
+        )
         tasks: list[TaskView] = []
         problems: list[Problem] = []
         where = ("Resources", resource.logical_id, "Properties")
@@ -319,11 +325,9 @@ class _Reader:
         self.tasks_by_id[resource.logical_id] = tasks
         self.document.tasks.extend(tasks)
         self.document.problems.extend(problems)
-        seen: set[ImageUse] = set(self.document.images)
-        for use in reader.images:
-            if use not in seen:
-                seen.add(use)
-                self.document.images.append(use)
+        # Each variant reads every image; each use counts once, in text order.
+        unique = dict.fromkeys(reader.images)
+        self.document.images.extend(sorted(unique, key=lambda use: use.span.start))
 
     # --- IAM ------------------------------------------------------------------------------
 
@@ -342,8 +346,11 @@ class _Reader:
             # account the task runs in; a name CloudFormation generates stays a hole.
             role.arn = Str(
                 (
-                    "arn:", *self.resolver.pseudo_parts("AWS::Partition"), ":iam::",
-                    *self.resolver.pseudo_parts("AWS::AccountId"), f":role{path_text}",
+                    "arn:",
+                    *self.resolver.pseudo_parts("AWS::Partition"),
+                    ":iam::",
+                    *self.resolver.pseudo_parts("AWS::AccountId"),
+                    f":role{path_text}",
                     *name_parts,
                 ),
                 resource.span,
@@ -450,7 +457,9 @@ class _Reader:
             path_text = path.value if isinstance(path, Str) and path.is_known else "/"
             arn = Str(
                 (
-                    "arn:", *self.resolver.pseudo_parts("AWS::Partition"), ":iam::",
+                    "arn:",
+                    *self.resolver.pseudo_parts("AWS::Partition"),
+                    ":iam::",
                     *self.resolver.pseudo_parts("AWS::AccountId"),
                     f":policy{path_text}{name_text}",
                 ),
@@ -460,8 +469,9 @@ class _Reader:
         document = properties.get("PolicyDocument")
         if isinstance(document, Mapping) and not _has_opaque(document):
             self.document.policies.append(
-                PolicyDefinition(name_text or logical_id, document.plain(), resource.span,
-                                 tuple(keys))
+                PolicyDefinition(
+                    name_text or logical_id, document.plain(), resource.span, tuple(keys)
+                )
             )
         roles, _ = self._roles_named(properties.get("Roles"))
         for role in roles:

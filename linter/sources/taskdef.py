@@ -96,8 +96,7 @@ def report_duplicates(
         where = jsonpos.format_path(path) if path else "the top-level object"
         key = duplicate.earlier
         message = (
-            f"duplicate key '{printable(key.key)}' in {where}; "
-            "the last value wins, as in AWS tools"
+            f"duplicate key '{printable(key.key)}' in {where}; the last value wins, as in AWS tools"
         )
         span = source.span(key.key_start, key.key_end)
         document.problems.append(Problem("EL903", message, span))

@@ -18,8 +18,8 @@ from ecs_lint.gallery.endpoints import EndpointError, checked_url
 from ecs_lint.gallery.http import Budget, HttpClient, ProtocolError, TransportError
 
 
-def http(budget: float = 5.0, **options: float) -> HttpClient:
-    return HttpClient(Budget(budget), **options)  # type: ignore[arg-type]
+def http(budget: float = 5.0) -> HttpClient:
+    return HttpClient(Budget(budget))
 
 
 def gallery_client(server: GalleryServer, budget: float = 5.0) -> GalleryClient:

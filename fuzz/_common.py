@@ -1,0 +1,68 @@
+"""What the fuzz targets share: running a target, and the checks every parsed document must pass.
+
+Each ``fuzz_*.py`` script defines ``test_one_input(data: bytes)`` that raises (an assertion or any
+unexpected exception) only when ecs-lint misbehaves; ``main`` hands it to atheris (libFuzzer), so
+a crash, a hang past ``-timeout`` or a run over ``-rss_limit_mb`` is reported with the input that
+caused it. Without atheris installed, ``main`` replays the files named on the command line, which
+is how a crash input is turned into a regression check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ecs_lint.model import Document
+    from ecs_lint.textio import SourceText
+
+Target = Callable[[bytes], None]
+
+
+def instrumented() -> AbstractContextManager[object]:
+    """Coverage instrumentation for the modules imported inside it (when atheris is there)."""
+    try:
+        import atheris
+    except ImportError:
+        return contextlib.nullcontext()
+    manager: AbstractContextManager[object] = atheris.instrument_imports()
+    return manager
+
+
+def main(target: Target) -> None:
+    try:
+        import atheris
+    except ImportError:
+        replay(target, sys.argv[1:])
+        return
+    atheris.Setup(sys.argv, target)
+    atheris.Fuzz()
+
+
+def replay(target: Target, paths: list[str]) -> None:
+    """Run the target once on each file (or every file under each directory)."""
+    files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
+    for path in files:
+        if path.is_file():
+            target(path.read_bytes())
+    print(f"replayed {len(files)} input(s) without a failure")
+
+
+def check_document(source: SourceText, document: Document) -> None:
+    """Spans lie in the text and agree with line/column; problems have known codes."""
+    text = source.text
+    spans = [use.span for use in document.images]
+    spans += [use.edit_span for use in document.images if use.edit_span is not None]
+    spans += [problem.span for problem in document.problems if problem.span.path == source.path]
+    for span in spans:
+        assert 0 <= span.start <= span.end <= len(text), span
+        assert (span.line, span.column) == source.position(span.start), span
+        assert (span.end_line, span.end_column) == source.position(span.end), span
+    for problem in document.problems:
+        assert problem.code.startswith("EL9"), problem
+        assert problem.message, problem

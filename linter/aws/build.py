@@ -1,0 +1,65 @@
+"""The neutral model of one region: a document per task definition and one per service.
+
+Task definitions go through the same reader and shape checks as task-definition files
+(:mod:`ecs_lint.sources._tasks`), walking the API answer with :class:`LiveNode`, so the rules see
+exactly what they see for a file. A document's path is the resource ARN.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ecs_lint.aws.livejson import LiveNode, logical_span
+from ecs_lint.aws.network import network_view
+from ecs_lint.model import Document, Located, Model, ServiceView
+from ecs_lint.sources._tasks import CAMEL, TaskReader, shape_problems
+
+if TYPE_CHECKING:
+    from ecs_lint.aws.inventory import RegionInventory
+    from ecs_lint.model import TaskView
+
+__all__ = ["region_model"]
+
+
+def region_model(inventory: RegionInventory) -> Model:
+    model = Model()
+    tasks: dict[str, TaskView] = {}
+    for arn in sorted(inventory.task_definitions):
+        document = _task_document(arn, inventory.task_definitions[arn])
+        tasks[arn] = document.tasks[0]
+        model.documents.append(document)
+    for service in inventory.services:
+        model.documents.append(
+            Document(service["serviceArn"], services=[_service(service, tasks, inventory)])
+        )
+    return model
+
+
+def _task_document(arn: str, raw: dict[str, Any]) -> Document:
+    root = LiveNode(raw, arn)
+    reader = TaskReader(CAMEL)
+    task = reader.task(root)
+    return Document(
+        arn, images=reader.images, tasks=[task], problems=shape_problems(root, (), CAMEL)
+    )
+
+
+def _service(
+    raw: dict[str, Any], tasks: dict[str, TaskView], inventory: RegionInventory
+) -> ServiceView:
+    arn = raw["serviceArn"]
+    cluster = str(raw.get("clusterArn", "")).rsplit("/", 1)[-1]
+    name = f"{cluster}/{raw['serviceName']}" if cluster else raw["serviceName"]
+    task_arn = raw["taskDefinition"]
+    strategy = raw.get("capacityProviderStrategy") or []
+    return ServiceView(
+        name=name,
+        span=logical_span(arn),
+        desired_count=Located(str(raw.get("desiredCount", 0)), logical_span(arn, "desiredCount")),
+        task_definition=Located(task_arn, logical_span(arn, "taskDefinition")),
+        tasks=(tasks[task_arn],) if task_arn in tasks else (),
+        launch_type=raw.get("launchType") or None,
+        capacity_providers=tuple(str(item.get("capacityProvider", "")) for item in strategy),
+        region=inventory.region,
+        network=network_view(raw, inventory),
+    )

@@ -1,0 +1,364 @@
+"""Read what runs in one region: clusters, services, their task definitions and network.
+
+Every call goes through :class:`~ecs_lint.iam.live.LiveAws` (its clients have botocore's adaptive
+retries; its errors name the IAM permission that was missing). List operations use paginators.
+Independent calls run on a bounded thread pool, phase after phase, so no call waits for
+another in the same pool. Each task-definition revision is described once per run, however many
+services run it.
+
+Permissions used: ``ecs:ListClusters`` (or ``ecs:DescribeClusters`` with ``--cluster``),
+``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``, and for Fargate
+services' networks ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables``,
+``ec2:DescribeVpcEndpoints``, ``ec2:DescribeSecurityGroups``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from ecs_lint.iam.live import AwsError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ecs_lint.aws.progress import Tracker
+    from ecs_lint.iam.live import LiveAws
+
+__all__ = ["CONCURRENCY", "RegionInventory", "Scope", "fetch_region", "task_definition_matches"]
+
+CONCURRENCY: Final = 8
+"""AWS calls in flight at once: enough to hide latency, few enough not to be throttled."""
+SERVICES_PER_DESCRIBE: Final = 10  # DescribeServices takes at most 10 services
+CLUSTERS_PER_DESCRIBE: Final = 100
+VALUES_PER_FILTER: Final = 200  # EC2 accepts at most 200 values in one filter
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to read: ``--cluster``, ``--service`` and ``--task-definition`` (names or ARNs).
+
+    Nothing given: every service of every cluster. ``task_definitions`` alone: only those task
+    definitions (a family alone is its latest ``ACTIVE`` revision), no services. With clusters or
+    services as well, they keep only the services running one of them.
+    """
+
+    clusters: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    task_definitions: tuple[str, ...] = ()
+
+    @property
+    def task_definitions_only(self) -> bool:
+        return bool(self.task_definitions) and not self.clusters and not self.services
+
+
+@dataclass(slots=True)
+class RegionInventory:
+    """The raw API answers for one region, as plain JSON values."""
+
+    region: str
+    services: list[dict[str, Any]] = field(default_factory=list)
+    """``DescribeServices`` entries of ``ACTIVE`` services, in cluster and name order."""
+    task_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``DescribeTaskDefinition`` answers' ``taskDefinition``, by ARN."""
+    subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    route_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """By VPC id."""
+    endpoints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """VPC endpoints by VPC id."""
+    security_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each VPC's ``default`` security group, which tasks get when the service names none."""
+
+
+def task_definition_matches(arn: str, wanted: Iterable[str]) -> bool:
+    """Whether a task-definition ARN is one of ``wanted`` (ARN, ``family:revision``, family)."""
+    family_revision = arn.rsplit("/", 1)[-1]
+    family = family_revision.rsplit(":", 1)[0]
+    return any(text in (arn, family_revision, family) for text in wanted)
+
+
+def is_fargate_candidate(service: dict[str, Any]) -> bool:
+    """Whether tasks of this service may run on Fargate, where the task's own network interface
+    pulls images and fetches secrets (on EC2 the container instance's network does)."""
+    launch = service.get("launchType")
+    if launch:
+        return bool(launch == "FARGATE")
+    providers = [item.get("capacityProvider", "") for item in _strategy(service)]
+    return not providers or any(name.startswith("FARGATE") for name in providers)
+
+
+def _strategy(service: dict[str, Any]) -> list[dict[str, Any]]:
+    strategy = service.get("capacityProviderStrategy") or []
+    return [item for item in strategy if isinstance(item, dict)]
+
+
+def awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
+    config = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration")
+    return config if isinstance(config, dict) and config.get("subnets") else None
+
+
+def fetch_region(
+    live: LiveAws, region: str, scope: Scope, tracker: Tracker, pool: ThreadPoolExecutor
+) -> RegionInventory:
+    return _RegionReader(live, region, tracker, pool).read(scope)
+
+
+class _RegionReader:
+    def __init__(
+        self, live: LiveAws, region: str, tracker: Tracker, pool: ThreadPoolExecutor
+    ) -> None:
+        self.live = live
+        self.region = region
+        self.tracker = tracker
+        self.pool = pool
+        self.ecs = live.client("ecs", region)
+        self.inventory = RegionInventory(region)
+
+    def read(self, scope: Scope) -> RegionInventory:
+        if not scope.task_definitions_only:
+            clusters = self._clusters(scope.clusters)
+            services = self._services(clusters, scope.services)
+            if scope.task_definitions:
+                services = [
+                    service
+                    for service in services
+                    if task_definition_matches(service["taskDefinition"], scope.task_definitions)
+                ]
+            self.inventory.services = services
+        self._task_definitions(scope.task_definitions)
+        self._networks()
+        return self.inventory
+
+    # --- Clusters and services -------------------------------------------------------------
+
+    def _clusters(self, wanted: Sequence[str]) -> list[str]:
+        self.tracker.phase(f"{self.region}: clusters")
+        if not wanted:
+            self.tracker.expect(1)
+            arns: list[str] = self.live.pages(
+                "ecs:ListClusters",
+                f"clusters in {self.region}",
+                self.ecs,
+                "list_clusters",
+                "clusterArns",
+            )
+            self.tracker.done()
+            return sorted(arns)
+        found: list[str] = []
+        missing: list[str] = []
+        for chunk in _chunks(list(dict.fromkeys(wanted)), CLUSTERS_PER_DESCRIBE):
+            self.tracker.expect(1)
+            answer = self.live.call(
+                "ecs:DescribeClusters",
+                f"clusters {', '.join(chunk)} in {self.region}",
+                self.ecs.describe_clusters,
+                clusters=chunk,
+            )
+            self.tracker.done()
+            for cluster in (answer or {}).get("clusters", []):
+                if cluster.get("status") == "ACTIVE":
+                    found.append(cluster["clusterArn"])
+            missing += [failure.get("arn", "?") for failure in (answer or {}).get("failures", [])]
+        if missing:
+            names = ", ".join(sorted(name.rsplit("/", 1)[-1] for name in missing))
+            raise AwsError(f"no cluster {names} in {self.region} (--cluster)")
+        return found
+
+    def _services(self, clusters: list[str], wanted: Sequence[str]) -> list[dict[str, Any]]:
+        self.tracker.phase(f"{self.region}: services")
+        if wanted:
+            batches = [
+                (cluster, chunk)
+                for cluster in clusters
+                for chunk in _chunks(list(dict.fromkeys(wanted)), SERVICES_PER_DESCRIBE)
+            ]
+        else:
+            self.tracker.expect(len(clusters))
+            listed = self._map(self._list_services, clusters)
+            batches = [
+                (cluster, chunk)
+                for cluster, arns in zip(clusters, listed, strict=True)
+                for chunk in _chunks(sorted(arns), SERVICES_PER_DESCRIBE)
+            ]
+        self.tracker.expect(len(batches))
+        described = self._map(lambda batch: self._describe_services(*batch), batches)
+        services = [service for group in described for service in group]
+        if wanted:
+            self._require_found(wanted, services, clusters)
+        active = [service for service in services if service.get("status") == "ACTIVE"]
+        return sorted(active, key=lambda service: str(service.get("serviceArn")))
+
+    def _list_services(self, cluster: str) -> list[str]:
+        arns: list[str] = self.live.pages(
+            "ecs:ListServices",
+            f"services of cluster {_short(cluster)} in {self.region}",
+            self.ecs,
+            "list_services",
+            "serviceArns",
+            cluster=cluster,
+        )
+        self.tracker.done()
+        return arns
+
+    def _describe_services(self, cluster: str, names: list[str]) -> list[dict[str, Any]]:
+        answer = self.live.call(
+            "ecs:DescribeServices",
+            f"services of cluster {_short(cluster)} in {self.region}",
+            self.ecs.describe_services,
+            cluster=cluster,
+            services=names,
+        )
+        self.tracker.done()
+        found: list[dict[str, Any]] = (answer or {}).get("services", [])
+        return found
+
+    def _require_found(
+        self, wanted: Sequence[str], services: list[dict[str, Any]], clusters: list[str]
+    ) -> None:
+        known = {service.get("serviceName") for service in services} | {
+            service.get("serviceArn") for service in services
+        }
+        missing = [name for name in wanted if name not in known]
+        if missing:
+            where = ", ".join(_short(cluster) for cluster in clusters) or "no cluster"
+            raise AwsError(
+                f"no service {', '.join(missing)} in {where} ({self.region}) (--service)"
+            )
+
+    # --- Task definitions ------------------------------------------------------------------
+
+    def _task_definitions(self, standalone: Sequence[str]) -> None:
+        self.tracker.phase(f"{self.region}: task definitions")
+        arns = list(dict.fromkeys(service["taskDefinition"] for service in self.inventory.services))
+        # A task definition asked for by ARN or family:revision that a service already runs is
+        # described once; a bare family must be asked, to learn its latest revision.
+        extra = [
+            text
+            for text in dict.fromkeys(standalone)
+            if not any(arn == text or arn.endswith(f"/{text}") for arn in arns)
+        ]
+        wanted = arns + extra
+        self.tracker.expect(len(wanted))
+        for answer in self._map(self._describe_task_definition, wanted):
+            self.inventory.task_definitions.setdefault(answer["taskDefinitionArn"], answer)
+
+    def _describe_task_definition(self, reference: str) -> dict[str, Any]:
+        answer = self.live.call(
+            "ecs:DescribeTaskDefinition",
+            f"task definition {reference} in {self.region}",
+            self.ecs.describe_task_definition,
+            taskDefinition=reference,
+        )
+        self.tracker.done()
+        if answer is None:
+            raise AwsError(f"no task definition {reference} in {self.region}")
+        found: dict[str, Any] = answer["taskDefinition"]
+        return found
+
+    # --- Networks of Fargate services ------------------------------------------------------
+
+    def _networks(self) -> None:
+        configs = [
+            config
+            for service in self.inventory.services
+            if is_fargate_candidate(service) and (config := awsvpc(service)) is not None
+        ]
+        if not configs:
+            return
+        self.tracker.phase(f"{self.region}: networks")
+        ec2 = self.live.client("ec2", self.region)
+        subnet_ids = sorted({subnet for config in configs for subnet in config["subnets"]})
+        subnets = self._filtered(
+            ec2, "ec2:DescribeSubnets", "describe_subnets", "Subnets", "subnet-id", subnet_ids
+        )
+        self.inventory.subnets = {subnet["SubnetId"]: subnet for subnet in subnets}
+        vpcs = sorted({subnet["VpcId"] for subnet in subnets})
+        group_ids = sorted(
+            {group for config in configs for group in config.get("securityGroups") or []}
+        )
+        without_groups = sorted(
+            {
+                self.inventory.subnets[config["subnets"][0]]["VpcId"]
+                for config in configs
+                if not config.get("securityGroups")
+                and config["subnets"][0] in self.inventory.subnets
+            }
+        )
+        groups_call = ("ec2:DescribeSecurityGroups", "describe_security_groups", "SecurityGroups")
+        jobs: list[Callable[[], list[dict[str, Any]]]] = [
+            lambda: self._filtered(
+                ec2,
+                "ec2:DescribeRouteTables",
+                "describe_route_tables",
+                "RouteTables",
+                "vpc-id",
+                vpcs,
+            ),
+            lambda: self._filtered(
+                ec2,
+                "ec2:DescribeVpcEndpoints",
+                "describe_vpc_endpoints",
+                "VpcEndpoints",
+                "vpc-id",
+                vpcs,
+            ),
+            lambda: self._filtered(ec2, *groups_call, "group-id", group_ids),
+            lambda: self._filtered(
+                ec2,
+                *groups_call,
+                "vpc-id",
+                without_groups,
+                extra=[{"Name": "group-name", "Values": ["default"]}],
+            ),
+        ]
+        tables, endpoints, groups, defaults = self._map(lambda job: job(), jobs)
+        for table in tables:
+            self.inventory.route_tables.setdefault(table["VpcId"], []).append(table)
+        for endpoint in endpoints:
+            self.inventory.endpoints.setdefault(endpoint["VpcId"], []).append(endpoint)
+        self.inventory.security_groups = {group["GroupId"]: group for group in groups}
+        self.inventory.default_groups = {group["VpcId"]: group for group in defaults}
+
+    def _filtered(
+        self,
+        client: Any,
+        permission: str,
+        operation: str,
+        key: str,
+        name: str,
+        values: list[str],
+        extra: list[dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every item an EC2 ``Describe*`` returns for a filter on ``values`` (paginated, in
+        chunks of the 200 values a filter takes); nothing to ask for asks nothing."""
+        items: list[dict[str, Any]] = []
+        for chunk in _chunks(values, VALUES_PER_FILTER):
+            self.tracker.expect(1)
+            filters = [{"Name": name, "Values": chunk}, *(extra or [])]
+            what = f"{name} {', '.join(chunk[:3])}{'...' if len(chunk) > 3 else ''}"
+            items += self.live.pages(
+                permission, f"{what} in {self.region}", client, operation, key, Filters=filters
+            )
+            self.tracker.done()
+        return items
+
+    # --- Plumbing --------------------------------------------------------------------------
+
+    def _map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``function`` over ``items`` on the pool, in order; the first error is raised."""
+        if len(items) <= 1:
+            return [function(item) for item in items]
+        return list(self.pool.map(function, items))
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _short(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]

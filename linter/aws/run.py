@@ -1,0 +1,130 @@
+"""``ecs-lint aws``: read each region, build its model, run the same rules as for files.
+
+Each region is its own model and rule run, because a region completes bare secret names and
+the Docker Hub pull budget is totalled per region. One :class:`LiveAws` serves the whole run, so
+a role used in several regions (IAM is global) is read once. Roles and their customer-managed
+policies are read concurrently before the rules run; the policy provider then finds them cached.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ecs_lint.aws.build import region_model
+from ecs_lint.aws.inventory import CONCURRENCY, Scope, fetch_region
+from ecs_lint.aws.progress import tracker_for
+from ecs_lint.engine import RunResult, lint_model
+from ecs_lint.iam.live import AwsError, LiveAws
+from ecs_lint.rule import Services
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from ecs_lint.aws.progress import Tracker
+    from ecs_lint.gallery.service import EcrPublicEquivalents
+    from ecs_lint.model import Model
+    from ecs_lint.settings import Settings
+
+__all__ = ["Scope", "lint_aws", "regions_to_read"]
+
+
+def regions_to_read(regions: tuple[str, ...], settings: Settings, live: LiveAws) -> list[str]:
+    """``--region`` values, else the configured ``aws-region``, else the profile's region."""
+    chosen = list(dict.fromkeys(regions)) or [settings.aws_region or live.session_region() or ""]
+    if not chosen[0]:
+        raise AwsError(
+            "no AWS region: pass --region (repeatable), set aws-region in the configuration, "
+            "or set AWS_REGION"
+        )
+    return chosen
+
+
+def lint_aws(
+    settings: Settings,
+    scope: Scope,
+    regions: tuple[str, ...] = (),
+    *,
+    ecr_public: EcrPublicEquivalents | None = None,
+    live: LiveAws | None = None,
+    progress: TextIO | None = None,
+) -> RunResult:
+    """Lint what runs in AWS. Raises ``AwsError`` (no credentials, a missing permission, a
+    cluster or service that does not exist) with a message for the user."""
+    live = live or LiveAws(profile=settings.aws_profile, alternative=None)
+    chosen = regions_to_read(regions, settings, live)
+    if live.region is None:
+        live.region = chosen[0]
+    results: list[RunResult] = []
+    with (
+        tracker_for(progress if progress is not None else sys.stderr) as tracker,
+        ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="ecs-lint-aws") as pool,
+    ):
+        for region in chosen:
+            inventory = fetch_region(live, region, scope, tracker, pool)
+            model = region_model(inventory)
+            _read_roles(live, model, tracker, pool)
+            region_settings = replace(settings, aws=True, aws_region=region)
+            results.append(_lint_region(model, region_settings, live, ecr_public))
+    return _merged(results)
+
+
+def _lint_region(
+    model: Model, settings: Settings, live: LiveAws, ecr_public: EcrPublicEquivalents | None
+) -> RunResult:
+    from ecs_lint.iam.provider import build_policy_provider
+
+    provider = build_policy_provider(settings, model, live)
+    return lint_model(model, settings, Services(ecr_public=ecr_public, policies=provider))
+
+
+def _read_roles(live: LiveAws, model: Model, tracker: Tracker, pool: ThreadPoolExecutor) -> None:
+    """Every execution role of the region's tasks, and the customer-managed policies attached to
+    them, read concurrently (each once: the names are distinct, and ``LiveAws`` caches them)."""
+    from ecs_lint.iam.arns import role_name
+    from ecs_lint.iam.managed import aws_managed_policy
+
+    names = sorted(
+        {
+            role_name(task.execution_role.value)
+            for task in model.tasks
+            if task.execution_role is not None and task.execution_role.value
+        }
+    )
+    if not names:
+        return
+    tracker.phase("execution roles")
+    tracker.expect(len(names))
+
+    def read_role(name: str) -> list[str]:
+        role = live.role(name)
+        tracker.done()
+        return list(role.managed_arns) if role is not None else []
+
+    attached = {arn for arns in pool.map(read_role, names) for arn in arns}
+    unknown = sorted(arn for arn in attached if aws_managed_policy(arn) is None)
+    tracker.expect(len(unknown))
+
+    def read_policy(arn: str) -> None:
+        live.managed_policy(arn)
+        tracker.done()
+
+    list(pool.map(read_policy, unknown))
+
+
+def _merged(results: list[RunResult]) -> RunResult:
+    if len(results) == 1:
+        return results[0]
+    findings = sorted(
+        (finding for result in results for finding in result.findings),
+        key=lambda finding: finding.sort_key,
+    )
+    return RunResult(
+        findings,
+        sum(result.files_checked for result in results),
+        {},
+        [path for result in results for path in result.checked_paths],
+        [finding for result in results for finding in result.suppressed],
+    )

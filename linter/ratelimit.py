@@ -1,0 +1,308 @@
+"""``ecs-lint ratelimit``: Docker Hub's pull limit for this machine's address, and what is left.
+
+Docker's documented check: a pull token for ``ratelimitpreview/test`` from the token service, then
+``HEAD /v2/ratelimitpreview/test/manifests/latest`` on the registry, whose ``ratelimit-limit`` and
+``ratelimit-remaining`` headers (``100;w=21600``: 100 pulls per 21600 s) give the limit and what
+is left, and ``docker-ratelimit-source`` what it is counted against (the address, or the user). A
+``HEAD`` does not count as a pull. No such headers means the pulls are not limited.
+
+Credentials, when found, make the check authenticated (the account's own limit):
+
+1. ``DOCKERHUB_USERNAME`` and ``DOCKERHUB_TOKEN`` (a personal access token, or the password);
+2. Docker's config, ``$DOCKER_CONFIG/config.json`` or ``~/.docker/config.json``: the base64
+   ``auth`` of the ``https://index.docker.io/v1/`` entry of ``auths``, as ``docker login`` writes
+   it without a credential store. Credential helpers (``credsStore``, ``credHelpers``) are not
+   run: ecs-lint says so, and checks anonymously.
+
+The endpoints are Docker Hub's unless the configuration (``dockerhub-auth-url``,
+``dockerhub-registry-url``) or ``ECS_LINT_DOCKERHUB_AUTH_URL`` / ``ECS_LINT_DOCKERHUB_REGISTRY_URL``
+say otherwise: https only, plain http for loopback hosts (tests). This command always asks the
+network, even when look-ups are offline: asking is all it does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode, urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ecs_lint.gallery.http import HttpClient, Response
+    from ecs_lint.settings import Settings
+
+__all__ = [
+    "ENV_TOKEN",
+    "ENV_USERNAME",
+    "Credentials",
+    "Quota",
+    "RateLimit",
+    "RateLimitError",
+    "check_rate_limit",
+    "find_credentials",
+    "parse_quota",
+]
+
+ENV_USERNAME: Final = "DOCKERHUB_USERNAME"
+ENV_TOKEN: Final = "DOCKERHUB_TOKEN"
+REPOSITORY: Final = "ratelimitpreview/test"
+SERVICE: Final = "registry.docker.io"
+# The keys ``docker login`` writes for Docker Hub (the first), and forms people write by hand.
+DOCKER_HUB_KEYS: Final = (
+    "https://index.docker.io/v1/",
+    "https://index.docker.io/v1",
+    "index.docker.io",
+    "docker.io",
+    "https://docker.io",
+    "registry-1.docker.io",
+)
+_QUOTA: Final = re.compile(r"^\s*(\d+)\s*(?:;\s*w\s*=\s*(\d+))?")
+
+
+class RateLimitError(Exception):
+    """The check could not be made; ``message`` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    username: str
+    secret: str = field(repr=False)
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """``100;w=21600``: a count and its window in seconds (``None`` when not given)."""
+
+    count: int
+    window: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    limit: Quota | None
+    remaining: Quota | None
+    source: str | None
+    """What the pulls are counted against (``docker-ratelimit-source``): an address or a user."""
+    credentials: Credentials | None
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit is None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.remaining is not None and self.remaining.count <= 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "authenticated": self.credentials is not None,
+            "user": self.credentials.username if self.credentials else None,
+            "credentials_from": self.credentials.source if self.credentials else None,
+            "unlimited": self.unlimited,
+            "limit": self.limit.count if self.limit else None,
+            "remaining": self.remaining.count if self.remaining else None,
+            "window_seconds": _window(self.limit, self.remaining),
+            "source": self.source,
+        }
+
+    def as_text(self) -> str:
+        who = (
+            f"for {self.credentials.username}, credentials from {self.credentials.source}"
+            if self.credentials
+            else "for this address, anonymous"
+        )
+        counted = f"; counted against {self.source}" if self.source else ""
+        if self.limit is None:
+            return (
+                f"Docker Hub pulls ({who}): not limited (Docker Hub sent no rate-limit "
+                f"headers){counted}.\n"
+            )
+        window = _window(self.limit, self.remaining)
+        per = f" per {_duration(window)}" if window else ""
+        left = f", {self.remaining.count} left" if self.remaining else ""
+        return f"Docker Hub pulls ({who}): {self.limit.count}{per}{left}{counted}.\n"
+
+
+def _window(limit: Quota | None, remaining: Quota | None) -> int | None:
+    return (limit.window if limit else None) or (remaining.window if remaining else None)
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+def parse_quota(text: str | None) -> Quota | None:
+    """``100;w=21600`` → ``Quota(100, 21600)``; ``None`` for a missing or unreadable header."""
+    if text is None:
+        return None
+    match = _QUOTA.match(text)
+    if match is None:
+        return None
+    return Quota(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
+
+
+# --- Credentials ----------------------------------------------------------------------------
+
+
+def find_credentials(environ: Mapping[str, str]) -> tuple[Credentials | None, list[str]]:
+    """Docker Hub credentials from the environment, else Docker's config; and notes for the user
+    (a credential helper that is not run, a config that cannot be read)."""
+    username, token = environ.get(ENV_USERNAME), environ.get(ENV_TOKEN)
+    if username and token:
+        return Credentials(username, token, f"{ENV_USERNAME}/{ENV_TOKEN}"), []
+    if username or token:
+        given, missing = (ENV_USERNAME, ENV_TOKEN) if username else (ENV_TOKEN, ENV_USERNAME)
+        raise RateLimitError(f"{given} is set but {missing} is not: set both, or neither")
+    return _from_docker_config(_docker_config_path(environ))
+
+
+def _docker_config_path(environ: Mapping[str, str]) -> Path:
+    directory = environ.get("DOCKER_CONFIG")
+    return Path(directory) / "config.json" if directory else Path.home() / ".docker/config.json"
+
+
+def _from_docker_config(path: Path) -> tuple[Credentials | None, list[str]]:
+    from ecs_lint.textio import UnreadableFile, read_limited
+
+    if not path.is_file():
+        return None, []
+    try:
+        config = json.loads(read_limited(path).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError, ValueError) as error:
+        reason = getattr(error, "message", None) or str(error)
+        return None, [f"{path} cannot be read ({reason}); checking anonymously"]
+    if not isinstance(config, dict):
+        return None, [f"{path} is not a JSON object; checking anonymously"]
+    found = config.get("auths")
+    auths: dict[str, Any] = found if isinstance(found, dict) else {}
+    key = next((key for key in DOCKER_HUB_KEYS if key in auths), None)
+    entry = auths.get(key) if key is not None else None
+    encoded = entry.get("auth") if isinstance(entry, dict) else None
+    if isinstance(encoded, str) and encoded:
+        return _decoded(encoded, path, key or "")
+    helper = _helper(config)
+    if helper is not None and (key is not None or _helper_for_hub(config)):
+        return None, [
+            f"{path} keeps Docker Hub credentials in the credential helper docker-credential-"
+            f"{helper}, which ecs-lint does not run (not supported); set {ENV_USERNAME} and "
+            f"{ENV_TOKEN} for an authenticated check. Checking anonymously"
+        ]
+    return None, []
+
+
+def _decoded(encoded: str, path: Path, key: str) -> tuple[Credentials | None, list[str]]:
+    try:
+        username, sep, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        sep, username, secret = "", "", ""
+    if not sep or not username or not secret:
+        return None, [
+            f'{path}: the "auth" of {key} is not base64 of "user:token"; checking anonymously'
+        ]
+    return Credentials(username, secret, f"{path}"), []
+
+
+def _helper(config: dict[str, Any]) -> str | None:
+    helpers = config.get("credHelpers")
+    if isinstance(helpers, dict):
+        for key in DOCKER_HUB_KEYS:
+            if isinstance(helpers.get(key), str):
+                return str(helpers[key])
+    store = config.get("credsStore")
+    return store if isinstance(store, str) and store else None
+
+
+def _helper_for_hub(config: dict[str, Any]) -> bool:
+    helpers = config.get("credHelpers")
+    return isinstance(helpers, dict) and any(key in helpers for key in DOCKER_HUB_KEYS)
+
+
+# --- The check ------------------------------------------------------------------------------
+
+
+def check_rate_limit(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> tuple[RateLimit, list[str]]:
+    """Ask Docker Hub; the answer, and notes for the user. Raises ``RateLimitError``."""
+    from ecs_lint.gallery.endpoints import EndpointError, resolve_endpoints
+    from ecs_lint.gallery.http import Budget, HttpClient, TransportError
+
+    env = os.environ if environ is None else environ
+    try:
+        endpoints = resolve_endpoints(settings, env)
+    except EndpointError as error:
+        raise RateLimitError(str(error)) from None
+    credentials, notes = find_credentials(env)
+    http = HttpClient(Budget(settings.lookup_budget), per_host=1)
+    try:
+        token = _token(http, endpoints.dockerhub_auth, credentials)
+        response = _head(http, endpoints.dockerhub_registry, token)
+    except TransportError as error:
+        raise RateLimitError(f"cannot reach {error.host}: {error.reason}") from None
+    finally:
+        http.abort_all()
+    limit = parse_quota(response.header("ratelimit-limit"))
+    return (
+        RateLimit(
+            limit,
+            parse_quota(response.header("ratelimit-remaining")) if limit else None,
+            response.header("docker-ratelimit-source"),
+            credentials,
+        ),
+        notes,
+    )
+
+
+def _token(http: HttpClient, auth_url: str, credentials: Credentials | None) -> str:
+    query = urlencode({"service": SERVICE, "scope": f"repository:{REPOSITORY}:pull"})
+    separator = "&" if "?" in auth_url else "?"
+    headers = {"Accept": "application/json"}
+    if credentials is not None:
+        pair = f"{credentials.username}:{credentials.secret}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    response = http.request("GET", f"{auth_url}{separator}{query}", headers=headers)
+    host = urlsplit(auth_url).hostname or auth_url
+    if response.status == 401 and credentials is not None:
+        raise RateLimitError(
+            f"{host} rejected the credentials from {credentials.source} (HTTP 401): check the "
+            "user name and token"
+        )
+    if response.status != 200:
+        raise RateLimitError(f"{host} answered the token request with HTTP {response.status}")
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        body = None
+    token = (body.get("token") or body.get("access_token")) if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        raise RateLimitError(f"{host} sent no token")
+    return token
+
+
+def _head(http: HttpClient, registry_url: str, token: str) -> Response:
+    from ecs_lint.gallery.client import MANIFEST_MEDIA_TYPES
+
+    url = f"{registry_url}/v2/{REPOSITORY}/manifests/latest"
+    headers = {"Authorization": f"Bearer {token}", "Accept": ", ".join(MANIFEST_MEDIA_TYPES)}
+    # 429 is an answer here: the limit is used up, and its headers say so.
+    response = http.request("HEAD", url, headers=headers, answers=frozenset({429}))
+    if response.status not in (200, 429):
+        host = urlsplit(registry_url).hostname or registry_url
+        raise RateLimitError(f"{host} answered the manifest HEAD with HTTP {response.status}")
+    return response

@@ -1,0 +1,414 @@
+"""Terraform: the JSON of ``terraform show -json`` (a plan or a state) and ``.tf`` files.
+
+Both are read into the same resources (:class:`TfResource`: an address, a type and attribute
+values in the neutral value tree of :mod:`ecs_lint.sources._values`), and this module turns those
+into the model:
+
+* ``aws_ecs_task_definition``: a ``TaskView`` (``execution_role_arn``, ``requires_compatibilities``,
+  ``network_mode``) whose containers come from ``container_definitions`` (a JSON string in a plan,
+  ``jsonencode([...])``, a heredoc or ``file("containers.json")`` in HCL), read and shape-checked
+  like task-definition JSON, with spans into the file that holds the text;
+* ``aws_iam_role`` (``inline_policy``, ``managed_policy_arns``, ``permissions_boundary``),
+  ``aws_iam_role_policy``, ``aws_iam_role_policy_attachment``, ``aws_iam_policy``: roles and
+  policies for the execution-role checks;
+* ``aws_secretsmanager_secret`` (``kms_key_id``) and ``aws_ssm_parameter``: secrets;
+* ``aws_ecs_service``: a ``ServiceView`` with its ``desired_count``.
+
+A value Terraform knows only after apply, or that an expression computes from something else, is
+a hole labelled with the reference that gives it (``${aws_iam_role.exec.arn}``,
+``${module.ecs.aws_secretsmanager_secret.hub.arn}``): roles, policies and secrets defined in the
+same configuration are known by those labels, so the execution-role checks match them exactly,
+and anything unknown stays unknown (EL103 for images, EL207 for roles), never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from ecs_lint import jsonpos
+from ecs_lint.model import (
+    Document,
+    Located,
+    PolicyDefinition,
+    Problem,
+    RoleDefinition,
+    SecretDefinition,
+    ServiceView,
+    TaskView,
+)
+from ecs_lint.sources._iac import image_reference
+from ecs_lint.sources._mapped import MappedStr
+from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, shape_problems
+from ecs_lint.sources._values import Hole, Mapping, Opaque, Scalar, Sequence, Str, Text
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Reference, Span
+    from ecs_lint.settings import Settings
+    from ecs_lint.sources._tasks import Node, SpanOf
+    from ecs_lint.sources._values import Part, Value
+    from ecs_lint.textio import SourceText
+
+__all__ = ["TfResource", "build_document", "parse"]
+
+_INDEX: Final = re.compile(r"\[[^\]]*\]")
+_PLACEHOLDER: Final = re.compile(r"\$\{([^}]*)\}")
+
+
+def parse(source: SourceText, settings: Settings) -> Document:
+    """A plan/state JSON file or a ``.tf`` file; never raises on bad input."""
+    document = Document(source.path)
+    if source.text.lstrip().startswith("{"):
+        from ecs_lint.sources._tfplan import read_plan
+
+        resources = read_plan(source, document)
+    else:
+        from ecs_lint.sources._hcl import read_tf_file
+
+        resources = read_tf_file(source, document)
+    build_document(document, resources)
+    return document
+
+
+@dataclass(slots=True, eq=False)
+class TfResource:
+    """One resource: ``address`` as references name it (``module.ecs.aws_iam_role.exec``),
+    ``indexed`` with its instance key when it has one (``aws_iam_role.exec[0]``). ``own`` is false
+    for resources of other files of the same module, read only to complete this file's roles."""
+
+    address: str
+    type: str
+    values: Mapping
+    span: Span
+    indexed: str | None = None
+    own: bool = True
+
+    def get(self, attribute: str) -> Value | None:
+        return self.values.get(attribute)
+
+    def labels(self, *attributes: str) -> tuple[str, ...]:
+        addresses = dict.fromkeys(a for a in (self.address, self.indexed) if a)
+        return tuple(f"${{{a}.{attr}}}" for a in addresses for attr in attributes)
+
+
+def build_document(document: Document, resources: list[TfResource]) -> None:
+    _Builder(document, resources).build()
+
+
+# --- Building the model --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Builder:
+    document: Document
+    resources: list[TfResource]
+    roles: dict[str, tuple[TfResource, RoleDefinition]] = field(default_factory=dict)
+    tasks: dict[str, TaskView] = field(default_factory=dict)
+
+    def of_type(self, kind: str) -> list[TfResource]:
+        return [resource for resource in self.resources if resource.type == kind]
+
+    def build(self) -> None:
+        for resource in self.of_type("aws_ecs_task_definition"):
+            if resource.own:
+                self._task(resource)
+        for resource in self.of_type("aws_iam_role"):
+            self._role(resource)
+        for resource in self.of_type("aws_iam_role_policy"):
+            self._role_policy(resource)
+        for resource in self.of_type("aws_iam_role_policy_attachment"):
+            self._attachment(resource)
+        for resource in self.of_type("aws_iam_policy"):
+            if resource.own:
+                self._policy(resource)
+        for resource in self.of_type("aws_secretsmanager_secret"):
+            if resource.own:
+                self._secret(resource)
+        for resource in self.of_type("aws_ssm_parameter"):
+            if resource.own:
+                self._parameter(resource)
+        for resource in self.of_type("aws_ecs_service"):
+            if resource.own:
+                self._service(resource)
+        self.document.roles.extend(role for resource, role in self.roles.values() if resource.own)
+
+    # --- Task definitions and services ----------------------------------------------------
+
+    def _task(self, resource: TfResource) -> None:
+        reader = TaskReader(CAMEL, _image_reference)
+        containers_node = self._containers_node(resource)
+        where = (resource.address, "container_definitions")
+        containers = reader.containers(containers_node) if containers_node is not None else ()
+        if containers_node is not None:
+            self.document.problems.extend(
+                shape_problems(containers_node, where, CAMEL, containers_only=True)
+            )
+        family = resource.get("family")
+        task = TaskView(
+            family=family.value if isinstance(family, Str) else resource.address,
+            span=resource.span,
+            containers=containers,
+            execution_role=_located(resource.get("execution_role_arn")),
+            requires_compatibilities=_strings(resource.get("requires_compatibilities")),
+            network_mode=_text(resource.get("network_mode")),
+        )
+        self.tasks[resource.address] = task
+        if resource.indexed:
+            self.tasks[resource.indexed] = task
+        self.document.tasks.append(task)
+        self.document.images.extend(reader.images)
+
+    def _containers_node(self, resource: TfResource) -> Node | None:
+        value = resource.get("container_definitions")
+        if value is None or isinstance(value, Sequence | Opaque):
+            return value
+        if isinstance(value, MappedStr) and value.mapped is not None:
+            mapped = value.mapped
+            raw = mapped.text if mapped.verbatim else None
+            return self._parse_json(mapped.text, mapped.span, raw, resource)
+        if isinstance(value, Str):
+            if not value.is_known and not _quoted_holes_only(value):
+                return Opaque(value.holes, value.span, value.value)
+            whole = value.span  # characters that cannot be mapped all sit at the string
+
+            def at_string(start: int, end: int) -> Span:
+                return whole
+
+            return self._parse_json(value.value, at_string, None, resource)
+        return Opaque(("container_definitions",), value.span)
+
+    def _parse_json(
+        self, text: str, span_of: SpanOf, raw: str | None, resource: TfResource
+    ) -> Node | None:
+        try:
+            parsed = jsonpos.parse(text)
+        except jsonpos.JsonError as error:
+            span = span_of(error.offset, error.offset + 1)
+            message = f"{resource.address}.container_definitions is not valid JSON: {error.message}"
+            self.document.problems.append(Problem("EL902", message, span))
+            return None
+        return JsonView(parsed.root, span_of, raw)
+
+    def _service(self, resource: TfResource) -> None:
+        task = resource.get("task_definition")
+        tasks: tuple[TaskView, ...] = ()
+        if isinstance(task, Str) and len(task.parts) == 1 and isinstance(task.parts[0], Hole):
+            address = task.parts[0].label.rsplit(".", 1)[0]
+            found = self.tasks.get(address)
+            tasks = (found,) if found is not None else ()
+        providers: list[str] = []
+        strategy = resource.get("capacity_provider_strategy")
+        for item in strategy.items if isinstance(strategy, Sequence) else []:
+            provider = _text(item.get("capacity_provider"))
+            if provider is not None:
+                providers.append(provider)
+        name = _text(resource.get("name"))
+        self.document.services.append(
+            ServiceView(
+                name if name is not None else resource.address,
+                resource.span,
+                desired_count=_located(resource.get("desired_count")),
+                task_definition=_located(task),
+                tasks=tasks,
+                launch_type=_text(resource.get("launch_type")),
+                capacity_providers=tuple(providers),
+            )
+        )
+
+    # --- IAM ------------------------------------------------------------------------------
+
+    def _role(self, resource: TfResource) -> None:
+        name = _text(resource.get("name"))
+        arn = _text(resource.get("arn"))
+        keys = [*resource.labels("arn", "name", "id"), *(k for k in (name, arn) if k)]
+        role = RoleDefinition(resource.span, tuple(dict.fromkeys(keys)), name=name, arn=arn)
+        unresolved: list[str] = []
+        inline = resource.get("inline_policy")
+        for item in inline.items if isinstance(inline, Sequence) else []:
+            label = _text(item.get("name")) or "(unnamed)"
+            policy = item.get("policy")
+            if policy is None:
+                continue  # an empty inline_policy block: Terraform's way to say "none"
+            document = _policy_document(policy)
+            if document is None:
+                unresolved.append(f"inline policy {label} of {resource.address}")
+            else:
+                role.inline_policies.append(PolicyDefinition(label, document, item.span))
+        if isinstance(inline, Opaque | Str):
+            unresolved.append(f"inline_policy of {resource.address}")
+        managed = resource.get("managed_policy_arns")
+        if isinstance(managed, Sequence):
+            for item in managed.items:
+                located = _located(item)
+                if located is None:
+                    unresolved.append(f"managed_policy_arns of {resource.address}")
+                else:
+                    role.managed_policy_arns.append(located)
+        elif managed is not None and not isinstance(managed, Scalar):
+            unresolved.append(f"managed_policy_arns of {resource.address}")
+        role.permissions_boundary = _located(resource.get("permissions_boundary"))
+        role.unresolved = tuple(dict.fromkeys(unresolved))
+        self.roles[resource.address] = (resource, role)
+        if resource.indexed:
+            self.roles[resource.indexed] = (resource, role)
+
+    def _target_role(self, value: Value | None) -> RoleDefinition | None:
+        """The role a ``role`` argument names: a reference to a role here, or its name."""
+        if isinstance(value, Str) and len(value.parts) == 1 and isinstance(value.parts[0], Hole):
+            address = value.parts[0].label.rsplit(".", 1)[0]
+            found = self.roles.get(address)
+            return found[1] if found is not None else None
+        name = _text(value)
+        if name is not None:
+            for _, role in self.roles.values():
+                if role.name == name:
+                    return role
+        return None
+
+    def _role_policy(self, resource: TfResource) -> None:
+        role = self._target_role(resource.get("role"))
+        if role is None:
+            return
+        label = _text(resource.get("name")) or resource.address
+        policy = resource.get("policy")
+        document = _policy_document(policy) if policy is not None else None
+        if document is None:
+            role.unresolved = (*role.unresolved, f"policy {resource.address}")
+        elif not any(p.span == resource.span for p in role.inline_policies):
+            role.inline_policies.append(PolicyDefinition(label, document, resource.span))
+
+    def _attachment(self, resource: TfResource) -> None:
+        role = self._target_role(resource.get("role"))
+        arn = _located(resource.get("policy_arn"))
+        if role is None:
+            return
+        if arn is None:
+            role.unresolved = (*role.unresolved, f"policy_arn of {resource.address}")
+        elif all(existing.value != arn.value for existing in role.managed_policy_arns):
+            role.managed_policy_arns.append(arn)
+
+    def _policy(self, resource: TfResource) -> None:
+        policy = resource.get("policy")
+        document = _policy_document(policy) if policy is not None else None
+        if document is None:
+            return  # unknown: a role attaching it is then unknown (EL207), not guessed
+        arn = _text(resource.get("arn"))
+        keys = [*resource.labels("arn", "id"), *(k for k in (arn,) if k)]
+        name = _text(resource.get("name")) or resource.address
+        self.document.policies.append(
+            PolicyDefinition(name, document, resource.span, tuple(dict.fromkeys(keys)))
+        )
+
+    # --- Secrets --------------------------------------------------------------------------
+
+    def _secret(self, resource: TfResource) -> None:
+        name = _text(resource.get("name"))
+        arn = _text(resource.get("arn"))
+        keys = [*resource.labels("arn", "id"), *(k for k in (arn,) if k)]
+        self.document.secrets.append(
+            SecretDefinition(
+                resource.span,
+                tuple(dict.fromkeys(keys)),
+                name=name,
+                arn=arn,
+                kms_key=_located(resource.get("kms_key_id")),
+            )
+        )
+
+    def _parameter(self, resource: TfResource) -> None:
+        name = _text(resource.get("name"))
+        arn = _text(resource.get("arn"))
+        keys = [*resource.labels("name", "arn", "id"), *(k for k in (name, arn) if k)]
+        secure = _text(resource.get("type")) == "SecureString"
+        self.document.secrets.append(
+            SecretDefinition(
+                resource.span,
+                tuple(dict.fromkeys(keys)),
+                name=name,
+                arn=arn,
+                kms_key=_located(resource.get("key_id")) if secure else None,
+                service="ssm",
+            )
+        )
+
+
+def _quoted_holes_only(value: Str) -> bool:
+    """Whether a JSON text with holes still parses (its holes sit inside JSON strings)."""
+    try:
+        json.loads(value.value)
+    except ValueError:
+        return False
+    return True
+
+
+def _policy_document(value: Value) -> object | None:
+    """A policy document from ``jsonencode({...})``, a JSON string, or a heredoc; holes inside
+    JSON strings stay as ``${label}`` text (unknown values to the IAM evaluator)."""
+    if isinstance(value, Mapping):
+        return None if _has_opaque(value) else value.plain()
+    if isinstance(value, Str):
+        try:
+            document = json.loads(value.value)
+        except ValueError:
+            return None
+        return document if isinstance(document, dict) else None
+    return None
+
+
+def _has_opaque(value: Value) -> bool:
+    pending: list[Value] = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Opaque):
+            return True
+        if isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return False
+
+
+def _image_reference(text: Text) -> Reference:
+    """Images in JSON text carry Terraform's ``${...}`` as text: those are unknown parts too."""
+    if text.unresolved or "${" not in text.value:
+        return image_reference(text)
+    parts: list[Part] = []
+    last = 0
+    for found in _PLACEHOLDER.finditer(text.value):
+        parts.append(text.value[last : found.start()])
+        parts.append(Hole(found.group(1).strip()))
+        last = found.end()
+    parts.append(text.value[last:])
+    clean = tuple(part for part in parts if part != "")
+    labels = tuple(dict.fromkeys(p.label for p in clean if isinstance(p, Hole)))
+    return image_reference(Text(text.value, text.span, False, labels, clean))
+
+
+def _text(value: Value | None) -> str | None:
+    if isinstance(value, Str) and value.is_known:
+        return value.value
+    return None
+
+
+def _located(value: Value | None) -> Located | None:
+    if isinstance(value, Str):
+        return value.text().located()
+    if isinstance(value, Scalar) and value.value is not None and not isinstance(value.value, bool):
+        return Located(str(value.value), value.span)
+    if isinstance(value, Opaque):
+        return Located(value.value, value.span, value.labels)
+    return None
+
+
+def _strings(value: Value | None) -> tuple[str, ...]:
+    if not isinstance(value, Sequence):
+        return ()
+    texts = (_text(item) for item in value.items)
+    return tuple(text for text in texts if text is not None)
+
+
+def strip_index(address: str) -> str:
+    """``module.a["x"].aws_iam_role.exec[0]`` without instance keys: how configuration names it."""
+    return _INDEX.sub("", address)
