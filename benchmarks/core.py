@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from workloads import write_tree  # noqa: E402
+from workloads import write_tree
 
 
 def run_once(args: list[str]) -> tuple[float, float]:

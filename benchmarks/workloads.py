@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 IMAGES = [
-    "nginx:1.25", "python:3.12-slim", "node:20-alpine", "redis", "postgres:16",
-    "public.ecr.aws/docker/library/alpine:3.20", "ghcr.io/acme/tool:1.4.2",
-    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/app:2.4.1", "acme/worker:3.1.0",
-    "datadog/agent:7", "amazon/aws-xray-daemon:3.3.10", "busybox:1.36",
+    "nginx:1.25",
+    "python:3.12-slim",
+    "node:20-alpine",
+    "redis",
+    "postgres:16",
+    "public.ecr.aws/docker/library/alpine:3.20",
+    "ghcr.io/acme/tool:1.4.2",
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/app:2.4.1",
+    "acme/worker:3.1.0",
+    "datadog/agent:7",
+    "amazon/aws-xray-daemon:3.3.10",
+    "busybox:1.36",
 ]
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"
 
 
 def dockerfile(rng: random.Random) -> str:
@@ -57,9 +69,7 @@ def task_definition(rng: random.Random, index: int) -> str:
             },
         }
         if rng.random() < 0.3:
-            container["repositoryCredentials"] = {
-                "credentialsParameter": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"
-            }
+            container["repositoryCredentials"] = {"credentialsParameter": SECRET}
         containers.append(container)
     return json.dumps(
         {

@@ -68,7 +68,7 @@ OUTSIDE_LINK = (
 
 def discover(paths: list[str]) -> list[Candidate]:
     """Every candidate file under ``paths``, each once, in a stable order."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     found: list[Candidate] = []
     for given in paths:
         root = Path(given)
@@ -77,23 +77,55 @@ def discover(paths: list[str]) -> list[Candidate]:
         if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
             found.append(Candidate(root, given, explicit=True, refused=OUTSIDE_LINK))
             continue
-        candidates = _walk(root) if root.is_dir() else iter([Candidate(root, given, explicit=True)])
-        for candidate in candidates:
-            key = candidate.path.resolve()
-            if key not in seen:
-                seen.add(key)
+        if root.is_dir():
+            candidates: Iterator[tuple[Candidate, str]] = _walk(root)
+        else:
+            candidates = iter([(Candidate(root, given, explicit=True), os.path.realpath(root))])
+        for candidate, real_path in candidates:
+            if real_path not in seen:
+                seen.add(real_path)
                 found.append(candidate)
     return found
 
 
-def _walk(root: Path) -> Iterator[Candidate]:
-    top = root.resolve()
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRECTORIES)
-        for name in sorted(files):
-            if not is_candidate_name(name):
+def _walk(root: Path) -> Iterator[tuple[Candidate, str]]:
+    """Candidates under ``root`` with their real paths, depth first in sorted order.
+
+    ``os.scandir`` tells links and directories apart from the directory listing itself, and the
+    real path of a file that is not a link is its directory's real path plus its name (linked
+    directories are never entered), so only links cost a system call each.
+    """
+    top = os.path.realpath(root)
+    pending = [(str(root), top)]
+    while pending:
+        directory, real_directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or vanished meanwhile, as os.walk skips it
+        subdirectories = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRECTORIES:
+                    subdirectories.append((entry.path, _child(real_directory, entry.name)))
                 continue
-            path = Path(directory, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(top):
+            if not is_candidate_name(entry.name):
                 continue
-            yield Candidate(path, os.path.normpath(path), explicit=False)
+            if entry.is_symlink():
+                real_path = os.path.realpath(entry.path)
+                if entry.is_dir() or not _inside(real_path, top):
+                    continue
+            else:
+                real_path = _child(real_directory, entry.name)
+            yield Candidate(Path(entry.path), os.path.normpath(entry.path), False), real_path
+        pending.extend(reversed(subdirectories))
+
+
+def _child(directory: str, name: str) -> str:
+    # Plain strings: a Path per file would cost more than the rest of the walk.
+    return os.path.join(directory, name)  # noqa: PTH118
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ecs_lint.model import Span
+if TYPE_CHECKING:
+    from ecs_lint.model import Span
 
 
 class Severity(enum.Enum):

@@ -6,17 +6,18 @@ severity, a pure ``check`` function over the model, and its documentation (the m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.findings import Finding, Fix, Severity
-from ecs_lint.model import Model, Span
-from ecs_lint.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
     from ecs_lint.gallery.service import EcrPublicEquivalents
     from ecs_lint.iam.provider import PolicyProvider
+    from ecs_lint.model import Model, Span
+    from ecs_lint.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

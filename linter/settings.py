@@ -154,7 +154,7 @@ class Settings:
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
-    """Length of the longest prefix of ``code`` among ``prefixes`` (``ALL`` is length 0), else -1."""
+    """Length of the longest of ``prefixes`` that starts ``code`` (``ALL`` counts 0), else -1."""
     best = -1
     for prefix in prefixes:
         if prefix.upper() == "ALL":

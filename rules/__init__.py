@@ -6,7 +6,8 @@ or registered at import time.
 
 from __future__ import annotations
 
-from ecs_lint.rule import Rule
+from typing import TYPE_CHECKING
+
 from ecs_lint.rules import (
     el101_docker_hub_anonymous_pull,
     el102_docker_hub_authenticated_pull,
@@ -34,6 +35,9 @@ from ecs_lint.rules import (
     el902_invalid_task_definition_shape,
     el903_duplicate_key,
 )
+
+if TYPE_CHECKING:
+    from ecs_lint.rule import Rule
 
 RULES: tuple[Rule, ...] = (
     el101_docker_hub_anonymous_pull.RULE,

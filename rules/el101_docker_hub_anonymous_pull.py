@@ -33,11 +33,14 @@ applies catalog answers and a configured ``pull-through-cache``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Fix, Severity
 from ecs_lint.model import ImageRef, ImageUse, Model, RegistryKind, UseKind
 from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ANONYMOUS_LIMIT = "100 pulls per 6 hours per IP address"
 REMEDIES = (

@@ -12,7 +12,7 @@ can still exhaust it, and the pull then fails with ``toomanyrequests``.
 ## Example
 ```json
 {"name": "web", "image": "nginx:1.25",
- "repositoryCredentials": {"credentialsParameter": "arn:aws:secretsmanager:...:secret:dockerhub-AbCdEf"}}
+ "repositoryCredentials": {"credentialsParameter": "dockerhub"}}
 ```
 
 ## How to fix

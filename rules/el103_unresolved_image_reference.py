@@ -22,11 +22,14 @@ equivalent option for the format), so ecs-lint can check the real reference.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import Model, UnresolvedRef
 from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:

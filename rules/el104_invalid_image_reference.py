@@ -21,20 +21,21 @@ Write the reference in Docker's form: ``[registry[:port]/]repository[:tag][@dige
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import InvalidRef, Model
 from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in model.images:
         ref = use.reference
         if isinstance(ref, InvalidRef):
-            yield ctx.finding(
-                use.span, f"invalid image reference '{ref.original}': {ref.reason}"
-            )
+            yield ctx.finding(use.span, f"invalid image reference '{ref.original}': {ref.reason}")
 
 
 RULE = Rule("EL104", "invalid-image-reference", Severity.ERROR, check, __doc__ or "")

@@ -21,11 +21,14 @@ Pin a version tag (``python:3.12-slim``) or, for full reproducibility, a digest
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import ImageRef, Model
 from ecs_lint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:

@@ -24,4 +24,6 @@ from __future__ import annotations
 from ecs_lint.findings import Severity
 from ecs_lint.rule import Rule, report_problems
 
-RULE = Rule("EL902", "invalid-task-definition-shape", Severity.ERROR, report_problems, __doc__ or "")
+RULE = Rule(
+    "EL902", "invalid-task-definition-shape", Severity.ERROR, report_problems, __doc__ or ""
+)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from support import run_cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def lint_json(path: Path) -> tuple[int, list[dict[str, object]], str]:
@@ -60,7 +63,9 @@ def test_deeply_nested_json(tmp_path: Path) -> None:
 
 def test_utf8_bom_is_accepted_and_columns_ignore_it(tmp_path: Path) -> None:
     path = tmp_path / "task.json"
-    path.write_bytes(b'\xef\xbb\xbf{"containerDefinitions": [{"name": "w", "image": "nginx:1.25"}]}')
+    path.write_bytes(
+        b'\xef\xbb\xbf{"containerDefinitions": [{"name": "w", "image": "nginx:1.25"}]}'
+    )
     status, findings, _ = lint_json(path)
     assert status == 1
     assert (findings[0]["rule"], findings[0]["line"], findings[0]["column"]) == ("EL101", 1, 51)

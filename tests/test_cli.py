@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
 from support import run_cli
 
-TASK = '{\n  "family": "web",\n  "containerDefinitions": [\n    {"name": "web", "image": "nginx:1.25"}\n  ]\n}\n'
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TASK = (
+    '{\n  "family": "web",\n  "containerDefinitions": [\n'
+    '    {"name": "web", "image": "nginx:1.25"}\n  ]\n}\n'
+)
 
 
 @pytest.fixture
@@ -52,9 +59,25 @@ def test_json_output_follows_the_contract(task_file: Path) -> None:
         "image": "docker.io/library/nginx:1.25",
         "replacement": findings[0]["replacement"],
         "fix": findings[0]["fix"],
-        **{k: v for k, v in findings[0].items() if k not in {
-            "rule", "name", "severity", "file", "line", "column", "end_line", "end_column",
-            "message", "image", "replacement", "fix"}},
+        **{
+            k: v
+            for k, v in findings[0].items()
+            if k
+            not in {
+                "rule",
+                "name",
+                "severity",
+                "file",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "message",
+                "image",
+                "replacement",
+                "fix",
+            }
+        },
     }
 
 
@@ -111,7 +134,10 @@ def test_directory_walk_skips_git_and_non_task_json(tmp_path: Path) -> None:
     (tmp_path / "svc" / "deploy.json").write_text(TASK)
     run = run_cli("-o", "json", str(tmp_path))
     files = sorted({f["file"] for f in json.loads(run.stdout)})
-    assert files == [str(tmp_path / "svc" / "api.Dockerfile"), str(tmp_path / "svc" / "deploy.json")]
+    assert files == [
+        str(tmp_path / "svc" / "api.Dockerfile"),
+        str(tmp_path / "svc" / "deploy.json"),
+    ]
 
 
 def test_console_entry_points(task_file: Path) -> None:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from support import run_cli
 from ecs_lint.docs import parse, rules_page
 from ecs_lint.rules import RULES
+from support import run_cli
 
 if TYPE_CHECKING:
     from ecs_lint.rule import Rule

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ecs_lint.model import ImageRef, InvalidRef, RegistryKind, UnresolvedRef
 from ecs_lint.references import (
     ecr_private_parts,
@@ -12,8 +15,6 @@ from ecs_lint.references import (
     parse_reference,
     resolve_reference,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 HUB = RegistryKind.DOCKER_HUB
 PUBLIC = RegistryKind.ECR_PUBLIC

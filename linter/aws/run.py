@@ -50,9 +50,11 @@ def lint_aws(
     ecr_public: EcrPublicEquivalents | None = None,
     live: LiveAws | None = None,
     progress: TextIO | None = None,
+    concurrency: int = CONCURRENCY,
 ) -> RunResult:
     """Lint what runs in AWS. Raises ``AwsError`` (no credentials, a missing permission, a
-    cluster or service that does not exist) with a message for the user."""
+    cluster or service that does not exist) with a message for the user. ``progress`` is where a
+    terminal shows the progress bar (default stderr)."""
     live = live or LiveAws(profile=settings.aws_profile, alternative=None)
     chosen = regions_to_read(regions, settings, live)
     if live.region is None:
@@ -60,7 +62,7 @@ def lint_aws(
     results: list[RunResult] = []
     with (
         tracker_for(progress if progress is not None else sys.stderr) as tracker,
-        ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="ecs-lint-aws") as pool,
+        ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ecs-lint-aws") as pool,
     ):
         for region in chosen:
             inventory = fetch_region(live, region, scope, tracker, pool)

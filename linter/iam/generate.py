@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     """Which template references (``DockerHubSecret``, ``aws_secretsmanager_secret.hub.arn``)
     an output format can write, to name a resource the template knows exactly."""
 
-    from ecs_lint.iam.evaluator import Resource
+    from ecs_lint.iam.evaluator import Request, Resource
     from ecs_lint.iam.provider import Check, PolicyProvider
     from ecs_lint.iam.requirements import Requirement
     from ecs_lint.model import Model, TaskView
@@ -223,6 +223,13 @@ class RolePolicy:
     """How many requests the tasks need in all (``requirements`` holds the missing ones)."""
     known: KnownRole | None = None
     notes: list[str] = field(default_factory=list)
+    _requests: set[Request] = field(default_factory=set, repr=False)
+
+    def add(self, requirement: Requirement) -> None:
+        """Keep ``requirement`` unless one for the same request is kept already."""
+        if requirement.request not in self._requests:
+            self._requests.add(requirement.request)
+            self.requirements.append(requirement)
 
     @property
     def name(self) -> str | None:
@@ -295,7 +302,8 @@ def _add(entry: RolePolicy, task: TaskView, provider: PolicyProvider, missing: b
     requirements = provider.requirements(task)
     entry.needed += len(requirements)
     if not missing or entry.known is None:
-        entry.requirements.extend(r for r in requirements if r not in entry.requirements)
+        for requirement in requirements:
+            entry.add(requirement)
         return
     for check in provider.checks(task):
         if check.decision.outcome is Outcome.ALLOWED:
@@ -305,8 +313,7 @@ def _add(entry: RolePolicy, task: TaskView, provider: PolicyProvider, missing: b
             if note not in entry.notes:
                 entry.notes.append(note)
             continue
-        if check.requirement not in entry.requirements:
-            entry.requirements.append(check.requirement)
+        entry.add(check.requirement)
 
 
 def blocking_deny(check: Check) -> str | None:
@@ -348,11 +355,13 @@ def _unknown_part_notes(requirements: Sequence[Requirement]) -> list[str]:
             if note not in notes:
                 notes.append(note)
     if unknown_places:
-        names = ", ".join(sorted(unknown_places))
+        names = " and ".join(sorted(unknown_places))
+        verb = "is" if len(unknown_places) == 1 else "are"
         notes.insert(
             0,
-            f"the {names} of some resources is not known and is written '*': pass --region and "
-            "name the execution role by its ARN (it gives the account) for exact ARNs",
+            f"the {names} of some resources {verb} not known and written '*': for exact ARNs "
+            "pass --region and name the execution role by its ARN (it gives the account), or "
+            "for a template --parameter AWS::Region=... --parameter AWS::AccountId=...",
         )
     return notes
 

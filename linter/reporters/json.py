@@ -62,6 +62,11 @@ _UNSAFE_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
 
 
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
-    text = json.dumps([finding_to_dict(f) for f in result.findings], indent=2, ensure_ascii=False)
-    out.write(_UNSAFE_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    for chunk in encoder.iterencode([finding_to_dict(f) for f in result.findings]):
+        out.write(_UNSAFE_RAW.sub(_escaped, chunk))  # chunk by chunk: no copy of the whole
     out.write("\n")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"

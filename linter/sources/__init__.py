@@ -10,11 +10,12 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Document
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText

@@ -10,7 +10,9 @@ syntax ecs-lint edits:
   else on the same line; the file's ``": "`` or ``":"`` spacing and line ending are kept;
 * a YAML block mapping: a new ``Key:`` line after the last member, at the members' column, with
   the nested member one indentation step deeper (the step the mapping already uses, else two
-  spaces).
+  spaces);
+* a Terraform object (``jsonencode({...})``): ``key = value`` lines, or ``, key = value`` on a
+  one-line object.
 
 Values are written as JSON strings, which JSON and YAML read alike. Nothing outside the
 insertion point changes. The text is worked out only when a fix asks for it.
@@ -52,6 +54,8 @@ class TextInsertion:
     end: int
     pascal: bool
     comments: bool
+    hcl: bool
+    """Terraform's object syntax: ``key = value``, elements on their own lines."""
     text: str = field(compare=False, repr=False)
     span_of: Callable[[int, int], Span] = field(compare=False, repr=False)
     keys: Callable[[], Iterable[str]] = field(compare=False, repr=False)
@@ -62,7 +66,10 @@ class TextInsertion:
         names = tuple(self._name(key) for key in path)
         if names[0] in set(self.keys()):
             return None
-        if self.text[self.start] == "{" and self.text[self.end - 1] == "}":
+        braces = self.text[self.start] == "{" and self.text[self.end - 1] == "}"
+        if self.hcl:
+            found = self._in_hcl(names, value) if braces else None
+        elif braces:
             found = self._in_braces(names, value)
         else:
             found = self._in_block(names, value)
@@ -94,10 +101,47 @@ class TextInsertion:
             space = " " if colon == ": " else ""
             return at, f"{comma}{space}{nested}"
         newline = "\r\n" if "\r\n" in text[self.start : self.end] else "\n"
-        indent = before_first[before_first.rindex("\n") + 1 :]
-        step = _step(indent, _line_indent(text, self.start))
+        indent = self._file_indent(first, before_first[before_first.rindex("\n") + 1 :])
+        step = _step(indent, self._file_indent(self.start, _line_indent(text, self.start)))
         lines = _json_lines(names, value, colon, indent, step)
         return at, comma + "".join(newline + line for line in lines)
+
+    def _file_indent(self, offset: int, indent: str) -> str:
+        """``indent`` widened to the column ``offset`` has in the file, when the text is not the
+        file's own (a Terraform ``<<-`` heredoc has its common indentation taken out)."""
+        column = self.span_of(offset, offset + 1).column - 1
+        missing = column - len(indent)
+        return " " * missing + indent if missing > 0 and not indent.startswith("\t") else indent
+
+    # --- Terraform: { key = value } ------------------------------------------------------------
+
+    def _in_hcl(self, names: tuple[str, ...], value: str) -> tuple[int, str] | None:
+        text = self.text
+        if not all(_PLAIN_KEY.fullmatch(name) for name in names):
+            return None
+        at = self.end - 1
+        while at > self.start and text[at - 1] in _BLANK:
+            at -= 1
+        first = self.start + 1
+        while first < at and text[first] in _BLANK:
+            first += 1
+        if at <= first:
+            return None
+        quoted = _hcl_string(value)
+        before_first = text[self.start + 1 : first]
+        if "\n" not in before_first:
+            nested = quoted
+            for name in reversed(names[1:]):
+                nested = f"{{ {name} = {nested} }}"
+            comma = "" if text[at - 1] == "," else ","
+            return at, f"{comma} {names[0]} = {nested}"
+        newline = "\r\n" if "\r\n" in text[self.start : self.end] else "\n"
+        indent = before_first[before_first.rindex("\n") + 1 :]
+        step = _step(indent, _line_indent(text, self.start))
+        lines = [f"{indent}{step * depth}{name} = {{" for depth, name in enumerate(names[:-1])]
+        lines.append(f"{indent}{step * (len(names) - 1)}{names[-1]} = {quoted}")
+        lines.extend(f"{indent}{step * depth}}}" for depth in reversed(range(len(names) - 1)))
+        return at, "".join(newline + line for line in lines)
 
     def _colon(self, first: int) -> str:
         """``": "`` or ``":"``, as the mapping's first member writes it."""
@@ -166,6 +210,11 @@ def _json_lines(
     return [*opening, innermost, *closing]
 
 
+def _hcl_string(value: str) -> str:
+    """A Terraform string literal: JSON escapes, and ``${``/``%{`` kept literal."""
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+
+
 def _line_indent(text: str, offset: int) -> str:
     line_start = text.rfind("\n", 0, offset) + 1
     line = text[line_start:offset]
@@ -185,15 +234,18 @@ def json_insertion(
     obj: JsonObject, text: str, span_of: Callable[[int, int], Span], *, pascal: bool = False
 ) -> TextInsertion:
     """For an object of a JSON file (``text`` is the file's own text)."""
-    return TextInsertion(obj.start, obj.end, pascal, False, text, span_of, lambda: obj.value.keys())
+    return TextInsertion(
+        obj.start, obj.end, pascal, False, False, text, span_of, lambda: obj.value.keys()
+    )
 
 
 def mapping_insertions(
-    source: SourceText, *, pascal: bool
+    source: SourceText, *, pascal: bool, hcl: bool = False
 ) -> Callable[[Node], MemberInsertion | None]:
     """For a source whose mappings are ``_values.Mapping`` values read from ``source`` (a
-    CloudFormation template in JSON or YAML): the insertion point of a mapping still written
-    where its span says."""
+    CloudFormation template in JSON or YAML; with ``hcl``, Terraform objects): the insertion
+    point of a mapping still written where its span says. JSON read into a ``JsonView`` (a
+    heredoc, a ``file()``) gets its own."""
     from ecs_lint.sources._tasks import JsonView
     from ecs_lint.sources._values import Mapping
 
@@ -217,7 +269,14 @@ def mapping_insertions(
             ):
                 return None
         return TextInsertion(
-            span.start, span.end, pascal, comments, text, source.span, lambda: node.members.keys()
+            span.start,
+            span.end,
+            pascal,
+            comments,
+            hcl,
+            text,
+            source.span,
+            lambda: node.members.keys(),
         )
 
     return insertion

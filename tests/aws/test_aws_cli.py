@@ -7,16 +7,16 @@ import json
 from typing import TYPE_CHECKING
 
 import boto3
-import pytest
-from support import run_cli
 
 from ecs_lint.aws.run import Scope, lint_aws
 from ecs_lint.settings import Settings
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import World
+    import pytest
+    from aws_world import World
     from servers.moto_server import MotoServer
 
 REGION = "eu-west-1"

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 from sample_results import finding, live_finding, render, result_of, task_json
 
-from support import run_cli
 from ecs_lint.textio import SourceText
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path

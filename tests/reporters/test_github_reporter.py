@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from sample_results import enter_repository, finding, live_finding, render, result_of, task_json
 
-from support import run_cli
 from ecs_lint.findings import Severity
 from ecs_lint.textio import SourceText
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from sample_results import finding, live_finding, render, result_of, task_json
 
-from support import run_cli
 from ecs_lint.textio import SourceText
+from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,8 +47,11 @@ def test_control_and_non_ascii_characters_stay_well_formed() -> None:
     assert case.get("name") == "Dockerfile\\x01é"
     (failure,) = case.findall("failure")
     assert failure.get("message") == (
-        'EL101 bell\\x07 nul\\x00 esc\\x1b[2J <tag> & "quote" ü \\ud800 \\ufffe\nnext'
+        'EL101 bell\\x07 nul\\x00 esc\\x1b[2J <tag> & "quote" ü \\ud800 \\ufffe\\x0anext'
     )
+    # A line break is escaped too: the element text is printed raw into CI logs, where a line
+    # of the file's choosing could start a workflow command.
+    assert "\n" not in (failure.text or "")
 
 
 def test_a_live_finding_gets_its_own_testcase() -> None:

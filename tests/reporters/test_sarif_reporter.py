@@ -16,10 +16,10 @@ from sample_results import (
     task_json,
 )
 
-from support import run_cli
 from ecs_lint import __version__
 from ecs_lint.rules import RULES
 from ecs_lint.textio import SourceText
+from support import run_cli
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import Lint, codes
 
 from ecs_lint.settings import Settings
+from support import Lint, codes
 
 
 def task(*containers: dict[str, object]) -> str:
@@ -23,8 +23,14 @@ def only(settings_select: str) -> Settings:
 
 @pytest.mark.parametrize(
     "image",
-    ["nginx:1.25", "library/nginx:1.25", "docker.io/library/nginx:1.25", "index.docker.io/nginx:1.25",
-     "acme/app:2.0", "registry-1.docker.io/acme/app:2.0"],
+    [
+        "nginx:1.25",
+        "library/nginx:1.25",
+        "docker.io/library/nginx:1.25",
+        "index.docker.io/nginx:1.25",
+        "acme/app:2.0",
+        "registry-1.docker.io/acme/app:2.0",
+    ],
 )
 def test_el101_flags_docker_hub_images_without_credentials(lint: Lint, image: str) -> None:
     findings = lint({"td.json": task({"name": "web", "image": image})}, only("EL101"))
@@ -35,9 +41,13 @@ def test_el101_flags_docker_hub_images_without_credentials(lint: Lint, image: st
 
 @pytest.mark.parametrize(
     "image",
-    ["public.ecr.aws/docker/library/nginx:1.25",
-     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
-     "ghcr.io/acme/app:1", "quay.io/prometheus/node-exporter:v1.8.0", "localhost:5000/app:1"],
+    [
+        "public.ecr.aws/docker/library/nginx:1.25",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+        "ghcr.io/acme/app:1",
+        "quay.io/prometheus/node-exporter:v1.8.0",
+        "localhost:5000/app:1",
+    ],
 )
 def test_el101_ignores_other_registries(lint: Lint, image: str) -> None:
     assert lint({"td.json": task({"name": "web", "image": image})}, only("EL101")) == []
@@ -108,7 +118,9 @@ def test_el105_flags_missing_or_latest_tag(lint: Lint, image: str) -> None:
     assert codes(lint({"td.json": task({"name": "w", "image": image})}, only("EL105"))) == ["EL105"]
 
 
-@pytest.mark.parametrize("image", ["nginx:1.25", "nginx@sha256:" + "a" * 64, "nginx:latest@sha256:" + "b" * 64])
+@pytest.mark.parametrize(
+    "image", ["nginx:1.25", "nginx@sha256:" + "a" * 64, "nginx:latest@sha256:" + "b" * 64]
+)
 def test_el105_quiet_on_pinned_images(lint: Lint, image: str) -> None:
     assert lint({"td.json": task({"name": "w", "image": image})}, only("EL105")) == []
 

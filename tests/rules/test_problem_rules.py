@@ -24,15 +24,24 @@ def test_el902_wrong_shape_reported_at_the_value(lint: Lint) -> None:
 
 
 def test_el902_quiet_on_right_shape(lint: Lint) -> None:
-    assert lint({"td.json": '{"containerDefinitions": [{"name": "w", "image": "ghcr.io/a/b:1"}]}'}) == []
+    assert (
+        lint({"td.json": '{"containerDefinitions": [{"name": "w", "image": "ghcr.io/a/b:1"}]}'})
+        == []
+    )
 
 
 def test_el903_duplicate_key_last_wins(lint: Lint) -> None:
-    text = '{"containerDefinitions": [{"name": "w", "image": "nginx:1.25",\n "image": "ghcr.io/a/b:1"}]}'
+    text = (
+        '{"containerDefinitions": [{"name": "w", "image": "nginx:1.25",\n'
+        ' "image": "ghcr.io/a/b:1"}]}'
+    )
     findings = lint({"td.json": text})
     assert codes(findings) == ["EL903"]  # the last value (ghcr.io) is the one checked
     assert findings[0].span.line == 1
 
 
 def test_el903_quiet_without_duplicates(lint: Lint) -> None:
-    assert lint({"td.json": '{"containerDefinitions": [{"name": "w", "image": "ghcr.io/a/b:1"}]}'}) == []
+    assert (
+        lint({"td.json": '{"containerDefinitions": [{"name": "w", "image": "ghcr.io/a/b:1"}]}'})
+        == []
+    )

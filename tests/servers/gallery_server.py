@@ -1,7 +1,8 @@
 """A local stand-in for the ECR Public Gallery API, the ECR Public registry and Docker Hub.
 
-One ``ThreadingHTTPServer`` on 127.0.0.1 (random port) speaks the real protocols under four
-prefixes, so a test points ecs-lint at it through the usual endpoint settings:
+``ThreadingHTTPServer``s on 127.0.0.1 (one random port per service, as they are separate hosts in
+real life) speak the real protocols under four prefixes, so a test points ecs-lint at them through
+the usual endpoint settings (``environment()``):
 
 - ``/gallery/<operation>``: ``POST`` JSON ``describeImageTags`` (pages through ``nextToken``; HTTP
   400 ``RepositoryNotFoundException`` for unknown repositories), ``searchRepositoryCatalogData``

@@ -3,6 +3,7 @@ each value at its node, and the execution-role checks proved from the template's
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -394,3 +395,59 @@ def test_parse_never_raises(values: list[str], noise: str) -> None:
     for text in ("\n".join(lines) + "\n", "\n".join(lines) + noise):
         document = parse_text(text)
         assert isinstance(document, Document)
+
+
+def test_unused_metadata_suppression_is_el901_at_the_metadata(tmp_path: Path) -> None:
+    text = STACK.read_text().replace("ignore: [EL105]", "ignore: [EL105, EL213]")
+    path = tmp_path / "stack.yaml"
+    path.write_text(text)
+    findings = lint_paths([str(path)], Settings()).findings
+    (unused,) = [f for f in findings if f.rule == "EL901"]
+    assert unused.span.line == 80
+    assert "EL213" in unused.message
+
+
+@settings(max_examples=100)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.sampled_from(["x", "AWS::Region", "C"]),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "Ref",
+                        "Fn::Sub",
+                        "Fn::Join",
+                        "Fn::If",
+                        "Fn::Select",
+                        "Fn::Split",
+                        "Fn::GetAtt",
+                        "Fn::FindInMap",
+                        "Condition",
+                        "Name",
+                        "Image",
+                        "ContainerDefinitions",
+                    ]
+                ),
+                children,
+                max_size=3,
+            )
+        ),
+        max_leaves=25,
+    )
+)
+def test_json_template_parse_never_raises(body: object) -> None:
+    template = {
+        "Conditions": {"C": {"Fn::Equals": [{"Ref": "AWS::Region"}, "x"]}},
+        "Resources": {
+            "T": {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {"ContainerDefinitions": [{"Name": "c", "Image": body}]},
+            },
+            "R": {"Type": "AWS::IAM::Role", "Properties": {"Policies": body}},
+            "S": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": body}},
+        },
+    }
+    document = parse_text(json.dumps(template), "t.json")
+    assert isinstance(document, Document)

@@ -227,3 +227,58 @@ def test_without_the_setting_there_is_no_credentials_fix(project: Path) -> None:
     run = run_cli("task.json", "--offline", "--select", "EL101", "-o", "json")
     (finding,) = json.loads(run.stdout)
     assert finding["fix"] is None
+
+
+HEREDOC = """\
+resource "aws_ecs_task_definition" "web" {
+  family             = "web"
+  execution_role_arn = "arn:aws:iam::123456789012:role/exec"
+  container_definitions = <<-EOT
+    [
+      {
+        "name": "web",
+        "image": "acme/web:1.4"
+      }
+    ]
+  EOT
+}
+"""
+
+
+def test_terraform_heredoc_json_gets_the_file_indentation(project: Path) -> None:
+    (project / "task.json").unlink()
+    (project / "main.tf").write_text(HEREDOC)
+    run = run_cli("main.tf", "--offline", "--select", "EL101", "--fix", "--unsafe-fixes")
+    assert run.status == 0, run.stdout + run.stderr
+    assert (project / "main.tf").read_text() == HEREDOC.replace(
+        '"image": "acme/web:1.4"\n',
+        '"image": "acme/web:1.4",\n        "repositoryCredentials": {\n'
+        f'          "credentialsParameter": "{SECRET}"\n        }}\n',
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'x = jsonencode([\n  {\n    name  = "api"\n    image = "a:1"\n  }\n])\n',
+            'x = jsonencode([\n  {\n    name  = "api"\n    image = "a:1"\n'
+            f'    repositoryCredentials = {{\n      credentialsParameter = "{SECRET}"\n    }}\n'
+            "  }\n])\n",
+        ),
+        (
+            'x = jsonencode([{ name = "api", image = "a:1" }])\n',
+            f'x = jsonencode([{{ name = "api", image = "a:1", repositoryCredentials = '
+            f'{{ credentialsParameter = "{SECRET}" }} }}])\n',
+        ),
+    ],
+)
+def test_terraform_object_insertion(text: str, expected: str) -> None:
+    from ecs_lint.sources._insert import TextInsertion
+
+    source = SourceText("main.tf", text)
+    start, end = text.index("{"), text.rindex("}") + 1
+    insertion = TextInsertion(start, end, False, True, True, text, source.span, lambda: ["name"])
+    added = insertion.add_member(PATH, SECRET)
+    assert added is not None
+    assert apply_edits(text, [Edit(*added)]) == expected
