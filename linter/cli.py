@@ -74,12 +74,16 @@ OutputFormat = Annotated[
 # Options of every command that lints (check, aws): defined once here, used by each.
 SelectOption = Annotated[
     list[str] | None,
-    typer.Option(help="Rule codes or prefixes to enable (comma-separated or repeated)."),
+    typer.Option(
+        help="Rule codes or prefixes to enable (comma-separated or repeated).", metavar="CODES"
+    ),
 ]
 
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option(help="Rule codes or prefixes to disable (comma-separated or repeated)."),
+    typer.Option(
+        help="Rule codes or prefixes to disable (comma-separated or repeated).", metavar="CODES"
+    ),
 ]
 
 ExitZeroOption = Annotated[
@@ -766,7 +770,10 @@ def ratelimit_command(
     if output_format == "json":
         typer.echo(json.dumps(answer.as_json(), indent=2))
     else:
-        typer.echo(answer.as_text(), nl=False)
+        from ecs_lint.reporters.text import printable
+
+        # The answer quotes a header the server chose (the address counted against).
+        typer.echo(printable(answer.as_text().rstrip("\n")))
     raise typer.Exit(EXIT_FINDINGS if answer.exhausted else EXIT_CLEAN)
 
 

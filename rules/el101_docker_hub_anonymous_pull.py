@@ -3,8 +3,9 @@
 ## What it does
 Flags every image that resolves to Docker Hub (``docker.io``, including short names such as
 ``nginx`` or ``user/app``) and is pulled without registry credentials: a task-definition container
-without ``repositoryCredentials``, and every Dockerfile ``FROM``, ``COPY --from`` and
-``RUN --mount=...,from=`` image.
+without ``repositoryCredentials``, every Dockerfile ``FROM``, ``COPY --from`` and
+``RUN --mount=...,from=`` image, a Kubernetes container whose pod has no ``imagePullSecrets``, a
+Compose service image, and a GitHub Actions job, service or step image without ``credentials``.
 
 ## Why is this bad?
 Docker Hub allows 100 anonymous pulls per 6 hours per IPv4 address (or IPv6 /64). Behind a NAT
@@ -43,10 +44,21 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ANONYMOUS_LIMIT = "100 pulls per 6 hours per IP address"
-REMEDIES = (
-    "pull it from the Amazon ECR Public Gallery, copy it into a private ECR repository or "
-    "pull-through cache, or authenticate with repositoryCredentials"
+MIRRORS = (
+    "pull it from the Amazon ECR Public Gallery, or copy it into a private ECR repository or "
+    "pull-through cache"
 )
+
+# How a pull of each kind is authenticated: the remedy to name when no mirror is known.
+CREDENTIALS = {
+    UseKind.CONTAINER: "authenticate with repositoryCredentials",
+    UseKind.POD_CONTAINER: "give the pod imagePullSecrets",
+    UseKind.SERVICE: "run docker login on the hosts that pull it",
+    UseKind.JOB_CONTAINER: "give the job container credentials",
+    UseKind.SERVICE_CONTAINER: "give the service container credentials",
+    UseKind.STEP: "log in to Docker Hub in an earlier step",
+}
+BUILD_CREDENTIALS = "run docker login on the build host"
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
@@ -64,13 +76,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )
         if equivalents is None:
-            yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
+            remedy = f"{MIRRORS}, or {credentials_remedy(use.kind)}"
+            yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
         fix = advice.fix
         if advice.evidence is None:
-            remedy += ", or authenticate with repositoryCredentials"
+            remedy += f", or {credentials_remedy(use.kind)}"
             if fix is None:
                 fix = _credentials_fix(use, model, ctx)
                 if fix is not None:
@@ -83,6 +96,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             fix=fix,
             evidence=advice.evidence,
         )
+
+
+def credentials_remedy(kind: UseKind) -> str:
+    return CREDENTIALS.get(kind, BUILD_CREDENTIALS)
 
 
 def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | None:

@@ -25,11 +25,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import Model, UnresolvedRef
+from ecs_lint.model import Model, UnresolvedRef, UseKind
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+
+# Where the missing values come from, by kind of use; the default covers deploy-time values.
+SUPPLY = {
+    UseKind.BASE_IMAGE: "give the ARG a default or pass --build-arg NAME=VALUE",
+    UseKind.COPY_SOURCE: "give the ARG a default or pass --build-arg NAME=VALUE",
+    UseKind.MOUNT_SOURCE: "give the ARG a default or pass --build-arg NAME=VALUE",
+    UseKind.SERVICE: "pass --env NAME=VALUE or set it in the .env file beside the compose file",
+}
+DEPLOY_TIME = (
+    "pass its value (--parameter Name=Value for template parameters) or lint the rendered "
+    "file your deploy tool produces"
+)
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
@@ -37,13 +50,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         ref = use.reference
         if not isinstance(ref, UnresolvedRef):
             continue
-        names = ", ".join(ref.variables)
-        plural = "s" if len(ref.variables) > 1 else ""
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}' depends on {names}, which ha{'ve' if plural else 's'} "
-            f"no known value; cannot tell which registry it is pulled from (give the "
-            f"variable{plural} a default or pass --build-arg)",
+            f"{use.kind.value} '{ref.original}' depends on {', '.join(ref.variables)}, which "
+            f"{'has' if len(ref.variables) == 1 else 'have'} no known value, so its registry is "
+            f"unknown; {SUPPLY.get(use.kind, DEPLOY_TIME)}",
         )
 
 

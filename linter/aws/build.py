@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ecs_lint.aws.inventory import service_task_definition
 from ecs_lint.aws.livejson import LiveNode, logical_span
 from ecs_lint.aws.network import network_view
 from ecs_lint.model import Document, Located, Model, ServiceView
@@ -50,13 +51,15 @@ def _service(
     arn = raw["serviceArn"]
     cluster = str(raw.get("clusterArn", "")).rsplit("/", 1)[-1]
     name = f"{cluster}/{raw['serviceName']}" if cluster else raw["serviceName"]
-    task_arn = raw["taskDefinition"]
+    task_arn = service_task_definition(raw)
     strategy = raw.get("capacityProviderStrategy") or []
     return ServiceView(
         name=name,
         span=logical_span(arn),
         desired_count=Located(str(raw.get("desiredCount", 0)), logical_span(arn, "desiredCount")),
-        task_definition=Located(task_arn, logical_span(arn, "taskDefinition")),
+        task_definition=Located(task_arn, logical_span(arn, "taskDefinition"))
+        if task_arn
+        else None,
         tasks=(tasks[task_arn],) if task_arn in tasks else (),
         launch_type=raw.get("launchType") or None,
         capacity_providers=tuple(str(item.get("capacityProvider", "")) for item in strategy),

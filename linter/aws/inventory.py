@@ -82,6 +82,18 @@ def task_definition_matches(arn: str, wanted: Iterable[str]) -> bool:
     return any(text in (arn, family_revision, family) for text in wanted)
 
 
+def service_task_definition(service: dict[str, Any]) -> str:
+    """The task definition a service runs: its own, else (an ``EXTERNAL`` or CodeDeploy
+    deployment controller) its primary task set's; empty when it names none."""
+    arn = service.get("taskDefinition")
+    if isinstance(arn, str) and arn:
+        return arn
+    sets = [item for item in service.get("taskSets") or [] if isinstance(item, dict)]
+    primary = [item for item in sets if item.get("status") == "PRIMARY"] or sets
+    found = primary[0].get("taskDefinition") if primary else None
+    return found if isinstance(found, str) else ""
+
+
 def is_fargate_candidate(service: dict[str, Any]) -> bool:
     """Whether tasks of this service may run on Fargate, where the task's own network interface
     pulls images and fetches secrets (on EC2 the container instance's network does)."""
@@ -127,7 +139,9 @@ class _RegionReader:
                 services = [
                     service
                     for service in services
-                    if task_definition_matches(service["taskDefinition"], scope.task_definitions)
+                    if task_definition_matches(
+                        service_task_definition(service), scope.task_definitions
+                    )
                 ]
             self.inventory.services = services
         self._task_definitions(scope.task_definitions)
@@ -234,7 +248,8 @@ class _RegionReader:
 
     def _task_definitions(self, standalone: Sequence[str]) -> None:
         self.tracker.phase(f"{self.region}: task definitions")
-        arns = list(dict.fromkeys(service["taskDefinition"] for service in self.inventory.services))
+        running = (service_task_definition(service) for service in self.inventory.services)
+        arns = [arn for arn in dict.fromkeys(running) if arn]
         # A task definition asked for by ARN or family:revision that a service already runs is
         # described once; a bare family must be asked, to learn its latest revision.
         extra = [

@@ -147,6 +147,10 @@ class HttpClient:
         """
         origin, target = _split(url)
         host = origin[1]
+        if not all(_sendable(text) for text in (target, *(headers or {}).values())):
+            # A token (or a name in the URL) that HTTP cannot carry came from a server's answer:
+            # http.client would raise UnicodeEncodeError or InvalidURL, a traceback for the user.
+            raise ProtocolError(host, "a token or URL to send is not plain printable ASCII")
         reason = "no attempt made"
         for attempt in range(self.max_attempts):
             self._check_usable(origin)
@@ -364,6 +368,10 @@ def _shut(connection: http.client.HTTPConnection) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     connection.close()
+
+
+def _sendable(text: str) -> bool:
+    return text.isascii() and text.isprintable()
 
 
 def _budget_reason(budget: Budget) -> str:

@@ -96,6 +96,7 @@ def test_el103_unresolved_arg_names_the_variable(lint: Lint) -> None:
     findings = lint({"Dockerfile": "ARG BASE\nFROM ${BASE}\n"}, Settings(select=("EL1",)))
     assert codes(findings) == ["EL103"]
     assert "BASE" in findings[0].message
+    assert "--build-arg" in findings[0].message
 
 
 def test_el103_quiet_when_build_arg_given(lint: Lint) -> None:
@@ -128,3 +129,17 @@ def test_el105_quiet_on_pinned_images(lint: Lint, image: str) -> None:
 def test_scratch_and_stage_names_are_not_images(lint: Lint) -> None:
     dockerfile = "FROM scratch AS base\nFROM base\nCOPY --from=0 / /\n"
     assert lint({"Dockerfile": dockerfile}) == []
+
+
+def test_el101_names_the_credentials_mechanism_of_each_kind_of_pull(lint: Lint) -> None:
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec:\n  containers:\n    - name: c\n      image: acme/private-tool:2.0\n"
+    )
+    findings = lint(
+        {"Dockerfile": "FROM acme/private-tool:2.0\n", "pod.yaml": pod}, Settings(select=("EL101",))
+    )
+    by_file = {finding.span.path.rsplit("/", 1)[-1]: finding.message for finding in findings}
+    assert "docker login on the build host" in by_file["Dockerfile"]
+    assert "imagePullSecrets" in by_file["pod.yaml"]
+    assert "repositoryCredentials" not in by_file["Dockerfile"] + by_file["pod.yaml"]

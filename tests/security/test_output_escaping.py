@@ -149,3 +149,25 @@ def test_a_missing_path_is_quoted_escaped(tmp_path: Path) -> None:
     run = run_cli(str(tmp_path / f"no{ESC_SEQUENCES}\n::error::x"))
     assert run.status == 2
     assert_safe(run.stderr)
+
+
+def test_a_token_http_cannot_carry_is_a_clear_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The local token service puts the user name in the token it answers with: a token holding
+    escape sequences and non-Latin-1 characters must be refused, and said so escaped."""
+    from servers.dockerhub_ratelimit import RateLimitServer
+
+    user = f"evil{ESC_SEQUENCES}"
+    with RateLimitServer(users={user: "token"}) as server:
+        monkeypatch.setenv("ECS_LINT_DOCKERHUB_AUTH_URL", server.auth_url)
+        monkeypatch.setenv("ECS_LINT_DOCKERHUB_REGISTRY_URL", server.url)
+        monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+        monkeypatch.setenv("DOCKERHUB_USERNAME", user)
+        monkeypatch.setenv("DOCKERHUB_TOKEN", "token")
+        run = run_cli("ratelimit")
+    assert run.status == 2
+    assert "not plain printable ASCII" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert_safe(run.stdout)
+    assert_safe(run.stderr)
