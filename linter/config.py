@@ -296,11 +296,15 @@ _ACCOUNT = re.compile(r"^[0-9]{12}$")
 _ECR_PREFIX = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*$")
 
 
-def aws_region(value: object, config: ConfigFile) -> str:
-    text = string(value, config)
+def region(text: str) -> str:
+    """An AWS region name such as ``us-east-1`` (``aws-region``, and the ``--region`` option)."""
     if not _REGION.match(text):
         raise BadValue(f"expected an AWS region such as 'us-east-1', got {text!r}")
     return text
+
+
+def aws_region(value: object, config: ConfigFile) -> str:
+    return region(string(value, config))
 
 
 def pull_through_cache(value: object, config: ConfigFile) -> dict[str, str]:

@@ -90,12 +90,26 @@ def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
             continue
         source = result.sources.get(path)
         if source is None:
-            plan.skipped.append(f"{path}: not fixed, its text was not kept")
+            plan.skipped.append(_not_checked_itself(path, findings))
             continue
         change = _plan_file(path, source, findings, plan.skipped)
         if change is not None:
             plan.files.append(change)
     return plan
+
+
+def _not_checked_itself(path: str, findings: list[Finding]) -> str:
+    """Why a fix in a file read only through another one (a Terraform ``file("...")``) is not
+    applied, and the command that applies it."""
+    import shlex
+
+    unsafe = any(finding.fix is not None and not finding.fix.safe for finding in findings)
+    command = f"ecs-lint --fix{' --unsafe-fixes' if unsafe else ''} {shlex.quote(path)}"
+    return (
+        f"{path}: not fixed: ecs-lint read this file only through another one (such as a"
+        " Terraform file() call) and edits only the files it was asked to check;"
+        f" to fix it, run: {command}"
+    )
 
 
 def _plan_file(

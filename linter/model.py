@@ -235,6 +235,10 @@ class TaskView:
     execution_role: Located | None = None
     requires_compatibilities: tuple[str, ...] = ()
     network_mode: str | None = None
+    region: str | None = None
+    """The region the task runs in when the source says: a template's own region, as its
+    policies name it (``${AWS::Region}`` unless given with ``--parameter``); ``None`` when the
+    source does not say (``--region`` then tells it)."""
 
     @property
     def runs_on_fargate(self) -> bool:
@@ -452,6 +456,15 @@ class Document:
     """Secrets defined here, whose KMS keys decide EL205."""
     services: list[ServiceView] = field(default_factory=list)
     """ECS services defined here (their desired counts feed the pull budget, EL150)."""
+    scope: str | None = None
+    """Where the ``${label}`` values of this document (in its roles, policies, secrets and task
+    values) mean the same thing: ``None`` for the document alone (a CloudFormation template, a
+    Terraform plan); a shared name for documents that form one unit (the ``.tf`` files of one
+    module directory). A label never names a definition of another scope."""
+
+    @property
+    def label_scope(self) -> str:
+        return self.scope if self.scope is not None else self.path
 
 
 @dataclass(slots=True)

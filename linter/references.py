@@ -85,6 +85,15 @@ _ECR_PRIVATE_RE: Final = re.compile(
     _FLAGS,
 )
 
+_LABEL: Final = r"\$\{[^${}]+\}"  # a template's unresolved value: ${AWS::Region}, ${var.x}
+_LABEL_RE: Final = re.compile(_LABEL, _FLAGS)
+_ECR_PRIVATE_LABELLED_RE: Final = re.compile(
+    rf"(?P<account>[0-9]{{12}}|{_LABEL})\."
+    rf"(?:dkr\.ecr(?:-fips)?\.(?P<region>{_REGION}|{_LABEL})\.(?:amazonaws\.com(?:\.cn)?|{_LABEL})"
+    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION}|{_LABEL})\.on\.aws)",
+    _FLAGS,
+)
+
 _VARIABLE_RE: Final = re.compile(
     r"""
     \\.                                   # a backslash escapes the next character
@@ -146,16 +155,34 @@ def find_variables(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def ecr_private_parts(domain: str) -> tuple[str, str] | None:
+def ecr_private_parts(domain: str, *, labels: bool = False) -> tuple[str, str] | None:
     """The (account, region) of a private Amazon ECR registry host, or ``None`` for other hosts.
 
     Covers the standard, FIPS, China (``.amazonaws.com.cn``) and dual-stack (``.on.aws``)
     endpoints. Hosts compare case-insensitively, so the region comes back in lowercase.
+
+    With ``labels``, the account, the region and the DNS suffix may each be a template's
+    unresolved value written ``${label}`` (``${AWS::AccountId}.dkr.ecr.${AWS::Region}.
+    ${AWS::URLSuffix}``, as CloudFormation and Terraform sources write an ECR host they cannot
+    resolve); such a field comes back as that text. Only callers that treat ``${label}`` as an
+    unknown value (never as a region name to compare) ask for it.
     """
     match = _ECR_PRIVATE_RE.fullmatch(_host_key(domain))
+    if match is None and labels and "${" in domain:
+        match = _ECR_PRIVATE_LABELLED_RE.fullmatch(_host_key_keeping_labels(domain))
     if match is None:
         return None
     return match.group("account"), match.group("region") or match.group("dual_region")
+
+
+def _host_key_keeping_labels(domain: str) -> str:
+    """:func:`_host_key` of the text between ``${label}`` values; the labels as written."""
+    pieces = _LABEL_RE.split(domain)
+    labels = _LABEL_RE.findall(domain)
+    keys = [_host_key(piece) if piece else "" for piece in pieces]
+    if any(piece and not key for piece, key in zip(pieces, keys, strict=True)):
+        return ""
+    return "".join(key + label for key, label in zip(keys, [*labels, ""], strict=True))
 
 
 def _parse(text: str) -> ImageRef:

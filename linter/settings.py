@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from ecs_lint.findings import Severity
+
+# How to give ecs-lint an execution role's policies when it does not know them (EL207), in the
+# terms of the command that runs: its options, or with live look-ups what is left to give.
+ROLE_POLICY_HINT: Final = (
+    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
+    "'aws iam get-account-authorization-details'), define the role in the same template, or "
+    "look it up with --aws"
+)
+ROLE_POLICY_HINT_LIVE: Final = (
+    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
+    "'aws iam get-account-authorization-details'), or define the role in the same template"
+)
+ROLE_POLICY_HINT_AWS_COMMAND: Final = (
+    "give its policies in the configuration file, with role-policies (role name or ARN = policy "
+    "files) or iam-files (outputs of 'aws iam get-account-authorization-details')"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +119,9 @@ class Settings:
     bare secret and parameter names); ``None``: unknown offline, the profile's region live."""
     aws_profile: str | None = None
     """``--profile``: the AWS profile for live look-ups; ``None``: the standard credential chain."""
+    role_policy_hint: str = ROLE_POLICY_HINT
+    """How the user can give ecs-lint an execution role's unknown policies (EL207's advice), in
+    the terms of the running command: ``check --aws`` and ``ecs-lint aws`` set their own."""
     docker_hub_credentials: str | None = None
     """``docker-hub-credentials``: the Secrets Manager secret (ARN or name) holding Docker Hub
     credentials, offered as ``repositoryCredentials`` for Docker Hub images without an ECR Public

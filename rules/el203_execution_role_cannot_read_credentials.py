@@ -15,7 +15,8 @@ The most common cause is the suffix trap. Secrets Manager adds a hyphen and six 
 characters to every secret's ARN: the secret ``dockerhub`` has the ARN
 ``arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf``. A policy ``Resource``
 of ``...:secret:dockerhub`` never matches it; ``...:secret:dockerhub-??????`` (or the full ARN)
-does.
+does. Resource names are also case-sensitive: ``...:secret:DockerHub-*`` does not match
+``...:secret:dockerhub-AbCdEf``. The message names the statement that nearly matched and why.
 
 ## Example
 ```json
@@ -36,7 +37,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import START_FAILURE, denial, role_label, suffix_trap
+from ecs_lint.iam.explain import START_FAILURE, case_trap, denial, role_label, suffix_trap
 from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
@@ -58,7 +59,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"{role_label(item.role)} cannot read the {item.requirement.subject}: "
                 f"{denial(item)}; {START_FAILURE}"
             )
-            trap = suffix_trap(item, provider.placement(task))
+            trap = suffix_trap(item, provider.placement(task)) or case_trap(item)
             if trap is not None:
                 message += f". {trap}"
             fix = allow_fix([item])

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.arns import role_name
-from ecs_lint.iam.provider import HOW_TO_PROVIDE, UnknownRole
+from ecs_lint.iam.provider import UnknownRole
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -45,22 +45,25 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     provider = ctx.services.policies
     if provider is None:
         return
-    reported: set[str] = set()
+    reported: set[tuple[str | None, str]] = set()
     for task in model.tasks:
         located = task.execution_role
-        if located is None or not located.value or located.value in reported:
+        if located is None or not located.value:
+            continue
+        scope = provider.scope_of(task)  # the same ${Label} in two templates is two roles
+        if (scope, located.value) in reported:
             continue
         if not provider.requirements(task):
             continue  # nothing in this task depends on the role's permissions
-        role = provider.role(located)
+        role = provider.role(located, scope)
         if not isinstance(role, UnknownRole):
             continue
-        reported.add(located.value)
+        reported.add((scope, located.value))
         yield ctx.finding(
             located.span,
             f"the policies of execution role '{role_name(role.display)}' are not known "
-            f"({role.reason}), so "
-            f"its registry, secret and log permissions are not checked; {HOW_TO_PROVIDE}",
+            f"({role.reason}), so its registry, secret and log permissions are not checked; "
+            f"{ctx.settings.role_policy_hint}",
         )
 
 

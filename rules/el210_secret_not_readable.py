@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import START_FAILURE, denial, role_label, suffix_trap
+from ecs_lint.iam.explain import START_FAILURE, case_trap, denial, role_label, suffix_trap
 from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
@@ -56,7 +56,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"{role_label(item.role)} cannot read the {item.requirement.subject}: "
                 f"{denial(item)}; {START_FAILURE}"
             )
-            trap = suffix_trap(item, provider.placement(task))
+            trap = suffix_trap(item, provider.placement(task)) or case_trap(item)
             if trap is not None:
                 message += f". {trap}"
             fix = allow_fix([item])

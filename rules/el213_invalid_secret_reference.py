@@ -53,7 +53,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 if provider is None or not isinstance(ref, ParameterRef):
                     continue
-                defined = provider.defined_secret(ref.text)
+                defined = provider.defined_secret(ref.text, provider.scope_of(task))
                 if (
                     ref.form is ParameterForm.NAME
                     and defined is not None

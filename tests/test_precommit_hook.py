@@ -1,9 +1,16 @@
-"""The pre-commit hook, run by the real pre-commit against a throw-away repository.
+"""The pre-commit hooks, run by the real pre-commit against a throw-away repository, offline.
 
 pre-commit installs a ``language: python`` hook from a git repository into a virtualenv of its
-own, so this needs PyPI for the project's dependencies (reachable in CI). The hook repository is
-a committed snapshot of this working tree (the files git would track), so the test checks the
-code under test, committed by the lead or not. pre-commit's cache goes to a temporary directory.
+own (``pip install .``). So that no test reaches the internet, that pip installs from a local
+wheelhouse of the project's dependencies (``PIP_NO_INDEX``, ``PIP_FIND_LINKS``: pip reads them
+from the environment pre-commit passes on), made once with network by ``.ci/run`` and by the
+README's test command (:data:`WHEELHOUSE_COMMAND`). Without a wheelhouse these tests skip and say
+how to make one (in CI, where ``.ci/run`` makes it, they fail instead); anything that still tries
+the network meets a proxy address where nothing listens, and fails at once.
+
+The hook repository is a committed snapshot of this working tree (the files git would track), so
+the tests check the code under test, committed by the lead or not. pre-commit's cache goes to a
+temporary directory.
 """
 
 from __future__ import annotations
@@ -13,14 +20,25 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_wheel_filename
+from servers.gallery_server import GalleryServer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOOKS_FILE = PROJECT / ".pre-commit-hooks.yaml"
-INSTALL_TIMEOUT = 900  # seconds: the first run builds the hook's virtualenv from PyPI
+WHEELHOUSE = Path(os.environ.get("ECS_LINT_WHEELHOUSE", PROJECT / ".wheelhouse"))
+WHEELHOUSE_COMMAND = ".venv/bin/pip wheel -q -w .wheelhouse . setuptools wheel"
+INSTALL_TIMEOUT = 600  # seconds: the first run builds the hook's virtualenv
+NOWHERE = "http://127.0.0.1:9"  # the discard port: a request through this proxy fails at once
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -48,6 +66,62 @@ def tracked_files(root: Path) -> list[str]:
     return sorted({name for name in listing.split("\0") if name and (root / name).is_file()})
 
 
+def wheelhouse_gaps(wheelhouse: Path) -> list[str]:
+    """The runtime and build requirements of pyproject.toml no wheel in ``wheelhouse`` meets."""
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
+    versions: dict[str, list[str]] = {}
+    for wheel in wheelhouse.glob("*.whl"):
+        name, version, _, _ = parse_wheel_filename(wheel.name)
+        versions.setdefault(name, []).append(str(version))
+    gaps = []
+    for text in wanted:
+        requirement = Requirement(text)
+        found = versions.get(canonicalize_name(requirement.name), [])
+        if not any(requirement.specifier.contains(version) for version in found):
+            gaps.append(text)
+    return gaps
+
+
+@pytest.fixture(scope="module")
+def wheelhouse() -> Path:
+    """The local wheelhouse; skips (fails in CI) when there is none, fails when it is stale."""
+    if not any(WHEELHOUSE.glob("*.whl")):
+        reason = (
+            f"no wheelhouse at {WHEELHOUSE}: the pre-commit hook tests install the hook offline "
+            f"from it; make it once (network needed) with `{WHEELHOUSE_COMMAND}` in {PROJECT}"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    gaps = wheelhouse_gaps(WHEELHOUSE)
+    if gaps:
+        pytest.fail(
+            f"the wheelhouse at {WHEELHOUSE} has no wheel for {', '.join(gaps)} (pyproject.toml "
+            f"changed): rebuild it with `{WHEELHOUSE_COMMAND}`"
+        )
+    return WHEELHOUSE
+
+
+def offline_environment(wheelhouse: Path) -> dict[str, str]:
+    """pre-commit's environment: pip only from the wheelhouse, no network at all."""
+    env = {
+        **os.environ,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheelhouse),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "VIRTUALENV_NO_PERIODIC_UPDATE": "1",  # else virtualenv refreshes its seed wheels online
+        "VIRTUALENV_NO_DOWNLOAD": "1",
+        "NO_COLOR": "1",
+    }
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[name] = env[name.lower()] = NOWHERE
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    for name in ("PRE_COMMIT", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_REQUIRE_VIRTUALENV"):
+        env.pop(name, None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     snapshot = tmp_path_factory.mktemp("hook-repo")
@@ -66,54 +140,54 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(
-    hook_repo: Path, pre_commit_home: Path, workdir: Path, files: dict[str, str], hook: str
-) -> subprocess.CompletedProcess[str]:
-    """Commit ``files`` in a new repository and run ``pre-commit try-repo`` there."""
-    git(workdir, "init", "-q")
-    for name, text in files.items():
-        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (workdir / name).write_text(text)
-    git(workdir, "add", "-A")
-    git(workdir, "commit", "-q", "--no-verify", "-m", "files")
-    env = {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(pre_commit_home),
-        "ECS_LINT_OFFLINE": "1",
-        "NO_COLOR": "1",
-    }
-    env.pop("PRE_COMMIT", None)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(hook_repo),
-            hook,
-            "--all-files",
-            "--color",
-            "never",
-        ],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
+@pytest.fixture
+def pre_commit(
+    wheelhouse: Path, hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> PreCommit:
+    return PreCommit(hook_repo, tmp_path / "work", pre_commit_home, wheelhouse)
+
+
+class PreCommit:
+    """``pre-commit try-repo`` of the snapshot, in a new repository holding the given files."""
+
+    def __init__(self, hook_repo: Path, workdir: Path, home: Path, wheelhouse: Path) -> None:
+        self.hook_repo = hook_repo
+        self.workdir = workdir
+        self.env = {**offline_environment(wheelhouse), "PRE_COMMIT_HOME": str(home)}
+        self.env["ECS_LINT_OFFLINE"] = "1"
+
+    def commit(self, files: dict[str, str]) -> None:
+        self.workdir.mkdir()
+        git(self.workdir, "init", "-q")
+        for name, text in files.items():
+            (self.workdir / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.workdir / name).write_text(text)
+        git(self.workdir, "add", "-A")
+        git(self.workdir, "commit", "-q", "--no-verify", "-m", "files")
+
+    def try_repo(self, hook: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(self.hook_repo), hook]
+        return subprocess.run(
+            [*command, "--all-files", "--color", "never"],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+        )
+
+
+def test_hook_fails_on_a_docker_hub_image(pre_commit: PreCommit) -> None:
+    pre_commit.commit(
+        {
+            "Dockerfile": "FROM nginx:1.25\n",
+            "ecs/task-definition.json": (
+                '{"containerDefinitions": [{"name": "web", "image": "redis:7"}]}\n'
+            ),
+            "README.md": "FROM nginx\n",
+        }
     )
-
-
-def test_hook_fails_on_a_docker_hub_image(
-    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
-) -> None:
-    files = {
-        "Dockerfile": "FROM nginx:1.25\n",
-        "ecs/task-definition.json": (
-            '{"containerDefinitions": [{"name": "web", "image": "redis:7"}]}\n'
-        ),
-        "README.md": "FROM nginx\n",
-    }
-    run = try_repo(hook_repo, pre_commit_home, tmp_path, files, "ecs-lint")
+    run = pre_commit.try_repo("ecs-lint")
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
     assert re.search(r"^ecs-lint\.+Failed$", output, re.MULTILINE), output
@@ -122,18 +196,100 @@ def test_hook_fails_on_a_docker_hub_image(
     assert "README.md" not in output.split("Failed", 1)[1]
 
 
-def test_hook_passes_on_clean_files(hook_repo: Path, pre_commit_home: Path, tmp_path: Path) -> None:
-    files = {
-        "Dockerfile": "FROM public.ecr.aws/docker/library/nginx:1.25\n",
-        "ecs/task-definition.json": (
-            '{"containerDefinitions": [{"name": "web",'
-            ' "image": "public.ecr.aws/docker/library/redis:7"}]}\n'
-        ),
-    }
-    run = try_repo(hook_repo, pre_commit_home, tmp_path, files, "ecs-lint")
+def test_hook_passes_on_clean_files(pre_commit: PreCommit) -> None:
+    pre_commit.commit(
+        {
+            "Dockerfile": "FROM public.ecr.aws/docker/library/nginx:1.25\n",
+            "ecs/task-definition.json": (
+                '{"containerDefinitions": [{"name": "web",'
+                ' "image": "public.ecr.aws/docker/library/redis:7"}]}\n'
+            ),
+        }
+    )
+    run = pre_commit.try_repo("ecs-lint")
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert re.search(r"^ecs-lint\.+Passed$", output, re.MULTILINE), output
+
+
+@pytest.fixture
+def gallery(tmp_path: Path) -> Iterator[GalleryServer]:
+    with GalleryServer() as server:
+        yield server
+
+
+def test_fix_hook_rewrites_a_verified_equivalent_then_passes(
+    pre_commit: PreCommit, gallery: GalleryServer, tmp_path: Path
+) -> None:
+    # Look-ups go to the local gallery/registry server, which mirrors nginx:1.25 with the same
+    # digest as Docker Hub: a verified, identical equivalent, so the fix is safe and --fix
+    # (the ecs-lint-fix hook) applies it.
+    pre_commit.env.pop("ECS_LINT_OFFLINE")
+    pre_commit.env.update(gallery.environment())
+    pre_commit.env["ECS_LINT_CACHE_DIR"] = str(tmp_path / "cache")
+    pre_commit.commit(
+        {
+            "Dockerfile": "FROM nginx:1.25 AS web\nRUN nginx -v\n",
+            "ecs/task-definition.json": (
+                '{"containerDefinitions": [{"name": "web", "image": "nginx:1.25"}]}\n'
+            ),
+        }
+    )
+    run = pre_commit.try_repo("ecs-lint-fix")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^ecs-lint \(fix\)\.+Failed$", output, re.MULTILINE), output
+    assert "files were modified by this hook" in output
+    assert "Fixed 2 findings in 2 files." in output
+    workdir = pre_commit.workdir
+    assert (workdir / "Dockerfile").read_text() == (
+        "FROM public.ecr.aws/docker/library/nginx:1.25 AS web\nRUN nginx -v\n"
+    )
+    assert (workdir / "ecs/task-definition.json").read_text() == (
+        '{"containerDefinitions": [{"name": "web",'
+        ' "image": "public.ecr.aws/docker/library/nginx:1.25"}]}\n'
+    )
+    again = pre_commit.try_repo("ecs-lint-fix")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert re.search(r"^ecs-lint \(fix\)\.+Passed$", again.stdout, re.MULTILINE), again.stdout
+
+
+def test_fix_hook_offline_reports_what_it_cannot_fix(pre_commit: PreCommit) -> None:
+    # Offline, the embedded catalog's equivalents are unverified (unsafe fixes): the hook
+    # changes nothing, fails, and says why.
+    text = "FROM nginx:1.25\n"
+    pre_commit.commit({"Dockerfile": text})
+    run = pre_commit.try_repo("ecs-lint-fix")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^ecs-lint \(fix\)\.+Failed$", output, re.MULTILINE), output
+    assert "files were modified by this hook" not in output
+    assert "Dockerfile:1:6" in output and "EL101" in output
+    assert "1 more fix available with --unsafe-fixes" in output
+    assert (pre_commit.workdir / "Dockerfile").read_text() == text
+
+
+def test_the_offline_environment_leaves_no_way_out(tmp_path: Path) -> None:
+    # pip in that environment can neither use an index nor get past the proxy.
+    env = offline_environment(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(tmp_path), "six"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert not list(tmp_path.glob("six*"))
+    assert "--no-index" in run.stdout + run.stderr or "No matching" in run.stdout + run.stderr
+
+
+def test_a_stale_wheelhouse_is_named(tmp_path: Path) -> None:
+    (tmp_path / "typer-0.12.0-py3-none-any.whl").write_bytes(b"")
+    gaps = wheelhouse_gaps(tmp_path)
+    assert "typer>=0.12" not in gaps
+    assert "PyYAML>=6.0" in gaps
+    assert "setuptools>=69" in gaps
 
 
 def test_hooks_file_declares_both_hooks() -> None:

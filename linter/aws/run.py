@@ -79,7 +79,9 @@ def _lint_region(
     from ecs_lint.iam.provider import build_policy_provider
 
     provider = build_policy_provider(settings, model, live)
-    return lint_model(model, settings, Services(ecr_public=ecr_public, policies=provider))
+    result = lint_model(model, settings, Services(ecr_public=ecr_public, policies=provider))
+    result.checked_counts = {"task definition": len(model.tasks), "service": len(model.services)}
+    return result
 
 
 def _read_roles(live: LiveAws, model: Model, tracker: Tracker, pool: ThreadPoolExecutor) -> None:
@@ -123,10 +125,15 @@ def _merged(results: list[RunResult]) -> RunResult:
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
     )
+    counts: dict[str, int] = {}
+    for result in results:
+        for kind, count in result.checked_counts.items():
+            counts[kind] = counts.get(kind, 0) + count
     return RunResult(
         findings,
         sum(result.files_checked for result in results),
         {},
         [path for result in results for path in result.checked_paths],
         [finding for result in results for finding in result.suppressed],
+        counts,
     )

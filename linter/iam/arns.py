@@ -8,7 +8,10 @@ a secret's ARN when only the name is given, and the region, account or partition
 leaves to the task (:class:`Placement` supplies them when they are known).
 
 Text of the form ``${...}`` inside a field is an unresolved value (a template's
-``${AWS::Region}``): it passes validation and becomes an unknown part of the resource.
+``${AWS::Region}``): it passes validation and becomes an unknown part of the resource, equal to
+the same ``${label}`` in a policy of the same template. A :class:`Placement` keeps such fields
+too (``${AWS::AccountId}`` from a template's role ARN), so resources built from it match a policy
+written with the same pseudo parameters exactly.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "SecretRef",
     "SecretValueRef",
     "ecr_repository_resource",
+    "is_label",
     "log_stream_resource",
     "parse_arn",
     "parse_credentials_parameter",
@@ -79,6 +83,11 @@ def _suffix_unknown(name: str) -> Unknown:
 
 def _has_placeholder(text: str) -> bool:
     return "${" in text and _PLACEHOLDER.search(text) is not None
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is one unresolved template value, ``${label}``, and nothing else."""
+    return text.startswith("${") and _PLACEHOLDER.fullmatch(text) is not None
 
 
 def _without_placeholders(text: str) -> str:
@@ -135,15 +144,28 @@ def role_name(reference: str) -> str:
 
 
 def partition_for_region(region: str) -> str:
+    """The partition of a region (``aws`` unless its name says otherwise)."""
     for prefix, partition in _REGION_PREFIX_PARTITIONS:
         if region.startswith(prefix):
             return partition
     return "aws"
 
 
+def _partition_of(region: str | None) -> str | None:
+    """The partition a known region implies; ``None`` for no region or an unresolved one."""
+    if not region or _has_placeholder(region):
+        return None
+    return partition_for_region(region)
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where a task runs, as far as it is known; fills what a bare name leaves out."""
+    """Where a task runs, as far as it is known; fills what a bare name leaves out.
+
+    A field is a value (``aws``, ``eu-west-1``, ``123456789012``), a template's unresolved value
+    (``${AWS::AccountId}``: equal to the same label in a policy of that template), or ``None``
+    (unknown).
+    """
 
     partition: str | None = None
     region: str | None = None
@@ -152,13 +174,17 @@ class Placement:
     @classmethod
     def of(cls, role_arn: str | None, region: str | None) -> Placement:
         """The execution role's ARN gives the account and partition (the role is in the task's
-        account); the region comes from the settings."""
+        account), also as a template writes them (``arn:${AWS::Partition}:iam::${AWS::AccountId}
+        :role/...``); ``region`` is the region the task runs in, when known. A known region
+        implies the partition when the ARN does not give it."""
         arn = parse_arn(role_arn) if role_arn else None
-        partition = arn.partition if arn and arn.partition in PARTITIONS else None
-        account = arn.account if arn and _ACCOUNT.fullmatch(arn.account) else None
-        if partition is None and region:
-            partition = partition_for_region(region)
-        return cls(partition, region, account)
+        partition = account = None
+        if arn is not None:
+            if arn.partition in PARTITIONS or is_label(arn.partition):
+                partition = arn.partition
+            if _ACCOUNT.fullmatch(arn.account) or is_label(arn.account):
+                account = arn.account
+        return cls(partition or _partition_of(region), region or None, account)
 
 
 def _arn_parts(
@@ -206,13 +232,23 @@ class BadReference:
 
 
 def _check_arn_fields(arn: Arn, what: str) -> str | None:
-    """The fault in the partition, region or account of an ARN, if any."""
+    """The fault in the partition, region or account of an ARN, if any, said of the ARN's text
+    (``'arn:...' has '1234' in the account field, ...``) like every ``BadReference`` reason."""
     if arn.partition not in PARTITIONS and not _has_placeholder(arn.partition):
-        return f"'{arn.partition}' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)"
+        return (
+            f"has '{arn.partition}' in the partition field, where {what} ARN needs an AWS "
+            "partition (aws, aws-cn, aws-us-gov, ...)"
+        )
     if not _REGION.fullmatch(arn.region) and not _has_placeholder(arn.region):
-        return f"{what} ARN has '{arn.region}' where a region such as us-east-1 belongs"
+        return (
+            f"has '{arn.region}' in the region field, where {what} ARN needs a region such as "
+            "us-east-1"
+        )
     if not _ACCOUNT.fullmatch(arn.account) and not _has_placeholder(arn.account):
-        return f"{what} ARN has '{arn.account}' where a 12-digit account ID belongs"
+        return (
+            f"has '{arn.account}' in the account field, where {what} ARN needs a 12-digit "
+            "account ID"
+        )
     return None
 
 
@@ -562,11 +598,17 @@ def parse_kms_key(text: str) -> KeyRef | BadReference:
 # --- ECR repositories and CloudWatch Logs -----------------------------------------------------
 
 
-def ecr_repository_resource(account: str, region: str, repository: str) -> Resource:
-    """``arn:aws:ecr:REGION:ACCOUNT:repository/PATH`` for a private ECR image."""
-    return _arn_parts(
-        partition_for_region(region), "ecr", region, account, [f"repository/{repository}"]
-    )
+def ecr_repository_resource(
+    account: str, region: str, repository: str, placement: Placement = Placement()
+) -> Resource:
+    """``arn:aws:ecr:REGION:ACCOUNT:repository/PATH`` for a private ECR image.
+
+    The account and region come from the image's host, maybe as template values
+    (``${AWS::AccountId}``); the partition from a known region, else from the task's placement
+    (an image is pulled from the task's own partition).
+    """
+    partition = _partition_of(region) or placement.partition
+    return _arn_parts(partition, "ecr", region, account, [f"repository/{repository}"])
 
 
 def log_stream_resource(
@@ -582,5 +624,5 @@ def log_stream_resource(
     tail: list[str | Unknown] = [f"log-group:{group}:log-stream:"]
     if stream:
         tail.append(Unknown("log stream", "the log stream name (it holds the task id)", "<stream>"))
-    partition = placement.partition or (partition_for_region(region) if region else None)
+    partition = placement.partition or _partition_of(region)
     return _arn_parts(partition, "logs", region or placement.region, placement.account, tail)

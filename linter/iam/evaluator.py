@@ -22,7 +22,10 @@ Unknown values from templates. A resource or a policy pattern may hold ``${label
 ``${aws_secretsmanager_secret.hub.arn}``): an unresolved value that a template source could not
 know. Equal labels stand for equal values, so a policy written against ``${DockerHubSecret}``
 certainly matches a resource ``${DockerHubSecret}`` from the same template, and anything else
-matches it only possibly.
+matches it only possibly. The same holds for condition values: a request context value that
+holds a label equals a policy value of the same text, and is otherwise not known. Labels mean
+something only within one template; the caller makes a resource from another template's labels
+ordinary unknowns (:meth:`Resource.foreign`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 __all__ = [
@@ -73,10 +76,12 @@ class Match(enum.IntEnum):
 class Unknown:
     """A part of a resource name that is not known statically.
 
-    ``label`` identifies the value: two unknowns with the same label are the same value (a
-    template's ``${AWS::Region}`` on both sides). ``alphabet`` limits its characters (``None``:
-    any); ``length`` fixes its length (``None``: one or more characters). ``what`` names it in
-    messages ("the secret's 6-character suffix").
+    ``label`` identifies the value: two unknowns with the same label are the same value.
+    ``alphabet`` limits its characters (``None``: any); ``length`` fixes its length (``None``: one
+    or more characters). ``what`` names it in messages ("the secret's 6-character suffix").
+    ``template`` marks a template's unresolved value (``${AWS::Region}``): only such an unknown
+    equals a policy's ``${label}`` of the same label; ecs-lint's own unknowns (the region a task
+    runs in, a secret's suffix) never do, whatever a template names its values.
     """
 
     label: str
@@ -86,6 +91,7 @@ class Unknown:
     length: int | None = None
     pattern: str = "*"
     """What a policy resource writes for this part to cover every value it may take."""
+    template: bool = False
 
 
 ALNUM: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -118,7 +124,9 @@ class Resource:
             if found.start() > last:
                 parts.append(text[last : found.start()])
             text_ = found.group()
-            parts.append(Unknown(name, f"the unresolved value {text_}", text_, pattern=text_))
+            parts.append(
+                Unknown(name, f"the unresolved value {text_}", text_, pattern=text_, template=True)
+            )
             last = found.end()
         if last < len(text):
             parts.append(text[last:])
@@ -127,6 +135,20 @@ class Resource:
     @property
     def is_exact(self) -> bool:
         return all(isinstance(part, str) for part in self.parts)
+
+    def foreign(self) -> Resource:
+        """This name as policies of another template see it: its template values are unknowns
+        that no ``${label}`` of theirs names (the same label there is another template's value),
+        and it has no aliases."""
+        if not self.aliases and not any(
+            isinstance(part, Unknown) and part.template for part in self.parts
+        ):
+            return self
+        parts = tuple(
+            replace(part, template=False) if isinstance(part, Unknown) else part
+            for part in self.parts
+        )
+        return Resource(parts)
 
     @property
     def unknowns(self) -> tuple[Unknown, ...]:
@@ -253,20 +275,24 @@ def match_resource(pattern: str, resource: Resource, *, variables: bool = True) 
 # length parts are tried at two lengths, so a run of ``?`` cannot pass for ``*``.
 _PRIVATE_USE: Final = 0xE000
 _FILL_LENGTHS: Final = (11, 17)
-_labels: dict[str, str] = {}
+_labels: dict[tuple[str, bool], str] = {}
 
 
-def _filler(label: str) -> str:
-    char = _labels.get(label)
+def _filler(label: str, template: bool = True) -> str:
+    """The character standing for an unknown value; a pattern's ``${label}`` is a template value."""
+    key = (label, template)
+    char = _labels.get(key)
     if char is None:
         char = chr(_PRIVATE_USE + len(_labels) % 6000)
-        _labels[label] = char
+        _labels[key] = char
     return char
 
 
 def _filled(resource: Resource, length: int) -> str:
     return "".join(
-        part if isinstance(part, str) else _filler(part.label) * (part.length or length)
+        part
+        if isinstance(part, str)
+        else _filler(part.label, part.template) * (part.length or length)
         for part in resource.parts
     )
 
@@ -541,9 +567,16 @@ def _one_condition(
     rule = _STRING_OPERATORS.get(name)
     if known is None or rule is None or ":" in name:
         return Match.MAYBE  # unknown key, unsupported operator, or a set operator
-    if variables and any(_PLACEHOLDER.search(v) for v in values):
+    if variables and any(_has_policy_variable(v) for v in values):
         return Match.MAYBE
     negated, like, ignore_case = rule
+    if any(_has_template_value(text) for text in (*values, *known)):
+        found = max(
+            _labelled_condition(v, k, like, ignore_case, name.startswith("arn"))
+            for v in values
+            for k in known
+        )
+        return found if not negated else found.inverted()
     if name.startswith("arn"):
         hit = any(_arn_like(v, k) for v in values for k in known)
     elif like:
@@ -553,6 +586,29 @@ def _one_condition(
     else:
         hit = any(v == k for v in values for k in known)
     return Match.YES if hit != negated else Match.NO
+
+
+def _has_policy_variable(text: str) -> bool:
+    return any(_is_policy_variable(m.group(1)) for m in _PLACEHOLDER.finditer(text))
+
+
+def _has_template_value(text: str) -> bool:
+    return any(
+        not _is_policy_variable(m.group(1)) and m.group(1) not in _ESCAPES
+        for m in _PLACEHOLDER.finditer(text)
+    )
+
+
+def _labelled_condition(value: str, known: str, like: bool, ignore_case: bool, arn: bool) -> Match:
+    """Whether a policy value matches a context value when either holds template values:
+    compared like resources (the same label is the same value, anything else may differ)."""
+    if ignore_case:
+        value, known = value.lower(), known.lower()
+    pattern = value if like else value.replace("*", "${*}").replace("?", "${?}")
+    found = match_resource(pattern, Resource.parse(known))
+    if found is Match.YES and arn and "*" in value:
+        return Match.MAYBE  # ArnLike's "*" stays inside one ARN field; resources' crosses ":"
+    return found
 
 
 def _arn_like(pattern: str, arn: str) -> bool:

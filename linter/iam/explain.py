@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.iam.evaluator import Match, match_resource
+from ecs_lint.iam.arns import SecretForm
+from ecs_lint.iam.evaluator import Match, Resource, match_resource
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
     from ecs_lint.iam.arns import Placement
     from ecs_lint.iam.provider import Check, KnownRole
 
+_TEMPLATE_VALUE: Final = re.compile(r"\$\{([^}]*)\}")
 START_FAILURE: Final = (
     "the task will stop at start with ResourceInitializationError: unable to pull secrets or "
     "registry auth (AccessDeniedException)"
@@ -57,6 +60,8 @@ def suffix_trap(check: Check, placement: Placement) -> str | None:
     decision = check.decision
     if secret is None or not decision.denied or decision.denied_by:
         return None
+    if secret.form is SecretForm.UNRESOLVED:
+        return None  # a template value that is the secret's ARN, not a name: no bare form
     bare = secret.unsuffixed_arn(placement)
     for statement in decision.near_misses:
         if statement.not_resource:
@@ -73,3 +78,43 @@ def suffix_trap(check: Check, placement: Placement) -> str | None:
                     f"'{fixed}' or the secret's full ARN"
                 )
     return None
+
+
+def case_trap(check: Check) -> str | None:
+    """Explain a policy resource that differs from the requested one only in letter case.
+
+    IAM matches resource ARNs case-sensitively, and a secret's name keeps its case in its ARN:
+    ``...:secret:DockerHub-*`` does not match ``...:secret:dockerhub-AbCdEf``.
+    """
+    decision = check.decision
+    if not decision.denied or decision.denied_by:
+        return None
+    resource = decision.request.resource
+    folded = Resource(
+        tuple(part.lower() if isinstance(part, str) else part for part in resource.parts),
+        resource.aliases,
+    )
+    for statement in decision.near_misses:
+        if statement.not_resource:
+            continue
+        for pattern in statement.resources:
+            variables = statement.variables
+            if match_resource(pattern, resource, variables=variables) is not Match.NO:
+                continue  # the resource matches: its condition is what failed
+            if match_resource(_fold_case(pattern), folded, variables=variables) is Match.NO:
+                continue
+            return (
+                f"{statement.describe()} allows '{pattern}', which matches {resource} only when "
+                "letter case is ignored; IAM compares resource names case-sensitively, so it "
+                f"never matches: write the name in its own letter case ('{resource.as_pattern()}')"
+            )
+    return None
+
+
+def _fold_case(pattern: str) -> str:
+    """``pattern`` in lower case, except its ``${...}`` values and policy variables."""
+    parts = _TEMPLATE_VALUE.split(pattern)
+    # re.split with one group: text, value, text, value, ..., text
+    return "".join(
+        part.lower() if index % 2 == 0 else "${" + part + "}" for index, part in enumerate(parts)
+    )

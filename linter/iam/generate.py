@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -185,8 +186,10 @@ def _sid(actions: tuple[str, ...], condition: Condition) -> str:
     base = _SID_BY_ACTIONS.get(actions, (0, "Allow" + _camel(actions)))[1]
     for _, key, value in condition:
         if key == "kms:ViaService":
-            # secretsmanager.eu-west-1.amazonaws.com → ViaSecretsmanagerEuWest1
-            base += "Via" + _camel(value.removesuffix(".amazonaws.com").removesuffix(".com.cn"))
+            # secretsmanager.eu-west-1.amazonaws.com → ViaSecretsmanagerEuWest1; a template's
+            # secretsmanager.${AWS::Region}.amazonaws.com → ViaSecretsmanager
+            service = _TEMPLATE_VALUE.sub("", value)
+            base += "Via" + _camel(service.removesuffix(".amazonaws.com").removesuffix(".com.cn"))
     return base[:128]
 
 
@@ -223,6 +226,9 @@ class RolePolicy:
     """How many requests the tasks need in all (``requirements`` holds the missing ones)."""
     known: KnownRole | None = None
     notes: list[str] = field(default_factory=list)
+    where: str | None = None
+    """The file of its first task, when another template names a different role by the same
+    reference (both define ``TaskExecutionRole``): it tells the two apart in ``label``."""
     _requests: set[Request] = field(default_factory=set, repr=False)
 
     def add(self, requirement: Requirement) -> None:
@@ -244,7 +250,7 @@ class RolePolicy:
     def label(self) -> str:
         if self.role is None:
             return "(no executionRoleArn)"
-        return self.role
+        return f"{self.role} ({self.where})" if self.where else self.role
 
     def statements(self, *, references: References = None) -> tuple[PolicyStatement, ...]:
         return statements_for(self.requirements, references=references)
@@ -253,11 +259,13 @@ class RolePolicy:
         return policy_document(self.statements(references=references))
 
 
-def _role_key(text: str | None) -> str:
+def _role_key(text: str | None, scope: str | None = None) -> str:
+    """Tasks naming the same role share one entry; a ``${label}`` is the same role only within
+    its template (``scope``)."""
     if text is None:
         return ""
     if "${" in text:
-        return text
+        return f"{scope}\n{text}" if scope is not None else text
     return "name:" + role_name(text).lower()
 
 
@@ -273,23 +281,29 @@ def generate_role_policies(
     for task in model.tasks:
         text = task.execution_role.value if task.execution_role is not None else None
         text = text or None
-        key = _role_key(text)
-        if wanted is not None and key != wanted:
+        if wanted is not None and _role_key(text) != wanted:
             continue
+        scope = provider.scope_of(task)
+        key = _role_key(text, scope)
         entry = by_role.get(key)
         if entry is None:
             entry = by_role[key] = RolePolicy(text)
             if text is not None:
-                answer = provider.role(text)
+                answer = provider.role(text, scope)
                 entry.known = answer if isinstance(answer, KnownRole) else None
                 if missing and not isinstance(answer, KnownRole):
                     entry.notes.append(
                         f"the current policies of {text} are not known ({answer.reason}), so "
                         "this is everything its tasks need"
                     )
+        if not entry.tasks:
+            entry.where = task.span.path
         entry.tasks.append(_task_label(task))
         _add(entry, task, provider, missing)
+    same_text = Counter(entry.role for entry in by_role.values())
     for entry in by_role.values():
+        if same_text[entry.role] == 1:
+            entry.where = None
         entry.notes.extend(_unknown_part_notes(entry.requirements))
     return list(by_role.values())
 
@@ -367,12 +381,16 @@ def _unknown_part_notes(requirements: Sequence[Requirement]) -> list[str]:
 
 
 def template_values(document: dict[str, Any]) -> list[str]:
-    """The unresolved template values (``${DockerHubSecret}``) a document's resources hold."""
+    """The unresolved template values (``${DockerHubSecret}``) a document's resources and
+    condition values hold."""
     found: list[str] = []
     for statement in document.get("Statement", []):
         resources = statement.get("Resource", [])
-        for resource in [resources] if isinstance(resources, str) else resources:
-            for match in _TEMPLATE_VALUE.finditer(resource):
+        texts = [resources] if isinstance(resources, str) else list(resources)
+        for block in statement.get("Condition", {}).values():
+            texts.extend(value for value in block.values() if isinstance(value, str))
+        for text in texts:
+            for match in _TEMPLATE_VALUE.finditer(text):
                 if match.group() not in found:
                     found.append(match.group())
     return found

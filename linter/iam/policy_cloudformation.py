@@ -11,6 +11,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from ecs_lint.iam.generate import template_values
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -41,12 +43,9 @@ def _resolvable(label: str) -> bool:
 def unsupported_values(entry: RolePolicy) -> list[str]:
     """Template values a CloudFormation ``!Sub`` cannot resolve (from another tool's syntax)."""
     found: list[str] = []
-    for statement in entry.document(references=_resolvable)["Statement"]:
-        resources = statement["Resource"]
-        for resource in [resources] if isinstance(resources, str) else resources:
-            for match in _TEMPLATE_VALUE.finditer(resource):
-                if not _SUB_NAME.fullmatch(match.group(1)) and match.group() not in found:
-                    found.append(match.group())
+    for value in template_values(entry.document(references=_resolvable)):
+        if not _SUB_NAME.fullmatch(value[2:-1]):
+            found.append(value)
     return found
 
 

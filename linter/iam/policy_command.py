@@ -67,7 +67,7 @@ def load_model(paths: list[str], settings: Settings) -> Model:
     """Every document the paths hold; raises ``PolicyCommandError`` for a file that cannot be
     read or parsed (EL900), naming the place, and ``MissingPath`` for a missing path."""
     from ecs_lint.discover import discover
-    from ecs_lint.engine import load_document
+    from ecs_lint.load import load_document
     from ecs_lint.model import Model
 
     model = Model()
@@ -159,11 +159,32 @@ def policy_output(
     elif not policies and role is not None:
         output.notes.append(f"no task definition uses the execution role {role}")
     printed = [entry for entry in policies if entry.requirements]
+    if output_format == "terraform":
+        printed = _terraform_printable(printed, output)
     for entry in policies:
         output.notes.extend(_notes(entry, output_format, missing))
     renderer = importlib.import_module(FORMATS[output_format])
     output.text = renderer.render(printed, policy_name) if printed else ""
     return output
+
+
+def _terraform_printable(printed: list[RolePolicy], output: PolicyOutput) -> list[RolePolicy]:
+    """The roles an ``aws_iam_role_policy`` can name; each other one gets a note saying why, and
+    when none is left that is the error."""
+    from ecs_lint.iam.policy_terraform import refusal
+
+    kept: list[RolePolicy] = []
+    refused: list[str] = []
+    for entry in printed:
+        reason = refusal(entry)
+        if reason is None:
+            kept.append(entry)
+        else:
+            refused.append(reason)
+    if refused and not kept:
+        raise PolicyCommandError("; ".join(refused))
+    output.notes.extend(refused)
+    return kept
 
 
 def _notes(entry: RolePolicy, output_format: str, missing: bool) -> list[str]:
@@ -206,5 +227,13 @@ def _notes(entry: RolePolicy, output_format: str, missing: bool) -> list[str]:
             notes.append(
                 f"{where}: CloudFormation cannot resolve {', '.join(values)}; replace them "
                 "before deploying"
+            )
+    elif output_format == "terraform":
+        from ecs_lint.iam.policy_terraform import fill_ins, refusal
+
+        if refusal(entry) is None and fill_ins(entry):
+            notes.append(
+                f"{where}: the Terraform block holds values ecs-lint could not resolve; fill "
+                "them in before applying (its comment lists them)"
             )
     return notes

@@ -15,12 +15,20 @@ allows or denies. Every answer is cached, so each role is looked up once per run
 
 Secrets work the same way: their ARN and KMS key come from ``Document.secrets``, the
 ``secret_kms_keys`` setting, or a live ``DescribeSecret``.
+
+Definitions are scoped. A ``${label}`` (``${TaskExecutionRole.Arn}``, ``${aws_iam_role.x.arn}``)
+means something only within its document or module (``Document.label_scope``): a task's label
+names only a definition of the task's own scope, and two templates that both define
+``TaskExecutionRole`` never see each other's. ARNs and names are global, but a definition from
+the task's own scope wins over one from elsewhere. A role found outside the task's scope (or in
+``--role-policy``, ``--iam``, live IAM) is asked about the task's requests with their template
+values made plain unknowns, since its ``${AWS::Region}`` is not the task's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from ecs_lint.iam import managed
 from ecs_lint.iam.arns import (
@@ -61,6 +69,7 @@ __all__ = [
     "Check",
     "KnownRole",
     "PolicyProvider",
+    "ScopedSecrets",
     "UnknownRole",
     "build_policy_provider",
 ]
@@ -74,7 +83,11 @@ HOW_TO_PROVIDE: Final = (
 
 @dataclass(frozen=True, slots=True)
 class KnownRole:
-    """A role whose policies are all known. ``display`` is the role as the task names it."""
+    """A role whose policies are all known. ``display`` is the role as the task names it.
+
+    ``scope`` is the label scope of the template that defines it (its policies' ``${label}``
+    values are that template's); ``None`` for a role from ``--role-policy``, ``--iam`` or live IAM.
+    """
 
     display: str
     name: str | None
@@ -82,6 +95,7 @@ class KnownRole:
     policies: tuple[Policy, ...]
     boundary: Policy | None
     source: str
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +120,38 @@ class Check:
 
 def _has_placeholder(text: str) -> bool:
     return "${" in text
+
+
+_Definition = TypeVar("_Definition")
+
+
+class _ScopedIndex(Generic[_Definition]):
+    """Definitions by the texts that name them, each kept with the scope of its document.
+
+    A key holding a ``${label}`` is found only from its own scope; any other key (an ARN, a
+    name) from every scope, the finder's own first.
+    """
+
+    def __init__(self) -> None:
+        self._scoped: dict[tuple[str, str], _Definition] = {}
+        self._global: dict[str, tuple[str, _Definition]] = {}
+
+    def add(self, scope: str, key: str, definition: _Definition) -> None:
+        self._scoped.setdefault((scope, key), definition)
+        if not _has_placeholder(key):
+            self._global.setdefault(key, (scope, definition))
+
+    def find(self, keys: Iterable[str], scope: str | None) -> tuple[str, _Definition] | None:
+        keys = list(keys)
+        if scope is not None:
+            for key in keys:
+                found = self._scoped.get((scope, key))
+                if found is not None:
+                    return scope, found
+        for key in keys:
+            if not _has_placeholder(key) and key in self._global:
+                return self._global[key]
+        return None
 
 
 def _role_keys(text: str) -> list[str]:
@@ -144,44 +190,61 @@ class PolicyProvider:
         for role, policies in (role_policies or {}).items():
             for key in _role_keys(role):
                 self._role_files[key] = policies
-        self._role_definitions: dict[str, RoleDefinition] = {}
-        self._policy_definitions: dict[str, tuple[str, object, str]] = {}
-        self._secret_definitions: dict[str, SecretDefinition] = {}
+        self._scopes: dict[str, str] = {}
+        self._role_definitions: _ScopedIndex[RoleDefinition] = _ScopedIndex()
+        self._policy_definitions: _ScopedIndex[tuple[str, object, str]] = _ScopedIndex()
+        self._secret_definitions: _ScopedIndex[SecretDefinition] = _ScopedIndex()
         if model is not None:
             self._index(model)
-        self._roles: dict[str, RoleAnswer] = {}
-        self._decisions: dict[tuple[str, Request], Decision] = {}
-        self._facts: dict[tuple[str, Placement], SecretFacts] = {}
+        self._roles: dict[tuple[str | None, str], RoleAnswer] = {}
+        self._decisions: dict[tuple[int, Request], tuple[KnownRole, Decision]] = {}
+        self._facts: dict[tuple[str | None, str, Placement], SecretFacts] = {}
         self._requirements: dict[int, tuple[TaskView, list[Requirement]]] = {}
         self._checks: dict[int, tuple[TaskView, list[Check]]] = {}
 
     def _index(self, model: Model) -> None:
-        for role in model.roles:
-            for text in (*role.keys, role.name, role.arn):
-                if text:
-                    for key in _role_keys(text):
-                        self._role_definitions.setdefault(key, role)
-        for policy in model.policies:
-            origin = f"{policy.span.path}:{policy.span.line}"
-            for text in policy.keys:
-                self._policy_definitions.setdefault(text, (policy.name, policy.document, origin))
-        for secret in model.secrets:
-            for text in (*secret.keys, secret.name, secret.arn):
-                if text:
-                    self._secret_definitions.setdefault(text, secret)
+        for document in model.documents:
+            scope = document.label_scope
+            self._scopes.setdefault(document.path, scope)
+            for role in document.roles:
+                for text in (*role.keys, role.name, role.arn):
+                    if text:
+                        for key in _role_keys(text):
+                            self._role_definitions.add(scope, key, role)
+            for policy in document.policies:
+                origin = f"{policy.span.path}:{policy.span.line}"
+                for text in policy.keys:
+                    self._policy_definitions.add(
+                        scope, text, (policy.name, policy.document, origin)
+                    )
+            for secret in document.secrets:
+                for text in (*secret.keys, secret.name, secret.arn):
+                    if text:
+                        self._secret_definitions.add(scope, text, secret)
+
+    def scope_of(self, task: TaskView) -> str | None:
+        """The label scope of the document ``task`` is defined in (``None``: none linted)."""
+        return self._scopes.get(task.span.path)
 
     # --- Roles ---------------------------------------------------------------------------
 
-    def role(self, value: Located | str) -> RoleAnswer:
-        """The role a task's ``executionRoleArn`` names (ARN, name or a template reference)."""
-        text = value if isinstance(value, str) else value.value
-        answer = self._roles.get(text)
+    def role(self, value: Located | str, scope: str | None = None) -> RoleAnswer:
+        """The role a task's ``executionRoleArn`` names (ARN, name or a template reference),
+        as seen from ``scope`` (the task's: :meth:`scope_of`). Without a scope, a located value
+        is seen from the file it is written in, and a plain text from no template at all."""
+        if isinstance(value, str):
+            text = value
+        else:
+            text = value.value
+            if scope is None:
+                scope = self._scopes.get(value.span.path)
+        answer = self._roles.get((scope, text))
         if answer is None:
-            answer = self._find_role(text)
-            self._roles[text] = answer
+            answer = self._find_role(text, scope)
+            self._roles[(scope, text)] = answer
         return answer
 
-    def _find_role(self, text: str) -> RoleAnswer:
+    def _find_role(self, text: str, scope: str | None) -> RoleAnswer:
         keys = _role_keys(text)
         for key in keys:
             if key in self._role_files:
@@ -193,9 +256,9 @@ class PolicyProvider:
                     None,
                     "--role-policy",
                 )
-        for key in keys:
-            if key in self._role_definitions:
-                return self._from_definition(text, self._role_definitions[key])
+        defined = self._role_definitions.find(keys, scope)
+        if defined is not None:
+            return self._from_definition(text, *defined)
         known = self._authorization.roles.get(role_name(text).lower())
         if known is not None and not _has_placeholder(text):
             return self._assemble(
@@ -224,7 +287,7 @@ class PolicyProvider:
             return UnknownRole(text, "its value is not resolved statically")
         return UnknownRole(text, "no policy source describes it")
 
-    def _from_definition(self, text: str, role: RoleDefinition) -> RoleAnswer:
+    def _from_definition(self, text: str, scope: str, role: RoleDefinition) -> RoleAnswer:
         if role.unresolved:
             return UnknownRole(text, f"{', '.join(role.unresolved)} could not be resolved")
         inline = []
@@ -245,6 +308,7 @@ class PolicyProvider:
             [arn.value for arn in role.managed_policy_arns],
             boundary,
             role.span.path,
+            scope,
         )
 
     def _assemble(
@@ -256,26 +320,28 @@ class PolicyProvider:
         managed_arns: list[str],
         boundary_arn: str | None,
         source: str,
+        scope: str | None = None,
     ) -> RoleAnswer:
         policies = list(inline)
         for policy_arn in managed_arns:
-            policy = self._managed(policy_arn)
+            policy = self._managed(policy_arn, scope)
             if isinstance(policy, str):
                 return UnknownRole(text, f"its attached managed policy {policy_arn} {policy}")
             policies.append(policy)
         boundary = None
         if boundary_arn is not None:
-            found = self._managed(boundary_arn)
+            found = self._managed(boundary_arn, scope)
             if isinstance(found, str):
                 return UnknownRole(text, f"its permissions boundary {boundary_arn} {found}")
             boundary = found
-        return KnownRole(text, name, arn, tuple(policies), boundary, source)
+        return KnownRole(text, name, arn, tuple(policies), boundary, source, scope)
 
-    def _managed(self, arn: str) -> Policy | str:
-        """A managed policy's document, or why it is unknown."""
-        defined = self._policy_definitions.get(arn)
+    def _managed(self, arn: str, scope: str | None) -> Policy | str:
+        """A managed policy's document (a ``${label}`` names one of ``scope`` only), or why it
+        is unknown."""
+        defined = self._policy_definitions.find([arn], scope)
         if defined is not None:
-            name, document, origin = defined
+            name, document, origin = defined[1]
             try:
                 return parse_policy(document, name, origin)
             except PolicyError as error:
@@ -296,31 +362,39 @@ class PolicyProvider:
     # --- Decisions -----------------------------------------------------------------------
 
     def placement(self, task: TaskView) -> Placement:
-        """The account and partition from the execution role's ARN, the region from settings."""
+        """The account and partition from the execution role's ARN (as its template writes it,
+        maybe ``${AWS::AccountId}``); the region from the task's source, else the settings."""
         role_arn = None
-        if task.execution_role is not None:
+        if task.execution_role is not None and task.execution_role.value:
             text = task.execution_role.value
             role_arn = _arn_or_none(text)
             if role_arn is None:
-                answer = self.role(task.execution_role)
+                answer = self.role(task.execution_role, self.scope_of(task))
                 role_arn = answer.arn if isinstance(answer, KnownRole) else None
-        return Placement.of(role_arn, self.region)
+                if role_arn is None and parse_arn(text) is not None:
+                    role_arn = text  # arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x
+        return Placement.of(role_arn, task.region or self.region)
 
-    def decide(self, role: KnownRole, request: Request) -> Decision:
-        """Whether ``role`` may make ``request`` (its principal's context keys filled in)."""
+    def decide(self, role: KnownRole, request: Request, scope: str | None = None) -> Decision:
+        """Whether ``role`` may make ``request`` of a task of ``scope`` (its principal's context
+        keys filled in). The request's template values match the same ``${label}`` in the
+        role's policies only when the role is defined in that same scope."""
+        if role.scope is None or role.scope != scope:
+            request = _foreign(request)
         request = _with_principal(role, request)
-        key = (role.display, request)
-        decision = self._decisions.get(key)
-        if decision is None:
-            decision = evaluate_with_boundary(role.policies, role.boundary, request)
-            self._decisions[key] = decision
-        return decision
+        key = (id(role), request)
+        cached = self._decisions.get(key)
+        if cached is None or cached[0] is not role:
+            cached = (role, evaluate_with_boundary(role.policies, role.boundary, request))
+            self._decisions[key] = cached
+        return cached[1]
 
     def requirements(self, task: TaskView) -> list[Requirement]:
         """What ``task`` needs its execution role to be allowed (see ``iam.requirements``)."""
         cached = self._requirements.get(id(task))
         if cached is None or cached[0] is not task:
-            cached = (task, task_requirements(task, self.placement(task), self))
+            lookups = ScopedSecrets(self, self.scope_of(task))
+            cached = (task, task_requirements(task, self.placement(task), lookups))
             self._requirements[id(task)] = cached
         return cached[1]
 
@@ -332,10 +406,11 @@ class PolicyProvider:
             return cached[1]
         checks: list[Check] = []
         if task.execution_role is not None and task.execution_role.value:
-            role = self.role(task.execution_role)
+            scope = self.scope_of(task)
+            role = self.role(task.execution_role, scope)
             if isinstance(role, KnownRole):
                 checks = [
-                    Check(role, requirement, self.decide(role, requirement.request))
+                    Check(role, requirement, self.decide(role, requirement.request, scope))
                     for requirement in self.requirements(task)
                 ]
         self._checks[id(task)] = (task, checks)
@@ -353,48 +428,63 @@ class PolicyProvider:
 
     # --- Secrets and keys ----------------------------------------------------------------
 
-    def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
-        key = (ref.text, placement)
+    def secret_facts(
+        self, ref: SecretRef | ParameterRef, placement: Placement, scope: str | None = None
+    ) -> SecretFacts:
+        """What is known of the secret ``ref`` names for a task of ``scope`` placed there."""
+        key = (scope, ref.text, placement)
         facts = self._facts.get(key)
         if facts is None:
-            facts = self._secret_facts(ref, placement)
+            facts = self._secret_facts(ref, placement, scope)
             self._facts[key] = facts
         return facts
 
-    def defined_secret(self, text: str) -> SecretDefinition | None:
-        """A secret defined in the linted files (or parameter), by ARN, name or reference."""
-        return self._secret_definitions.get(text)
+    def defined_secret(self, text: str, scope: str | None = None) -> SecretDefinition | None:
+        """A secret defined in the linted files (or parameter), by ARN, name or reference, as
+        seen from ``scope`` (a ``${label}`` names only a definition of that scope)."""
+        found = self._secret_definitions.find([text], scope)
+        return found[1] if found is not None else None
 
-    def _secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
-        definition = self.defined_secret(ref.text) or self.defined_secret(ref.name)
-        resource = self._secret_resource(ref, placement, definition)
+    def _secret_facts(
+        self, ref: SecretRef | ParameterRef, placement: Placement, scope: str | None
+    ) -> SecretFacts:
+        definition = self.defined_secret(ref.text, scope) or self.defined_secret(ref.name, scope)
+        resource, named = self._secret_resource(ref, placement, definition)
         region = ref.region or placement.region
         key_text, source = self._key_text(ref, definition, region)
-        if key_text is None:
-            return SecretFacts(resource)
-        return SecretFacts(resource, self._customer_key(key_text, source, ref, placement))
+        key = None if key_text is None else self._customer_key(key_text, source, ref, placement)
+        return SecretFacts(resource, key, named)
 
     def _secret_resource(
         self,
         ref: SecretRef | ParameterRef,
         placement: Placement,
         definition: SecretDefinition | None,
-    ) -> Resource:
+    ) -> tuple[Resource, SecretRef | None]:
+        """The secret's ARN as well as known, and the secret by name when the task names it by
+        a template value and the definition gives its name."""
         if definition is not None and definition.arn and not _has_placeholder(definition.arn):
-            return Resource.exact(definition.arn)
+            return Resource.exact(definition.arn), None
         if isinstance(ref, SecretRef) and ref.form is SecretForm.UNRESOLVED:
             if definition is not None and definition.name:
                 named = SecretRef(definition.name, SecretForm.NAME, definition.name)
                 label = ref.text.removeprefix("${").removesuffix("}")
                 resource = named.resource(placement)
-                return Resource(resource.parts, frozenset({label}))
-            return ref.resource(placement)
+                return Resource(resource.parts, frozenset({label})), named
+            return ref.resource(placement), None
         resource = ref.resource(placement)
         if self.live is not None and isinstance(ref, SecretRef) and not resource.is_exact:
-            found = self.live.secret(ref.text, ref.region or placement.region or self.region)
+            found = self.live.secret(ref.text, self._live_region(ref.region, placement.region))
             if found is not None:
-                return Resource.exact(found.arn)
-        return resource
+                return Resource.exact(found.arn), None
+        return resource, None
+
+    def _live_region(self, *regions: str | None) -> str | None:
+        """The first known region for a live look-up: never a template's ``${AWS::Region}``."""
+        for region in regions:
+            if region and not _has_placeholder(region):
+                return region
+        return self.region if self.region and not _has_placeholder(self.region) else None
 
     def _key_text(
         self, ref: SecretRef | ParameterRef, definition: SecretDefinition | None, region: str | None
@@ -410,9 +500,11 @@ class PolicyProvider:
         if self.live is None or _has_placeholder(ref.text):
             return None, ""
         if isinstance(ref, SecretRef):
-            found = self.live.secret(ref.text, region or self.region)
+            found = self.live.secret(ref.text, self._live_region(region))
             return (found.kms_key_id if found else None), "live DescribeSecret"
-        return self.live.parameter_key(ref.name, region or self.region), "live DescribeParameters"
+        return self.live.parameter_key(ref.name, self._live_region(region)), (
+            "live DescribeParameters"
+        )
 
     def _customer_key(
         self, text: str, source: str, ref: SecretRef | ParameterRef, placement: Placement
@@ -427,7 +519,7 @@ class PolicyProvider:
             ref.account or placement.account,
         )
         if self.live is not None and not _has_placeholder(text):
-            live = self.live.kms_key(text, key.region or where.region or self.region)
+            live = self.live.kms_key(text, self._live_region(key.region, where.region))
             if live is not None:
                 if not live.customer_managed:
                     return None
@@ -436,6 +528,27 @@ class PolicyProvider:
 
 
 _KEY_SETTING: Final = "--secret-kms-key or the secret-kms-keys setting"
+
+
+class ScopedSecrets:
+    """The provider's secret look-ups for the tasks of one scope (``SecretLookups``)."""
+
+    def __init__(self, provider: PolicyProvider, scope: str | None) -> None:
+        self.provider = provider
+        self.scope = scope
+
+    def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
+        return self.provider.secret_facts(ref, placement, self.scope)
+
+
+def _foreign(request: Request) -> Request:
+    """``request`` as policies from another scope see it: its template values (in the resource
+    and the context) name nothing of theirs."""
+    resource = request.resource.foreign()
+    context = tuple((key, value) for key, value in request.context if "${" not in value)
+    if resource is request.resource and len(context) == len(request.context):
+        return request
+    return Request(request.action, resource, context)
 
 
 def _arn_or_none(text: str) -> str | None:

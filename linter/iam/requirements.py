@@ -65,10 +65,16 @@ class CustomerKey:
 
 @dataclass(frozen=True, slots=True)
 class SecretFacts:
-    """A secret's (or parameter's) ARN as well as known, and its key when customer-managed."""
+    """A secret's (or parameter's) ARN as well as known, and its key when customer-managed.
+
+    ``secret`` is the secret in its best known form when that is better than the reference the
+    task gives: its name when the task names it by a template value (``${DockerHubSecret}``) and
+    the template defines its name. Messages and suggestions use it.
+    """
 
     resource: Resource
     key: CustomerKey | None = None
+    secret: SecretRef | None = None
 
 
 class SecretLookups(Protocol):
@@ -106,13 +112,15 @@ def agent_uses_execution_role(task: TaskView) -> bool:
 
 
 def ecr_private_image(use: ImageUse | None) -> tuple[str, str, str] | None:
-    """(account, region, repository path) of a private ECR image."""
+    """(account, region, repository path) of a private ECR image. The account and region may be
+    a template's unresolved values (``${AWS::AccountId}``): the requests made from them hold
+    those values as unknowns, which the template's own policies name exactly."""
     if use is None or not isinstance(use.reference, ImageRef):
         return None
     ref = use.reference
     if ref.registry is not RegistryKind.ECR_PRIVATE:
         return None
-    parts = ecr_private_parts(ref.domain)
+    parts = ecr_private_parts(ref.domain, labels=True)
     if parts is None:
         return None
     return parts[0], parts[1], ref.path
@@ -157,7 +165,7 @@ def task_requirements(
         for secret in container.secrets:
             found.extend(_secret(container, secret.name, secret.value_from, placement, lookups))
         if pulls:
-            found.extend(_ecr(container))
+            found.extend(_ecr(container, placement))
             found.extend(_logs(container, placement))
     unique: dict[tuple[str, Request], Requirement] = {}
     for requirement in found:
@@ -191,7 +199,7 @@ def _credentials(
             located.span,
             container.name,
             subject,
-            ref,
+            facts.secret or ref,
         )
     ]
     if facts.key is not None:
@@ -220,6 +228,8 @@ def _secret(
     facts = lookups.secret_facts(target, placement)
     region = target.region or placement.region
     request = Request.of(action, facts.resource, _context(region))
+    if secret is not None and facts.secret is not None:
+        secret = facts.secret
     needs = [Requirement("EL210", request, located.span, container.name, subject, secret)]
     if facts.key is not None:
         needs.append(_decrypt("EL210", facts, region, service, located, container, subject))
@@ -252,7 +262,7 @@ def _decrypt(
     )
 
 
-def _ecr(container: ContainerView) -> list[Requirement]:
+def _ecr(container: ContainerView, placement: Placement) -> list[Requirement]:
     private = ecr_private_image(container.image)
     if private is None or container.image is None:
         return []
@@ -261,7 +271,7 @@ def _ecr(container: ContainerView) -> list[Requirement]:
     subject = f"private ECR image {image}"
     span = container.image.span
     context = _context(region)
-    repository = ecr_repository_resource(account, region, path)
+    repository = ecr_repository_resource(account, region, path, placement)
     needs = [
         Requirement(
             "EL211",

@@ -75,14 +75,16 @@ def message_with(message: str, fix: Fix | None) -> str:
 
 
 class _Lookups:
-    """Secret facts from the run's policy provider, or only what the reference itself says."""
+    """Secret facts from the run's policy provider (for tasks of ``scope``), or only what the
+    reference itself says."""
 
-    def __init__(self, provider: PolicyProvider | None) -> None:
+    def __init__(self, provider: PolicyProvider | None, scope: str | None) -> None:
         self.provider = provider
+        self.scope = scope
 
     def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
         if self.provider is not None:
-            return self.provider.secret_facts(ref, placement)
+            return self.provider.secret_facts(ref, placement, self.scope)
         return SecretFacts(ref.resource(placement))
 
 
@@ -112,9 +114,11 @@ def repository_credentials_fix(
             f"; the task has no executionRoleArn: give it an execution role allowing {listed}"
         )
         return Fix(description, (Edit(span, text),), False, _suggestion("", document))
-    answer = provider.role(role) if provider is not None else None
+    scope = provider.scope_of(task) if provider is not None else None
+    answer = provider.role(role, scope) if provider is not None else None
     if isinstance(answer, KnownRole) and all(
-        provider is not None and provider.decide(answer, need.request).outcome is Outcome.ALLOWED
+        provider is not None
+        and provider.decide(answer, need.request, scope).outcome is Outcome.ALLOWED
         for need in needs
     ):
         description += f"; execution role '{answer.name or role}' already allows reading it"
@@ -135,5 +139,6 @@ def _credentials_requirements(
     with_credentials = replace(container, credentials_parameter=Located(secret, span))
     single = replace(task, containers=(with_credentials,))
     placement = provider.placement(task) if provider is not None else Placement()
-    found = task_requirements(single, placement, _Lookups(provider))
+    scope = provider.scope_of(task) if provider is not None else None
+    found = task_requirements(single, placement, _Lookups(provider, scope))
     return [need for need in found if need.rule in ("EL203", "EL205")]

@@ -80,15 +80,15 @@ def summary(result: RunResult) -> str:
     counts = {severity: 0 for severity in Severity}
     for finding in result.findings:
         counts[finding.severity] += 1
-    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"
+    checked = result.checked_summary
     if not result.findings:
-        return f"All clear: no findings ({files})."
+        return f"All clear: no findings ({checked})."
     parts = [
         f"{count} {severity.value}{'s' if count != 1 else ''}"
         for severity, count in counts.items()
         if count
     ]
-    return f"Found {', '.join(parts)} ({files})."
+    return f"Found {', '.join(parts)} ({checked})."
 
 
 class _Paint:

@@ -2,7 +2,8 @@
 
 What a template contributes to the model:
 
-* each ``AWS::ECS::TaskDefinition``: a ``TaskView`` and its image uses, read with the same reader
+* each ``AWS::ECS::TaskDefinition``: a ``TaskView`` (its ``region`` the stack's, as the
+  template's policies name it: ``${AWS::Region}``) and its image uses, read with the same reader
   and shape checks (EL902) as task-definition JSON, after intrinsic functions are resolved
   (:mod:`ecs_lint.sources.cfn_intrinsics`). An ``Fn::If`` whose condition the template leaves
   unknown is linted both ways: one task variant per combination, images deduplicated, so each
@@ -24,7 +25,7 @@ the long forms. Every value keeps the span of the node it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import jsonpos, yamlpos
@@ -317,6 +318,9 @@ class _Reader:
                 family=family.value if isinstance(family, Str) else resource.logical_id,
                 span=resource.span,
             )
+            # The stack's region, as the template's own policies name it.
+            region = Str(self.resolver.pseudo_parts("AWS::Region"), resource.span).value
+            task = replace(task, region=region or None)
             if not any(task == other for other in tasks):
                 tasks.append(task)
             for problem in shape_problems(properties, where, PASCAL):

@@ -18,7 +18,9 @@ A value Terraform knows only after apply, or that an expression computes from so
 a hole labelled with the reference that gives it (``${aws_iam_role.exec.arn}``,
 ``${module.ecs.aws_secretsmanager_secret.hub.arn}``): roles, policies and secrets defined in the
 same configuration are known by those labels, so the execution-role checks match them exactly,
-and anything unknown stays unknown (EL103 for images, EL207 for roles), never guessed.
+and anything unknown stays unknown (EL103 for images, EL207 for roles), never guessed. A label
+means something only within its plan, or its module (``Document.scope``: the ``.tf`` files of one
+directory), so two environments that both define ``aws_iam_role.execution`` stay apart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import jsonpos
@@ -40,6 +43,7 @@ from ecs_lint.model import (
     TaskView,
 )
 from ecs_lint.sources._iac import image_reference
+from ecs_lint.sources._insert import mapping_insertions
 from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, shape_problems
 from ecs_lint.sources._values import Hole, Mapping, Opaque, Scalar, Sequence, Str, Text
@@ -51,7 +55,7 @@ if TYPE_CHECKING:
     from ecs_lint.sources._values import Part, Value
     from ecs_lint.textio import SourceText
 
-__all__ = ["TfResource", "build_document", "parse"]
+__all__ = ["TfResource", "build_document", "module_scope", "parse"]
 
 _INDEX: Final = re.compile(r"\[[^\]]*\]")
 _PLACEHOLDER: Final = re.compile(r"\$\{([^}]*)\}")
@@ -68,6 +72,10 @@ def parse(source: SourceText, settings: Settings) -> Document:
         from ecs_lint.sources._hcl import read_tf_file
 
         resources = read_tf_file(source, document)
+        # A module is every .tf file of one directory: references between them are one scope.
+        document.scope = module_scope(source.path)
+        build_document(document, resources, source)
+        return document
     build_document(document, resources)
     return document
 
@@ -93,8 +101,12 @@ class TfResource:
         return tuple(f"${{{a}.{attr}}}" for a in addresses for attr in attributes)
 
 
-def build_document(document: Document, resources: list[TfResource]) -> None:
-    _Builder(document, resources).build()
+def build_document(
+    document: Document, resources: list[TfResource], tf_source: SourceText | None = None
+) -> None:
+    """The model of ``resources``; ``tf_source`` is the ``.tf`` file they were read from, whose
+    ``jsonencode({...})`` containers a fix may then add members to."""
+    _Builder(document, resources, tf_source).build()
 
 
 # --- Building the model --------------------------------------------------------------------------
@@ -104,6 +116,7 @@ def build_document(document: Document, resources: list[TfResource]) -> None:
 class _Builder:
     document: Document
     resources: list[TfResource]
+    tf_source: SourceText | None = None
     roles: dict[str, tuple[TfResource, RoleDefinition]] = field(default_factory=dict)
     tasks: dict[str, TaskView] = field(default_factory=dict)
 
@@ -138,6 +151,9 @@ class _Builder:
 
     def _task(self, resource: TfResource) -> None:
         reader = TaskReader(CAMEL, _image_reference)
+        if self.tf_source is not None:
+            # jsonencode([{...}]) objects take ``key = value`` members; heredoc JSON, JSON.
+            reader.insertion = mapping_insertions(self.tf_source, pascal=False, hcl=True)
         containers_node = self._containers_node(resource)
         where = (resource.address, "container_definitions")
         containers = reader.containers(containers_node) if containers_node is not None else ()
@@ -407,6 +423,11 @@ def _strings(value: Value | None) -> tuple[str, ...]:
         return ()
     texts = (_text(item) for item in value.items)
     return tuple(text for text in texts if text is not None)
+
+
+def module_scope(path: str) -> str:
+    """The label scope of a ``.tf`` file: its module, the directory that holds it."""
+    return f"terraform module {Path(path).parent.resolve()}"
 
 
 def strip_index(address: str) -> str:

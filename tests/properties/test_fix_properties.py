@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecs_lint.cli import lookup_services
+from ecs_lint.cli.common import lookup_services
 from ecs_lint.engine import lint_paths
 from ecs_lint.fixes import plan_fixes
 from ecs_lint.settings import Settings

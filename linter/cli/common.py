@@ -1,0 +1,99 @@
+"""What the commands share besides their options: errors and messages on stderr, exit statuses,
+colour, the run's look-up services and the report on stdout."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from ecs_lint.engine import RunResult
+    from ecs_lint.rule import Services
+    from ecs_lint.settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str) -> NoReturn:
+    """A usage or input error: one line on stderr, exit status 2, never a traceback."""
+    say(f"ecs-lint: error: {message}")
+    raise typer.Exit(EXIT_ERROR)
+
+
+def say(message: str) -> None:
+    """One line on stderr. Messages quote file names, file text and server answers, so control
+    characters are shown escaped: nothing a linted file holds reaches the terminal raw."""
+    from ecs_lint.reporters.text import printable
+
+    typer.echo(printable(message), err=True)
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def require_output_format(
+    output_format: str, choices: Collection[str], *, command: str | None = None
+) -> None:
+    """A usage error unless ``output_format`` is one of ``choices`` (``command`` names the
+    command whose formats they are, when they are not the linting reporters)."""
+    if output_format not in choices:
+        where = f" for {command}" if command else ""
+        fail(f"unknown output format '{output_format}'{where} (choose from {', '.join(choices)})")
+
+
+def use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def lookup_services(settings: Settings) -> Services:
+    """The run's look-up services (ECR Public equivalents); a bad endpoint is a usage error."""
+    from ecs_lint.gallery.service import EcrPublicEquivalents
+    from ecs_lint.rule import Services
+
+    try:
+        return Services(ecr_public=EcrPublicEquivalents(settings))
+    except ValueError as error:  # EndpointError: a configured URL is not acceptable
+        fail(str(error))
+
+
+def report_lookup_warnings(services: Services) -> None:
+    """Say what the look-ups could not do (a timed-out gallery...), and close them."""
+    if services.ecr_public is not None:
+        for warning in services.ecr_public.warnings:
+            say(f"ecs-lint: warning: {warning}")
+        services.ecr_public.close()
+
+
+def report_and_exit(
+    result: RunResult, settings: Settings, output_format: str, *, statistics: bool, quiet: bool
+) -> NoReturn:
+    """Print the findings (or ``--statistics``) on stdout and exit with the run's status."""
+    from ecs_lint.reporters import reporter
+
+    if statistics:
+        from ecs_lint.reporters import statistics as per_rule
+
+        per_rule.report(result, sys.stdout, as_json=output_format == "json", quiet=quiet)
+    else:
+        reporter(output_format)(result, sys.stdout, color=use_color(sys.stdout), quiet=quiet)
+    raise typer.Exit(exit_status(result, settings))
+
+
+def exit_status(result: RunResult, settings: Settings) -> int:
+    if result.could_not_check:
+        return EXIT_ERROR
+    if any(settings.fails_on(finding.severity) for finding in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

@@ -1,0 +1,39 @@
+"""``ecs-lint ratelimit``: Docker Hub's pull limit for this machine's address."""
+
+from __future__ import annotations
+
+import typer
+
+from ecs_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, fail, require_output_format, say
+from ecs_lint.cli.options import ConfigOption, TextOrJsonOption, load_settings
+
+
+def ratelimit_command(
+    output_format: TextOrJsonOption = "text", config: ConfigOption = None
+) -> None:
+    """Show Docker Hub's pull limit for this machine's address and the pulls left.
+
+    Authenticated when DOCKERHUB_USERNAME and DOCKERHUB_TOKEN are set, or Docker's config.json
+    holds Docker Hub credentials (credential helpers are not run). Exit status 1 when no pulls
+    are left. A HEAD request: checking does not use up a pull.
+    """
+    import json
+
+    from ecs_lint.ratelimit import RateLimitError, check_rate_limit
+
+    require_output_format(output_format, ("text", "json"), command="ratelimit")
+    settings = load_settings(config)
+    try:
+        answer, notes = check_rate_limit(settings)
+    except RateLimitError as error:
+        fail(error.message)
+    for note in notes:
+        say(f"ecs-lint: warning: {note}")
+    if output_format == "json":
+        typer.echo(json.dumps(answer.as_json(), indent=2))
+    else:
+        from ecs_lint.reporters.text import printable
+
+        # The answer quotes a header the server chose (the address counted against).
+        typer.echo(printable(answer.as_text().rstrip("\n")))
+    raise typer.Exit(EXIT_FINDINGS if answer.exhausted else EXIT_CLEAN)

@@ -1,0 +1,57 @@
+"""Loading one file: read it, choose its format, parse it into a ``Document``, never raising.
+
+A file that cannot be read, and a source that crashes on it, cost that file alone: its document
+then holds one EL900 problem saying why, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecs_lint.model import Document, Problem, Span
+from ecs_lint.sources import formats_for
+from ecs_lint.textio import SourceText, UnreadableFile, read_source
+
+if TYPE_CHECKING:
+    from ecs_lint.discover import Candidate
+    from ecs_lint.settings import Settings
+    from ecs_lint.sources import Parser
+
+
+def load_document(
+    candidate: Candidate, settings: Settings
+) -> tuple[Document, SourceText | None] | None:
+    """Read and parse one candidate; ``None`` when no format claims it."""
+    if candidate.refused is not None:
+        return unreadable_document(candidate.display, UnreadableFile(candidate.refused)), None
+    try:
+        source = read_source(candidate.path, candidate.display)
+    except UnreadableFile as error:
+        if not candidate.explicit and not _claimed_by_name(candidate):
+            return None
+        return unreadable_document(candidate.display, error), None
+    formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
+    if not formats:
+        return None
+    return parse_guarded(formats[0].parser(), source, settings), source
+
+
+def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:
+    """``parse(source, settings)``; a crash of the source becomes the file's EL900 problem."""
+    try:
+        return parse(source, settings)
+    except Exception as error:  # a source bug must cost one file, not the run
+        name = type(error).__name__
+        message = f"internal error while parsing ({name}: {error}); please report it"
+        return unreadable_document(source.path, UnreadableFile(message))
+
+
+def unreadable_document(path: str, error: UnreadableFile) -> Document:
+    """The document of a file that could not be read or parsed: its EL900 problem only."""
+    span = Span(path, error.line, error.column, error.line, error.column + 1)
+    return Document(path, problems=[Problem("EL900", error.message, span)])
+
+
+def _claimed_by_name(candidate: Candidate) -> bool:
+    # A binary *.json found in a walk is somebody else's file; a binary "Dockerfile" is ours.
+    return candidate.path.suffix.lower() not in {".json", ".yaml", ".yml"}
