@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ecs_lint.findings import Severity
-from ecs_lint.settings import PerFileIgnore, Settings
+from ecs_lint.settings import MAX_FILE_SIZE, PerFileIgnore, Settings
 
 CONFIG_FILE_NAME = ".ecs-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -251,6 +251,39 @@ def positive_integer(value: object, _: ConfigFile) -> int:
     return value
 
 
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "KIB": 1 << 10,
+    "MIB": 1 << 20,
+    "GIB": 1 << 30,
+}
+
+
+def byte_size(text: str) -> int:
+    """A size in bytes: ``20971520``, or a number with a unit, ``20MiB``, ``512 KiB``,
+    ``1.5GB`` (``KiB``/``MiB``/``GiB`` count 1024s, ``KB``/``MB``/``GB`` 1000s). Also the
+    ``--max-file-size`` option."""
+    match = _SIZE.match(text)
+    size = 0
+    if match is not None:
+        size = int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "B").upper()])
+    if size < 1:
+        raise BadValue(f"expected a size such as '20MiB' or a number of bytes, got {text!r}")
+    return size
+
+
+def file_size(value: object, config: ConfigFile) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return byte_size(str(value))
+    if not isinstance(value, str):
+        raise BadValue(f'expected a size such as "20MiB" or a number of bytes, got {value!r}')
+    return byte_size(value)
+
+
 def endpoint(value: object, config: ConfigFile) -> str:
     """An https URL (plain http only for loopback hosts, so tests can run a local server)."""
     from ecs_lint.gallery.endpoints import EndpointError, checked_url
@@ -416,6 +449,26 @@ KEYS: tuple[ConfigKey, ...] = (
         "Secret or parameter → the customer-managed KMS key that encrypts it.",
     ),
     ConfigKey("aws-region", "aws_region", aws_region, "The region tasks run in."),
+    # Live AWS calls (--aws, ecs-lint aws, policy --aws): ecs_lint.iam.wire
+    ConfigKey(
+        "aws-connect-timeout",
+        "aws_connect_timeout",
+        positive_number,
+        "Seconds to wait for a connection to AWS.",
+    ),
+    ConfigKey(
+        "aws-read-timeout",
+        "aws_read_timeout",
+        positive_number,
+        "Seconds to wait for AWS to answer one request.",
+    ),
+    ConfigKey(
+        "aws-max-attempts",
+        "aws_max_attempts",
+        positive_integer,
+        "Attempts per AWS request, retries included.",
+    ),
+    ConfigKey("aws-budget", "aws_budget", positive_number, "Seconds all AWS calls may take."),
     ConfigKey(
         "docker-hub-credentials",
         "docker_hub_credentials",
@@ -428,6 +481,12 @@ KEYS: tuple[ConfigKey, ...] = (
         positive_integer,
         "Anonymous Docker Hub pulls per address per window, for the pull budget (EL150).",
     ),
+    ConfigKey(
+        "max-file-size",
+        "max_file_size",
+        file_size,
+        "Largest input file read (default 10MiB): bytes, or `20MiB`, `512KiB`...",
+    ),
 )
 
 KEY_BY_NAME: dict[str, ConfigKey] = {key.name: key for key in KEYS}
@@ -438,35 +497,40 @@ SECTIONS: frozenset[str] = frozenset(key.name.rsplit(".", 1)[0] for key in KEYS 
 # Finding and reading the file.
 
 
-def find_config_file(start: Path) -> Path | None:
+def find_config_file(start: Path, limit: int = MAX_FILE_SIZE) -> Path | None:
     """The nearest configuration file in ``start`` or a parent directory."""
     for directory in (start, *start.parents):
         dedicated = directory / CONFIG_FILE_NAME
         if dedicated.is_file():
             return dedicated
         pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if pyproject.is_file() and _has_tool_table(pyproject, limit):
             return pyproject
     return None
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def _has_tool_table(pyproject: Path, limit: int) -> bool:
+    from ecs_lint.textio import UnreadableFile, read_limited
+
     try:
-        return _tool_table(_read_toml(pyproject)) is not None
+        return _tool_table(_read_toml(pyproject, limit)) is not None
     except ConfigError:
         # A broken pyproject.toml that may hold our table is reported, not silently skipped.
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-        return "ecs-lint" in text
+        try:
+            return b"ecs-lint" in read_limited(pyproject, limit)
+        except UnreadableFile:
+            return True  # unreadable or too large: reading it again says why
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, limit: int = MAX_FILE_SIZE) -> dict[str, Any]:
     import tomllib
 
     from ecs_lint.textio import UnreadableFile, read_limited
 
     try:
-        # Read as every linted file is: a regular file of at most 10 MiB (not a FIFO or device).
-        data = read_limited(path)
+        # Read as every linted file is: a regular file within max-file-size (not a FIFO or
+        # device); only --max-file-size can raise the limit for the file that could set it.
+        data = read_limited(path, limit)
     except UnreadableFile as error:
         reason = error.message.removeprefix("cannot read file: ")
         raise ConfigError(f"{shown(path)}: cannot read configuration: {reason}") from None
@@ -487,10 +551,10 @@ def _tool_table(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
-def read_config_file(path: Path) -> ConfigFile:
+def read_config_file(path: Path, limit: int = MAX_FILE_SIZE) -> ConfigFile:
     if not path.is_file():
         raise ConfigError(f"{shown(path)}: configuration file not found")
-    document = _read_toml(path)
+    document = _read_toml(path, limit)
     if path.name == PYPROJECT:
         table = _tool_table(document)
         if table is None and "ecs-lint" in document.get("tool", {}):
@@ -527,12 +591,14 @@ def file_values(config: ConfigFile) -> dict[str, Any]:
     return values
 
 
-def load_config(explicit: str | None, cwd: Path | None = None) -> ConfigFile | None:
+def load_config(
+    explicit: str | None, cwd: Path | None = None, limit: int = MAX_FILE_SIZE
+) -> ConfigFile | None:
     """The configuration to use: ``--config`` when given, else the nearest file, else none."""
     if explicit is not None:
-        return read_config_file(Path(explicit))
-    found = find_config_file((cwd or Path.cwd()).absolute())
-    return read_config_file(found) if found is not None else None
+        return read_config_file(Path(explicit), limit)
+    found = find_config_file((cwd or Path.cwd()).absolute(), limit)
+    return read_config_file(found, limit) if found is not None else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,7 +615,7 @@ def resolve_settings(
     (its ``ignore`` included), ``--ignore`` adds to the file's, ``--extend-select`` adds to
     whichever selection is in force. ``--build-arg`` values override the file's per name.
     """
-    config = load_config(config_path, cwd)
+    config = load_config(config_path, cwd, options.get("max_file_size") or MAX_FILE_SIZE)
     from_file = file_values(config) if config is not None else {}
     given = {name: value for name, value in options.items() if value is not None}
     merged: dict[str, Any] = {**from_file, **given}

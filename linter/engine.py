@@ -36,6 +36,9 @@ class RunResult:
     checked_counts: dict[str, int] = field(default_factory=dict)
     """What a live AWS run checked, by kind (``task definition``, ``service``): its documents
     are resources, not files. Empty for a run over files."""
+    nothing_found: str = ""
+    """Why a live AWS run checked nothing, in words (``no ECS services found in eu-west-1``):
+    the text report says so instead of "All clear"."""
 
     @property
     def could_not_check(self) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint.textio import BOM, UnreadableFile, decode_source
+from ecs_lint.textio import BOM, UnreadableFile, decode_source, read_limited
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
@@ -180,12 +180,16 @@ def write_fixes(plan: FixPlan) -> tuple[list[FileFix], list[str]]:
 def _write_one(change: FileFix) -> str | None:
     path = Path(change.path)
     target = Path(os.path.realpath(path))  # write through a symbolic link, not over it
+    checked = len(change.source.text.encode("utf-8")) + (len(_UTF8_BOM) if change.source.bom else 0)
     try:
-        current = target.read_bytes()
         info = target.stat()
+        # A file of another size has changed; one of the same size is read no further than that.
+        current = read_limited(target, checked) if info.st_size == checked else None
     except OSError as error:
         return f"{change.path}: not fixed, cannot read it again ({error.strerror or error})"
-    if not _unchanged(current, change.source):
+    except UnreadableFile as error:
+        return f"{change.path}: not fixed, cannot read it again ({error.message})"
+    if current is None or not _unchanged(current, change.source):
         return f"{change.path}: not fixed, the file changed since it was checked"
     try:
         _replace_atomically(target, change.new_bytes(), info)
@@ -196,7 +200,7 @@ def _write_one(change: FileFix) -> str | None:
 
 def _unchanged(data: bytes, source: SourceText) -> bool:
     try:
-        again = decode_source(data, source.path)
+        again = decode_source(data, source.path, limit=len(data))
     except UnreadableFile:
         return False
     return again.text == source.text and again.bom == source.bom

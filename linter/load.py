@@ -25,7 +25,7 @@ def load_document(
     if candidate.refused is not None:
         return unreadable_document(candidate.display, UnreadableFile(candidate.refused)), None
     try:
-        source = read_source(candidate.path, candidate.display)
+        source = read_source(candidate.path, candidate.display, settings.max_file_size)
     except UnreadableFile as error:
         if not candidate.explicit and not _claimed_by_name(candidate):
             return None

@@ -257,16 +257,19 @@ class ServiceView:
     registered in AWS (``ecs-lint aws``).
 
     What the Docker Hub pull budget needs: how many tasks one deployment starts and which task
-    definition they run. ``desired_count`` is the value as written (``None`` when the file leaves
-    it out); it may be unresolved. ``tasks`` are the task definitions of the same document the
-    service runs (several when the file has variants, as with ``Fn::If``); empty when it runs one
-    defined elsewhere, which ``task_definition`` then names. ``launch_type`` is ``FARGATE``,
-    ``EC2``, ``EXTERNAL`` or ``None`` (capacity providers decide: see ``capacity_providers``).
+    definition they run. ``desired_count`` is the value as written, or where the file leaves it
+    out the default of its format (``desired_count_is_default``, spanning the service); ``None``
+    when no count is known (a daemon service); it may be unresolved. ``tasks`` are the task
+    definitions of the same document the service runs (several when the file has variants, as
+    with ``Fn::If``); empty when it runs one defined elsewhere, which ``task_definition`` then
+    names. ``launch_type`` is ``FARGATE``, ``EC2``, ``EXTERNAL`` or ``None`` (capacity providers
+    decide: see ``capacity_providers``).
     """
 
     name: str
     span: Span
     desired_count: Located | None = None
+    desired_count_is_default: bool = False
     task_definition: Located | None = None
     tasks: tuple[TaskView, ...] = ()
     launch_type: str | None = None

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode, urlsplit
 
+from ecs_lint.settings import MAX_FILE_SIZE
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -160,7 +162,9 @@ def parse_quota(text: str | None) -> Quota | None:
 # --- Credentials ----------------------------------------------------------------------------
 
 
-def find_credentials(environ: Mapping[str, str]) -> tuple[Credentials | None, list[str]]:
+def find_credentials(
+    environ: Mapping[str, str], limit: int = MAX_FILE_SIZE
+) -> tuple[Credentials | None, list[str]]:
     """Docker Hub credentials from the environment, else Docker's config; and notes for the user
     (a credential helper that is not run, a config that cannot be read)."""
     username, token = environ.get(ENV_USERNAME), environ.get(ENV_TOKEN)
@@ -169,7 +173,7 @@ def find_credentials(environ: Mapping[str, str]) -> tuple[Credentials | None, li
     if username or token:
         given, missing = (ENV_USERNAME, ENV_TOKEN) if username else (ENV_TOKEN, ENV_USERNAME)
         raise RateLimitError(f"{given} is set but {missing} is not: set both, or neither")
-    return _from_docker_config(_docker_config_path(environ))
+    return _from_docker_config(_docker_config_path(environ), limit)
 
 
 def _docker_config_path(environ: Mapping[str, str]) -> Path:
@@ -177,13 +181,13 @@ def _docker_config_path(environ: Mapping[str, str]) -> Path:
     return Path(directory) / "config.json" if directory else Path.home() / ".docker/config.json"
 
 
-def _from_docker_config(path: Path) -> tuple[Credentials | None, list[str]]:
+def _from_docker_config(path: Path, limit: int) -> tuple[Credentials | None, list[str]]:
     from ecs_lint.textio import UnreadableFile, read_limited
 
     if not path.is_file():
         return None, []
     try:
-        config = json.loads(read_limited(path).decode("utf-8"))
+        config = json.loads(read_limited(path, limit).decode("utf-8"))
     except (UnreadableFile, UnicodeDecodeError, ValueError) as error:
         reason = getattr(error, "message", None) or str(error)
         return None, [f"{path} cannot be read ({reason}); checking anonymously"]
@@ -248,7 +252,7 @@ def check_rate_limit(
         endpoints = resolve_endpoints(settings, env)
     except EndpointError as error:
         raise RateLimitError(str(error)) from None
-    credentials, notes = find_credentials(env)
+    credentials, notes = find_credentials(env, settings.max_file_size)
     http = HttpClient(Budget(settings.lookup_budget), per_host=1)
     try:
         token = _token(http, endpoints.dockerhub_auth, credentials)

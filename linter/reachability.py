@@ -31,10 +31,13 @@ from ecs_lint.model import Egress, ImageRef, RegistryKind
 from ecs_lint.references import ecr_private_parts
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ecs_lint.model import (
         ContainerView,
         EndpointView,
         ImageUse,
+        Model,
         NetworkView,
         ServiceView,
         SubnetView,
@@ -42,11 +45,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENDPOINT_ORDER",
+    "NO_ROUTE",
     "EndpointNeed",
     "InternetImage",
+    "IsolatedService",
+    "describe_subnets",
     "endpoint_needs",
     "internet_images",
-    "isolated_subnets",
+    "isolated_services",
     "network_checked",
     "serving_endpoints",
 ]
@@ -72,6 +78,16 @@ class InternetImage:
     where: str
 
 
+@dataclass(frozen=True, slots=True)
+class IsolatedService:
+    """A service the network rules check, and the subnets it places tasks in that have no route
+    out of the VPC (``subnets``, never empty)."""
+
+    service: ServiceView
+    network: NetworkView
+    subnets: list[SubnetView]
+
+
 def network_checked(service: ServiceView) -> NetworkView | None:
     """The service's network when the network rules apply to it (it may run on Fargate)."""
     if service.network is None or service.platform in ("EC2", "EXTERNAL"):
@@ -79,8 +95,16 @@ def network_checked(service: ServiceView) -> NetworkView | None:
     return service.network
 
 
-def isolated_subnets(network: NetworkView) -> list[SubnetView]:
-    return [subnet for subnet in network.subnets if subnet.egress is Egress.NONE]
+def isolated_services(model: Model) -> Iterator[IsolatedService]:
+    """The services that may run on Fargate in a subnet with no route out, where only VPC
+    endpoints reach AWS (EL310-EL312), each with those subnets."""
+    for service in model.services:
+        network = network_checked(service)
+        if network is None:
+            continue
+        subnets = [subnet for subnet in network.subnets if subnet.egress is Egress.NONE]
+        if subnets:
+            yield IsolatedService(service, network, subnets)
 
 
 def describe_subnets(subnets: list[SubnetView]) -> str:

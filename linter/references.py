@@ -139,6 +139,33 @@ def resolve_reference(text: str) -> Reference:
     return parse_reference(text)
 
 
+def known_repository(ref: UnresolvedRef) -> ImageRef | None:
+    """The image an unresolved reference names when only its tag or digest is unknown.
+
+    ``python:${VERSION}-slim`` is a Docker Hub image whatever the version is, so the registry
+    rules can judge it; the tag and digest keep their written text (variables included) for
+    messages. ``None`` when an unknown value may change the registry or the repository.
+    """
+    first_unknown = ref.original.find("$")
+    if first_unknown <= 0:
+        return None
+    written = ref.original[:first_unknown]
+    at = written.find("@")
+    separator = at if at != -1 else written.rfind(":")
+    if separator <= written.rfind("/"):  # no tag begun yet, or a ':' of a registry port
+        return None
+    parsed = parse_reference(written[:separator])
+    if not isinstance(parsed, ImageRef) or parsed.tag is not None or parsed.digest is not None:
+        return None
+    suffix = ref.original[separator + 1 :]
+    if "/" in suffix:  # the unknown value was a registry port after all (localhost:${PORT}/x)
+        return None
+    tag, _, digest = suffix.partition("@") if written[separator] == ":" else ("", "", suffix)
+    return ImageRef(
+        ref.original, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry
+    )
+
+
 def find_variables(text: str) -> tuple[str, ...]:
     """Names of the shell-style variables in ``text``, in order of first use, each once.
 

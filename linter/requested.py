@@ -48,7 +48,7 @@ def lint_requested_files(
                     "outside the working directory and the linted paths, so not read "
                     "(run ecs-lint from the project root)"
                 )
-            source = read_source(Path(display), display)
+            source = read_source(Path(display), display, settings.max_file_size)
         except UnreadableFile as error:
             model.documents.append(_unreadable(display, requests, error))
             continue

@@ -7,6 +7,9 @@ from typing import Final
 
 from ecs_lint.findings import Severity
 
+MAX_FILE_SIZE: Final = 10 * 1024 * 1024
+"""The default of ``max-file-size``: the largest input file read, in bytes."""
+
 # How to give ecs-lint an execution role's policies when it does not know them (EL207), in the
 # terms of the command that runs: its options, or with live look-ups what is left to give.
 ROLE_POLICY_HINT: Final = (
@@ -119,6 +122,14 @@ class Settings:
     bare secret and parameter names); ``None``: unknown offline, the profile's region live."""
     aws_profile: str | None = None
     """``--profile``: the AWS profile for live look-ups; ``None``: the standard credential chain."""
+    aws_connect_timeout: float = 5.0
+    """Seconds to wait for a connection to AWS (live look-ups, ``ecs-lint aws``)."""
+    aws_read_timeout: float = 20.0
+    """Seconds to wait for AWS to answer one request before trying again."""
+    aws_max_attempts: int = 4
+    """Attempts per AWS request, retries of throttled, failed and timed-out ones included."""
+    aws_budget: float = 600.0
+    """Wall-clock seconds all AWS calls of one run may take together."""
     role_policy_hint: str = ROLE_POLICY_HINT
     """How the user can give ecs-lint an execution role's unknown policies (EL207's advice), in
     the terms of the running command: ``check --aws`` and ``ecs-lint aws`` set their own."""
@@ -130,6 +141,12 @@ class Settings:
     docker_hub_limit: int = 100
     """``--docker-hub-limit``: anonymous Docker Hub pulls allowed per address in its rate-limit
     window (100 per 6 hours when written; Docker has announced other limits)."""
+    max_file_size: int = MAX_FILE_SIZE
+    """``max-file-size``/``--max-file-size``: the largest file ecs-lint reads, in bytes. Every
+    input is held to it: linted files, the files they name (a compose ``.env``, Terraform
+    ``file()`` and module files, a compose service's Dockerfile), ``--iam`` and ``--role-policy``
+    files, Docker's ``config.json``, and the configuration file itself (which only the option
+    can raise it for)."""
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:

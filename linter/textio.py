@@ -7,6 +7,7 @@ formats alike and bad input becomes a clear EL900 message instead of a traceback
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import stat
 from array import array
@@ -14,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Span
+from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the run's limit
 BOM = "\ufeff"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
 
@@ -46,21 +48,27 @@ class SourceText:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a text offset."""
-        if not self._line_starts:
-            starts = array("q", [0])
-            find = self.text.find
-            at = find("\n")
-            while at != -1:
-                starts.append(at + 1)
-                at = find("\n", at + 1)
-            self._line_starts = starts
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        starts = self._line_starts or self._index_lines()
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(self.path, line, column, end_line, end_column, start, end)
+        starts = self._line_starts or self._index_lines()
+        line = bisect.bisect_right(starts, start) - 1
+        column = start - starts[line] + 1
+        if line + 1 == len(starts) or end < starts[line + 1]:  # most spans are on one line
+            end_line, end_column = line + 1, end - starts[line] + 1
+        else:
+            end_line, end_column = self.position(end)
+        return Span(self.path, line + 1, column, end_line, end_column, start, end)
+
+    def _index_lines(self) -> array[int]:
+        # Where each line starts: 0, then one past each "\n" (only "\n": a line of the
+        # formats read ends there, whatever str.splitlines says), summed in C.
+        with_newline = map((1).__add__, map(len, self.text.split("\n")))
+        self._line_starts = array("q", itertools.accumulate(with_newline, initial=0))
+        self._line_starts.pop()  # the sum after the last line: no line starts there
+        return self._line_starts
 
     def offset(self, line: int, column: int = 1) -> int:
         """The text offset of a 1-based (line, column)."""
@@ -69,9 +77,9 @@ class SourceText:
         return min(self._line_starts[index] + column - 1, len(self.text))
 
 
-def read_source(path: Path, display: str) -> SourceText:
-    """Read and decode a file, refusing what no source could parse."""
-    return decode_source(read_limited(path), display)
+def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
+    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse."""
+    return decode_source(read_limited(path, limit), display, limit)
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -86,28 +94,56 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | _NONBLOCK)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode):
-                raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
-            if info.st_size > limit:
-                raise UnreadableFile(_over_limit(info.st_size, limit))
-            data = stream.read(limit + 1)
-        except OSError as error:
-            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
+        if info.st_size > limit:
+            raise UnreadableFile(_over_limit(info.st_size, limit))
+        data = _read_at_most(descriptor, info.st_size, limit)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         raise UnreadableFile(_over_limit(len(data), limit))
     return data
 
 
+def _read_at_most(descriptor: int, size: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes from ``descriptor``, asking for ``size`` (what ``stat`` said)
+    plus one first. Plain ``os.read`` calls, no buffered file object: ``read(n)`` allocates
+    ``n`` bytes up front, so asking for the whole limit would cost 10 MiB per small file."""
+    parts: list[bytes] = []
+    total = 0
+    expected = min(size, limit) + 1
+    while total <= limit:
+        part = os.read(descriptor, expected - total if total < expected else limit + 1 - total)
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def _over_limit(size: int, limit: int) -> str:
-    return f"file is {size:,} bytes, over the {limit // (1024 * 1024)} MiB limit; not read"
+    return (
+        f"file is {size:,} bytes, over the {size_text(limit)} limit; not read "
+        "(the max-file-size setting raises the limit)"
+    )
 
 
-def decode_source(data: bytes, display: str) -> SourceText:
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(f"input is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+def size_text(size: int) -> str:
+    """``10 MiB``, ``512 KiB`` or ``1,000 bytes``: a size as a user would write it."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor:,} {unit}"
+    return f"{size:,} bytes"
+
+
+def decode_source(data: bytes, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
+    if len(data) > limit:
+        raise UnreadableFile(f"input is over the {size_text(limit)} limit")
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary file (contains NUL bytes); not a text file")
     try:

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecs_lint.dockerhub import docker_hub_pulls
 from ecs_lint.findings import Finding, Fix, Severity
-from ecs_lint.model import ImageRef, ImageUse, Model, RegistryKind, UseKind
+from ecs_lint.model import ImageUse, Model, UseKind
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -63,14 +64,7 @@ BUILD_CREDENTIALS = "run docker login on the build host"
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
-    for use in model.images:
-        ref = use.reference
-        if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
-            continue
-        if ctx.settings.is_trusted(ref.domain, ref.path):
-            continue
-        if use.authenticated:
-            continue
+    for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
             f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
             f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"

@@ -26,26 +26,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecs_lint.dockerhub import docker_hub_pulls
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import ImageRef, Model, RegistryKind
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from ecs_lint.model import Model
 
 REMEDIES = "prefer the ECR Public Gallery, a private ECR copy or a pull-through cache"
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
-    for use in model.images:
-        ref = use.reference
-        if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
-            continue
-        if ctx.settings.is_trusted(ref.domain, ref.path):
-            continue
-        if not use.authenticated:
-            continue
+    for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
             f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
             "6 hours on a Personal account"

@@ -1,9 +1,11 @@
 """EL103 unresolved-image-reference: image reference depends on values ecs-lint cannot know.
 
 ## What it does
-Flags image references that contain variables with no known value: a Dockerfile ``ARG`` without
-a default and no ``--build-arg``, ``${TAG}`` placeholders filled in by a deploy tool, or template
-expressions that cannot be resolved statically.
+Flags image references whose registry or repository depends on variables with no known value:
+a Dockerfile ``ARG`` without a default and no ``--build-arg``, ``${IMAGE}`` placeholders filled in
+by a deploy tool, or template expressions that cannot be resolved statically. A reference whose
+only unknown part is its tag (``nginx:${TAG}``) is not flagged here: its registry is known, and
+EL101/EL102 judge it.
 
 ## Why is this bad?
 Whatever the variable becomes decides where the image is pulled from. ecs-lint will not guess:
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.model import Model, UnresolvedRef, UseKind
+from ecs_lint.references import known_repository
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -48,8 +51,8 @@ DEPLOY_TIME = (
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in model.images:
         ref = use.reference
-        if not isinstance(ref, UnresolvedRef):
-            continue
+        if not isinstance(ref, UnresolvedRef) or known_repository(ref) is not None:
+            continue  # a reference whose registry is known is judged by the registry rules
         yield ctx.finding(
             use.span,
             f"{use.kind.value} '{ref.original}' depends on {', '.join(ref.variables)}, which "

@@ -16,8 +16,9 @@ Every message gives the service's estimate and the total. On Fargate every task 
 as Fargate keeps no image cache between tasks. On EC2 every task start pulls as well with the ECS
 agent's default ``ECS_IMAGE_PULL_BEHAVIOR``; with ``once`` or ``prefer-cached`` an instance that
 has the image pulls it about once, so the estimate is an upper bound there. A service without a
-desired count counts as one task (the ECS default); one whose count is not known statically is
-skipped.
+desired count counts as its format's default (CloudFormation creates a service with one task,
+Terraform's AWS provider with none); a daemon service, or one whose count is not known
+statically, is skipped.
 
 ## Why is this bad?
 When the limit is used up, every further task fails to start with
@@ -44,8 +45,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ecs_lint.dockerhub import docker_hub_pulls
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import ImageRef, RegistryKind
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -64,7 +65,6 @@ class Estimate:
     service: ServiceView
     tasks: int
     images: tuple[str, ...]
-    counted_default: bool
 
     @property
     def pulls(self) -> int:
@@ -92,15 +92,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
 def _estimate(service: ServiceView, model: Model, settings: Settings) -> Estimate | None:
     count = service.desired_count
-    if count is None:
-        tasks, counted_default = 1, True
-    elif count.is_known and count.value.strip().isdigit():
-        tasks, counted_default = int(count.value), False
-    else:
+    if count is None or not count.is_known or not count.value.strip().isdigit():
         return None  # a count ecs-lint cannot know: no estimate rather than a guess
     variants = service.tasks or _tasks_named(service, model)
     images = max((_anonymous_docker_hub(task, settings) for task in variants), key=len, default=())
-    return Estimate(service, tasks, images, counted_default)
+    return Estimate(service, int(count.value), images)
 
 
 def _tasks_named(service: ServiceView, model: Model) -> tuple[TaskView, ...]:
@@ -114,17 +110,10 @@ def _tasks_named(service: ServiceView, model: Model) -> tuple[TaskView, ...]:
 
 
 def _anonymous_docker_hub(task: TaskView, settings: Settings) -> tuple[str, ...]:
-    images: dict[str, None] = {}
-    for container in task.containers:
-        use = container.image
-        if use is None or use.authenticated or not isinstance(use.reference, ImageRef):
-            continue
-        ref = use.reference
-        if ref.registry is RegistryKind.DOCKER_HUB and not settings.is_trusted(
-            ref.domain, ref.path
-        ):
-            images[str(ref)] = None
-    return tuple(images)
+    """The distinct images one task of ``task`` pulls anonymously from Docker Hub."""
+    uses = (container.image for container in task.containers if container.image is not None)
+    pulls = docker_hub_pulls(uses, settings, authenticated=False)
+    return tuple(dict.fromkeys(str(ref) for _, ref in pulls))
 
 
 def _platform_note(service: ServiceView) -> str:
@@ -144,8 +133,8 @@ def _platform_note(service: ServiceView) -> str:
 def _describe(estimate: Estimate) -> str:
     service = estimate.service
     tasks = f"{estimate.tasks} task{'s' if estimate.tasks != 1 else ''}"
-    if estimate.counted_default:
-        tasks += " (no desired count: the ECS default of 1)"
+    if service.desired_count_is_default:
+        tasks += " (no desired count: the default)"
     count = len(estimate.images)
     images = f"{count} image{'s' if count != 1 else ''} ({', '.join(estimate.images)})"
     return (

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import START_FAILURE, case_trap, denial, role_label, suffix_trap
-from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -62,6 +61,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             trap = suffix_trap(item, provider.placement(task)) or case_trap(item)
             if trap is not None:
                 message += f". {trap}"
+            # Imported for a denial only: a policy suggestion costs start-up otherwise.
+            from ecs_lint.iam.suggest import allow_fix, message_with
+
             fix = allow_fix([item])
             yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
 

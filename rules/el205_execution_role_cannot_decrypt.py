@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.iam.explain import START_FAILURE, denial, role_label
-from ecs_lint.iam.suggest import allow_fix, message_with
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -51,6 +50,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"{role_label(item.role)} cannot decrypt the {item.requirement.subject}: "
                 f"{denial(item)}; {START_FAILURE}"
             )
+            # Imported for a denial only: a policy suggestion costs start-up otherwise.
+            from ecs_lint.iam.suggest import allow_fix, message_with
+
             fix = allow_fix([item])
             yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
 

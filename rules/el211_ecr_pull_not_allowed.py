@@ -28,45 +28,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import denials, role_label
-from ecs_lint.iam.suggest import allow_fix, message_with
+from ecs_lint.iam.denied import denial_finding, denied_by_place
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ecs_lint.iam.provider import Check
     from ecs_lint.model import Model
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    provider = ctx.services.policies
-    if provider is None:
-        return
-    for task in model.tasks:
-        denied = [
-            item
-            for item in provider.checks(task)
-            if item.requirement.rule == ctx.rule.code and item.decision.denied
-        ]
-        for group in _by_place(denied):
-            first = group[0]
-            reasons = denials(group)
-            message = (
-                f"{role_label(first.role)} cannot pull the {first.requirement.subject}: {reasons}; "
-                "the task will fail to start (CannotPullContainerError)"
-            )
-            fix = allow_fix(group)
-            yield ctx.finding(first.requirement.span, message_with(message, fix), fix=fix)
-
-
-def _by_place(checks: list[Check]) -> list[list[Check]]:
-    """Denials grouped by container image, in order, so each image is reported once."""
-    groups: dict[tuple[int, str], list[Check]] = {}
-    for item in checks:
-        key = (item.requirement.span.start, item.requirement.subject)
-        groups.setdefault(key, []).append(item)
-    return list(groups.values())
+    for group in denied_by_place(model, ctx):
+        yield denial_finding(
+            ctx, group, "cannot pull", "the task will fail to start (CannotPullContainerError)"
+        )
 
 
 RULE = Rule("EL211", "ecr-pull-not-allowed", Severity.ERROR, check, __doc__ or "")

@@ -33,40 +33,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import denials, role_label
-from ecs_lint.iam.suggest import allow_fix, message_with
+from ecs_lint.iam.denied import denial_finding, denied_by_place
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ecs_lint.iam.provider import Check
     from ecs_lint.model import ContainerView, Model, TaskView
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    provider = ctx.services.policies
     for task in model.tasks:
         for container in task.containers:
             finding = _options(task, container, ctx)
             if finding is not None:
                 yield finding
-        if provider is None:
-            continue
-        denied = [
-            item
-            for item in provider.checks(task)
-            if item.requirement.rule == ctx.rule.code and item.decision.denied
-        ]
-        for group in _by_place(denied):
-            first = group[0]
-            reasons = denials(group)
-            message = (
-                f"{role_label(first.role)} cannot write to the {first.requirement.subject}: "
-                f"{reasons}; the task will fail to start (failed to validate logger args)"
-            )
-            fix = allow_fix(group)
-            yield ctx.finding(first.requirement.span, message_with(message, fix), fix=fix)
+    for group in denied_by_place(model, ctx):
+        yield denial_finding(
+            ctx,
+            group,
+            "cannot write to",
+            "the task will fail to start (failed to validate logger args)",
+        )
 
 
 def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Finding | None:
@@ -86,14 +74,6 @@ def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Find
         f"container '{container.name}' uses the awslogs driver without {names}{fargate}; "
         "the log driver cannot start without them",
     )
-
-
-def _by_place(checks: list[Check]) -> list[list[Check]]:
-    groups: dict[tuple[int, str], list[Check]] = {}
-    for item in checks:
-        key = (item.requirement.span.start, item.requirement.subject)
-        groups.setdefault(key, []).append(item)
-    return list(groups.values())
 
 
 RULE = Rule("EL212", "awslogs-misconfigured", Severity.ERROR, check, __doc__ or "")

@@ -40,8 +40,7 @@ from ecs_lint.reachability import (
     NO_ROUTE,
     describe_subnets,
     endpoint_needs,
-    isolated_subnets,
-    network_checked,
+    isolated_services,
     serving_endpoints,
 )
 from ecs_lint.rule import Rule, RuleContext
@@ -53,15 +52,14 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    for service in model.services:
-        network = network_checked(service)
-        if network is None:
-            continue
-        isolated = isolated_subnets(network)
-        if not isolated:
-            continue
+    for isolated in isolated_services(model):
+        service, network = isolated.service, isolated.network
         for need in endpoint_needs(service):
-            lacking = [s for s in isolated if not serving_endpoints(network, need.service, s)]
+            lacking = [
+                subnet
+                for subnet in isolated.subnets
+                if not serving_endpoints(network, need.service, subnet)
+            ]
             if not lacking:
                 continue
             needs = "needs" if len(need.reasons) == 1 else "need"

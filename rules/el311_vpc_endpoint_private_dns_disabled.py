@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.reachability import NO_ROUTE, endpoint_needs, isolated_subnets, network_checked
+from ecs_lint.reachability import NO_ROUTE, endpoint_needs, isolated_services
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -35,19 +35,14 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    for service in model.services:
-        network = network_checked(service)
-        if network is None:
-            continue
-        isolated = isolated_subnets(network)
-        if not isolated:
-            continue
+    for isolated in isolated_services(model):
+        service, network = isolated.service, isolated.network
         needed = {need.service: need for need in endpoint_needs(service)}
+        names = ", ".join(subnet.subnet_id for subnet in isolated.subnets)
         for endpoint in network.endpoints:
             need = needed.get(endpoint.service)
             if need is None or endpoint.kind != "Interface" or endpoint.private_dns:
                 continue
-            names = ", ".join(subnet.subnet_id for subnet in isolated)
             yield ctx.finding(
                 network.span,
                 f"the {endpoint.service} endpoint {endpoint.endpoint_id} of service "

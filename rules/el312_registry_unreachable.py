@@ -28,13 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.reachability import (
-    NO_ROUTE,
-    describe_subnets,
-    internet_images,
-    isolated_subnets,
-    network_checked,
-)
+from ecs_lint.reachability import NO_ROUTE, describe_subnets, internet_images, isolated_services
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -44,13 +38,8 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    for service in model.services:
-        network = network_checked(service)
-        if network is None:
-            continue
-        isolated = isolated_subnets(network)
-        if not isolated:
-            continue
+    for isolated in isolated_services(model):
+        service = isolated.service
         for image in internet_images(service):
             container = image.use.container or "?"
             hint = (
@@ -59,10 +48,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 else "no VPC endpoint reaches it"
             )
             yield ctx.finding(
-                network.span,
+                isolated.network.span,
                 f"{image.reference} (container {container}) comes from {image.where}, but service "
                 f"{service.name} places tasks in subnets with {NO_ROUTE}: "
-                f"{describe_subnets(isolated)}; {hint}, so the pull times out "
+                f"{describe_subnets(isolated.subnets)}; {hint}, so the pull times out "
                 "(CannotPullContainerError); serve the image from ECR in this region (an ECR "
                 "pull-through cache for Docker Hub works through the ecr.api, ecr.dkr and s3 "
                 "endpoints) or route the subnets through a NAT gateway",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from servers.faulty_aws import FaultyAws
     from servers.moto_server import MotoServer
 
 __all__ = ["lint"]
@@ -49,3 +50,15 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     for name, value in moto_server.environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     return moto_server
+
+
+@pytest.fixture
+def faulty_aws(aws: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultyAws]:
+    """A misbehaving AWS on 127.0.0.1 in front of the local moto server, with boto3 pointed at
+    it: calls a test gives a fault (``faulty_aws.faults[...] = hang()``) misbehave, the others
+    reach moto (tests/servers/faulty_aws.py)."""
+    from servers.faulty_aws import FaultyAws
+
+    with FaultyAws(upstream=aws.url) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        yield server

@@ -156,3 +156,19 @@ def test_version() -> None:
     run = run_cli("--version")
     assert run.status == 0
     assert run.stdout.startswith("ecs-lint ")
+
+
+def test_a_bare_from_is_reported_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM\nRUN true\n")
+    run = run_cli("-o", "json", str(tmp_path))
+    assert run.status == 2
+    assert [(f["rule"], f["line"]) for f in json.loads(run.stdout)] == [("EL900", 1)]
+
+
+def test_every_finding_has_every_contract_key(task_file: Path) -> None:
+    contract = {"rule", "name", "severity", "file", "line", "column", "end_line", "end_column"}
+    contract |= {"message", "image", "replacement", "fix", "evidence", "logical"}
+    (task_file.parent / "Dockerfile").write_text("ARG V\nFROM ${V}\n")
+    findings = json.loads(run_cli("-o", "json", str(task_file.parent)).stdout)
+    assert {f["rule"] for f in findings} >= {"EL101", "EL103"}
+    assert all(contract <= set(finding) for finding in findings)

@@ -1,23 +1,31 @@
 """Read what runs in one region: clusters, services, their task definitions and network.
 
-Every call goes through :class:`~ecs_lint.iam.live.LiveAws` (its clients have botocore's adaptive
-retries; its errors name the IAM permission that was missing). List operations use paginators.
-Independent calls run on a bounded thread pool, phase after phase, so no call waits for
-another in the same pool. Each task-definition revision is described once per run, however many
-services run it.
+Every call goes through :class:`~ecs_lint.iam.live.LiveAws` (its clients have timeouts, bounded
+adaptive retries and the run's time budget; its errors name the call that failed). List
+operations use paginators. Independent calls run on a bounded thread pool, phase after phase, so
+no call waits for another in the same pool; the first failure ends the phase: calls not started
+are cancelled and those in flight stop at their next attempt. Each task-definition revision is
+described once per run, however many services run it.
+
+Every call here is essential: what could not be listed could not be checked, so any failure is
+an ``AwsError`` (exit status 2), never a partial, falsely clean report. Every answer is checked
+for the values read from it (a missing ``taskDefinition`` is an error naming the call).
 
 Permissions used: ``ecs:ListClusters`` (or ``ecs:DescribeClusters`` with ``--cluster``),
 ``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``, and for Fargate
 services' networks ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables``,
-``ec2:DescribeVpcEndpoints``, ``ec2:DescribeSecurityGroups``.
+``ec2:DescribeVpcEndpoints``, ``ec2:DescribeSecurityGroups`` (only when a network rule, EL31x,
+is selected: ``fetch_region(..., network=True)``).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import FIRST_EXCEPTION, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ecs_lint.iam.live import AwsError
+from ecs_lint.iam.wire import items, member
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -26,7 +34,14 @@ if TYPE_CHECKING:
     from ecs_lint.aws.progress import Tracker
     from ecs_lint.iam.live import LiveAws
 
-__all__ = ["CONCURRENCY", "RegionInventory", "Scope", "fetch_region", "task_definition_matches"]
+__all__ = [
+    "CONCURRENCY",
+    "RegionInventory",
+    "Scope",
+    "fetch_region",
+    "map_or_stop",
+    "task_definition_matches",
+]
 
 CONCURRENCY: Final = 8
 """AWS calls in flight at once: enough to hide latency, few enough not to be throttled."""
@@ -115,9 +130,47 @@ def awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def fetch_region(
-    live: LiveAws, region: str, scope: Scope, tracker: Tracker, pool: ThreadPoolExecutor
+    live: LiveAws,
+    region: str,
+    scope: Scope,
+    tracker: Tracker,
+    pool: ThreadPoolExecutor,
+    *,
+    network: bool = False,
 ) -> RegionInventory:
-    return _RegionReader(live, region, tracker, pool).read(scope)
+    """What runs in ``region`` for ``scope``; with ``network``, also the networks of its Fargate
+    services (EC2 calls, and EC2 permissions, that only the network rules need)."""
+    return _RegionReader(live, region, tracker, pool).read(scope, network=network)
+
+
+def map_or_stop(
+    pool: ThreadPoolExecutor, live: LiveAws, function: Callable[[T], R], work: Sequence[T]
+) -> list[R]:
+    """``function`` over ``work`` on ``pool``, in order. The first error is raised as soon as it
+    happens, after cancelling the calls not started and stopping ``live``'s calls in flight at
+    their next attempt (the run has failed: without this, the pool would drain its queue, each
+    call waiting out its own timeouts)."""
+    if len(work) <= 1:
+        return [function(item) for item in work]
+
+    failures: list[BaseException] = []  # in the order they happened (list.append is atomic)
+
+    def stopping(item: T) -> R:
+        try:
+            return function(item)
+        except BaseException as error:
+            failures.append(error)
+            live.stop()  # here, before this worker takes the next item from the queue
+            raise
+
+    futures = [pool.submit(stopping, item) for item in work]
+    wait(futures, return_when=FIRST_EXCEPTION)
+    if failures:
+        for future in futures:
+            future.cancel()
+        # The first real failure: the calls the stop refused afterwards only echo it.
+        raise next((e for e in failures if not getattr(e, "echo", False)), failures[0])
+    return [future.result() for future in futures]
 
 
 class _RegionReader:
@@ -131,7 +184,7 @@ class _RegionReader:
         self.ecs = live.client("ecs", region)
         self.inventory = RegionInventory(region)
 
-    def read(self, scope: Scope) -> RegionInventory:
+    def read(self, scope: Scope, *, network: bool) -> RegionInventory:
         if not scope.task_definitions_only:
             clusters = self._clusters(scope.clusters)
             services = self._services(clusters, scope.services)
@@ -145,7 +198,8 @@ class _RegionReader:
                 ]
             self.inventory.services = services
         self._task_definitions(scope.task_definitions)
-        self._networks()
+        if network:
+            self._networks()
         return self.inventory
 
     # --- Clusters and services -------------------------------------------------------------
@@ -160,6 +214,7 @@ class _RegionReader:
                 self.ecs,
                 "list_clusters",
                 "clusterArns",
+                required=True,
             )
             self.tracker.done()
             return sorted(arns)
@@ -167,17 +222,14 @@ class _RegionReader:
         missing: list[str] = []
         for chunk in _chunks(list(dict.fromkeys(wanted)), CLUSTERS_PER_DESCRIBE):
             self.tracker.expect(1)
-            answer = self.live.call(
-                "ecs:DescribeClusters",
-                f"clusters {', '.join(chunk)} in {self.region}",
-                self.ecs.describe_clusters,
-                clusters=chunk,
-            )
+            call = ("ecs:DescribeClusters", f"clusters {', '.join(chunk)} in {self.region}")
+            answer = self.live.call(*call, self.ecs.describe_clusters, clusters=chunk)
             self.tracker.done()
-            for cluster in (answer or {}).get("clusters", []):
+            for cluster in items(answer, "clusters", dict, *call, keys=("clusterArn",)):
                 if cluster.get("status") == "ACTIVE":
                     found.append(cluster["clusterArn"])
-            missing += [failure.get("arn", "?") for failure in (answer or {}).get("failures", [])]
+            failures = items(answer, "failures", dict, *call, required=False)
+            missing += [str(failure.get("arn", "?")) for failure in failures]
         if missing:
             names = ", ".join(sorted(name.rsplit("/", 1)[-1] for name in missing))
             raise AwsError(f"no cluster {names} in {self.region} (--cluster)")
@@ -214,21 +266,20 @@ class _RegionReader:
             self.ecs,
             "list_services",
             "serviceArns",
+            required=True,
             cluster=cluster,
         )
         self.tracker.done()
         return arns
 
     def _describe_services(self, cluster: str, names: list[str]) -> list[dict[str, Any]]:
-        answer = self.live.call(
-            "ecs:DescribeServices",
-            f"services of cluster {_short(cluster)} in {self.region}",
-            self.ecs.describe_services,
-            cluster=cluster,
-            services=names,
-        )
+        call = ("ecs:DescribeServices", f"services of cluster {_short(cluster)} in {self.region}")
+        answer = self.live.call(*call, self.ecs.describe_services, cluster=cluster, services=names)
         self.tracker.done()
-        found: list[dict[str, Any]] = (answer or {}).get("services", [])
+        if answer is None:  # the cluster went away between listing and describing
+            return []
+        keys = ("serviceArn", "serviceName")
+        found: list[dict[str, Any]] = items(answer, "services", dict, *call, keys=keys)
         return found
 
     def _require_found(
@@ -263,16 +314,13 @@ class _RegionReader:
             self.inventory.task_definitions.setdefault(answer["taskDefinitionArn"], answer)
 
     def _describe_task_definition(self, reference: str) -> dict[str, Any]:
-        answer = self.live.call(
-            "ecs:DescribeTaskDefinition",
-            f"task definition {reference} in {self.region}",
-            self.ecs.describe_task_definition,
-            taskDefinition=reference,
-        )
+        call = ("ecs:DescribeTaskDefinition", f"task definition {reference} in {self.region}")
+        answer = self.live.call(*call, self.ecs.describe_task_definition, taskDefinition=reference)
         self.tracker.done()
         if answer is None:
             raise AwsError(f"no task definition {reference} in {self.region}")
-        found: dict[str, Any] = answer["taskDefinition"]
+        found: dict[str, Any] = member(answer, "taskDefinition", dict, *call)
+        member(found, "taskDefinitionArn", str, *call)
         return found
 
     # --- Networks of Fargate services ------------------------------------------------------
@@ -289,7 +337,10 @@ class _RegionReader:
         ec2 = self.live.client("ec2", self.region)
         subnet_ids = sorted({subnet for config in configs for subnet in config["subnets"]})
         subnets = self._filtered(
-            ec2, "ec2:DescribeSubnets", "describe_subnets", "Subnets", "subnet-id", subnet_ids
+            ec2,
+            ("ec2:DescribeSubnets", "describe_subnets", "Subnets", ("SubnetId", "VpcId")),
+            "subnet-id",
+            subnet_ids,
         )
         self.inventory.subnets = {subnet["SubnetId"]: subnet for subnet in subnets}
         vpcs = sorted({subnet["VpcId"] for subnet in subnets})
@@ -304,28 +355,31 @@ class _RegionReader:
                 and config["subnets"][0] in self.inventory.subnets
             }
         )
-        groups_call = ("ec2:DescribeSecurityGroups", "describe_security_groups", "SecurityGroups")
+        groups_call = (
+            "ec2:DescribeSecurityGroups",
+            "describe_security_groups",
+            "SecurityGroups",
+            ("GroupId", "VpcId"),
+        )
+        tables_call = (
+            "ec2:DescribeRouteTables",
+            "describe_route_tables",
+            "RouteTables",
+            ("RouteTableId", "VpcId"),
+        )
+        endpoints_call = (
+            "ec2:DescribeVpcEndpoints",
+            "describe_vpc_endpoints",
+            "VpcEndpoints",
+            ("VpcId",),
+        )
         jobs: list[Callable[[], list[dict[str, Any]]]] = [
+            lambda: self._filtered(ec2, tables_call, "vpc-id", vpcs),
+            lambda: self._filtered(ec2, endpoints_call, "vpc-id", vpcs),
+            lambda: self._filtered(ec2, groups_call, "group-id", group_ids),
             lambda: self._filtered(
                 ec2,
-                "ec2:DescribeRouteTables",
-                "describe_route_tables",
-                "RouteTables",
-                "vpc-id",
-                vpcs,
-            ),
-            lambda: self._filtered(
-                ec2,
-                "ec2:DescribeVpcEndpoints",
-                "describe_vpc_endpoints",
-                "VpcEndpoints",
-                "vpc-id",
-                vpcs,
-            ),
-            lambda: self._filtered(ec2, *groups_call, "group-id", group_ids),
-            lambda: self._filtered(
-                ec2,
-                *groups_call,
+                groups_call,
                 "vpc-id",
                 without_groups,
                 extra=[{"Name": "group-name", "Values": ["default"]}],
@@ -342,33 +396,38 @@ class _RegionReader:
     def _filtered(
         self,
         client: Any,
-        permission: str,
-        operation: str,
-        key: str,
+        call: tuple[str, str, str, tuple[str, ...]],
         name: str,
         values: list[str],
         extra: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Every item an EC2 ``Describe*`` returns for a filter on ``values`` (paginated, in
-        chunks of the 200 values a filter takes); nothing to ask for asks nothing."""
-        items: list[dict[str, Any]] = []
+        chunks of the 200 values a filter takes); nothing to ask for asks nothing. ``call`` is
+        the permission, operation, answer key and the string members each item must have."""
+        permission, operation, key, keys = call
+        found: list[dict[str, Any]] = []
         for chunk in _chunks(values, VALUES_PER_FILTER):
             self.tracker.expect(1)
             filters = [{"Name": name, "Values": chunk}, *(extra or [])]
             what = f"{name} {', '.join(chunk[:3])}{'...' if len(chunk) > 3 else ''}"
-            items += self.live.pages(
-                permission, f"{what} in {self.region}", client, operation, key, Filters=filters
+            found += self.live.pages(
+                permission,
+                f"{what} in {self.region}",
+                client,
+                operation,
+                key,
+                item=dict,
+                keys=keys,
+                Filters=filters,
             )
             self.tracker.done()
-        return items
+        return found
 
     # --- Plumbing --------------------------------------------------------------------------
 
-    def _map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``function`` over ``items`` on the pool, in order; the first error is raised."""
-        if len(items) <= 1:
-            return [function(item) for item in items]
-        return list(self.pool.map(function, items))
+    def _map(self, function: Callable[[T], R], work: Sequence[T]) -> list[R]:
+        """``function`` over ``work`` on the pool, in order; the first error is raised."""
+        return map_or_stop(self.pool, self.live, function, work)
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:

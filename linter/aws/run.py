@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ecs_lint.aws.build import region_model
-from ecs_lint.aws.inventory import CONCURRENCY, Scope, fetch_region
+from ecs_lint.aws.inventory import CONCURRENCY, Scope, fetch_region, map_or_stop
 from ecs_lint.aws.progress import tracker_for
 from ecs_lint.engine import RunResult, lint_model
 from ecs_lint.iam.live import AwsError, LiveAws
@@ -28,7 +28,20 @@ if TYPE_CHECKING:
     from ecs_lint.model import Model
     from ecs_lint.settings import Settings
 
-__all__ = ["Scope", "lint_aws", "regions_to_read"]
+__all__ = ["Scope", "lint_aws", "reads_network", "regions_to_read"]
+
+NETWORK_RULES = "EL31"
+"""The network rules' code prefix: only they need the EC2 calls that read subnets, route tables,
+VPC endpoints and security groups."""
+
+
+def reads_network(settings: Settings) -> bool:
+    """Whether a network rule is selected, so the run must read (and may call EC2 for) networks."""
+    from ecs_lint.rules import RULES
+
+    return any(
+        settings.is_selected(rule.code) for rule in RULES if rule.code.startswith(NETWORK_RULES)
+    )
 
 
 def regions_to_read(regions: tuple[str, ...], settings: Settings, live: LiveAws) -> list[str]:
@@ -53,10 +66,12 @@ def lint_aws(
     concurrency: int = CONCURRENCY,
 ) -> RunResult:
     """Lint what runs in AWS. Raises ``AwsError`` (no credentials, a missing permission, a
-    cluster or service that does not exist) with a message for the user. ``progress`` is where a
-    terminal shows the progress bar (default stderr)."""
-    live = live or LiveAws(profile=settings.aws_profile, alternative=None)
+    cluster or service that does not exist, AWS failing or answering nonsense, the time budget)
+    with a message for the user. ``progress`` is where a terminal shows the progress bar
+    (default stderr). A run that finds nothing to check says so in ``nothing_found``."""
+    live = live or LiveAws.for_settings(settings, alternative=None)
     chosen = regions_to_read(regions, settings, live)
+    network = reads_network(settings)
     if live.region is None:
         live.region = chosen[0]
     results: list[RunResult] = []
@@ -65,12 +80,29 @@ def lint_aws(
         ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ecs-lint-aws") as pool,
     ):
         for region in chosen:
-            inventory = fetch_region(live, region, scope, tracker, pool)
+            inventory = fetch_region(live, region, scope, tracker, pool, network=network)
             model = region_model(inventory)
             _read_roles(live, model, tracker, pool)
             region_settings = replace(settings, aws=True, aws_region=region)
             results.append(_lint_region(model, region_settings, live, ecr_public))
-    return _merged(results)
+    result = _merged(results)
+    if not result.files_checked:
+        result.nothing_found = _nothing_found(scope, chosen)
+    return result
+
+
+def _nothing_found(scope: Scope, regions: list[str]) -> str:
+    """``no ECS services found in eu-west-1``, in the terms of the filters given."""
+    where = " or ".join(regions)
+    if scope.clusters:
+        clusters = ", ".join(name.rsplit("/", 1)[-1] for name in scope.clusters)
+        where = f"cluster {clusters} in {where}"
+    running = (
+        f" running task definition {', '.join(scope.task_definitions)}"
+        if scope.task_definitions
+        else ""
+    )
+    return f"no ECS services{running} found in {where}"
 
 
 def _lint_region(
@@ -107,7 +139,7 @@ def _read_roles(live: LiveAws, model: Model, tracker: Tracker, pool: ThreadPoolE
         tracker.done()
         return list(role.managed_arns) if role is not None else []
 
-    attached = {arn for arns in pool.map(read_role, names) for arn in arns}
+    attached = {arn for arns in map_or_stop(pool, live, read_role, names) for arn in arns}
     unknown = sorted(arn for arn in attached if aws_managed_policy(arn) is None)
     tracker.expect(len(unknown))
 
@@ -115,7 +147,7 @@ def _read_roles(live: LiveAws, model: Model, tracker: Tracker, pool: ThreadPoolE
         live.managed_policy(arn)
         tracker.done()
 
-    list(pool.map(read_policy, unknown))
+    map_or_stop(pool, live, read_policy, unknown)
 
 
 def _merged(results: list[RunResult]) -> RunResult:

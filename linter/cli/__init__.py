@@ -16,6 +16,7 @@ import sys
 import typer
 
 from ecs_lint import __version__
+from ecs_lint.cli import fastpath
 from ecs_lint.cli.aws import aws_command
 from ecs_lint.cli.check import check_command
 from ecs_lint.cli.policy import policy_command
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args and args[0] not in COMMANDS:
         args = ["check", *args]
     _tolerate_unencodable_output()
+    if args and args[0] == "check":
+        fastpath.run(check_command, args[1:])  # exits when the line is a plain one
     app(args, prog_name="ecs-lint")
 
 

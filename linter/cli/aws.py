@@ -12,6 +12,7 @@ from ecs_lint.cli.common import (
     report_and_exit,
     report_lookup_warnings,
     require_output_format,
+    say,
 )
 from ecs_lint.cli.options import (
     ClusterOption,
@@ -34,6 +35,9 @@ from ecs_lint.cli.options import (
     region_option,
     scope_of,
 )
+
+SUMMARISING_FORMATS = frozenset({"text", "concise"})
+"""Output formats whose report ends with a summary line (which says when nothing was found)."""
 
 
 def aws_command(
@@ -69,7 +73,7 @@ def aws_command(
     they run, with live execution-role, secret and network look-ups.
     """
     from ecs_lint.aws.run import lint_aws
-    from ecs_lint.iam.live import AwsError
+    from ecs_lint.iam.live import AwsError, LiveAws
     from ecs_lint.reporters import REPORTERS
     from ecs_lint.settings import ROLE_POLICY_HINT_AWS_COMMAND
 
@@ -92,10 +96,13 @@ def aws_command(
     )
     services = lookup_services(settings)
     scope = scope_of(cluster, service, task_definition)
+    live = LiveAws.for_settings(settings, alternative=None)
     try:
-        result = lint_aws(settings, scope, regions, ecr_public=services.ecr_public)
+        result = lint_aws(settings, scope, regions, ecr_public=services.ecr_public, live=live)
     except AwsError as error:
         fail(error.message)
     finally:
-        report_lookup_warnings(services)
+        report_lookup_warnings(services, live)
+    if result.nothing_found and output_format not in SUMMARISING_FORMATS:
+        say(f"ecs-lint: {result.nothing_found}")  # the report itself has no place to say it
     report_and_exit(result, settings, output_format, statistics=statistics, quiet=quiet)

@@ -29,6 +29,7 @@ from ecs_lint.cli.options import (
     FailLevelOption,
     IamOption,
     IgnoreOption,
+    MaxFileSizeOption,
     NoSuppressionsOption,
     OfflineOption,
     OutputFormatOption,
@@ -100,12 +101,13 @@ def check_command(
     region: RegionOption = None,
     profile: ProfileOption = None,
     docker_hub_limit: DockerHubLimitOption = None,
+    max_file_size: MaxFileSizeOption = None,
 ) -> None:
     """Lint task definitions and Dockerfiles (the default command)."""
     from ecs_lint.discover import MissingPath
     from ecs_lint.engine import lint_paths
-    from ecs_lint.iam.live import AwsError
     from ecs_lint.iam.sources import PolicySourceError
+    from ecs_lint.iam.wire import AwsError  # not iam.live: boto3 glue a file lint never needs
     from ecs_lint.reporters import REPORTERS
     from ecs_lint.settings import ROLE_POLICY_HINT_LIVE
 
@@ -133,6 +135,7 @@ def check_command(
         unsafe_fixes=unsafe_fixes,
         diff=diff,
         role_policy_hint=ROLE_POLICY_HINT_LIVE if aws else None,
+        max_file_size=max_file_size,
     )
     services = lookup_services(settings)
     try:

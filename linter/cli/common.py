@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from ecs_lint.engine import RunResult
+    from ecs_lint.iam.live import LiveAws
     from ecs_lint.rule import Services
     from ecs_lint.settings import Settings
 
@@ -68,8 +69,14 @@ def lookup_services(settings: Settings) -> Services:
         fail(str(error))
 
 
-def report_lookup_warnings(services: Services) -> None:
-    """Say what the look-ups could not do (a timed-out gallery...), and close them."""
+def report_lookup_warnings(services: Services, live: LiveAws | None = None) -> None:
+    """Say what the look-ups could not do (a timed-out gallery, an optional AWS look-up that
+    failed...), and close them. ``live``: the run's AWS look-ups, if not the policy service's."""
+    if live is None and services.policies is not None:
+        live = services.policies.live
+    if live is not None:
+        for warning in live.warnings:
+            say(f"ecs-lint: warning: {warning}")
     if services.ecr_public is not None:
         for warning in services.ecr_public.warnings:
             say(f"ecs-lint: warning: {warning}")

@@ -112,6 +112,16 @@ DockerHubLimitOption = Annotated[
     ),
 ]
 
+MaxFileSizeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-file-size",
+        help="Largest input file read, in bytes or with a unit (20MiB, 512KiB; default 10MiB): "
+        "linted files, the files they name, --iam and --role-policy files, the configuration.",
+        metavar="SIZE",
+    ),
+]
+
 # --- Where execution roles' policies, secrets and keys come from (check, policy) --------------
 
 ParameterOption = Annotated[
@@ -239,6 +249,7 @@ def load_settings(
     unsafe_fixes: bool = False,
     diff: bool = False,
     role_policy_hint: str | None = None,
+    max_file_size: str | None = None,
 ) -> Settings:
     """The run's settings: the configuration file (``--config``, else the nearest one) with the
     options given laid over it. Each command passes the options it has, by their own names; an
@@ -268,6 +279,7 @@ def load_settings(
         "unsafe_fixes": _given(unsafe_fixes),
         "diff": _given(diff),
         "role_policy_hint": role_policy_hint,
+        "max_file_size": _file_size(max_file_size),
     }
     try:
         return resolve_settings(options, config_path=config)
@@ -283,6 +295,17 @@ def region_option(value: str) -> str:
         return region(value)
     except BadValue as error:
         fail(f"--region: {error}")
+
+
+def _file_size(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from ecs_lint.config import BadValue, byte_size
+
+    try:
+        return byte_size(value)
+    except BadValue as error:
+        fail(f"--max-file-size: {error}")
 
 
 def _given(flag: bool) -> bool | None:

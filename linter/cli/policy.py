@@ -13,6 +13,7 @@ from ecs_lint.cli.options import (
     ClusterOption,
     ConfigOption,
     IamOption,
+    MaxFileSizeOption,
     ParameterOption,
     ProfileOption,
     RegionOption,
@@ -65,6 +66,7 @@ def policy_command(
     cluster: ClusterOption = None,
     service: ServiceOption = None,
     task_definition: TaskDefinitionOption = None,
+    max_file_size: MaxFileSizeOption = None,
 ) -> None:
     """Print the least-privilege IAM policy each execution role needs for its task definitions.
 
@@ -85,6 +87,7 @@ def policy_command(
         aws=aws,
         region=region,
         profile=profile,
+        max_file_size=max_file_size,
     )
     reads_aws = bool(cluster or service or task_definition) or (aws and not paths)
     try:

@@ -2,12 +2,24 @@
 
 boto3 is imported only inside these methods, so nothing on the start-up path pays for it. The
 standard credential chain applies (``--profile`` picks a profile); ``AWS_ENDPOINT_URL`` points
-every client elsewhere (the tests use a local moto server). Throttling is retried with botocore's
-adaptive mode. Every answer is cached, so each role, policy, secret and key is fetched once per run
-(``calls`` counts the API calls made, by operation).
+every client elsewhere (the tests use a local moto server; plain http only to a loopback host).
+Every client has timeouts, bounded adaptive retries and the run's time budget
+(:mod:`ecs_lint.iam.wire`, the ``aws-*`` configuration keys). Every answer is cached, so each
+role, policy, secret and key is fetched once per run (``calls`` counts the API calls made, by
+operation).
 
-Failures become :class:`AwsError` with a message naming the IAM permission that was missing,
-never a traceback. A role, secret or key that does not exist is an answer (``None``), not an error.
+Failures become :class:`AwsError` with a message naming the API call, never a traceback: a
+missing permission, bad credentials, throttling or a server error that outlasts the retries, a
+timeout, an answer that is not the API's (an HTML page, truncated JSON) or lacks a value ecs-lint
+reads. A role, secret or key that does not exist is an answer (``None``), not an error.
+
+Which calls are essential: the IAM reads of a role and its policies are (the execution-role
+checks and ``ecs-lint policy`` are their answers), so any failure stops the run. The secret and
+key look-ups (``secretsmanager:DescribeSecret``, ``ssm:DescribeParameters``, ``kms:DescribeKey``)
+only refine what the task definition already says (a secret's full ARN, its KMS key): when AWS
+or the network fails them, the run goes on as it would without ``--aws`` for that secret, and
+``warnings`` says so once. A permission they lack still stops the run: that is the caller's to
+fix, not a passing failure.
 """
 
 from __future__ import annotations
@@ -17,46 +29,31 @@ import threading
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ecs_lint.iam.evaluator import Policy, PolicyError, parse_policy
+from ecs_lint.iam.wire import (
+    NOT_FOUND,
+    AwsError,
+    AwsLimits,
+    CallGuard,
+    check_answer,
+    checked_endpoint,
+    failure,
+    items,
+    member,
+    setup_message,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["AwsError", "LiveAws", "LiveKey", "LiveRole", "LiveSecret"]
+    from ecs_lint.settings import Settings
+
+__all__ = ["AwsError", "AwsLimits", "LiveAws", "LiveKey", "LiveRole", "LiveSecret"]
 
 ORIGIN: Final = "live IAM"
-_NOT_FOUND: Final = frozenset(
-    {
-        "NoSuchEntity",
-        "NoSuchEntityException",
-        "ResourceNotFoundException",
-        "NotFoundException",
-        "ParameterNotFound",
-    }
-)
-_DENIED: Final = frozenset(
-    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
-)
-_BAD_CREDENTIALS: Final = frozenset(
-    {
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "SignatureDoesNotMatch",
-        "InvalidSignatureException",
-    }
-)
-
-
-class AwsError(Exception):
-    """A live look-up that failed; ``message`` says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+_Answer = TypeVar("_Answer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +85,10 @@ class LiveAws:
     calls: Counter[str] = field(default_factory=Counter)
     alternative: str | None = "run without --aws"
     """What else to do when AWS refuses, for error messages (``None``: nothing else)."""
+    limits: AwsLimits = field(default_factory=AwsLimits)
+    _guard: CallGuard | None = None
+    _skipped: list[str] = field(default_factory=list)
+    """Optional look-ups that failed, as their error messages (``warnings``)."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
     """Guards the session, the clients and ``calls``: live sources call from several threads."""
     _session: Any = None
@@ -97,6 +98,45 @@ class LiveAws:
     _secrets: dict[tuple[str, str | None], LiveSecret | None] = field(default_factory=dict)
     _parameters: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     _keys: dict[tuple[str, str | None], LiveKey | None] = field(default_factory=dict)
+
+    @classmethod
+    def for_settings(
+        cls, settings: Settings, *, alternative: str | None = "run without --aws"
+    ) -> LiveAws:
+        """The run's live look-ups: its region, profile and ``aws-*`` limits."""
+        return cls(
+            settings.aws_region,
+            settings.aws_profile,
+            alternative=alternative,
+            limits=AwsLimits.of(settings),
+        )
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line on the optional look-ups that failed, if any (see the module docstring)."""
+        if not self._skipped:
+            return []
+        first, count = self._skipped[0], len(self._skipped)
+        if count == 1:
+            return [
+                f"{first}; ecs-lint went on without that look-up, as it does without --aws "
+                "(kms:Decrypt is not checked for it)"
+            ]
+        return [
+            f"{count} optional AWS look-ups failed, the first: {first}; ecs-lint went on without "
+            "them, as it does without --aws (kms:Decrypt is not checked for those secrets)"
+        ]
+
+    def stop(self) -> None:
+        """The run failed: refuse every further call, on every thread, at its next attempt."""
+        self.guard.stop()
+
+    @property
+    def guard(self) -> CallGuard:
+        with self._lock:
+            if self._guard is None:
+                self._guard = CallGuard(self.limits.budget)
+            return self._guard
 
     # --- IAM -----------------------------------------------------------------------------
 
@@ -109,14 +149,16 @@ class LiveAws:
 
     def _fetch_role(self, name: str) -> LiveRole | None:
         iam = self._client("iam", None)
-        found = self._call("iam:GetRole", f"role {name}", iam.get_role, RoleName=name)
+        target = f"role {name}"
+        found = self._call("iam:GetRole", target, iam.get_role, RoleName=name)
         if found is None:
             return None
-        role = found["Role"]
+        role = member(found, "Role", dict, "iam:GetRole", target)
+        role_arn = member(role, "Arn", str, "iam:GetRole", target)
         inline = []
         for policy_name in self._pages(
             "iam:ListRolePolicies",
-            f"role {name}",
+            target,
             iam,
             "list_role_policies",
             "PolicyNames",
@@ -124,28 +166,34 @@ class LiveAws:
         ):
             got = self._call(
                 "iam:GetRolePolicy",
-                f"role {name}",
+                target,
                 iam.get_role_policy,
                 RoleName=name,
                 PolicyName=policy_name,
             )
             if got is not None:
-                inline.append(_document(got["PolicyDocument"], policy_name, role["Arn"]))
+                raw = _policy_document(got, "PolicyDocument", "iam:GetRolePolicy", target)
+                inline.append(_document(raw, policy_name, role_arn))
         attached = self._pages(
             "iam:ListAttachedRolePolicies",
-            f"role {name}",
+            target,
             iam,
             "list_attached_role_policies",
             "AttachedPolicies",
+            item=dict,
+            keys=("PolicyArn",),
             RoleName=name,
         )
-        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        boundary = role.get("PermissionsBoundary")
+        boundary_arn = (
+            boundary.get("PermissionsBoundaryArn") if isinstance(boundary, dict) else None
+        )
         return LiveRole(
-            name=role["RoleName"],
-            arn=role["Arn"],
+            name=member(role, "RoleName", str, "iam:GetRole", target),
+            arn=role_arn,
             inline=tuple(inline),
             managed_arns=tuple(entry["PolicyArn"] for entry in attached),
-            boundary_arn=boundary,
+            boundary_arn=boundary_arn if isinstance(boundary_arn, str) else None,
         )
 
     def managed_policy(self, arn: str) -> Policy | None:
@@ -156,21 +204,29 @@ class LiveAws:
 
     def _fetch_policy(self, arn: str) -> Policy | None:
         iam = self._client("iam", None)
-        found = self._call("iam:GetPolicy", f"policy {arn}", iam.get_policy, PolicyArn=arn)
+        target = f"policy {arn}"
+        found = self._call("iam:GetPolicy", target, iam.get_policy, PolicyArn=arn)
         if found is None:
             return None
-        version_id = found["Policy"]["DefaultVersionId"]
+        policy = member(found, "Policy", dict, "iam:GetPolicy", target)
+        version_id = member(policy, "DefaultVersionId", str, "iam:GetPolicy", target)
         version = self._call(
             "iam:GetPolicyVersion",
-            f"policy {arn}",
+            target,
             iam.get_policy_version,
             PolicyArn=arn,
             VersionId=version_id,
         )
         if version is None:
             return None
-        name = found["Policy"].get("PolicyName", arn)
-        return _document(version["PolicyVersion"]["Document"], name, arn)
+        name = policy.get("PolicyName")
+        raw = _policy_document(
+            member(version, "PolicyVersion", dict, "iam:GetPolicyVersion", target),
+            "Document",
+            "iam:GetPolicyVersion",
+            target,
+        )
+        return _document(raw, name if isinstance(name, str) else arn, arn)
 
     # --- Secrets Manager, SSM, KMS -------------------------------------------------------
 
@@ -178,56 +234,78 @@ class LiveAws:
         """A secret's full ARN and KMS key, by ARN (full or partial) or name."""
         key = (secret_id, region)
         if key not in self._secrets:
-            client = self._client("secretsmanager", region)
-            found = self._call(
-                "secretsmanager:DescribeSecret",
-                f"secret {secret_id}",
-                client.describe_secret,
-                SecretId=secret_id,
-            )
-            self._secrets[key] = (
-                None if found is None else LiveSecret(found["ARN"], found.get("KmsKeyId"))
-            )
+            self._secrets[key] = self._optional(self._fetch_secret, secret_id, region)
         return self._secrets[key]
+
+    def _fetch_secret(self, secret_id: str, region: str | None) -> LiveSecret | None:
+        client = self._client("secretsmanager", region)
+        permission, target = "secretsmanager:DescribeSecret", f"secret {secret_id}"
+        found = self._call(permission, target, client.describe_secret, SecretId=secret_id)
+        if found is None:
+            return None
+        kms_key = found.get("KmsKeyId")
+        return LiveSecret(
+            member(found, "ARN", str, permission, target),
+            kms_key if isinstance(kms_key, str) and kms_key else None,
+        )
 
     def parameter_key(self, name: str, region: str | None) -> str | None:
         """The KMS key of a ``SecureString`` parameter (``None`` for other types or none found)."""
         key = (name, region)
         if key not in self._parameters:
-            client = self._client("ssm", region)
-            found = self._call(
-                "ssm:DescribeParameters",
-                f"parameter {name}",
-                client.describe_parameters,
-                ParameterFilters=[{"Key": "Name", "Values": [name]}],
-            )
-            parameters = found.get("Parameters", []) if found else []
-            secure = [p for p in parameters if p.get("Type") == "SecureString"]
-            self._parameters[key] = secure[0].get("KeyId") if secure else None
+            self._parameters[key] = self._optional(self._fetch_parameter_key, name, region)
         return self._parameters[key]
+
+    def _fetch_parameter_key(self, name: str, region: str | None) -> str | None:
+        client = self._client("ssm", region)
+        permission, target = "ssm:DescribeParameters", f"parameter {name}"
+        found = self._call(
+            permission,
+            target,
+            client.describe_parameters,
+            ParameterFilters=[{"Key": "Name", "Values": [name]}],
+        )
+        parameters = items(found, "Parameters", dict, permission, target, required=False)
+        secure = [p for p in parameters if p.get("Type") == "SecureString"]
+        key_id = secure[0].get("KeyId") if secure else None
+        return key_id if isinstance(key_id, str) else None
 
     def kms_key(self, key_id: str, region: str | None) -> LiveKey | None:
         """A key's ARN and whether the customer manages it, by id, ARN, alias or alias ARN."""
         key = (key_id, region)
         if key not in self._keys:
-            client = self._client("kms", region)
-            found = self._call(
-                "kms:DescribeKey", f"key {key_id}", client.describe_key, KeyId=key_id
-            )
-            metadata = found["KeyMetadata"] if found else None
-            self._keys[key] = (
-                None
-                if metadata is None
-                else LiveKey(metadata["Arn"], metadata.get("KeyManager") != "AWS")
-            )
+            self._keys[key] = self._optional(self._fetch_key, key_id, region)
         return self._keys[key]
+
+    def _fetch_key(self, key_id: str, region: str | None) -> LiveKey | None:
+        client = self._client("kms", region)
+        permission, target = "kms:DescribeKey", f"key {key_id}"
+        found = self._call(permission, target, client.describe_key, KeyId=key_id)
+        if found is None:
+            return None
+        metadata = member(found, "KeyMetadata", dict, permission, target)
+        arn = member(metadata, "Arn", str, permission, target)
+        return LiveKey(arn, metadata.get("KeyManager") != "AWS")
+
+    def _optional(
+        self, fetch: Callable[[str, str | None], _Answer], subject: str, region: str | None
+    ) -> _Answer | None:
+        """``fetch(subject, region)``, or ``None`` (unknown) when AWS or the network fails it:
+        the failure is kept for ``warnings``. A missing permission still raises."""
+        try:
+            return fetch(subject, region)
+        except AwsError as error:
+            if not error.unavailable:
+                raise
+            with self._lock:
+                self._skipped.append(error.message)
+            return None
 
     def session_region(self) -> str | None:
         """The region the standard chain gives (``--region``, else ``AWS_REGION``, the profile)."""
         if self.region is not None:
             return self.region
-        self._client("sts", None)  # creates the session
-        region: str | None = self._session.region_name
+        region: str | None = self._boto_session().region_name
         return region
 
     # --- Plumbing ------------------------------------------------------------------------
@@ -236,16 +314,21 @@ class LiveAws:
         key = (service, region)
         with self._lock:  # boto3 sessions are not thread-safe; the clients they make are
             if key not in self._clients:
-                from botocore.config import Config
                 from botocore.exceptions import BotoCoreError
 
                 try:
-                    config = Config(retries={"mode": "adaptive", "max_attempts": 8})
-                    self._clients[key] = self._boto_session().client(
-                        service, region_name=region or self.region, config=config
+                    client = self._boto_session().client(
+                        service,
+                        region_name=region or self.region,
+                        config=self.limits.client_config(),
                     )
                 except BotoCoreError as error:
-                    raise AwsError(_setup_message(error, self.alternative)) from None
+                    raise AwsError(setup_message(error, self.alternative)) from None
+                checked_endpoint(client, service)
+                client.meta.events.register_first("before-send", self.guard.before_send)
+                client.meta.events.register_first("needs-retry", self.guard.before_retry)
+                client.meta.events.register("before-parse", check_answer)
+                self._clients[key] = client
             return self._clients[key]
 
     def _boto_session(self) -> Any:
@@ -259,12 +342,12 @@ class LiveAws:
                         profile_name=self.profile, region_name=self.region
                     )
                 except BotoCoreError as error:
-                    raise AwsError(_setup_message(error, self.alternative)) from None
+                    raise AwsError(setup_message(error, self.alternative)) from None
             return self._session
 
     # For other live sources (ecs_lint.aws): the same clients, call counting and error messages.
     def client(self, service: str, region: str | None) -> Any:
-        """A boto3 client for ``service`` in ``region`` (adaptive retries), made once."""
+        """A boto3 client for ``service`` in ``region`` (limits, checks), made once."""
         return self._client(service, region)
 
     def call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
@@ -272,83 +355,101 @@ class LiveAws:
         return self._call(permission, target, method, **kwargs)
 
     def pages(
-        self, permission: str, target: str, client: Any, operation: str, key: str, **kwargs: Any
+        self,
+        permission: str,
+        target: str,
+        client: Any,
+        operation: str,
+        key: str,
+        *,
+        item: type = str,
+        keys: tuple[str, ...] = (),
+        required: bool = False,
+        **kwargs: Any,
     ) -> list[Any]:
-        """Every item under ``key`` of every page of a paginated ``operation``."""
-        return self._pages(permission, target, client, operation, key, **kwargs)
+        """Every item under ``key`` of every page of a paginated ``operation``: each an ``item``
+        (objects with the string members ``keys``); a page without ``key`` is an error when
+        ``required``, else empty."""
+        return self._pages(
+            permission,
+            target,
+            client,
+            operation,
+            key,
+            item=item,
+            keys=keys,
+            required=required,
+            **kwargs,
+        )
 
     def _call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import ClientError
 
         with self._lock:
             self.calls[permission] += 1
+        guard = self.guard
         try:
+            guard.start()
+            guard.check()
             return method(**kwargs)
+        except AwsError:
+            raise
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _NOT_FOUND:
+            if error.response.get("Error", {}).get("Code", "") in NOT_FOUND:
                 return None
-            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status == 403 and code not in _BAD_CREDENTIALS:
-                code = "AccessDenied"  # some services answer 403 with a bare status as the code
-            message = _client_message(permission, target, code, str(error), self.alternative)
-            raise AwsError(message) from None
-        except BotoCoreError as error:
-            reason = _setup_message(error, self.alternative)
-            raise AwsError(f"{permission} on {target} failed: {reason}") from None
+            raise self._failure(error, permission, target) from None
+        except Exception as error:  # a broken answer must not end in a traceback
+            raise self._failure(error, permission, target) from None
+
+    def _failure(self, error: Exception, permission: str, target: str) -> AwsError:
+        return failure(
+            error,
+            permission,
+            target,
+            limits=self.limits,
+            endpoint=self.guard.endpoint,
+            alternative=self.alternative,
+        )
 
     def _pages(
-        self, permission: str, target: str, client: Any, operation: str, key: str, **kwargs: Any
+        self,
+        permission: str,
+        target: str,
+        client: Any,
+        operation: str,
+        key: str,
+        *,
+        item: type = str,
+        keys: tuple[str, ...] = (),
+        required: bool = False,
+        **kwargs: Any,
     ) -> list[Any]:
         paginator = client.get_paginator(operation)
-        items: list[Any] = []
+        found: list[Any] = []
 
         def every_page() -> None:
             for page in paginator.paginate(**kwargs):
-                items.extend(page.get(key, []))
+                found.extend(
+                    items(page, key, item, permission, target, required=required, keys=keys)
+                )
 
         self._call(permission, target, every_page)
-        return items
+        return found
+
+
+def _policy_document(answer: Any, key: str, permission: str, target: str) -> Any:
+    """A policy document member: a string (URL-encoded JSON) or, decoded by boto3, an object."""
+    if isinstance(answer, dict) and isinstance(answer.get(key), dict):
+        return answer[key]
+    return member(answer, key, str, permission, target)
 
 
 def _document(raw: Any, name: str, origin: str) -> Policy:
     """IAM returns documents URL-encoded (boto3 decodes them into dicts); accept both."""
-    document = json.loads(urllib.parse.unquote(raw)) if isinstance(raw, str) else raw
     try:
+        document = json.loads(urllib.parse.unquote(raw)) if isinstance(raw, str) else raw
         return parse_policy(document, name, f"{ORIGIN} ({origin})")
     except PolicyError as error:
         raise AwsError(f'policy "{name}" of {origin} cannot be read: {error.message}') from None
-
-
-def _client_message(
-    permission: str, target: str, code: str, text: str, alternative: str | None
-) -> str:
-    if code in _DENIED:
-        return (
-            f"AWS denied {permission} on {target}: grant {permission} to the identity running "
-            f"ecs-lint{_or(alternative)}"
-        )
-    if code in _BAD_CREDENTIALS:
-        return (
-            f"AWS rejected the credentials ({code}) calling {permission}: refresh them or pick "
-            "another profile with --profile"
-        )
-    return f"{permission} on {target} failed: {text}"
-
-
-def _or(alternative: str | None) -> str:
-    return f", or {alternative}" if alternative else ""
-
-
-def _setup_message(error: Exception, alternative: str | None) -> str:
-    name = type(error).__name__
-    if name == "NoCredentialsError":
-        return (
-            "no AWS credentials found: configure the standard credential chain (environment, "
-            f"~/.aws, SSO, instance role) or pass --profile{_or(alternative)}"
-        )
-    if name == "NoRegionError":
-        return "no AWS region: pass --region or set AWS_REGION"
-    if name == "ProfileNotFound":
-        return f"{error} (check --profile)"
-    return str(error)
+    except ValueError as error:  # not JSON
+        raise AwsError(f'policy "{name}" of {origin} is not JSON: {error}') from None

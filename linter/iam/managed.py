@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 
 from ecs_lint.iam.arns import parse_arn
 from ecs_lint.iam.evaluator import Policy, parse_policy
@@ -40,6 +39,8 @@ def known_names() -> tuple[str, ...]:
 
 @functools.cache
 def _by_resource() -> dict[str, Policy]:
+    from importlib import resources  # a few milliseconds of start-up, for roles that use one
+
     text = resources.files("ecs_lint").joinpath("data/managed_policies.json").read_text("utf-8")
     policies: dict[str, Policy] = {}
     for entry in json.loads(text)["policies"]:

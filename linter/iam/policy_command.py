@@ -140,7 +140,7 @@ def policy_output(
         if live is None:
             from ecs_lint.iam.live import LiveAws
 
-            live = LiveAws(settings.aws_region, settings.aws_profile)
+            live = LiveAws.for_settings(settings)
         aws_model, region = live_model(settings, scope, live)
         settings = replace(settings, aws=True, aws_region=region)
         if model is not None:
@@ -154,6 +154,8 @@ def policy_output(
     provider.prefetch(model.tasks)
     policies = generate_role_policies(model, provider, missing=missing, role=role)
     output = PolicyOutput("", policies=policies)
+    if provider.live is not None:
+        output.notes += [f"warning: {warning}" for warning in provider.live.warnings]
     if not model.tasks:
         output.notes.append("no task definitions found")
     elif not policies and role is not None:

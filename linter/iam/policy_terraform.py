@@ -80,7 +80,9 @@ def fill_ins(entry: RolePolicy) -> list[str]:
         found.append(f'role = "{_ROLE_PLACEHOLDER}": the name of {whose}')
     for value in template_values(entry.document(references=_is_reference)):
         if not _REFERENCE.fullmatch(value[2:-1]):
-            found.append(f"$${value[1:]}: the value {value} stands for (Terraform reads it as text)")
+            found.append(
+                f"$${value[1:]}: the value {value} stands for (Terraform reads it as text)"
+            )
     return found
 
 

@@ -69,7 +69,6 @@ __all__ = [
     "Check",
     "KnownRole",
     "PolicyProvider",
-    "ScopedSecrets",
     "UnknownRole",
     "build_policy_provider",
 ]
@@ -393,7 +392,7 @@ class PolicyProvider:
         """What ``task`` needs its execution role to be allowed (see ``iam.requirements``)."""
         cached = self._requirements.get(id(task))
         if cached is None or cached[0] is not task:
-            lookups = ScopedSecrets(self, self.scope_of(task))
+            lookups = _ScopedSecrets(self, self.scope_of(task))
             cached = (task, task_requirements(task, self.placement(task), lookups))
             self._requirements[id(task)] = cached
         return cached[1]
@@ -530,7 +529,7 @@ class PolicyProvider:
 _KEY_SETTING: Final = "--secret-kms-key or the secret-kms-keys setting"
 
 
-class ScopedSecrets:
+class _ScopedSecrets:
     """The provider's secret look-ups for the tasks of one scope (``SecretLookups``)."""
 
     def __init__(self, provider: PolicyProvider, scope: str | None) -> None:
@@ -573,15 +572,15 @@ def build_policy_provider(
     ``PolicySourceError`` with file, line and column) and, with ``--aws``, live look-ups."""
     authorization = AuthorizationDetails()
     for path in settings.iam_files:
-        authorization.merge(load_authorization_details(path))
+        authorization.merge(load_authorization_details(path, settings.max_file_size))
     role_policies = {
-        role: [load_role_policy_file(path) for path in paths]
+        role: [load_role_policy_file(path, settings.max_file_size) for path in paths]
         for role, paths in settings.role_policy_files.items()
     }
     if live is None and settings.aws:
         from ecs_lint.iam.live import LiveAws
 
-        live = LiveAws(settings.aws_region, settings.aws_profile)
+        live = LiveAws.for_settings(settings)
     region = settings.aws_region
     if region is None and live is not None:
         region = live.session_region()

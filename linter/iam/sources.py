@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ecs_lint import jsonpos
 from ecs_lint.iam.evaluator import Policy, PolicyError, parse_policy
 from ecs_lint.jsonpos import JsonArray, JsonError, JsonNode, JsonObject, JsonScalar
+from ecs_lint.settings import MAX_FILE_SIZE
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -86,9 +87,9 @@ class _JsonFile:
         return PolicySourceError(f"{self.where(node)}: {message}")
 
 
-def _read_json(path: str, what: str) -> _JsonFile:
+def _read_json(path: str, what: str, limit: int) -> _JsonFile:
     try:
-        source = read_source(Path(path), path)
+        source = read_source(Path(path), path, limit)
     except UnreadableFile as error:
         raise PolicySourceError(f"{path}:{error.line}:{error.column}: {error.message}") from None
     try:
@@ -154,8 +155,8 @@ def _descend(node: JsonNode, path: tuple[str | int, ...]) -> JsonNode:
 # --- get-account-authorization-details --------------------------------------------------------
 
 
-def load_authorization_details(path: str) -> AuthorizationDetails:
-    file = _read_json(path, "the --iam file")
+def load_authorization_details(path: str, limit: int = MAX_FILE_SIZE) -> AuthorizationDetails:
+    file = _read_json(path, "the --iam file", limit)
     pages = file.root.items if isinstance(file.root, JsonArray) else [file.root]
     details = AuthorizationDetails()
     recognised = False
@@ -223,9 +224,9 @@ def _managed(file: _JsonFile, node: JsonNode, into: dict[str, Policy]) -> None:
 # --- --role-policy ----------------------------------------------------------------------------
 
 
-def load_role_policy_file(path: str) -> Policy:
+def load_role_policy_file(path: str, limit: int = MAX_FILE_SIZE) -> Policy:
     """One policy document, or ``get-role-policy`` / ``get-policy-version`` output."""
-    file = _read_json(path, "the --role-policy file")
+    file = _read_json(path, "the --role-policy file", limit)
     root = file.root
     name = Path(path).stem
     document: JsonNode = root

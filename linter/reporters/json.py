@@ -5,9 +5,10 @@ Keys are stable; later versions only add keys.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any, TextIO
+
+from ecs_lint.reporters._jsontext import indented_json
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
@@ -30,6 +31,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "image": finding.image,
         "replacement": finding.replacement,
         "fix": fix_to_dict(finding.fix),
+        "evidence": None,
         **finding.extra,
     }
 
@@ -62,10 +64,14 @@ _UNSAFE_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
 
 
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-    for chunk in encoder.iterencode([finding_to_dict(f) for f in result.findings]):
-        out.write(_UNSAFE_RAW.sub(_escaped, chunk))  # chunk by chunk: no copy of the whole
-    out.write("\n")
+    """The text of ``json.dumps(findings, indent=2, ensure_ascii=False)``, written one finding
+    at a time: no dictionary for every finding at once, nor a copy of the whole text."""
+    separator = "[\n  "
+    for finding in result.findings:
+        text = indented_json(finding_to_dict(finding), ensure_ascii=False, level=1)
+        out.write(separator + _UNSAFE_RAW.sub(_escaped, text))
+        separator = ",\n  "
+    out.write("\n]\n" if result.findings else "[]\n")
 
 
 def _escaped(match: re.Match[str]) -> str:

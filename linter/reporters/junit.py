@@ -31,7 +31,8 @@ def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool =
     by_path: dict[str, list[Finding]] = {path: [] for path in result.checked_paths}
     for finding in result.findings:
         by_path.setdefault(finding.span.path, []).append(finding)
-    failures = len(result.findings)
+    # Counted per test case, as JUnit viewers compute passed = tests - failures.
+    failures = sum(1 for findings in by_path.values() if findings)
     suites = ET.Element(
         "testsuites", name=SUITE, tests=str(len(by_path)), failures=str(failures), errors="0"
     )

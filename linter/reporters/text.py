@@ -81,6 +81,8 @@ def summary(result: RunResult) -> str:
     for finding in result.findings:
         counts[finding.severity] += 1
     checked = result.checked_summary
+    if not result.findings and result.nothing_found:
+        return f"Nothing checked: {result.nothing_found}."
     if not result.findings:
         return f"All clear: no findings ({checked})."
     parts = [

@@ -8,8 +8,10 @@ format is found, so start-up stays fast.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,14 +37,23 @@ class SourceFormat:
     """A cheap test of the decoded text; false means "not this format", silently."""
 
     def matches_name(self, filename: str) -> bool:
-        return any(fnmatch.fnmatchcase(filename, pattern) for pattern in self.name_patterns)
+        return _name_matcher(self.name_patterns)(filename) is not None
 
     def parser(self) -> Parser:
-        parse: Parser = importlib.import_module(self.module).parse
+        module = sys.modules.get(self.module) or importlib.import_module(self.module)
+        parse: Parser = module.parse
         return parse
 
 
-_INSTRUCTION = re.compile(r"^[ \t]*(?:FROM|ARG)[ \t]", re.IGNORECASE | re.MULTILINE)
+@functools.cache
+def _name_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One compiled regex for shell patterns (``fnmatchcase`` of any), made on first use: every
+    file of a walk is asked about every format."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)).match
+
+
+# A bare "FROM" still claims the file, so the source can report it (EL900) instead of a silent skip.
+_INSTRUCTION = re.compile(r"^[ \t]*(?:FROM|ARG)(?:[ \t]|\r?$)", re.IGNORECASE | re.MULTILINE)
 
 
 def _looks_like_dockerfile(text: str) -> bool:
@@ -184,7 +195,10 @@ def format_named(name: str) -> SourceFormat:
 
 def is_candidate_name(filename: str) -> bool:
     """Whether a file found in a directory walk may belong to some format."""
-    return any(fmt.matches_name(filename) for fmt in FORMATS)
+    return _name_matcher(_EVERY_NAME_PATTERN)(filename) is not None
+
+
+_EVERY_NAME_PATTERN = tuple(pattern for fmt in FORMATS for pattern in fmt.name_patterns)
 
 
 def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[SourceFormat]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
 from ecs_lint.model import Problem
+from ecs_lint.settings import MAX_FILE_SIZE
 from ecs_lint.sources._mapped import MappedStr, MappedText
 from ecs_lint.sources._values import (
     Hole,
@@ -109,14 +110,18 @@ class _ParsedFile:
 _CACHE: dict[str, tuple[tuple[int, int], _ParsedFile]] = {}
 
 
-def read_tf_file(source: SourceText, document: Document) -> list[TfResource]:
+def read_tf_file(
+    source: SourceText, document: Document, limit: int = MAX_FILE_SIZE
+) -> list[TfResource]:
+    """The resources of a ``.tf`` file, with its module's other files read for references;
+    every file read (those, and ``file()``) is held to ``limit`` bytes (``max-file-size``)."""
     parsed = _parse(source)
     if parsed.problem is not None:
         document.problems.append(parsed.problem)
         return []
-    module = _Module(Path(source.path).parent, source)
+    module = _Module(Path(source.path).parent, source, limit)
     module.add(parsed, own=True)
-    for sibling in _siblings(source):
+    for sibling in _siblings(source, limit):
         module.add(sibling, own=False)
     return module.resources()
 
@@ -154,7 +159,7 @@ def _lark_message(error: Any) -> str:
     return "unexpected input"
 
 
-def _siblings(source: SourceText) -> list[_ParsedFile]:
+def _siblings(source: SourceText, limit: int) -> list[_ParsedFile]:
     """The other ``.tf`` files of the module (same directory), parsed once per run."""
     path = Path(source.path)
     directory = path.parent
@@ -168,10 +173,12 @@ def _siblings(source: SourceText) -> list[_ParsedFile]:
             stat = sibling.stat()
             key = str(sibling.resolve())
             stamp = (stat.st_mtime_ns, stat.st_size)
+            if stat.st_size > limit:
+                continue  # as an unreadable file is: a sibling read earlier is not reused
             cached = _CACHE.get(key)
             if cached is None or cached[0] != stamp:
                 display = posixpath.join(posixpath.dirname(source.path), sibling.name)
-                cached = (stamp, _parse(read_source(sibling, display)))
+                cached = (stamp, _parse(read_source(sibling, display, limit)))
                 _CACHE[key] = cached
         except (OSError, UnreadableFile):
             continue
@@ -219,6 +226,7 @@ def _token_text(node: Tree[Token]) -> str:
 class _Module:
     directory: Path
     source: SourceText
+    limit: int
     blocks: list[_Block] = field(default_factory=list)
     _data_documents: dict[str, Value] = field(default_factory=dict)
 
@@ -586,7 +594,7 @@ def _fn_file(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
         return ev.unknown(node, f"file({relative}) outside the module directory, not read")
     display = posixpath.normpath(posixpath.join(posixpath.dirname(ev.source.path), relative))
     try:
-        other = read_source(target, display)
+        other = read_source(target, display, ev.module.limit)
     except UnreadableFile as error:
         return ev.unknown(node, f"file({relative}): {error.message}")
     span = ev.span(node)

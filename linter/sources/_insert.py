@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Final
 from ecs_lint.jsonpos import JsonObject
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from ecs_lint.model import MemberInsertion, Span
     from ecs_lint.sources._tasks import Node
@@ -45,8 +45,9 @@ _PLAIN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 class TextInsertion:
     """Members added at the end of the mapping whose text is ``text[start:end]``.
 
-    ``span_of`` turns offsets into spans; ``keys`` lists the mapping's keys as written (called
-    only when a member is added); ``pascal`` writes keys as CloudFormation spells them;
+    ``span_of`` turns offsets into spans; ``keys`` are the mapping's keys as written (taken when
+    the insertion is made, so that it keeps no parse tree alive: a run holds one insertion per
+    container until the report); ``pascal`` writes keys as CloudFormation spells them;
     ``comments`` is true for YAML, where ``#`` may start a comment.
     """
 
@@ -58,13 +59,13 @@ class TextInsertion:
     """Terraform's object syntax: ``key = value``, elements on their own lines."""
     text: str = field(compare=False, repr=False)
     span_of: Callable[[int, int], Span] = field(compare=False, repr=False)
-    keys: Callable[[], Iterable[str]] = field(compare=False, repr=False)
+    keys: tuple[str, ...] = field(compare=False, repr=False)
 
     def add_member(self, path: tuple[str, ...], value: str) -> tuple[Span, str] | None:
         if not path or not 0 <= self.start < self.end <= len(self.text):
             return None
         names = tuple(self._name(key) for key in path)
-        if names[0] in set(self.keys()):
+        if names[0] in self.keys:
             return None
         braces = self.text[self.start] == "{" and self.text[self.end - 1] == "}"
         if self.hcl:
@@ -234,9 +235,7 @@ def json_insertion(
     obj: JsonObject, text: str, span_of: Callable[[int, int], Span], *, pascal: bool = False
 ) -> TextInsertion:
     """For an object of a JSON file (``text`` is the file's own text)."""
-    return TextInsertion(
-        obj.start, obj.end, pascal, False, False, text, span_of, lambda: obj.value.keys()
-    )
+    return TextInsertion(obj.start, obj.end, pascal, False, False, text, span_of, tuple(obj.value))
 
 
 def mapping_insertions(
@@ -276,7 +275,7 @@ def mapping_insertions(
             hcl,
             text,
             source.span,
-            lambda: node.members.keys(),
+            tuple(node.members),
         )
 
     return insertion

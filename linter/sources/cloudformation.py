@@ -520,12 +520,13 @@ class _Reader:
             provider = item.get("CapacityProvider")
             if isinstance(provider, Str):
                 providers.append(provider.value)
-        count = properties.get("DesiredCount")
+        count, count_is_default = _desired_count(properties, resource.span)
         self.document.services.append(
             ServiceView(
                 name.value if isinstance(name, Str) and name.is_known else resource.logical_id,
                 resource.span,
-                desired_count=_located(count) if count is not None else None,
+                desired_count=count,
+                desired_count_is_default=count_is_default,
                 task_definition=_located(task) if task is not None else None,
                 tasks=tasks,
                 launch_type=launch.value if isinstance(launch, Str) and launch.is_known else None,
@@ -586,6 +587,21 @@ def _located(value: Value) -> Located | None:
     if isinstance(value, Opaque):
         return Located(value.value, value.span, value.labels)
     return None
+
+
+def _desired_count(properties: Mapping, span: Span) -> tuple[Located | None, bool]:
+    """An ``AWS::ECS::Service``'s desired count, and whether it is CloudFormation's default: a
+    replica service created without ``DesiredCount`` starts one task; a daemon service runs one
+    per instance, a count no template states (``None``)."""
+    count = properties.get("DesiredCount")
+    if count is not None:
+        return _located(count), False
+    strategy = properties.get("SchedulingStrategy")
+    if strategy is None or (
+        isinstance(strategy, Str) and strategy.is_known and strategy.value == "REPLICA"
+    ):
+        return Located("1", span), True
+    return None, False
 
 
 def _describe_unknown(value: Value, what: str) -> str:

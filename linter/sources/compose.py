@@ -141,7 +141,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     if not documents:
         return document
     ydoc = documents[0]
-    values = {**_env_file(source, document), **settings.env}
+    values = {**_env_file(source, document, settings.max_file_size), **settings.env}
     reader = _Reader(ImageCollector(source, document), values)
     for entry in yamlpos.entries(yamlpos.get_value(ydoc.root, "services")):
         reader.service(ydoc, entry)
@@ -245,19 +245,32 @@ class _Reader:
         self.images.document.problems.append(Problem(PARSE_ERROR, message, span))
 
 
-def _env_file(source: SourceText, document: Document) -> dict[str, str]:
+def _env_file(source: SourceText, document: Document, limit: int) -> dict[str, str]:
     """Variables from the ``.env`` file beside the compose file (none when it has none)."""
     path = Path(source.path).parent / ENV_FILE
     if not path.is_file():
         return {}
     display = os.path.normpath(path)
+    if path.is_symlink() and not _inside(path.resolve(), path.parent):
+        # As for linted files: a link committed beside the compose file must not make ecs-lint
+        # read (and quote, in interpolated images) a file elsewhere on the machine.
+        span = Span(display, 1, 1, 1, 2)
+        message = f"{ENV_FILE}: symbolic link to a path outside the project; not followed"
+        document.problems.append(Problem(PARSE_ERROR, message, span))
+        return {}
     try:
-        env = read_source(path, display)
+        env = read_source(path, display, limit)
     except UnreadableFile as error:
         span = Span(display, error.line, error.column, error.line, error.column + 1)
         document.problems.append(Problem(PARSE_ERROR, f"{ENV_FILE}: {error.message}", span))
         return {}
     return parse_env_file(env.text)
+
+
+def _inside(target: Path, directory: Path) -> bool:
+    """Whether ``target`` lies in ``directory`` or the working directory (resolved)."""
+    roots = (directory.resolve(), Path.cwd().resolve())
+    return any(target.is_relative_to(root) for root in roots)
 
 
 def parse_env_file(text: str) -> dict[str, str]:

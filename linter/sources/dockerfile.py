@@ -42,6 +42,7 @@ Where we differ from BuildKit on purpose, to still check the image the author me
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import re
@@ -53,6 +54,8 @@ from ecs_lint.references import parse_reference
 from ecs_lint.suppress import comment_suppressions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Reference, Span
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
@@ -364,7 +367,13 @@ class _Piece:
 def _word_end(text: str, index: int, escape: str) -> int:
     """End of the raw word at ``index``: quoted and escaped whitespace stays inside it."""
     quote = ""
+    plain = _plain_run(escape + "'\"", whitespace=True)
     while index < len(text):
+        if not quote:
+            run = plain(text, index)  # characters that only move on, taken at once
+            if run is not None:
+                index = run.end()
+                continue
         char = text[index]
         if quote:
             if char == quote:
@@ -379,6 +388,16 @@ def _word_end(text: str, index: int, escape: str) -> int:
             index += 1
         index += 1
     return len(text)
+
+
+@functools.cache
+def _plain_run(
+    special: str, *, whitespace: bool = False
+) -> Callable[[str, int], re.Match[str] | None]:
+    """Matches a run of characters that are none of ``special`` (nor whitespace): the loops
+    that read character by character skip such a run in one step."""
+    space = r"\s" if whitespace else ""
+    return re.compile(f"[^{space}{re.escape(special)}]+").match
 
 
 def _quoted_words(text: str, start: int, escape: str) -> list[tuple[int, int]]:
@@ -551,7 +570,13 @@ class _Lexer:
         if self.depth > _MAX_NESTING:
             raise _ExpandError("variables are nested too deeply")
         out: list[str] = []
+        plain = _plain_run(f"$'\"{self.escape}{stop}")
         while self.pos < len(self.text):
+            run = plain(self.text, self.pos)  # characters that stand for themselves
+            if run is not None:
+                out.append(run.group())
+                self.pos = run.end()
+                continue
             char = self.text[self.pos]
             if stop and char == stop:
                 self.pos += 1

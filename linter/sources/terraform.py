@@ -71,7 +71,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     else:
         from ecs_lint.sources._hcl import read_tf_file
 
-        resources = read_tf_file(source, document)
+        resources = read_tf_file(source, document, settings.max_file_size)
         # A module is every .tf file of one directory: references between them are one scope.
         document.scope = module_scope(source.path)
         build_document(document, resources, source)
@@ -221,11 +221,13 @@ class _Builder:
             if provider is not None:
                 providers.append(provider)
         name = _text(resource.get("name"))
+        count, count_is_default = _desired_count(resource)
         self.document.services.append(
             ServiceView(
                 name if name is not None else resource.address,
                 resource.span,
-                desired_count=_located(resource.get("desired_count")),
+                desired_count=count,
+                desired_count_is_default=count_is_default,
                 task_definition=_located(task),
                 tasks=tasks,
                 launch_type=_text(resource.get("launch_type")),
@@ -416,6 +418,19 @@ def _located(value: Value | None) -> Located | None:
     if isinstance(value, Opaque):
         return Located(value.value, value.span, value.labels)
     return None
+
+
+def _desired_count(resource: TfResource) -> tuple[Located | None, bool]:
+    """An ``aws_ecs_service``'s desired count, and whether it is the AWS provider's default: 0
+    for a replica service; a daemon service runs one task per instance, a count no
+    configuration states (``None``)."""
+    count = resource.get("desired_count")
+    if count is not None:
+        return _located(count), False
+    strategy = resource.get("scheduling_strategy")
+    if strategy is None or _text(strategy) == "REPLICA":
+        return Located("0", resource.span), True
+    return None, False
 
 
 def _strings(value: Value | None) -> tuple[str, ...]:

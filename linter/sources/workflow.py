@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from ecs_lint import yamlpos
 from ecs_lint.model import Document, UseKind
+from ecs_lint.references import parse_reference
 from ecs_lint.sources._yamlsource import ImageCollector, expression_reference, load
 
 if TYPE_CHECKING:
@@ -87,14 +88,16 @@ class _Reader:
         prefix: int = 0,
     ) -> None:
         value = yamlpos.text(entry.value) or ""
-        reference = expression_reference(value[prefix:], _EXPRESSION) if "${{" in value else None
+        expression = expression_reference(value[prefix:], _EXPRESSION) if "${{" in value else None
+        # The runner expands only ${{ }} expressions in images: a shell-style $VAR is literal text.
+        reference = expression or parse_reference(value[prefix:])
         self.images.add(
             self.ydoc,
             entry,
             kind,
             reference=reference,
             prefix=prefix,
-            editable=reference is None,
+            editable=expression is None,
             authenticated=authenticated,
             container=name,
         )

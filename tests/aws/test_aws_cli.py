@@ -216,3 +216,29 @@ def test_a_live_execution_role_is_checked(world: World) -> None:
         ),
     )
     assert aws_lint("--select", "EL203")[0] == 0
+
+
+def test_the_summary_counts_task_definitions_and_services(world: World) -> None:
+    arn = world.task_definition("web", "nginx:1.25")
+    world.service("web", arn)
+    world.service("api", arn)
+    _, out, _ = aws_lint("--select", "EL101")
+    assert out.rstrip().endswith("(1 task definition and 2 services checked).")
+    assert "file" not in out.splitlines()[-1]
+
+
+def test_an_unknown_role_is_explained_in_the_terms_of_the_aws_command(world: World) -> None:
+    secret = world.secret("dockerhub")
+    arn = world.task_definition(
+        "web",
+        "acme/web:1.4",
+        role="arn:aws:iam::123456789012:role/not-there",
+        repositoryCredentials={"credentialsParameter": secret},
+    )
+    world.service("web", arn)
+    _, out, _ = aws_lint("--select", "EL207", "-o", "json")
+    (finding,) = json.loads(out)
+    assert "live IAM has no role of that name" in finding["message"]
+    # This command has no --role-policy and reads IAM already: the configuration file is left.
+    assert "role-policies" in finding["message"]
+    assert "--aws" not in finding["message"] and "--role-policy" not in finding["message"]

@@ -244,3 +244,47 @@ def test_a_missing_permission_is_named(
     assert f"AWS denied {missing} on {target}" in err
     assert f"grant {missing} to the identity running ecs-lint" in err
     assert "Traceback" not in err and out == ""
+
+
+def test_a_templates_own_region_is_never_sent_to_aws(aws: MotoServer, tmp_path: Path) -> None:
+    """A CloudFormation task runs in ``${AWS::Region}``; live look-ups use ``--region``."""
+    account = Account()
+    secret = account.secret("dockerhub")
+    role = account.role(
+        "exec-live",
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret},
+    )
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Task": {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {
+                    "ExecutionRoleArn": role,
+                    "ContainerDefinitions": [
+                        {
+                            "Name": "web",
+                            "Image": "acme/web:1.4",
+                            "RepositoryCredentials": {"CredentialsParameter": "dockerhub"},
+                        }
+                    ],
+                },
+            }
+        },
+    }
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(template))
+    status, out, err = lint(str(path))
+    assert (status, out.count("EL2")) == (0, 0), out + err
+
+
+def test_an_unknown_role_is_not_sent_back_to_aws(aws: MotoServer, tmp_path: Path) -> None:
+    role = "arn:aws:iam::123456789012:role/not-there"
+    path = task_definition(tmp_path, role, "dockerhub")
+    run = run_cli(path, "--aws", "--region", REGION, "--select", "EL207", "-o", "json")
+    (finding,) = json.loads(run.stdout)
+    assert "--role-policy" in finding["message"]
+    assert "--aws" not in finding["message"]  # it was given: the hint fits the run
+    offline = run_cli(path, "--region", REGION, "--select", "EL207", "-o", "json")
+    (finding,) = json.loads(offline.stdout)
+    assert "look it up with --aws" in finding["message"]

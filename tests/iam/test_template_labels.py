@@ -7,23 +7,38 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from ecs_lint.engine import lint_paths
-from ecs_lint.findings import Finding
-from ecs_lint.iam.arns import Placement, parse_credentials_parameter
-from ecs_lint.iam.evaluator import Match, Resource, match_resource
+from ecs_lint.iam.arns import Placement, SecretRef, parse_credentials_parameter
+from ecs_lint.iam.evaluator import (
+    Match,
+    Outcome,
+    Request,
+    Resource,
+    evaluate,
+    match_resource,
+    parse_policy,
+)
 from ecs_lint.references import ecr_private_parts
 from ecs_lint.settings import Settings
 from support import FIXTURES, run_cli
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from ecs_lint.findings import Finding
 
 CDK = FIXTURES / "cloudformation" / "cdk.out" / "ApiStack.template.json"
 WEB_STACK = FIXTURES / "cloudformation" / "web-stack.yaml"
 EXAMPLE_TF = Path(__file__).parent.parent.parent / "examples" / "terraform" / "main.tf"
 
 
-def el2(paths: list[Path], **settings: object) -> list[Finding]:
-    options: dict[str, object] = {"select": ("EL2",), **settings}
-    return lint_paths([str(p) for p in paths], Settings(**options)).findings  # type: ignore[arg-type]
+def el2(paths: list[Path], region: str | None = None) -> list[Finding]:
+    settings = Settings(select=("EL2",), aws_region=region)
+    return lint_paths([str(p) for p in paths], settings).findings
 
 
 def rules_at(findings: list[Finding]) -> list[tuple[str, str, int]]:
@@ -32,9 +47,9 @@ def rules_at(findings: list[Finding]) -> list[tuple[str, str, int]]:
 
 def stack(
     *,
-    policy: list[dict[str, object]],
+    policy: Sequence[Mapping[str, object]],
     secret_name: str | None = "dockerhub",
-    image: str = "nginx:1.27",
+    image: str | Mapping[str, str] = "nginx:1.27",
     credentials: bool = True,
     define_role: bool = True,
     role_name: str | None = None,
@@ -59,7 +74,7 @@ def stack(
         "Policies": [
             {
                 "PolicyName": "execution",
-                "PolicyDocument": {"Version": "2012-10-17", "Statement": policy},
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": list(policy)},
             }
         ],
     }
@@ -95,12 +110,11 @@ def sub(text: str) -> dict[str, str]:
     return {"Fn::Sub": text}
 
 
+SECRETS = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:"
 READ_SECRET = {
     "Effect": "Allow",
     "Action": "secretsmanager:GetSecretValue",
-    "Resource": sub(
-        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:dockerhub-??????"
-    ),
+    "Resource": sub(SECRETS + "dockerhub-??????"),
 }
 SECRET_IN_US_EAST_1 = {
     "Effect": "Allow",
@@ -129,9 +143,9 @@ def test_placement_keeps_a_templates_account_and_partition() -> None:
 
 def test_a_secret_placed_by_pseudo_parameters_matches_only_the_same_values() -> None:
     ref = parse_credentials_parameter("hub")
-    assert not isinstance(ref, type(None)) and hasattr(ref, "resource")
-    placed = ref.resource(Placement("${AWS::Partition}", "${AWS::Region}", "${AWS::AccountId}"))  # type: ignore[union-attr]
-    same = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:hub-??????"
+    assert isinstance(ref, SecretRef)
+    placed = ref.resource(Placement("${AWS::Partition}", "${AWS::Region}", "${AWS::AccountId}"))
+    same = SECRETS + "hub-??????"
     assert match_resource(same, placed) is Match.YES
     other = "arn:${AWS::Partition}:secretsmanager:${Region}:${AWS::AccountId}:secret:hub-??????"
     assert match_resource(other, placed) is Match.MAYBE
@@ -141,10 +155,38 @@ def test_a_secret_placed_by_pseudo_parameters_matches_only_the_same_values() -> 
 
 def test_a_template_value_named_like_an_unknown_of_ecs_lint_is_not_that_unknown() -> None:
     # A template parameter called "region" is not the region ecs-lint does not know.
-    unplaced = parse_credentials_parameter("hub").resource(Placement("aws", None, "123456789012"))  # type: ignore[union-attr]
+    ref = parse_credentials_parameter("hub")
+    assert isinstance(ref, SecretRef)
+    unplaced = ref.resource(Placement("aws", None, "123456789012"))
     pattern = "arn:aws:secretsmanager:${region}:123456789012:secret:hub-??????"
     assert match_resource(pattern, unplaced) is Match.MAYBE
     assert match_resource(pattern, Resource.parse(pattern)) is Match.YES
+
+
+@pytest.mark.parametrize(
+    ("operator", "written", "expected"),
+    [
+        ("StringEquals", "secretsmanager.${AWS::Region}.amazonaws.com", Outcome.ALLOWED),
+        ("StringEquals", "ssm.${AWS::Region}.amazonaws.com", Outcome.DENIED),
+        ("StringEquals", "secretsmanager.eu-west-1.amazonaws.com", Outcome.CONDITIONAL),
+        ("StringLike", "secretsmanager.*.amazonaws.com", Outcome.ALLOWED),
+        ("StringNotEquals", "secretsmanager.${AWS::Region}.amazonaws.com", Outcome.DENIED),
+        ("StringNotEquals", "secretsmanager.eu-west-1.amazonaws.com", Outcome.CONDITIONAL),
+    ],
+)
+def test_a_condition_on_a_context_value_holding_a_template_value(
+    operator: str, written: str, expected: Outcome
+) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {operator: {"kms:ViaService": written}},
+    }
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    via = {"kms:ViaService": "secretsmanager.${AWS::Region}.amazonaws.com"}
+    request = Request.of("kms:Decrypt", "arn:aws:kms:eu-west-1:123456789012:key/k", via)
+    assert evaluate([parse_policy(document, "p")], request).outcome is expected
 
 
 def test_cdk_log_group_policy_with_pseudo_parameters_is_not_conditional() -> None:
@@ -159,7 +201,7 @@ def test_a_secret_policy_written_with_pseudo_parameters_allows_the_task(tmp_path
     path = write(tmp_path / "stack.json", stack(policy=[READ_SECRET, decrypt]))
     assert el2([path]) == []
     # --region does not override the template's own ${AWS::Region}.
-    assert el2([path], aws_region="eu-west-1") == []
+    assert el2([path], region="eu-west-1") == []
 
 
 def test_a_policy_for_another_region_is_still_only_conditional(tmp_path: Path) -> None:
@@ -244,8 +286,8 @@ def test_role_names_and_arns_stay_global_but_the_own_template_wins(tmp_path: Pat
         stack(policy=[], define_role=False, execution_role=by_name),
     )
     findings = el2([tmp_path / "b", tmp_path / "a"])
-    assert rules_at(findings) == [("EL203", "b", 1), ("EL203", "a", 1)]
-    assert f"policies from {tmp_path / 'a' / 'stack.json'}" in findings[0].message
+    assert rules_at(findings) == [("EL203", "a", 1), ("EL203", "b", 1)]
+    assert f"policies from {tmp_path / 'a' / 'stack.json'}" in findings[1].message
     # ... but that template's ${AWS::Region} is not this one's: a policy written with it is
     # only conditional for a task of another template, and allows its own template's task.
     write(tmp_path / "a" / "stack.json", stack(policy=[READ_SECRET], role_name="shared-exec"))
@@ -303,7 +345,11 @@ ECR_TOKEN = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource
 def ecr_pull(repository: str) -> dict[str, object]:
     return {
         "Effect": "Allow",
-        "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        "Action": [
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchGetImage",
+        ],
         "Resource": sub(
             f"arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
         ),
@@ -311,8 +357,8 @@ def ecr_pull(repository: str) -> dict[str, object]:
 
 
 def test_el211_checks_an_ecr_image_on_a_template_host(tmp_path: Path) -> None:
-    def lint(policy: list[dict[str, object]]) -> list[Finding]:
-        text = stack(policy=policy, image={"Fn::Sub": ECR_IMAGE}, credentials=False)  # type: ignore[arg-type]
+    def lint(policy: Sequence[Mapping[str, object]]) -> list[Finding]:
+        text = stack(policy=policy, image={"Fn::Sub": ECR_IMAGE}, credentials=False)
         return el2([write(tmp_path / "stack.json", text)])
 
     assert lint([ECR_TOKEN, ecr_pull("app")]) == []
@@ -325,7 +371,7 @@ def test_el211_checks_an_ecr_image_on_a_template_host(tmp_path: Path) -> None:
 
 
 def test_el201_an_ecr_image_on_a_template_host_needs_an_execution_role(tmp_path: Path) -> None:
-    text = stack(policy=[], image={"Fn::Sub": ECR_IMAGE}, credentials=False)  # type: ignore[arg-type]
+    text = stack(policy=[], image={"Fn::Sub": ECR_IMAGE}, credentials=False)
     template = json.loads(text)
     del template["Resources"]["Task"]["Properties"]["ExecutionRoleArn"]
     path = write(tmp_path / "stack.json", json.dumps(template))
@@ -352,7 +398,7 @@ def test_the_generated_policy_pulls_cdk_images() -> None:
 
 def test_el203_names_the_templates_secret_by_name_everywhere() -> None:
     (finding,) = [f for f in el2([WEB_STACK]) if f.rule == "EL203"]
-    wanted = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:dockerhub-??????"
+    wanted = SECRETS + "dockerhub-??????"
     assert f"write '{wanted}'" in finding.message
     assert finding.fix is not None and finding.fix.suggestion is not None
     (statement,) = finding.fix.suggestion["policy_document"]["Statement"]

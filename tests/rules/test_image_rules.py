@@ -143,3 +143,33 @@ def test_el101_names_the_credentials_mechanism_of_each_kind_of_pull(lint: Lint) 
     assert "docker login on the build host" in by_file["Dockerfile"]
     assert "imagePullSecrets" in by_file["pod.yaml"]
     assert "repositoryCredentials" not in by_file["Dockerfile"] + by_file["pod.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "image"),
+    [
+        ("ARG V\nFROM python:${V}-slim\n", "docker.io/library/python:${V}-slim"),
+        ("ARG D\nFROM nginx@${D}\n", "docker.io/library/nginx@${D}"),
+    ],
+)
+def test_el101_judges_a_reference_whose_only_unknown_is_its_tag(
+    lint: Lint, dockerfile: str, image: str
+) -> None:
+    """The repository is literal, so the pull is from Docker Hub whatever the tag becomes."""
+    findings = lint({"Dockerfile": dockerfile}, Settings(select=("EL1",)))
+    assert [(f.rule, f.image) for f in findings] == [("EL101", image)]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "ARG R\nFROM ${R}/app:1\n",
+        "ARG P\nFROM localhost:${P}/app:1\n",
+        "ARG T\nFROM ghcr.io/a/b:${T}\n",
+    ],
+)
+def test_unknown_registry_stays_el103_and_other_registries_stay_quiet(
+    lint: Lint, dockerfile: str
+) -> None:
+    findings = lint({"Dockerfile": dockerfile}, Settings(select=("EL1",)))
+    assert codes(findings) == ([] if "ghcr.io" in dockerfile else ["EL103"])

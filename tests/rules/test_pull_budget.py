@@ -169,3 +169,34 @@ resource "aws_ecs_service" "worker" {
     ]
     assert all(f.extra["total_pulls"] == 112 for f in findings)
     assert (findings[0].span.line, findings[0].span.column) == (14, 21)  # desired_count = 51
+
+
+def test_a_missing_desired_count_is_the_format_s_default(lint: Lint) -> None:
+    one_pull = Settings(select=("EL150",), docker_hub_limit=1)
+    two_images = ("nginx:1.25", "redis:7")
+    # CloudFormation creates a replica service without DesiredCount with one task.
+    ((message, _),) = budget(lint, template(("web", None), images=two_images), one_pull)
+    assert "service web starts 1 task (no desired count: the default) per deployment" in message
+    # A daemon service runs one task per instance: no count to estimate from.
+    daemon = json.loads(template(("web", None), images=two_images))
+    daemon["Resources"]["web"]["Properties"]["SchedulingStrategy"] = "DAEMON"
+    assert budget(lint, json.dumps(daemon), one_pull) == []
+    # Terraform's AWS provider defaults desired_count to 0: nothing starts, nothing is pulled.
+    main_tf = """
+resource "aws_ecs_task_definition" "web" {
+  family                = "web"
+  container_definitions = jsonencode([
+    { name = "web", image = "nginx:1.25" },
+    { name = "cache", image = "redis:7" },
+  ])
+}
+
+resource "aws_ecs_service" "web" {
+  name            = "web"
+  task_definition = aws_ecs_task_definition.web.arn
+}
+"""
+    assert lint({"main.tf": main_tf}, one_pull) == []
+    counted = main_tf.replace("arn\n}", "arn\n  desired_count   = 2\n}")
+    (finding,) = lint({"main.tf": counted}, one_pull)
+    assert finding.extra["pulls"] == 4

@@ -278,7 +278,7 @@ def test_terraform_object_insertion(text: str, expected: str) -> None:
 
     source = SourceText("main.tf", text)
     start, end = text.index("{"), text.rindex("}") + 1
-    insertion = TextInsertion(start, end, False, True, True, text, source.span, lambda: ["name"])
+    insertion = TextInsertion(start, end, False, True, True, text, source.span, ("name",))
     added = insertion.add_member(PATH, SECRET)
     assert added is not None
     assert apply_edits(text, [Edit(*added)]) == expected

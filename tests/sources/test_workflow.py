@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecs_lint.engine import lint_paths
-from ecs_lint.model import Document, ImageRef, UnresolvedRef, UseKind
+from ecs_lint.model import Document, ImageRef, InvalidRef, UnresolvedRef, UseKind
 from ecs_lint.settings import Settings
 from ecs_lint.sources import formats_for, workflow
 from ecs_lint.textio import SourceText
@@ -85,6 +85,18 @@ def test_whole_container_from_an_expression_and_actions_that_are_not_images() ->
     assert [use.reference for use in document.images] == [
         UnresolvedRef("${{ matrix.container }}", ("matrix.container",))
     ]
+
+
+def test_shell_variables_are_literal_text_in_a_workflow_image() -> None:
+    """The runner expands only ${{ }} in images, so `$IMAGE` is an invalid reference (EL104),
+    not a variable someone could still supply (EL103)."""
+    document, _ = parse(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: $IMAGE\n"
+        "    steps:\n      - run: true\n"
+    )
+    (use,) = document.images
+    assert isinstance(use.reference, InvalidRef)
+    assert use.reference.original == "$IMAGE"
 
 
 def test_credentials_from_an_expression_still_count() -> None:

@@ -1,0 +1,109 @@
+"""The plain ``check`` command line is parsed without typer (``cli.fastpath``) to start faster.
+
+It must hand ``check_command`` exactly what typer would, and leave every line it does not
+fully understand to typer, so that help, usage errors and exit statuses stay typer's.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import typer
+
+from ecs_lint.cli.check import check_command
+from ecs_lint.cli.fastpath import CommandLine
+from support import run_cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PLAIN_LINES = [
+    ["task.json"],
+    ["a.json", "Dockerfile", "dir/"],
+    ["-o", "json", "task.json"],
+    ["--output-format=sarif", "task.json", "-q"],
+    ["task.json", "--select", "EL1", "--select=EL2,EL3", "--ignore", "EL105"],
+    ["--build-arg", "BASE=alpine", "--build-arg=TAG=1", "Dockerfile"],
+    ["--env", "A=1", "--parameter", "Env=prod", "compose.yaml"],
+    ["--fix", "--unsafe-fixes", "--exit-zero", "--statistics", "--offline", "x"],
+    ["--diff", "--no-suppressions", "--aws", "--region", "eu-west-1", "--profile", "p", "x"],
+    ["--iam", "auth.json", "--role-policy", "r=p.json", "--secret-kms-key", "s=k", "x"],
+    ["--config", "ecs-lint.toml", "--fail-level", "warning", "--extend-select", "EL9", "x"],
+    ["--docker-hub-limit", "200", "x"],
+    ["--docker-hub-limit=1", "x"],
+    ["-o", "json", "-o", "text", "x"],  # the last value of a single option wins
+]
+
+LEFT_TO_TYPER = [
+    [],  # no path: typer's "Missing argument"
+    ["--help"],
+    ["-h"],
+    ["task.json", "--no-such-option"],
+    ["task.json", "-o"],  # a missing value
+    ["task.json", "--select", "--fix"],  # a value that looks like an option
+    ["--fix=yes", "task.json"],  # a flag given a value
+    ["-ojson", "task.json"],  # a short option with its value attached
+    ["-qo", "json", "task.json"],  # grouped short options
+    ["--", "task.json"],
+    ["-", "task.json"],
+    ["--docker-hub-limit", "0", "x"],  # below the minimum: typer's message
+    ["--docker-hub-limit", "ten", "x"],
+    ["--docker-hub-limit", "010", "x"],  # not a plain number
+]
+
+
+def typer_arguments(args: list[str]) -> dict[str, Any]:
+    """The keyword arguments typer passes ``check_command`` for ``args``."""
+    passed: dict[str, Any] = {}
+
+    @functools.wraps(check_command)
+    def record(**kwargs: Any) -> None:
+        passed.update(kwargs)
+
+    app = typer.Typer()
+    app.command()(record)
+    app(args, standalone_mode=False)
+    return passed
+
+
+@pytest.mark.parametrize("args", PLAIN_LINES)
+def test_a_plain_line_gives_what_typer_gives(args: list[str]) -> None:
+    line = CommandLine.of(check_command)
+    assert line is not None, "every option of check is of a kind the fast path reads"
+    assert line.parse(args) == typer_arguments(args)
+
+
+def test_an_empty_value_is_passed_as_typer_passes_it() -> None:
+    line = CommandLine.of(check_command)
+    assert line is not None
+    args = ["--select=", "x"]
+    assert line.parse(args) == typer_arguments(args)
+
+
+@pytest.mark.parametrize("args", LEFT_TO_TYPER)
+def test_anything_else_is_left_to_typer(args: list[str]) -> None:
+    line = CommandLine.of(check_command)
+    assert line is not None
+    assert line.parse(args) is None
+
+
+def test_usage_errors_are_still_typers(tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    unknown = run_cli(str(task), "--no-such-option")
+    assert unknown.status == 2
+    assert "No such option" in unknown.stderr
+    below = run_cli("--docker-hub-limit", "0", str(task))
+    assert below.status == 2
+    assert "--docker-hub-limit" in below.stderr
+
+
+def test_a_command_with_an_option_it_cannot_read_is_left_to_typer() -> None:
+    def command(
+        paths: list[str],  # not Annotated: typer's own conventions apply
+        verbose: bool = False,
+    ) -> None: ...
+
+    assert CommandLine.of(command) is None
