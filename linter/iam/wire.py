@@ -223,7 +223,9 @@ def check_answer(operation_model: Any, response_dict: dict[str, Any], **_: Any) 
         return  # a streaming body: no operation ecs-lint calls has one
     headers = response_dict.get("headers") or {}
     content_type = str(headers.get("content-type", "")).split(";")[0].strip()
-    protocol = operation_model.service_model.resolved_protocol
+    service = operation_model.service_model
+    # resolved_protocol: botocore ≥ 1.37, where a service may list several protocols.
+    protocol = getattr(service, "resolved_protocol", None) or service.metadata.get("protocol")
     if protocol in ("json", "rest-json"):
         if not body.strip():
             return
@@ -299,9 +301,10 @@ def failure(
     if isinstance(error, MalformedAnswer):
         return AwsError(f"{call} failed: {endpoint} answered with {error}", unavailable=True)
     if isinstance(error, ReadTimeoutError):
+        tries = min(TIMED_OUT_ATTEMPTS, limits.max_attempts)
         return AwsError(
             f"{call} failed: {endpoint} did not answer within {limits.read_timeout:g} s "
-            "(aws-read-timeout in the configuration)",
+            f"({tries} attempt{'s' if tries != 1 else ''}; aws-read-timeout in the configuration)",
             unavailable=True,
         )
     if isinstance(error, ConnectTimeoutError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,13 @@ def repository_path(path: str) -> str | None:
 
     ``None`` when the file lies outside that repository.
     """
-    root = repository_root(Path.cwd())
+    return _repository_path(path, os.getcwd())  # noqa: PTH109
+
+
+@lru_cache(maxsize=4096)
+def _repository_path(path: str, cwd: str) -> str | None:
+    # Once per file and directory: a report asks for every finding, most files have several.
+    root = repository_root(Path(cwd))
     try:
         return absolute_path(path).relative_to(root).as_posix()
     except ValueError:

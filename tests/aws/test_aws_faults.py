@@ -105,7 +105,7 @@ def test_an_endpoint_that_never_answers_ends_the_run(
     message = one_error(run)
     assert message == (
         f"ecs:ListClusters on clusters in eu-west-1 failed: {faulty_aws.url[7:]} did not answer "
-        "within 1 s (aws-read-timeout in the configuration)"
+        "within 1 s (2 attempts; aws-read-timeout in the configuration)"
     )
     assert faulty_aws.calls["ecs:ListClusters"] == 2  # a timed-out request is tried twice
     assert seconds < 2 * 1 + 1 + 2  # two attempts, botocore's backoff, slack

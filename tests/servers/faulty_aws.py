@@ -117,7 +117,7 @@ def aws_error(status: int, code: str, message: str = "error injected by the test
 class EcsPages:
     """An ECS list operation answered in pages of ``per_page`` items with ``nextToken``s, from
     the upstream's complete answer (moto answers ListClusters and ListServices in one page).
-    ``requests`` records each request's ``nextToken``; ``endless`` never stops paging."""
+    ``tokens`` records each request's ``nextToken``; ``endless`` never stops paging."""
 
     key: str
     per_page: int = 1
@@ -180,7 +180,7 @@ class FaultyAws:
     def forward(self, request: AwsRequest, body: bytes | None = None) -> Reply:
         """``request`` as the upstream answers it (``body`` replaces the request's body)."""
         if self.upstream is None:
-            return aws_error(500, "InternalFailure", "no upstream")(request, self)
+            return Reply(500, b'{"__type": "InternalFailure", "message": "no upstream"}')
         parts = urlsplit(self.upstream)
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
         data = request.body if body is None else body
@@ -231,8 +231,8 @@ def _handler(server: FaultyAws) -> type[BaseHTTPRequestHandler]:
                 return
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
-            length = answer.declared_length if answer.declared_length is not None else None
-            self.send_header("Content-Length", str(length or len(answer.body)))
+            declared = answer.declared_length
+            self.send_header("Content-Length", str(declared or len(answer.body)))
             for name, value in answer.headers:
                 self.send_header(name, value)
             if answer.declared_length is not None:
