@@ -37,6 +37,7 @@ from ecs_lint.iam.wire import (
     AwsError,
     AwsLimits,
     CallGuard,
+    Halted,
     check_answer,
     checked_endpoint,
     failure,
@@ -148,15 +149,15 @@ class LiveAws:
         return self._roles[key]
 
     def _fetch_role(self, name: str) -> LiveRole | None:
-        iam = self._client("iam", None)
+        iam = self.client("iam", None)
         target = f"role {name}"
-        found = self._call("iam:GetRole", target, iam.get_role, RoleName=name)
+        found = self.call("iam:GetRole", target, iam.get_role, RoleName=name)
         if found is None:
             return None
         role = member(found, "Role", dict, "iam:GetRole", target)
         role_arn = member(role, "Arn", str, "iam:GetRole", target)
         inline = []
-        for policy_name in self._pages(
+        for policy_name in self.pages(
             "iam:ListRolePolicies",
             target,
             iam,
@@ -164,7 +165,7 @@ class LiveAws:
             "PolicyNames",
             RoleName=name,
         ):
-            got = self._call(
+            got = self.call(
                 "iam:GetRolePolicy",
                 target,
                 iam.get_role_policy,
@@ -174,7 +175,7 @@ class LiveAws:
             if got is not None:
                 raw = _policy_document(got, "PolicyDocument", "iam:GetRolePolicy", target)
                 inline.append(_document(raw, policy_name, role_arn))
-        attached = self._pages(
+        attached = self.pages(
             "iam:ListAttachedRolePolicies",
             target,
             iam,
@@ -203,14 +204,14 @@ class LiveAws:
         return self._policies[arn]
 
     def _fetch_policy(self, arn: str) -> Policy | None:
-        iam = self._client("iam", None)
+        iam = self.client("iam", None)
         target = f"policy {arn}"
-        found = self._call("iam:GetPolicy", target, iam.get_policy, PolicyArn=arn)
+        found = self.call("iam:GetPolicy", target, iam.get_policy, PolicyArn=arn)
         if found is None:
             return None
         policy = member(found, "Policy", dict, "iam:GetPolicy", target)
         version_id = member(policy, "DefaultVersionId", str, "iam:GetPolicy", target)
-        version = self._call(
+        version = self.call(
             "iam:GetPolicyVersion",
             target,
             iam.get_policy_version,
@@ -238,9 +239,9 @@ class LiveAws:
         return self._secrets[key]
 
     def _fetch_secret(self, secret_id: str, region: str | None) -> LiveSecret | None:
-        client = self._client("secretsmanager", region)
+        client = self.client("secretsmanager", region)
         permission, target = "secretsmanager:DescribeSecret", f"secret {secret_id}"
-        found = self._call(permission, target, client.describe_secret, SecretId=secret_id)
+        found = self.call(permission, target, client.describe_secret, SecretId=secret_id)
         if found is None:
             return None
         kms_key = found.get("KmsKeyId")
@@ -257,9 +258,9 @@ class LiveAws:
         return self._parameters[key]
 
     def _fetch_parameter_key(self, name: str, region: str | None) -> str | None:
-        client = self._client("ssm", region)
+        client = self.client("ssm", region)
         permission, target = "ssm:DescribeParameters", f"parameter {name}"
-        found = self._call(
+        found = self.call(
             permission,
             target,
             client.describe_parameters,
@@ -278,9 +279,9 @@ class LiveAws:
         return self._keys[key]
 
     def _fetch_key(self, key_id: str, region: str | None) -> LiveKey | None:
-        client = self._client("kms", region)
+        client = self.client("kms", region)
         permission, target = "kms:DescribeKey", f"key {key_id}"
-        found = self._call(permission, target, client.describe_key, KeyId=key_id)
+        found = self.call(permission, target, client.describe_key, KeyId=key_id)
         if found is None:
             return None
         metadata = member(found, "KeyMetadata", dict, permission, target)
@@ -310,20 +311,33 @@ class LiveAws:
 
     # --- Plumbing ------------------------------------------------------------------------
 
-    def _client(self, service: str, region: str | None) -> Any:
+    # The same clients, call counting and error messages serve the other live sources
+    # (ecs_lint.aws).
+    def client(self, service: str, region: str | None) -> Any:
+        """A boto3 client for ``service`` in ``region`` (limits, checks), made once."""
         key = (service, region)
         with self._lock:  # boto3 sessions are not thread-safe; the clients they make are
             if key not in self._clients:
                 from botocore.exceptions import BotoCoreError
 
+                session = self._boto_session()
                 try:
-                    client = self._boto_session().client(
-                        service,
-                        region_name=region or self.region,
-                        config=self.limits.client_config(),
+                    # Making a client resolves the credentials, which may wait on the network.
+                    client = self.guard.run(
+                        lambda: session.client(
+                            service,
+                            region_name=region or self.region,
+                            config=self.limits.client_config(),
+                        )
                     )
                 except BotoCoreError as error:
                     raise AwsError(setup_message(error, self.alternative)) from None
+                except Halted as error:
+                    raise AwsError(
+                        f"setting up the {service} client (finding AWS credentials) {error}",
+                        unavailable=True,
+                        echo=error.echo,
+                    ) from None
                 checked_endpoint(client, service)
                 client.meta.events.register_first("before-send", self.guard.before_send)
                 client.meta.events.register_first("needs-retry", self.guard.before_retry)
@@ -345,52 +359,23 @@ class LiveAws:
                     raise AwsError(setup_message(error, self.alternative)) from None
             return self._session
 
-    # For other live sources (ecs_lint.aws): the same clients, call counting and error messages.
-    def client(self, service: str, region: str | None) -> Any:
-        """A boto3 client for ``service`` in ``region`` (limits, checks), made once."""
-        return self._client(service, region)
-
     def call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
         """``method(**kwargs)``; ``None`` for "not found"; ``AwsError`` naming ``permission``."""
-        return self._call(permission, target, method, **kwargs)
-
-    def pages(
-        self,
-        permission: str,
-        target: str,
-        client: Any,
-        operation: str,
-        key: str,
-        *,
-        item: type = str,
-        keys: tuple[str, ...] = (),
-        required: bool = False,
-        **kwargs: Any,
-    ) -> list[Any]:
-        """Every item under ``key`` of every page of a paginated ``operation``: each an ``item``
-        (objects with the string members ``keys``); a page without ``key`` is an error when
-        ``required``, else empty."""
-        return self._pages(
-            permission,
-            target,
-            client,
-            operation,
-            key,
-            item=item,
-            keys=keys,
-            required=required,
-            **kwargs,
-        )
-
-    def _call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-        from botocore.exceptions import ClientError
-
         with self._lock:
             self.calls[permission] += 1
-        guard = self.guard
         try:
-            guard.start()
-            guard.check()
+            return self.guard.run(lambda: self._attempt(permission, target, method, kwargs))
+        except Halted as error:  # the budget ran out while the call was still waiting
+            raise self._failure(error, permission, target) from None
+
+    def _attempt(
+        self, permission: str, target: str, method: Callable[..., Any], kwargs: dict[str, Any]
+    ) -> Any:
+        """``method(**kwargs)`` on the guard's thread, its failure told as an ``AwsError``
+        (there, where the guard knows the endpoint the thread sent to)."""
+        from botocore.exceptions import ClientError
+
+        try:
             return method(**kwargs)
         except AwsError:
             raise
@@ -411,7 +396,7 @@ class LiveAws:
             alternative=self.alternative,
         )
 
-    def _pages(
+    def pages(
         self,
         permission: str,
         target: str,
@@ -424,6 +409,9 @@ class LiveAws:
         required: bool = False,
         **kwargs: Any,
     ) -> list[Any]:
+        """Every item under ``key`` of every page of a paginated ``operation``: each an ``item``
+        (objects with the string members ``keys``); a page without ``key`` is an error when
+        ``required``, else empty."""
         paginator = client.get_paginator(operation)
         found: list[Any] = []
 
@@ -433,7 +421,7 @@ class LiveAws:
                     items(page, key, item, permission, target, required=required, keys=keys)
                 )
 
-        self._call(permission, target, every_page)
+        self.call(permission, target, every_page)
         return found
 
 

@@ -5,8 +5,10 @@
 * timeouts and bounded retries (:class:`AwsLimits`: ``aws-connect-timeout``,
   ``aws-read-timeout``, ``aws-max-attempts``), and a time budget for the whole run
   (``aws-budget``) that :class:`CallGuard` enforces before every HTTP attempt, pages and retries
-  included; once the run has failed, the guard also stops the calls still in flight on other
-  threads at their next attempt, so a failed run ends instead of draining its queue;
+  included, and on every call as a whole (an answer dripping in a byte at a time, or credentials
+  that never come, end at the budget too); once the run has failed, the guard also stops the
+  calls still in flight on other threads at their next attempt, so a failed run ends instead of
+  draining its queue;
 * an endpoint that is https, or plain http on a loopback host only (the rule the gallery
   endpoints follow: credentials-signed requests never cross a network in clear text);
 * a check of every successful answer before botocore parses it (:func:`check_answer`): a JSON
@@ -29,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +39,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.settings import Settings
 
 __all__ = [
@@ -183,10 +188,45 @@ class CallGuard:
         if self._stopped.is_set():
             raise Halted("stopped: the run had already failed", echo=True)
         if self._deadline is not None and time.monotonic() > self._deadline:
-            raise Halted(
-                f"did not finish within the run's AWS time budget of {self.budget:g} s "
-                "(aws-budget in the configuration)"
-            )
+            raise self._spent()
+
+    def _spent(self) -> Halted:
+        return Halted(
+            f"did not finish within the run's AWS time budget of {self.budget:g} s "
+            "(aws-budget in the configuration)"
+        )
+
+    def run(self, work: Callable[[], _T]) -> _T:
+        """``work()``, given up when the budget runs out even if it is still waiting.
+
+        botocore's read timeout bounds each read, not an answer: a server that sends a byte
+        every few seconds, or a credential provider that never returns (a ``credential_process``,
+        an instance-metadata endpoint behind a firewall), would hold a call for ever. So the work
+        runs on a daemon thread and the caller waits for it only until the deadline; a call given
+        up is left to finish or fail on its own, and dies with the process.
+        """
+        self.start()
+        self.check()
+        assert self._deadline is not None
+        outcome: list[tuple[bool, Any]] = []
+        finished = threading.Event()
+
+        def attempt() -> None:
+            try:
+                outcome.append((True, work()))
+            except BaseException as error:  # handed to the waiting caller, raised there
+                outcome.append((False, error))
+            finally:
+                finished.set()
+
+        threading.Thread(target=attempt, name="ecs-lint AWS call", daemon=True).start()
+        if not finished.wait(max(0.0, self._deadline - time.monotonic())):
+            raise self._spent()
+        succeeded, value = outcome[0]
+        if not succeeded:
+            raise value
+        answer: _T = value
+        return answer
 
     def stop(self) -> None:
         """Refuse every further attempt: the run has failed, its other calls are moot."""
@@ -318,7 +358,7 @@ def failure(
             f"{call} failed: {endpoint} closed the connection before answering", unavailable=True
         )
     if isinstance(error, EndpointConnectionError):
-        return AwsError(f"{call} failed: {error}", unavailable=True)
+        return AwsError(f"{call} failed: {_unreachable(error, endpoint)}", unavailable=True)
     if isinstance(error, BotoCoreError):
         return AwsError(f"{call} failed: {setup_message(error, alternative)}")
     # botocore's ResponseParserError, or anything else a broken answer makes a parser raise.
@@ -329,6 +369,18 @@ def failure(
         f"({type(error).__name__}{detail})",
         unavailable=True,
     )
+
+
+def _unreachable(error: Any, endpoint: str) -> str:
+    """Why botocore could not connect: the cause urllib3 gave, in the user's words."""
+    cause = error.kwargs.get("error")
+    reasons = [cause, getattr(cause, "__cause__", None)]
+    host = endpoint.rsplit(":", 1)[0] if endpoint.count(":") == 1 else endpoint
+    if any(isinstance(reason, socket.gaierror) for reason in reasons):
+        return f"cannot resolve the host name {host} (check the region and AWS_ENDPOINT_URL)"
+    if any(isinstance(reason, ConnectionRefusedError) for reason in reasons):
+        return f"{endpoint} refused the connection"
+    return f"could not connect to {endpoint}"
 
 
 def _client_error(error: Any, call: str, permission: str, alternative: str | None) -> AwsError:

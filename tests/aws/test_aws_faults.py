@@ -9,11 +9,13 @@ be checked, and the run ends within a bounded time: never a traceback, a hang, o
 from __future__ import annotations
 
 import json
+import socket
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from aws_faults import limits, one_error, timed
-from servers.faulty_aws import EcsPages, aws_error, hang, reply, truncated
+from servers.faulty_aws import EcsPages, aws_error, drip, hang, reply, truncated
 
 from support import run_cli
 
@@ -134,6 +136,75 @@ def test_the_time_budget_ends_an_endless_listing(
         "budget of 1.5 s (aws-budget in the configuration)"
     )
     assert len(pages.tokens) > 10 and 1.5 <= seconds < 1.5 + 2
+
+
+def test_an_endpoint_that_refuses_connections_is_one_clear_error(
+    aws: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    run, seconds = timed("aws", "--config", limits(tmp_path, max_attempts=2))
+    assert one_error(run) == (
+        f"ecs:ListClusters on clusters in eu-west-1 failed: 127.0.0.1:{port} refused the connection"
+    )
+    assert seconds < 2
+
+
+def test_a_host_name_that_does_not_resolve_is_one_clear_error(
+    aws: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DNS fails the way a resolver without the name answers (no query leaves the machine).
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://ecs.eu-west-1.invalid")
+    run, seconds = timed("aws", "--config", limits(tmp_path, max_attempts=2))
+    assert one_error(run) == (
+        "ecs:ListClusters on clusters in eu-west-1 failed: cannot resolve the host name "
+        "ecs.eu-west-1.invalid (check the region and AWS_ENDPOINT_URL)"
+    )
+    assert seconds < 2
+
+
+def test_the_time_budget_cuts_off_an_answer_sent_a_byte_at_a_time(
+    world: World, faulty_aws: FaultyAws, tmp_path: Path
+) -> None:
+    # Never silent for the 5 s read timeout, yet the whole answer would take 30 s.
+    faulty_aws.faults["ListClusters"] = drip('{"clusterArns": []}' + " " * 280, 0.1)
+    config = limits(tmp_path, read_timeout=5, budget=1.5)
+    run, seconds = timed("aws", "--config", config)
+    assert one_error(run) == (
+        "ecs:ListClusters on clusters in eu-west-1 did not finish within the run's AWS time "
+        "budget of 1.5 s (aws-budget in the configuration)"
+    )
+    assert 1.5 <= seconds < 1.5 + 1
+
+
+def test_the_time_budget_bounds_finding_credentials(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A credential_process that never returns (an SSO helper waiting for a browser, say).
+    stuck = tmp_path / "stuck-credentials.py"
+    stuck.write_text("import time\ntime.sleep(8)\n")
+    profile = tmp_path / "aws-config"
+    profile.write_text(f"[profile stuck]\ncredential_process = {sys.executable} {stuck}\n")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(profile))
+    config = limits(tmp_path, budget=1)
+    run, seconds = timed("aws", "--profile", "stuck", "--config", config)
+    assert one_error(run) == (
+        "setting up the ecs client (finding AWS credentials) did not finish within the run's "
+        "AWS time budget of 1 s (aws-budget in the configuration)"
+    )
+    assert 1 <= seconds < 1 + 1
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -262,6 +263,33 @@ def test_a_slow_network_ends_at_the_look_up_budget(gallery: GalleryServer, tmp_p
     assert time.monotonic() - started < 2.0
     assert run.by_image("docker.io/library/nginx:1.25").extra["evidence"] == "catalog"
     assert "budget" in run.service.warnings[0]
+
+
+def test_a_host_that_does_not_resolve_is_one_warning_and_the_catalog_answers(
+    gallery: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DNS fails the way a resolver without the name answers (no query leaves the machine).
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    for name in gallery.environment():
+        monkeypatch.setenv(name, "https://registry.invalid")
+    (tmp_path / "td.json").write_text(task("nginx:1.25"), encoding="utf-8")
+    started = time.monotonic()
+    done = run_cli("--output-format", "json", str(tmp_path / "td.json"))
+    assert time.monotonic() - started < 2.0
+    assert done.status == 1  # the finding's, not the network's
+    (finding,) = [f for f in json.loads(done.stdout) if f["rule"] == "EL101"]
+    assert finding["evidence"] == "catalog"
+    (warning,) = done.stderr.splitlines()
+    assert warning.startswith("ecs-lint: warning: ")
+    assert "registry.invalid" in warning and "cannot resolve host" in warning
+    assert gallery.request_count == 0
 
 
 def test_docker_hub_down_leaves_verified_answers(gallery: GalleryServer, tmp_path: Path) -> None:

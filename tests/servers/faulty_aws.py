@@ -8,10 +8,10 @@ a fault in ``faults`` gets the fault's answer; any other is forwarded to ``upstr
 moto server), so a test builds a real account in moto and breaks just the calls it is about.
 
 Faults are callables ``(request, server) -> Reply | None``; ``None`` means never answer (the
-connection stays open until the server stops). The helpers below build the usual ones:
-``reply`` (anything, e.g. an HTML page), ``truncated`` (a body shorter than its Content-Length),
-``hang``, ``aws_error`` (a well-formed AWS error such as throttling or a 503) and ``EcsPages``
-(ListClusters/ListServices split into ``nextToken`` pages).
+connection stays open until the server stops). The helpers below build the usual ones: ``reply``
+(anything, e.g. an HTML page), ``truncated`` (a body shorter than its Content-Length), ``hang``,
+``drip`` (an answer sent a byte at a time), ``aws_error`` (a well-formed AWS error such as
+throttling or a 503) and ``EcsPages`` (ListClusters/ListServices split into ``nextToken`` pages).
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ class Reply:
     declared_length: int | None = None
     """The Content-Length to announce; more than ``len(body)`` makes a truncated answer."""
     headers: tuple[tuple[str, str], ...] = ()
+    drip: float = 0.0
+    """Seconds between the body's bytes (0: all at once)."""
 
 
 class Fault(Protocol):
@@ -83,6 +85,14 @@ def truncated(body: bytes | str, content_type: str = JSON_TYPE) -> Fault:
     connection closes."""
     data = body.encode() if isinstance(body, str) else body
     answer = Reply(200, data[: len(data) // 2], content_type, declared_length=len(data))
+    return lambda request, server: answer
+
+
+def drip(body: bytes | str, interval: float) -> Fault:
+    """``body``, one byte every ``interval`` seconds: never silent for a read timeout, yet the
+    answer takes ``len(body) * interval`` seconds."""
+    data = body.encode() if isinstance(body, str) else body
+    answer = Reply(200, data, drip=interval)
     return lambda request, server: answer
 
 
@@ -203,6 +213,10 @@ class FaultyAws:
     def wait_until_stopped(self) -> None:
         self._stopping.wait()
 
+    def stopping(self, within: float) -> bool:
+        """Whether the server stops within ``within`` seconds (waiting that long if not)."""
+        return self._stopping.wait(within)
+
 
 def _handler(server: FaultyAws) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -239,7 +253,21 @@ def _handler(server: FaultyAws) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Connection", "close")
                 self.close_connection = True
             self.end_headers()
+            if answer.drip:
+                self.drip(answer.body, answer.drip)
+                return
             self.wfile.write(answer.body)
             self.wfile.flush()
+
+        def drip(self, body: bytes, interval: float) -> None:
+            self.close_connection = True
+            for index in range(len(body)):
+                if server.stopping(interval):
+                    return
+                try:
+                    self.wfile.write(body[index : index + 1])
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
 
     return Handler
