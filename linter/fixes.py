@@ -239,8 +239,8 @@ def _sync_directory(directory: Path) -> None:
 def unified_diff(change: FileFix) -> str:
     """A unified diff of one planned change (``a/`` and ``b/`` prefixes, like git)."""
     lines = difflib.unified_diff(
-        change.old_text.splitlines(keepends=True),
-        change.new_text.splitlines(keepends=True),
+        _lines(change.old_text),
+        _lines(change.new_text),
         fromfile=f"a/{change.path}",
         tofile=f"b/{change.path}",
     )
@@ -248,8 +248,19 @@ def unified_diff(change: FileFix) -> str:
 
     out: list[str] = []
     for line in lines:
-        body = line.rstrip("\r\n")
-        out.append(printable(body) + "\n")  # file text never reaches a terminal raw
+        # A CRLF ending stays (CR then LF moves no text), so the diff applies to CRLF files;
+        # every other control character in file text is escaped: it never reaches a terminal raw.
+        ending = "\r\n" if line.endswith("\r\n") else "\n"
+        body = line.removesuffix(ending) if line.endswith("\n") else line
+        out.append(printable(body) + ending)
         if not line.endswith("\n"):
             out.append("\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` counts them: ended by LF only (``str.splitlines`` also splits at a
+    lone CR, form feeds and Unicode separators, which would misplace a hunk)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1].removesuffix("\n")
+    return lines if lines[-1] else lines[:-1]

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import subprocess
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import pytest
 
 from ecs_lint.engine import lint_paths
 from ecs_lint.findings import Edit, Fix
@@ -23,8 +26,6 @@ from support import FIXTURES, run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
     from ecs_lint.model import Span
 
@@ -128,8 +129,34 @@ def test_diff_prints_the_change_and_writes_nothing(tmp_path: Path) -> None:
     assert "-ARG BASE_IMAGE=python:3.12-slim" in lines
     assert f"+ARG BASE_IMAGE={ECR}python:3.12-slim" in lines
     assert "\\ No newline at end of file" in lines
-    assert "\r" not in done.stdout
     assert "Would fix 5 findings in 1 file." in done.stderr
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_diff_applies_with_patch_as_fix_would_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    text = newline.join(["# base", "ARG V=1.25", "FROM nginx:${V}", "RUN make", "FROM redis:7"])
+    fixed, patched = tmp_path / "fixed", tmp_path / "patched"
+    for tree in (fixed, patched):
+        tree.mkdir()
+        (tree / "Dockerfile").write_bytes(text.encode())
+    monkeypatch.chdir(patched)
+    diff = run_cli("--offline", "--diff", "--unsafe-fixes", "Dockerfile")
+    assert diff.status == 1
+    monkeypatch.chdir(fixed)
+    run_cli("--offline", "--fix", "--unsafe-fixes", "Dockerfile")
+    applied = subprocess.run(
+        ["patch", "-p1", "--batch", "--quiet"],
+        cwd=patched,
+        input=diff.stdout.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    after = (patched / "Dockerfile").read_bytes()
+    assert after == (fixed / "Dockerfile").read_bytes() != text.encode()
+    assert after.count(newline.encode()) == 4
 
 
 def test_diff_with_nothing_to_fix_exits_zero(tmp_path: Path) -> None:
