@@ -62,3 +62,19 @@ def faulty_aws(aws: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fau
     with FaultyAws(upstream=aws.url) as server:
         monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
         yield server
+
+
+@pytest.fixture
+def dns_without_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names under ``.invalid`` fail to resolve the way a resolver without the name answers,
+    without any query leaving the machine; other names resolve as usual."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)

@@ -152,18 +152,10 @@ def test_an_endpoint_that_refuses_connections_is_one_clear_error(
     assert seconds < 2
 
 
+@pytest.mark.usefixtures("dns_without_invalid")
 def test_a_host_name_that_does_not_resolve_is_one_clear_error(
     aws: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # DNS fails the way a resolver without the name answers (no query leaves the machine).
-    real_getaddrinfo = socket.getaddrinfo
-
-    def resolve(host: object, *args: object, **kwargs: object) -> object:
-        if isinstance(host, str) and host.endswith(".invalid"):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "https://ecs.eu-west-1.invalid")
     run, seconds = timed("aws", "--config", limits(tmp_path, max_attempts=2))
     assert one_error(run) == (

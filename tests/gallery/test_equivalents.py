@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -265,18 +264,10 @@ def test_a_slow_network_ends_at_the_look_up_budget(gallery: GalleryServer, tmp_p
     assert "budget" in run.service.warnings[0]
 
 
+@pytest.mark.usefixtures("dns_without_invalid")
 def test_a_host_that_does_not_resolve_is_one_warning_and_the_catalog_answers(
     gallery: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # DNS fails the way a resolver without the name answers (no query leaves the machine).
-    real_getaddrinfo = socket.getaddrinfo
-
-    def resolve(host: object, *args: object, **kwargs: object) -> object:
-        if isinstance(host, str) and host.endswith(".invalid"):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
     for name in gallery.environment():
         monkeypatch.setenv(name, "https://registry.invalid")
     (tmp_path / "td.json").write_text(task("nginx:1.25"), encoding="utf-8")
