@@ -66,3 +66,52 @@ def check_document(source: SourceText, document: Document) -> None:
     for problem in document.problems:
         assert problem.code.startswith("EL9"), problem
         assert problem.message, problem
+
+
+def check_edit_spans(source: SourceText, document: Document) -> None:
+    """An image's edit span (what a fix rewrites) holds exactly the reference's text."""
+    for use in document.images:
+        span = use.edit_span
+        if span is not None and span.path == source.path and span.logical is None:
+            written = source.text[span.start : span.end]
+            assert written == use.reference.original, (written, use.reference)
+
+
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"
+CREDENTIALS = ("repositoryCredentials", "credentialsParameter")
+
+
+def check_insertion(
+    source: SourceText, document: Document, parse: Callable[[SourceText], Document]
+) -> None:
+    """The ``repositoryCredentials`` fix target of the first container that offers one is an
+    insertion point in the text; with the member inserted, ``parse`` finds no new EL900 problem
+    and one more container reads the secret."""
+    for task in document.tasks:
+        for container in task.containers:
+            added = (
+                container.insertion.add_member(CREDENTIALS, SECRET) if container.insertion else None
+            )
+            if added is None or added[0].path != source.path:
+                continue  # no place for the member, or one in another file (Terraform file())
+            span, new_text = added
+            assert span.start == span.end and span.logical is None, span
+            assert (span.line, span.column) == source.position(span.start), span
+            text = source.text[: span.start] + new_text + source.text[span.start :]
+            again = parse(type(source)(source.path, text, source.bom))
+            assert _parse_errors(again) <= _parse_errors(document), (new_text, again.problems)
+            assert _with_secret(again) > _with_secret(document), (new_text, span)
+            return
+
+
+def _parse_errors(document: Document) -> int:
+    return sum(problem.code == "EL900" for problem in document.problems)
+
+
+def _with_secret(document: Document) -> int:
+    return sum(
+        container.credentials_parameter is not None
+        and container.credentials_parameter.value == SECRET
+        for task in document.tasks
+        for container in task.containers
+    )

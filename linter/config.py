@@ -13,7 +13,6 @@ override the file (see :func:`resolve_settings`); an unknown key or a bad value 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -146,7 +145,9 @@ def rule_code(text: str, *, allow_prefix: bool = True) -> str:
             return code
     elif code in known:
         return code
-    close = difflib.get_close_matches(code, known, n=1)
+    from difflib import get_close_matches  # for a mistake only: it costs start-up otherwise
+
+    close = get_close_matches(code, known, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise BadValue(f"unknown rule code {text!r}{hint}")
 
@@ -573,7 +574,9 @@ def _flatten(
         elif name in SECTIONS and isinstance(value, dict):
             yield from _flatten(value, config, f"{name}.")
         else:
-            close = difflib.get_close_matches(name, [*KEY_BY_NAME, *SECTIONS], n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, [*KEY_BY_NAME, *SECTIONS], n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"{config.where}unknown key '{name}'{hint}")
 

@@ -78,20 +78,30 @@ def lint_model(
 ) -> RunResult:
     """Run the rules over a model that is already built (from files, or live from AWS)."""
     services = services or Services()
-    if services.policies is None:
+    if services.policies is None and _needs_policies(model, settings):
         from ecs_lint.iam.provider import build_policy_provider
 
         # Raises PolicySourceError for a bad --iam/--role-policy file, before any rule runs.
         services.policies = build_policy_provider(settings, model)
-    # Live IAM look-ups (--aws) happen here, before the rules, so an AwsError (no credentials, a
-    # missing permission) stops the run with its message instead of costing single rules.
-    services.policies.prefetch(model.tasks)
+    if services.policies is not None:
+        # Live IAM look-ups (--aws) happen here, before the rules, so an AwsError (no
+        # credentials, a missing permission) stops the run with its message instead of costing
+        # single rules.
+        services.policies.prefetch(model.tasks)
     if services.ecr_public is not None:
         # One concurrent batch for the whole run, before any rule asks.
         services.ecr_public.prefetch(model.images)
     findings, suppressed = settle(run_rules(model, settings, services), model, settings)
     checked = [document.path for document in model.documents]
     return RunResult(findings, len(model.documents), sources or {}, checked, suppressed)
+
+
+def _needs_policies(model: Model, settings: Settings) -> bool:
+    """Whether the run needs the execution-role policy service. The rules ask it about task
+    definitions only, so a run without one (Dockerfiles, Compose files...) skips it, and the
+    IAM modules with it; ``--iam``, ``--role-policy`` and ``--aws`` are still read (a bad file
+    is still reported) whatever the run holds."""
+    return bool(settings.iam_files or settings.role_policy_files or settings.aws or model.tasks)
 
 
 def settle(

@@ -70,7 +70,11 @@ class FixPlan:
 def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
     """Decide which fixes apply and compute each file's new text (nothing is written)."""
     plan = FixPlan()
-    broken = {finding.span.path for finding in result.findings if finding.rule == "EL900"}
+    broken = {
+        finding.span.path
+        for finding in result.findings
+        if finding.rule == "EL900" and "about" not in finding.extra  # not another file's
+    }
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         fix = finding.fix

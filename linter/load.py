@@ -6,9 +6,11 @@ then holds one EL900 problem saying why, and the run goes on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ecs_lint.model import Document, Problem, Span
+from ecs_lint.model import Document, ImageRef, ImageUse, Problem, Span, UnresolvedRef
+from ecs_lint.references import known_repository, literal_repository, parse_reference
 from ecs_lint.sources import formats_for
 from ecs_lint.textio import SourceText, UnreadableFile, read_source
 
@@ -39,11 +41,35 @@ def load_document(
 def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:
     """``parse(source, settings)``; a crash of the source becomes the file's EL900 problem."""
     try:
-        return parse(source, settings)
+        document = parse(source, settings)
     except Exception as error:  # a source bug must cost one file, not the run
         name = type(error).__name__
         message = f"internal error while parsing ({name}: {error}); please report it"
         return unreadable_document(source.path, UnreadableFile(message))
+    document.images = [_with_repository_span(use, source) for use in document.images]
+    return document
+
+
+def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
+    """``use`` with its ``repository_span`` when no fix can rewrite its whole text but the text
+    as written starts with the repository it names, literally: ``python`` of
+    ``python:${VERSION}-slim``, in whatever format the variables are written."""
+    span = use.span
+    if use.edit_span is not None or use.shared_text or span.logical is not None:
+        return use
+    if span.path != source.path:
+        return use
+    repository = literal_repository(source.text[span.start : span.end])
+    if repository is None:
+        return use
+    reference = use.reference
+    named = known_repository(reference) if isinstance(reference, UnresolvedRef) else reference
+    written = parse_reference(repository)
+    if not (isinstance(named, ImageRef) and isinstance(written, ImageRef)):
+        return use
+    if written.repository != named.repository:
+        return use
+    return replace(use, repository_span=source.span(span.start, span.start + len(repository)))
 
 
 def unreadable_document(path: str, error: UnreadableFile) -> Document:

@@ -134,8 +134,12 @@ class ImageUse:
     ``span`` covers the reference text as written at the use site. ``edit_span`` covers the text a
     fix must rewrite to change this image: usually the same span, but the default of the ARG the
     reference came from when it came from one, and ``None`` when no single literal holds it.
-    ``authenticated`` is true when the pull carries registry credentials. ``pulls_as`` names the
-    identity the pull runs as when its credentials may be defined in another document (see
+    ``repository_span`` covers just the repository part when only the tag or digest holds
+    variables (``python`` of ``python:${VERSION}-slim``): a fix may rewrite that part and keep
+    the variables. ``shared_text`` is true when the text also stands for other uses (a YAML
+    anchor merged into several services): no fix rewrites it. ``authenticated`` is true when
+    the pull carries registry credentials. ``pulls_as`` names the identity the pull runs as
+    when its credentials may be defined in another document (see
     :meth:`Model.resolve_pull_identities`).
     """
 
@@ -146,6 +150,8 @@ class ImageUse:
     edit_span: Span | None = None
     container: str | None = None
     pulls_as: PullIdentity | None = None
+    shared_text: bool = False
+    repository_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +370,9 @@ class Problem:
     code: str
     message: str
     span: Span
+    about: str | None = None
+    """The file the problem is about when it is not the one ``span`` is in (a Dockerfile a
+    Compose service builds, which could not be read): the file at ``span`` parsed well."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +435,9 @@ class SecretDefinition:
     """A Secrets Manager secret (or SSM parameter) defined in a source file or the settings.
 
     ``keys`` are every text a ``credentialsParameter`` or ``valueFrom`` may carry for it: its
-    ARN, its name, a template's ``${Logical}``. ``kms_key`` is the key id, key ARN, alias or alias
+    ARN, its name, a template's ``${Logical}``; a ``${label}`` key of a Secrets Manager secret
+    stands for its ARN (CloudFormation's ``Ref`` and ``Id``, Terraform's ``arn`` and ``id``), so
+    a ``valueFrom`` holding one reads the secret. ``kms_key`` is the key id, key ARN, alias or alias
     ARN it is encrypted with; ``None`` means the AWS managed key (``aws/secretsmanager``), which
     needs no ``kms:Decrypt`` grant. ``service`` is ``secretsmanager`` or ``ssm``.
     """

@@ -17,7 +17,9 @@ Credentials, when found, make the check authenticated (the account's own limit):
 The endpoints are Docker Hub's unless the configuration (``dockerhub-auth-url``,
 ``dockerhub-registry-url``) or ``ECS_LINT_DOCKERHUB_AUTH_URL`` / ``ECS_LINT_DOCKERHUB_REGISTRY_URL``
 say otherwise: https only, plain http for loopback hosts (tests). This command always asks the
-network, even when look-ups are offline: asking is all it does.
+network, even when look-ups are offline: asking is all it does. Through ``HTTPS_PROXY`` unless
+``NO_PROXY`` says otherwise (``gallery/proxy.py``); a proxy variable that cannot be used is an
+error here, since there is nothing to fall back on.
 """
 
 from __future__ import annotations
@@ -245,7 +247,8 @@ def check_rate_limit(
 ) -> tuple[RateLimit, list[str]]:
     """Ask Docker Hub; the answer, and notes for the user. Raises ``RateLimitError``."""
     from ecs_lint.gallery.endpoints import EndpointError, resolve_endpoints
-    from ecs_lint.gallery.http import Budget, HttpClient, TransportError
+    from ecs_lint.gallery.http import Budget, HttpClient, ProxyError, TransportError
+    from ecs_lint.gallery.proxy import proxy_settings
 
     env = os.environ if environ is None else environ
     try:
@@ -253,10 +256,12 @@ def check_rate_limit(
     except EndpointError as error:
         raise RateLimitError(str(error)) from None
     credentials, notes = find_credentials(env, settings.max_file_size)
-    http = HttpClient(Budget(settings.lookup_budget), per_host=1)
+    http = HttpClient(Budget(settings.lookup_budget), per_host=1, proxies=proxy_settings(env))
     try:
         token = _token(http, endpoints.dockerhub_auth, credentials)
         response = _head(http, endpoints.dockerhub_registry, token)
+    except ProxyError as error:  # names the proxy (or its variable), never its credentials
+        raise RateLimitError(f"cannot reach Docker Hub ({error.host}: {error.reason})") from None
     except TransportError as error:
         raise RateLimitError(f"cannot reach {error.host}: {error.reason}") from None
     finally:

@@ -21,12 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.iam.arns import (
-    BadReference,
-    SecretValueRef,
-    parse_credentials_parameter,
-    parse_value_from,
-)
 from ecs_lint.model import Egress, ImageRef, RegistryKind
 from ecs_lint.references import ecr_private_parts
 
@@ -126,6 +120,14 @@ def endpoint_needs(service: ServiceView) -> list[EndpointNeed]:
 def _container_needs(
     container: ContainerView, region: str | None, reasons: dict[str, list[str]]
 ) -> None:
+    # Imported for an isolated service only: the IAM modules cost every run's start-up otherwise.
+    from ecs_lint.iam.arns import (
+        BadReference,
+        SecretValueRef,
+        parse_credentials_parameter,
+        parse_value_from,
+    )
+
     label = f"container {container.name}"
     use = container.image
     if use is not None and isinstance(use.reference, ImageRef):

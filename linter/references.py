@@ -146,24 +146,41 @@ def known_repository(ref: UnresolvedRef) -> ImageRef | None:
     rules can judge it; the tag and digest keep their written text (variables included) for
     messages. ``None`` when an unknown value may change the registry or the repository.
     """
-    first_unknown = ref.original.find("$")
+    split = _literal_repository(ref.original)
+    if split is None:
+        return None
+    parsed, separator = split
+    suffix = ref.original[separator + 1 :]
+    at_digest = ref.original[separator] == "@"
+    tag, _, digest = ("", "", suffix) if at_digest else suffix.partition("@")
+    return ImageRef(
+        ref.original, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry
+    )
+
+
+def literal_repository(text: str) -> str | None:
+    """The repository part of a written reference whose variables all come after its tag or
+    digest separator (``python`` of ``python:${VERSION}-slim``); ``None`` otherwise."""
+    split = _literal_repository(text)
+    return text[: split[1]] if split is not None else None
+
+
+def _literal_repository(text: str) -> tuple[ImageRef, int] | None:
+    """The parsed repository part and the index of the separator after it."""
+    first_unknown = text.find("$")
     if first_unknown <= 0:
         return None
-    written = ref.original[:first_unknown]
+    written = text[:first_unknown]
     at = written.find("@")
     separator = at if at != -1 else written.rfind(":")
     if separator <= written.rfind("/"):  # no tag begun yet, or a ':' of a registry port
         return None
+    if "/" in text[separator + 1 :]:  # the unknown value was a registry port (localhost:${P}/x)
+        return None
     parsed = parse_reference(written[:separator])
     if not isinstance(parsed, ImageRef) or parsed.tag is not None or parsed.digest is not None:
         return None
-    suffix = ref.original[separator + 1 :]
-    if "/" in suffix:  # the unknown value was a registry port after all (localhost:${PORT}/x)
-        return None
-    tag, _, digest = suffix.partition("@") if written[separator] == ":" else ("", "", suffix)
-    return ImageRef(
-        ref.original, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry
-    )
+    return parsed, separator
 
 
 def find_variables(text: str) -> tuple[str, ...]:

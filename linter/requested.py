@@ -81,7 +81,7 @@ def _unreadable(display: str, requests: list[LintRequest], error: UnreadableFile
     """A requested file that cannot be read: an EL900 problem where each document asked."""
     message = f"cannot lint Dockerfile '{display}': {error.message}"
     sites = dict.fromkeys(request.requested_at for request in requests)
-    problems = [Problem("EL900", message, site) for site in sites]
+    problems = [Problem("EL900", message, site, about=display) for site in sites]
     return Document(requests[0].requested_at.path, problems=problems)
 
 

@@ -75,7 +75,10 @@ class RuleContext:
 def report_problems(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     """The check of rules that report what sources found (parse errors, wrong shapes)."""
     for problem in model.problems(ctx.rule.code):
-        yield ctx.finding(problem.span, problem.message)
+        finding = ctx.finding(problem.span, problem.message)
+        if problem.about is not None:
+            finding.extra["about"] = problem.about
+        yield finding
 
 
 @dataclass(slots=True)

@@ -33,7 +33,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.requirements import needs_execution_role
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -51,6 +50,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for task in model.tasks:
         if task.execution_role is not None and task.execution_role.value:
             continue
+        # Imported for a task without an execution role only: IAM costs start-up otherwise.
+        from ecs_lint.iam.requirements import needs_execution_role
+
         needs = needs_execution_role(task)
         if not needs:
             continue

@@ -32,7 +32,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.arns import BadReference, SecretForm, parse_credentials_parameter
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -53,6 +52,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             located = container.credentials_parameter
             if located is None:
                 continue
+            from ecs_lint.iam.arns import (  # IAM loads only for a container with credentials
+                BadReference,
+                SecretForm,
+                parse_credentials_parameter,
+            )
+
             ref = parse_credentials_parameter(located.value)
             if isinstance(ref, BadReference):
                 yield ctx.finding(

@@ -30,8 +30,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.evaluator import Outcome
-from ecs_lint.iam.explain import role_label
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -44,6 +42,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     provider = ctx.services.policies
     if provider is None:
         return
+    from ecs_lint.iam.evaluator import Outcome  # the provider has loaded IAM already
+    from ecs_lint.iam.explain import role_label
+
     for task in model.tasks:
         for item in provider.checks(task):
             decision = item.decision

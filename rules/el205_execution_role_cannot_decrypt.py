@@ -28,33 +28,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import START_FAILURE, denial, role_label
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.findings import Severity
+from ecs_lint.rule import Rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ecs_lint.findings import Finding
     from ecs_lint.model import Model
+    from ecs_lint.rule import RuleContext
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    provider = ctx.services.policies
-    if provider is None:
-        return
-    for task in model.tasks:
-        for item in provider.checks(task):
-            if item.requirement.rule != ctx.rule.code or not item.decision.denied:
-                continue
-            message = (
-                f"{role_label(item.role)} cannot decrypt the {item.requirement.subject}: "
-                f"{denial(item)}; {START_FAILURE}"
-            )
-            # Imported for a denial only: a policy suggestion costs start-up otherwise.
-            from ecs_lint.iam.suggest import allow_fix, message_with
+    from ecs_lint.iam.denied import each_denial  # the IAM package loads only when rules run
 
-            fix = allow_fix([item])
-            yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
+    yield from each_denial(model, ctx, "cannot decrypt")
 
 
 RULE = Rule("EL205", "execution-role-cannot-decrypt", Severity.ERROR, check, __doc__ or "")

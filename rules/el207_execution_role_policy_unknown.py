@@ -31,8 +31,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.arns import role_name
-from ecs_lint.iam.provider import UnknownRole
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -45,6 +43,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     provider = ctx.services.policies
     if provider is None:
         return
+    from ecs_lint.iam.arns import role_name  # the provider has loaded IAM already
+    from ecs_lint.iam.provider import UnknownRole
+
     reported: set[tuple[str | None, str]] = set()
     for task in model.tasks:
         located = task.execution_role

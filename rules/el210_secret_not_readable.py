@@ -5,8 +5,9 @@ For each ``secrets[].valueFrom``, evaluates the task execution role's policies f
 ``secretsmanager:GetSecretValue`` on a Secrets Manager secret (a ``:json-key:version-stage:
 version-id`` tail is not part of the resource) or ``ssm:GetParameters`` on an SSM parameter, plus
 ``kms:Decrypt`` when a customer-managed KMS key encrypts it, and flags each one that is denied.
-The message names the role, the secret and the deciding statement, or says that no statement
-allows it.
+A template's reference to a secret it defines (CloudFormation's ``!Ref DbSecret``, which returns
+the secret's ARN) is read as that secret, as in ``repositoryCredentials``. The message names the
+role, the secret and the deciding statement, or says that no statement allows it.
 
 ## Why is this bad?
 The task fails to start: ``ResourceInitializationError: unable to pull secrets or registry auth:
@@ -33,36 +34,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.explain import START_FAILURE, case_trap, denial, role_label, suffix_trap
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.findings import Severity
+from ecs_lint.rule import Rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ecs_lint.findings import Finding
     from ecs_lint.model import Model
+    from ecs_lint.rule import RuleContext
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    provider = ctx.services.policies
-    if provider is None:
-        return
-    for task in model.tasks:
-        for item in provider.checks(task):
-            if item.requirement.rule != ctx.rule.code or not item.decision.denied:
-                continue
-            message = (
-                f"{role_label(item.role)} cannot read the {item.requirement.subject}: "
-                f"{denial(item)}; {START_FAILURE}"
-            )
-            trap = suffix_trap(item, provider.placement(task)) or case_trap(item)
-            if trap is not None:
-                message += f". {trap}"
-            # Imported for a denial only: a policy suggestion costs start-up otherwise.
-            from ecs_lint.iam.suggest import allow_fix, message_with
+    from ecs_lint.iam.denied import each_denial  # the IAM package loads only when rules run
 
-            fix = allow_fix([item])
-            yield ctx.finding(item.requirement.span, message_with(message, fix), fix=fix)
+    yield from each_denial(model, ctx, "cannot read", explain_traps=True)
 
 
 RULE = Rule("EL210", "secret-not-readable", Severity.ERROR, check, __doc__ or "")

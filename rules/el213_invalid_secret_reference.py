@@ -7,7 +7,8 @@ by exactly three fields ``:json-key:version-stage:version-id`` (unused ones left
 (``arn:aws:ssm:<region>:<account>:parameter/<name>``) or name. Flags malformed ARNs, ARNs of
 other services, a wrong number of trailing fields, both a version stage and a version id, invalid
 parameter names, and a bare name that is a Secrets Manager secret defined in the linted files
-(ECS reads any ``valueFrom`` that is not an ARN as an SSM parameter name).
+(ECS reads any ``valueFrom`` that is not an ARN as an SSM parameter name). A template's reference
+to a secret it defines (CloudFormation's ``!Ref DbSecret``) is the secret's ARN, and fine.
 
 ## Why is this bad?
 The task fails to start: ECS cannot fetch the value.
@@ -30,7 +31,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.arns import BadReference, ParameterForm, ParameterRef, parse_value_from
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -44,8 +44,19 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for task in model.tasks:
         for container in task.containers:
             for secret in container.secrets:
+                from ecs_lint.iam.arns import (  # IAM loads only for a secret
+                    BadReference,
+                    ParameterForm,
+                    ParameterRef,
+                    parse_value_from,
+                )
+
                 located = secret.value_from
-                ref = parse_value_from(located.value)
+                ref = (
+                    parse_value_from(located.value)
+                    if provider is None
+                    else provider.value_from(located.value, provider.scope_of(task))
+                )
                 if isinstance(ref, BadReference):
                     yield ctx.finding(
                         located.span, f"secret {secret.name}: valueFrom '{ref.text}' {ref.reason}"

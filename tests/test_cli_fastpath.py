@@ -1,19 +1,24 @@
 """The plain ``check`` command line is parsed without typer (``cli.fastpath``) to start faster.
 
-It must hand ``check_command`` exactly what typer would, and leave every line it does not
-fully understand to typer, so that help, usage errors and exit statuses stay typer's.
+It must hand ``check`` exactly what typer would hand ``check_command``, and leave every line it
+does not fully understand to typer, so that help, usage errors and exit statuses stay typer's.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import typer
 
+from ecs_lint.cli import COMMANDS
 from ecs_lint.cli.check import check_command
-from ecs_lint.cli.fastpath import CommandLine
+from ecs_lint.cli.commands import app
+from ecs_lint.cli.fastpath import CHECK, CommandLine
 from support import run_cli
 
 if TYPE_CHECKING:
@@ -68,25 +73,61 @@ def typer_arguments(args: list[str]) -> dict[str, Any]:
     return passed
 
 
+def test_the_written_out_line_is_the_one_typer_reads() -> None:
+    """An option added to ``check_command`` must be added to ``fastpath.CHECK`` too."""
+    assert CommandLine.of(check_command) == CHECK
+
+
+def test_every_command_is_known_to_main() -> None:
+    """``main`` tells a command from a path without importing typer's application."""
+    registered = {command.name for command in app.registered_commands}
+    assert registered | {"--help", "-h", "--version"} == COMMANDS
+
+
 @pytest.mark.parametrize("args", PLAIN_LINES)
 def test_a_plain_line_gives_what_typer_gives(args: list[str]) -> None:
-    line = CommandLine.of(check_command)
-    assert line is not None, "every option of check is of a kind the fast path reads"
-    assert line.parse(args) == typer_arguments(args)
+    assert CHECK.parse(args) == typer_arguments(args)
 
 
 def test_an_empty_value_is_passed_as_typer_passes_it() -> None:
-    line = CommandLine.of(check_command)
-    assert line is not None
     args = ["--select=", "x"]
-    assert line.parse(args) == typer_arguments(args)
+    assert CHECK.parse(args) == typer_arguments(args)
 
 
 @pytest.mark.parametrize("args", LEFT_TO_TYPER)
 def test_anything_else_is_left_to_typer(args: list[str]) -> None:
-    line = CommandLine.of(check_command)
-    assert line is not None
-    assert line.parse(args) is None
+    assert CHECK.parse(args) is None
+
+
+def test_a_plain_line_runs_without_typer(tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted({'typer', 'click'} & set(sys.modules))))\n"
+        "from ecs_lint.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, "-o", "concise", str(task)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "EL101" in run.stdout
+    assert run.stdout.rstrip().endswith("[]")
+
+
+def test_a_line_left_to_typer_lints_as_the_plain_line_does(tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    plain = run_cli("--output-format", "json", "--select", "EL1", str(task))
+    through_typer = run_cli("-ojson", "--select", "EL1", str(task))  # attached value: typer's
+    assert CHECK.parse(["-ojson", str(task)]) is None
+    assert (through_typer.status, through_typer.stdout) == (plain.status, plain.stdout)
+    assert plain.status == 1
+    assert {finding["rule"] for finding in json.loads(plain.stdout)} >= {"EL101"}
 
 
 def test_usage_errors_are_still_typers(tmp_path: Path) -> None:

@@ -230,3 +230,66 @@ def _services() -> Services:
 
 def lint_span(text: str, start: int, end: int) -> Span:
     return SourceText("x", text).span(start, end)
+
+
+ECR_LIBRARY = "public.ecr.aws/docker/library"
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        (
+            "Dockerfile",
+            "ARG PY=3.12\nFROM python:${PY}-slim AS build\n",
+            f"ARG PY=3.12\nFROM {ECR_LIBRARY}/python:${{PY}}-slim AS build\n",
+        ),
+        (
+            "Dockerfile",
+            'FROM "nginx:${N:-1.25}"\n',
+            f'FROM "{ECR_LIBRARY}/nginx:${{N:-1.25}}"\n',
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: python:${PY:-3.12}-slim\n",
+            f"services:\n  web:\n    image: {ECR_LIBRARY}/python:${{PY:-3.12}}-slim\n",
+        ),
+        (
+            "main.tf",
+            'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n'
+            '  container_definitions = jsonencode([{ name = "c", image = "nginx:${var.tag}" }])\n'
+            '}\nvariable "tag" {\n  default = "1.25"\n}\n',
+            'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n'
+            '  container_definitions = jsonencode([{ name = "c", image = '
+            f'"{ECR_LIBRARY}/nginx:${{var.tag}}" }}])\n'
+            '}\nvariable "tag" {\n  default = "1.25"\n}\n',
+        ),
+    ],
+)
+def test_a_tag_with_variables_keeps_them_when_the_repository_is_rewritten(
+    tmp_path: Path, name: str, before: str, after: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(before, encoding="utf-8")
+    safe_only = run_cli("--offline", "--fix", str(path))
+    assert path.read_text(encoding="utf-8") == before  # the tags the variables take: unchecked
+    assert "1 more fix available with --unsafe-fixes" in safe_only.stderr
+    run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    assert path.read_text(encoding="utf-8") == after
+    again = run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    assert (again.status, path.read_text(encoding="utf-8")) == (0, after)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "ARG REGISTRY=docker.io\nFROM ${REGISTRY}/library/python:3.12\n",
+        "ARG NAME=python\nFROM library/${NAME}:3.12\n",
+        "ARG V=3.12\nFROM pyth\\\non:${V}\n",  # a line continuation inside the repository
+    ],
+)
+def test_variables_before_the_tag_leave_the_text_alone(tmp_path: Path, before: str) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(before, encoding="utf-8")
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", "-o", "json", str(path))
+    assert [finding["rule"] for finding in json.loads(done.stdout)] == ["EL101"]
+    assert path.read_text(encoding="utf-8") == before

@@ -31,10 +31,9 @@ from ecs_lint.cli.options import (
     ServiceOption,
     StatisticsOption,
     TaskDefinitionOption,
-    load_settings,
-    region_option,
     scope_of,
 )
+from ecs_lint.cli.values import load_settings, region_option
 
 SUMMARISING_FORMATS = frozenset({"text", "concise"})
 """Output formats whose report ends with a summary line (which says when nothing was found)."""

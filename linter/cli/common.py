@@ -7,8 +7,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-import typer
-
 if TYPE_CHECKING:
     from collections.abc import Collection
 
@@ -21,17 +19,29 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def fail(message: str) -> NoReturn:
-    """A usage or input error: one line on stderr, exit status 2, never a traceback."""
+    """A usage or input error: one line on stderr, exit status 2, never a traceback.
+
+    The commands exit through ``SystemExit``, which ends a typer command as ``typer.Exit``
+    does, so that the plain ``check`` line runs without importing typer."""
     say(f"ecs-lint: error: {message}")
-    raise typer.Exit(EXIT_ERROR)
+    sys.exit(EXIT_ERROR)
 
 
 def say(message: str) -> None:
     """One line on stderr. Messages quote file names, file text and server answers, so control
-    characters are shown escaped: nothing a linted file holds reaches the terminal raw."""
+    characters are shown escaped: nothing a linted file holds reaches the terminal raw.
+
+    Written as ``typer.echo(err=True)`` writes it (the line, then a flush), without importing
+    typer: the plain ``check`` command line never does (``cli.fastpath``). No ANSI code is left
+    for echo to strip once control characters are escaped.
+    """
     from ecs_lint.reporters.text import printable
 
-    typer.echo(printable(message), err=True)
+    stream = sys.stderr
+    if stream is None:  # no stderr at all (pythonw)
+        return
+    stream.write(printable(message) + "\n")
+    stream.flush()
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
@@ -95,7 +105,7 @@ def report_and_exit(
         per_rule.report(result, sys.stdout, as_json=output_format == "json", quiet=quiet)
     else:
         reporter(output_format)(result, sys.stdout, color=use_color(sys.stdout), quiet=quiet)
-    raise typer.Exit(exit_status(result, settings))
+    sys.exit(exit_status(result, settings))
 
 
 def exit_status(result: RunResult, settings: Settings) -> int:

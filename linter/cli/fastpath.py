@@ -1,87 +1,78 @@
-"""The plain ``ecs-lint [check] [OPTIONS] PATH...`` command line, parsed without typer's parser.
+"""The plain ``ecs-lint [check] [OPTIONS] PATH...`` command line, parsed without typer.
 
-typer coerces every parameter through a pydantic adapter when it parses a command line:
-importing pydantic and building an adapter per option costs more CPU (about 0.09 s) than linting
-a Dockerfile, and a pre-commit hook starts ecs-lint on every commit. So the command line of
-``check`` is parsed here first, from the very declarations typer reads (the ``Annotated``
-options of ``check_command``'s signature), and handed to the same function.
+A pre-commit hook starts ecs-lint on every commit, and most starts are this line. Importing typer
+costs about 0.04 s, and typer's parser coerces every parameter through a pydantic adapter (about
+0.09 s more): more than linting a Dockerfile. So the line of ``check`` is parsed here first and
+handed to ``cli.checking.check``, which ``check_command`` (typer's) calls with the same names.
+
+:data:`CHECK` is check's command line written out: the options as typer reads them from the
+``Annotated`` declarations of ``check_command`` (:meth:`CommandLine.of` reads them that way;
+``tests/test_cli_fastpath.py`` holds the two equal, and holds what :meth:`CommandLine.parse`
+gives equal to what typer passes).
 
 Only a plain command line is taken: options written ``--name value``, ``--name=value`` or
 ``-X value``, flags, and paths. Anything else (``--help``, an unknown option, a missing value,
 a value starting with ``-``, a number that is not a plain one within its bounds, grouped short
 options, ``--``, no path) is left to typer, whose messages, help and exit statuses stay the
-only ones. A parameter of a kind not handled here turns the fast path off for every line.
+only ones.
 """
 
 from __future__ import annotations
 
 import errno
-import inspect
 import os
 import re
 import sys
-import typing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
-from typer.models import ArgumentInfo, OptionInfo
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 _FLAG, _TEXT, _TEXTS, _NUMBER = "flag", "text", "texts", "number"
-_KINDS: dict[object, str] = {
-    bool: _FLAG,
-    str: _TEXT,
-    str | None: _TEXT,
-    list[str] | None: _TEXTS,
-    int | None: _NUMBER,
-}
-# What typer would act on beyond parsing, or a parser other than this one's.
-_UNHANDLED_SETTINGS = (
-    "callback",
-    "envvar",
-    "is_eager",
-    "prompt",
-    "count",
-    "default_factory",
-    "parser",
-    "is_flag",
-    "flag_value",
-    "autocompletion",
-    "shell_complete",
-)
 _PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
 
 
 @dataclass(frozen=True, slots=True)
-class _Option:
+class Option:
+    """How one option is written, what it holds, its default and, for a number, its bounds."""
+
     parameter: str
     kind: str
-    minimum: int | None
-    maximum: int | None
     spellings: tuple[str, ...]
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CommandLine:
-    """How a command's options are written, its defaults and its one list of paths."""
+    """How a command's options are written (by spelling), and its one list of paths."""
 
-    options: dict[str, _Option]
-    defaults: dict[str, Any]
+    options: dict[str, Option]
     arguments: str
 
     @classmethod
+    def listing(cls, arguments: str, *options: Option) -> CommandLine:
+        return cls(
+            {spelling: option for option in options for spelling in option.spellings}, arguments
+        )
+
+    @classmethod
     def of(cls, command: Callable[..., Any]) -> CommandLine | None:
-        """The command line of ``command``; ``None`` when it declares something not handled."""
+        """The command line typer reads from ``command``'s declarations; ``None`` when it
+        declares something not handled here."""
+        import inspect
+        import typing
+
+        from typer.models import ArgumentInfo, OptionInfo
+
         hints = typing.get_type_hints(command, include_extras=True)
-        options: dict[str, _Option] = {}
-        defaults: dict[str, Any] = {}
+        options: list[Option] = []
         arguments: list[str] = []
         for name, parameter in inspect.signature(command).parameters.items():
             hint = hints.get(name)
-            if typing.get_origin(hint) is not Annotated:
+            if typing.get_origin(hint) is not typing.Annotated:
                 return None
             kind, *metadata = typing.get_args(hint)
             info = next((m for m in metadata if isinstance(m, (OptionInfo, ArgumentInfo))), None)
@@ -90,20 +81,18 @@ class CommandLine:
                     return None
                 arguments.append(name)
                 continue
-            option = _option(name, kind, info, parameter.default)
+            option = _declared_option(name, kind, info, parameter.default)
             if option is None:
                 return None
-            defaults[name] = parameter.default
-            for spelling in option.spellings:
-                options[spelling] = option
+            options.append(option)
         if len(arguments) != 1:
             return None
-        return cls(options, defaults, arguments[0])
+        return cls.listing(arguments[0], *options)
 
     def parse(self, args: list[str]) -> dict[str, Any] | None:
         """The command's keyword arguments for ``args``, as typer would pass them; ``None`` for
         a line to leave to typer."""
-        values = dict(self.defaults)
+        values = {option.parameter: option.default for option in self.options.values()}
         paths: list[str] = []
         position = 0
         while position < len(args):
@@ -144,7 +133,75 @@ class CommandLine:
         return values
 
 
-def _option(name: str, kind: object, info: object, default: object) -> _Option | None:
+def _flag(parameter: str, *spellings: str) -> Option:
+    return Option(parameter, _FLAG, spellings, False)
+
+
+def _text(parameter: str, *spellings: str, default: str | None = None) -> Option:
+    return Option(parameter, _TEXT, spellings, default)
+
+
+def _texts(parameter: str, *spellings: str) -> Option:
+    return Option(parameter, _TEXTS, spellings)
+
+
+CHECK = CommandLine.listing(
+    "paths",
+    _text("output_format", "--output-format", "-o", default="text"),
+    _texts("build_arg", "--build-arg"),
+    _texts("env", "--env"),
+    _texts("parameter", "--parameter"),
+    _texts("select", "--select"),
+    _texts("ignore", "--ignore"),
+    _texts("extend_select", "--extend-select"),
+    _flag("exit_zero", "--exit-zero"),
+    _text("config", "--config"),
+    _text("fail_level", "--fail-level"),
+    _flag("no_suppressions", "--no-suppressions"),
+    _flag("statistics", "--statistics"),
+    _flag("quiet", "--quiet", "-q"),
+    _flag("fix", "--fix"),
+    _flag("unsafe_fixes", "--unsafe-fixes"),
+    _flag("diff", "--diff"),
+    _flag("offline", "--offline"),
+    _texts("iam", "--iam"),
+    _texts("role_policy", "--role-policy"),
+    _texts("secret_kms_key", "--secret-kms-key"),
+    _flag("aws", "--aws"),
+    _text("region", "--region"),
+    _text("profile", "--profile"),
+    Option("docker_hub_limit", _NUMBER, ("--docker-hub-limit",), minimum=1),
+    _text("max_file_size", "--max-file-size"),
+)
+"""``check``'s command line: ``CommandLine.of(check_command)``, written out so that reading it
+imports nothing."""
+
+# What typer would act on beyond parsing, or a parser other than this one's.
+_UNHANDLED_SETTINGS = (
+    "callback",
+    "envvar",
+    "is_eager",
+    "prompt",
+    "count",
+    "default_factory",
+    "parser",
+    "is_flag",
+    "flag_value",
+    "autocompletion",
+    "shell_complete",
+)
+_KINDS: dict[object, str] = {
+    bool: _FLAG,
+    str: _TEXT,
+    str | None: _TEXT,
+    list[str] | None: _TEXTS,
+    int | None: _NUMBER,
+}
+
+
+def _declared_option(name: str, kind: object, info: object, default: object) -> Option | None:
+    from typer.models import OptionInfo
+
     if not isinstance(info, OptionInfo):
         return None
     if any(getattr(info, setting, None) for setting in _UNHANDLED_SETTINGS):
@@ -164,7 +221,7 @@ def _option(name: str, kind: object, info: object, default: object) -> _Option |
     maximum = info.max if isinstance(info.max, int) else None
     if handled != _NUMBER and (info.min is not None or info.max is not None):
         return None
-    return _Option(name, handled, minimum, maximum, spellings)
+    return Option(name, handled, spellings, default, minimum, maximum)
 
 
 def _plain_spelling(spelling: object) -> bool:
@@ -175,7 +232,7 @@ def _plain_spelling(spelling: object) -> bool:
     return (long or short) and "/" not in spelling and "=" not in spelling
 
 
-def _value(option: _Option, text: str) -> str | int | None:
+def _value(option: Option, text: str) -> str | int | None:
     if option.kind != _NUMBER:
         return text
     if not _PLAIN_NUMBER.fullmatch(text):
@@ -188,32 +245,32 @@ def _value(option: _Option, text: str) -> str | int | None:
     return number
 
 
-def run(command: Callable[..., Any], args: list[str]) -> None:
-    """Run ``command`` for ``args`` and exit, as typer's standalone mode does, when the line is
-    a plain one; return without doing anything otherwise."""
-    line = CommandLine.of(command)
-    kwargs = None if line is None else line.parse(args)
+def run_check(args: list[str]) -> None:
+    """Run ``check`` for ``args`` and exit, as typer's standalone mode does, when the line is a
+    plain one; return without doing anything otherwise."""
+    kwargs = CHECK.parse(args)
     if kwargs is None:
         return
+    from ecs_lint.cli.checking import check
+
     try:
-        try:
-            command(**kwargs)
-        except EOFError as error:
-            typer.echo(err=True)
-            raise typer.Abort from error
-        except KeyboardInterrupt as error:
-            raise typer.Exit(130) from error
-        except OSError as error:
-            if error.errno != errno.EPIPE:
-                raise
-            _silence_closed_output()
-            sys.exit(1)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted!", err=True)
+        check(**kwargs)
+    except EOFError:
+        _tell("")  # typer's "Aborted!", after a line break
+        _tell("Aborted!")
         sys.exit(1)
-    sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        _silence_closed_output()
+        sys.exit(1)
+
+
+def _tell(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def _silence_closed_output() -> None:

@@ -21,9 +21,9 @@ from ecs_lint.cli.options import (
     SecretKmsKeyOption,
     ServiceOption,
     TaskDefinitionOption,
-    load_settings,
     scope_of,
 )
+from ecs_lint.cli.values import load_settings
 
 
 def policy_command(

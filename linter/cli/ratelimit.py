@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from ecs_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, fail, require_output_format, say
-from ecs_lint.cli.options import ConfigOption, TextOrJsonOption, load_settings
+from ecs_lint.cli.options import ConfigOption, TextOrJsonOption  # noqa: TC001 (typer reads them)
+from ecs_lint.cli.values import load_settings
 
 
 def ratelimit_command(

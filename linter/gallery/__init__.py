@@ -4,7 +4,8 @@
   only module an offline run imports.
 - ``service``: ``EcrPublicEquivalents``, the look-up service rules reach through
   ``Services.ecr_public``; it imports the network modules below only when it goes online.
-- ``endpoints``, ``http``, ``client``: the gallery API and registry (OCI distribution) clients.
+- ``endpoints``, ``http``, ``client``: the gallery API and registry (OCI distribution) clients;
+  ``proxy``: the ``HTTPS_PROXY`` / ``NO_PROXY`` settings ``http`` tunnels through.
 - ``cache``: the on-disk answer cache shared by concurrent runs.
 - ``resolver``: memo → cache → network → catalog, with a budget and bounded concurrency.
 """

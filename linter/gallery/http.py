@@ -7,6 +7,15 @@ retries with jittered exponential backoff on 5xx and 429, honouring ``Retry-Afte
 budget allows; at most ``per_host`` requests in flight per host; keep-alive connections per
 thread; redirects never followed (look-ups go only to the configured endpoints); and a host that
 failed once is not asked again in the same run, so an outage costs one timeout, not one per image.
+
+Requests to https hosts go through the proxy in ``HTTPS_PROXY`` unless ``NO_PROXY`` says otherwise
+(``proxy.py``), tunnelled with ``CONNECT``: connecting to the proxy and its answer count against
+the same timeouts and budget. A proxy that cannot be reached, or that asks for credentials, is
+not asked again in the run; one that refuses the tunnel to a host fails that host. Messages name
+the proxy by host and port, never with its credentials.
+
+Certificates are checked against the system's trust store, or ``SSL_CERT_FILE`` /
+``SSL_CERT_DIR`` when set (OpenSSL reads them); one TLS context serves the whole run.
 """
 
 from __future__ import annotations
@@ -15,7 +24,9 @@ import contextlib
 import email.utils
 import http.client
 import random
+import re
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +35,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ecs_lint import __version__
+from ecs_lint.gallery.proxy import Proxy, ProxySettings, UnusableProxy, proxy_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -38,6 +50,7 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 USER_AGENT = f"ecs-lint/{__version__} (+https://github.com/ecs-lint/ecs-lint)"
 
 _Origin = tuple[str, str, int]
+_TUNNEL_REFUSED = re.compile(r"^Tunnel connection failed: (\d{3})\b")
 _STALE_CONNECTION_ERRORS = (
     http.client.RemoteDisconnected,
     ConnectionResetError,
@@ -59,8 +72,19 @@ class ProtocolError(TransportError):
     """The host answered, but not in a form we can trust (malformed JSON, missing header...)."""
 
 
+class ProxyError(TransportError):
+    """The proxy itself failed (or its variable is unusable): every host behind it is out of reach.
+
+    ``host`` is ``proxy host:port`` (or the variable's name), so a run's warning names it once.
+    """
+
+
 class _Unreachable(Exception):
     """The host cannot be reached at all: no point retrying in this run."""
+
+
+class _ProxyDown(Exception):
+    """The proxy cannot be used at all (unreachable, or wants other credentials)."""
 
 
 class _Failed(Exception):
@@ -112,7 +136,9 @@ class HttpClient:
         max_attempts: int = MAX_ATTEMPTS,
         backoff: float = BACKOFF_BASE,
         sleep: Callable[[float], None] = time.sleep,
+        proxies: ProxySettings | None = None,
     ) -> None:
+        """``proxies``: the environment's (``HTTPS_PROXY``, ``NO_PROXY``) unless given."""
         self.budget = budget
         self.per_host = max(1, per_host)
         self.connect_timeout = min(connect_timeout, CONNECT_TIMEOUT)
@@ -126,6 +152,9 @@ class HttpClient:
         self._down: dict[_Origin, str] = {}
         self._open: set[http.client.HTTPConnection] = set()
         self.requests_sent = 0
+        self.proxies = proxies if proxies is not None else proxy_settings()
+        self._routes: dict[_Origin, Proxy | UnusableProxy | None] = {}
+        self._tls: ssl.SSLContext | None = None
 
     # -- public -----------------------------------------------------------------------------
 
@@ -151,6 +180,9 @@ class HttpClient:
             # A token (or a name in the URL) that HTTP cannot carry came from a server's answer:
             # http.client would raise UnicodeEncodeError or InvalidURL, a traceback for the user.
             raise ProtocolError(host, "a token or URL to send is not plain printable ASCII")
+        route = self._route(origin)
+        if isinstance(route, UnusableProxy):
+            raise ProxyError(route.variable, f"{route.reason}; no look-ups made")
         reason = "no attempt made"
         for attempt in range(self.max_attempts):
             self._check_usable(origin)
@@ -160,6 +192,10 @@ class HttpClient:
             except _Unreachable as error:
                 self._mark_down(origin, str(error))
                 raise TransportError(host, str(error)) from None
+            except _ProxyDown as error:
+                assert isinstance(route, Proxy)
+                self._mark_down(_proxy_origin(route), str(error))
+                raise ProxyError(f"proxy {route.label}", str(error)) from None
             except _Failed as error:
                 reason = str(error)
             else:
@@ -189,8 +225,14 @@ class HttpClient:
     # -- internals --------------------------------------------------------------------------
 
     def _check_usable(self, origin: _Origin) -> None:
+        route = self._route(origin)
         with self._lock:
             reason = self._down.get(origin)
+            proxy_reason = (
+                self._down.get(_proxy_origin(route)) if isinstance(route, Proxy) else None
+            )
+        if isinstance(route, Proxy) and proxy_reason is not None:
+            raise ProxyError(f"proxy {route.label}", proxy_reason)
         if reason is not None:
             raise TransportError(origin[1], reason)
         if self.budget.exhausted:
@@ -246,25 +288,53 @@ class HttpClient:
             return connection, True
         return self._connect(origin), False
 
+    def _route(self, origin: _Origin) -> Proxy | UnusableProxy | None:
+        """The proxy for ``origin`` (plain http goes only to loopback hosts: never proxied)."""
+        with self._lock:
+            if origin not in self._routes:
+                scheme, host, port = origin
+                proxied = scheme == "https"
+                self._routes[origin] = self.proxies.proxy_for(host, port) if proxied else None
+            return self._routes[origin]
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # One context for the run: building one loads the trust store, which takes milliseconds.
+        with self._lock:
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+                self._tls.set_alpn_protocols(["http/1.1"])
+            return self._tls
+
     def _connect(self, origin: _Origin) -> http.client.HTTPConnection:
         scheme, host, port = origin
         timeout = min(self.connect_timeout, self.budget.remaining())
         if timeout <= 0:
             raise _Failed(_budget_reason(self.budget))
-        factory = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-        connection = factory(host, port, timeout=timeout)
+        route = self._route(origin)
+        connection: http.client.HTTPConnection
+        if scheme != "https":
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        elif isinstance(route, Proxy):
+            try:
+                connection = _tunnel(route, host, port, timeout, self._tls_context())
+            except UnicodeError:
+                raise _Unreachable("the host name cannot be written in ASCII (IDNA)") from None
+        else:
+            connection = http.client.HTTPSConnection(
+                host, port, timeout=timeout, context=self._tls_context()
+            )
+        with self._lock:  # from now on abort_all can interrupt it (a proxy slow to answer)
+            self._open.add(connection)
         try:
             connection.connect()
-        except socket.gaierror as error:
-            raise _Unreachable(f"cannot resolve host ({error.strerror or error})") from None
-        except ConnectionRefusedError:
-            raise _Unreachable("connection refused") from None
-        except TimeoutError:
-            raise _Unreachable(f"connection timed out after {timeout:.1f} s") from None
-        except OSError as error:
-            raise _Unreachable(f"cannot connect ({error.strerror or error})") from None
-        with self._lock:
-            self._open.add(connection)
+        except (OSError, http.client.HTTPException) as error:
+            reached = connection.sock is not None  # the proxy was reached, if there is one
+            self._discard(connection)
+            if self.budget.exhausted:
+                raise _Failed(_budget_reason(self.budget)) from None
+            if isinstance(route, Proxy):
+                raise _proxy_failure(route, error, timeout, reached=reached) from None
+            raise _Unreachable(_connect_failure(error, timeout)) from None
         self._local.pool[origin] = connection
         return connection
 
@@ -360,6 +430,68 @@ def _split(url: str) -> tuple[_Origin, str]:
     if parts.query:
         target += f"?{parts.query}"
     return (scheme, parts.hostname or "", port), target
+
+
+def _proxy_origin(proxy: Proxy) -> _Origin:
+    return ("proxy", proxy.host, proxy.port)
+
+
+def _tunnel(
+    proxy: Proxy, host: str, port: int, timeout: float, context: ssl.SSLContext
+) -> http.client.HTTPSConnection:
+    """A connection to ``proxy`` that, once connected, is a TLS connection to ``host:port``
+    through a ``CONNECT`` tunnel (the certificate checked against ``host``)."""
+    connection = http.client.HTTPSConnection(
+        proxy.host, proxy.port, timeout=timeout, context=context
+    )
+    headers = {"Proxy-Authorization": proxy.authorization} if proxy.authorization else None
+    # CONNECT names the host in ASCII (http.client would raise on anything else).
+    target = host if host.isascii() else host.encode("idna").decode("ascii")
+    connection.set_tunnel(target, port, headers=headers)
+    return connection
+
+
+def _connect_failure(error: BaseException, timeout: float) -> str:
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve host ({error.strerror or error})"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, TimeoutError):
+        return f"connection timed out after {timeout:.1f} s"
+    if isinstance(error, OSError):
+        return f"cannot connect ({error.strerror or error})"
+    return f"cannot connect ({_describe(error)})"
+
+
+def _proxy_failure(
+    proxy: Proxy, error: BaseException, timeout: float, *, reached: bool
+) -> _Unreachable | _ProxyDown:
+    """What a failed connection through ``proxy`` means: the proxy is down or wants other
+    credentials (every host behind it is out of reach), or it could not give this host."""
+    refused = _TUNNEL_REFUSED.match(str(error)) if isinstance(error, OSError) else None
+    if refused is not None:
+        status = int(refused.group(1))
+        answer = f"HTTP {status} {_phrase(status)}".rstrip()
+        if status == 407:
+            wanted = "rejected the credentials" if proxy.authorization else "asks for credentials"
+            return _ProxyDown(
+                f"{wanted} ({answer}): give them in {proxy.variable} as "
+                "http://user:password@host:port"
+            )
+        return _Unreachable(f"proxy {proxy.label} refused the tunnel ({answer})")
+    if not reached:  # the proxy itself could not be reached
+        return _ProxyDown(_connect_failure(error, timeout))
+    if isinstance(error, http.client.HTTPException):
+        return _Unreachable(f"proxy {proxy.label} did not answer CONNECT ({_describe(error)})")
+    return _Unreachable(f"through proxy {proxy.label}: {_connect_failure(error, timeout)}")
+
+
+def _phrase(status: int) -> str:
+    # The standard phrase, not the proxy's own text (which could be anything).
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _shut(connection: http.client.HTTPConnection) -> None:

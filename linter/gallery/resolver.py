@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from ecs_lint.gallery.cache import AnswerCache
     from ecs_lint.gallery.endpoints import Endpoints
+    from ecs_lint.gallery.proxy import ProxySettings
     from ecs_lint.model import ImageRef
 
 _LookupFailure = (TransportError, NotReady)
@@ -61,7 +62,9 @@ class Resolver:
         budget: float,
         per_host: int = 16,
         identity_check: bool = True,
+        proxies: ProxySettings | None = None,
     ) -> None:
+        """``proxies``: the environment's (``HTTPS_PROXY``, ``NO_PROXY``) unless given."""
         self.endpoints = endpoints
         self.catalog = catalog
         self.cache = cache
@@ -71,7 +74,7 @@ class Resolver:
         self.workers = 3 * self.per_host
         self.identity_check = identity_check
         self.budget = Budget(budget)
-        self.http = HttpClient(self.budget, per_host=self.per_host)
+        self.http = HttpClient(self.budget, per_host=self.per_host, proxies=proxies)
         self.gallery = GalleryClient(self.http, endpoints.gallery)
         self.ecr = ecr_public_registry(self.http, endpoints.registry, endpoints.ecr_token)
         self.hub = docker_hub_registry(

@@ -139,6 +139,7 @@ class EcrPublicEquivalents:
     def _online(self) -> Resolver:
         if self._resolver is None:
             from ecs_lint.gallery.cache import AnswerCache, default_cache_dir
+            from ecs_lint.gallery.proxy import proxy_settings
             from ecs_lint.gallery.resolver import Resolver
 
             assert self.endpoints is not None
@@ -152,6 +153,7 @@ class EcrPublicEquivalents:
                 budget=options.lookup_budget,
                 per_host=options.lookup_concurrency,
                 identity_check=options.identity_check,
+                proxies=proxy_settings(self._environ),
             )
         return self._resolver
 
@@ -177,6 +179,24 @@ def pull_through_reference(cache: PullThroughCache | None, ref: ImageRef) -> str
 
 def _fix(use: ImageUse, ref: ImageRef, new_text: str, *, safe: bool, why: str) -> Fix | None:
     span = use.edit_span
-    if span is None or span.logical is not None:
+    if span is not None and span.logical is None:
+        return Fix(f"Replace {ref.original} with {new_text} ({why})", (Edit(span, new_text),), safe)
+    return _repository_fix(use, ref, new_text, why)
+
+
+def _repository_fix(use: ImageUse, ref: ImageRef, new_text: str, why: str) -> Fix | None:
+    """Rewrite only the repository of ``python:${VERSION}-slim``, keeping the variables: never
+    safe, as the tags the variables may take were not all checked."""
+    span = use.repository_span
+    suffix = (f":{ref.tag}" if ref.tag is not None else "") + (
+        f"@{ref.digest}" if ref.digest is not None else ""
+    )
+    if span is None or span.logical is not None or not new_text.endswith(suffix):
         return None
-    return Fix(f"Replace {ref.original} with {new_text} ({why})", (Edit(span, new_text),), safe)
+    repository = new_text.removesuffix(suffix) if suffix else new_text
+    return Fix(
+        f"Pull {ref.original} from {repository}, keeping the tag as written ({why}; the tags "
+        "its variables may take were not checked)",
+        (Edit(span, repository),),
+        safe=False,
+    )

@@ -446,11 +446,20 @@ def _secret_from_name(text: str) -> SecretRef | BadReference:
     return SecretRef(text, SecretForm.NAME, text)
 
 
-def parse_value_from(text: str) -> SecretValueRef | ParameterRef | BadReference:
+def parse_value_from(
+    text: str, *, names_secret: bool = False
+) -> SecretValueRef | ParameterRef | BadReference:
     """``secrets[].valueFrom``: a Secrets Manager ARN (maybe with ``:json-key:stage:id``), or an
-    SSM parameter ARN or name. ECS reads any value that is not an ARN as a parameter name."""
+    SSM parameter ARN or name. ECS reads any value that is not an ARN as a parameter name.
+
+    ``names_secret`` says that a template value (``${DbSecret}``) is the ARN of a Secrets Manager
+    secret the linted files define (CloudFormation's ``Ref`` of the secret returns its ARN): it
+    is that secret, unresolved until deploy, as the same value in ``repositoryCredentials`` is.
+    """
     if not text.strip():
         return BadReference(text, "is empty")
+    if names_secret and is_label(text):
+        return SecretValueRef(SecretRef(text, SecretForm.UNRESOLVED, text))
     if not text.startswith("arn:"):
         return _parameter_name(text)
     arn = parse_arn(text)

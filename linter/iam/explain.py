@@ -1,12 +1,13 @@
-"""Wording shared by the execution-role rules, so every message names things the same way."""
+"""Wording shared by the execution-role rules, so every message names things the same way.
+
+The policy evaluator is imported by the functions that explain a denial, not here: the rules
+import this module, and a run with no task definition never evaluates a policy.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Final
-
-from ecs_lint.iam.arns import SecretForm
-from ecs_lint.iam.evaluator import Match, Resource, match_resource
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,11 +24,6 @@ START_FAILURE: Final = (
 
 def role_label(role: KnownRole) -> str:
     return f"execution role '{role.name or role.display}' (policies from {role.source})"
-
-
-def denial(check: Check) -> str:
-    """``ACTION on RESOURCE is denied: WHY``."""
-    return denials([check])
 
 
 def denials(checks: Sequence[Check]) -> str:
@@ -56,6 +52,9 @@ def suffix_trap(check: Check, placement: Placement) -> str | None:
     Secrets Manager appends ``-`` and six random characters to each secret's name in its ARN, so a
     ``Resource`` of ``...:secret:dockerhub`` never matches ``...:secret:dockerhub-AbCdEf``.
     """
+    from ecs_lint.iam.arns import SecretForm
+    from ecs_lint.iam.evaluator import Match, match_resource
+
     secret = check.requirement.secret
     decision = check.decision
     if secret is None or not decision.denied or decision.denied_by:
@@ -86,6 +85,8 @@ def case_trap(check: Check) -> str | None:
     IAM matches resource ARNs case-sensitively, and a secret's name keeps its case in its ARN:
     ``...:secret:DockerHub-*`` does not match ``...:secret:dockerhub-AbCdEf``.
     """
+    from ecs_lint.iam.evaluator import Match, Resource, match_resource
+
     decision = check.decision
     if not decision.denied or decision.denied_by:
         return None

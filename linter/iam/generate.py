@@ -80,6 +80,8 @@ _SID_BY_ACTIONS: Final = {actions: (rank, sid) for rank, (actions, sid) in enume
 _WORD: Final = re.compile(r"[A-Za-z0-9]+")
 _TEMPLATE_VALUE: Final = re.compile(r"\$\{([^}]*)\}")
 _PLACE_UNKNOWNS: Final = {"region": "region", "account": "account", "partition": "partition"}
+_KEY_NOT_LOOKED_UP: Final = "give its key ARN with --secret-kms-key, or look it up with --aws"
+_KEY_NOT_FOUND_LIVE: Final = "--aws could not look it up: give its key ARN with --secret-kms-key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +306,7 @@ def generate_role_policies(
     for entry in by_role.values():
         if same_text[entry.role] == 1:
             entry.where = None
-        entry.notes.extend(_unknown_part_notes(entry.requirements))
+        entry.notes.extend(_unknown_part_notes(entry.requirements, live=provider.live is not None))
     return list(by_role.values())
 
 
@@ -345,7 +347,9 @@ def blocking_deny(check: Check) -> str | None:
     )
 
 
-def _unknown_part_notes(requirements: Sequence[Requirement]) -> list[str]:
+def _unknown_part_notes(requirements: Sequence[Requirement], *, live: bool) -> list[str]:
+    """What the user should know of the parts of ``requirements`` written ``*``; ``live``: the
+    run looked keys up in AWS (``--aws``), so only giving the key is left to suggest."""
     notes: list[str] = []
     unknown_places: set[str] = set()
     for requirement in requirements:
@@ -357,8 +361,8 @@ def _unknown_part_notes(requirements: Sequence[Requirement]) -> list[str]:
                 note = (
                     f"the key behind {part.label.removeprefix('key of ')} is not known, so "
                     "kms:Decrypt is allowed on any key of the account (limited by kms:ViaService "
-                    "where the region is known); give its key ARN with --secret-kms-key, or look "
-                    "it up with --aws"
+                    "where the region is known); "
+                    + (_KEY_NOT_FOUND_LIVE if live else _KEY_NOT_LOOKED_UP)
                 )
                 if note not in notes:
                     notes.append(note)

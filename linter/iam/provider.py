@@ -37,8 +37,11 @@ from ecs_lint.iam.arns import (
     Placement,
     SecretForm,
     SecretRef,
+    SecretValueRef,
+    is_label,
     parse_arn,
     parse_kms_key,
+    parse_value_from,
     role_name,
 )
 from ecs_lint.iam.evaluator import (
@@ -65,19 +68,12 @@ if TYPE_CHECKING:
     from ecs_lint.settings import Settings
 
 __all__ = [
-    "HOW_TO_PROVIDE",
     "Check",
     "KnownRole",
     "PolicyProvider",
     "UnknownRole",
     "build_policy_provider",
 ]
-
-HOW_TO_PROVIDE: Final = (
-    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
-    "'aws iam get-account-authorization-details'), define the role in the same template, or "
-    "look it up with --aws"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +434,16 @@ class PolicyProvider:
             self._facts[key] = facts
         return facts
 
+    def value_from(
+        self, text: str, scope: str | None = None
+    ) -> SecretValueRef | ParameterRef | BadReference:
+        """A ``secrets[].valueFrom`` of a task of ``scope`` as ECS reads it: a template value
+        that names a Secrets Manager secret defined in the linted files is that secret's ARN
+        (a secret's ``${label}`` keys all stand for its ARN), not the name of a parameter."""
+        defined = self.defined_secret(text, scope) if is_label(text) else None
+        secret = defined is not None and defined.service == "secretsmanager"
+        return parse_value_from(text, names_secret=secret)
+
     def defined_secret(self, text: str, scope: str | None = None) -> SecretDefinition | None:
         """A secret defined in the linted files (or parameter), by ARN, name or reference, as
         seen from ``scope`` (a ``${label}`` names only a definition of that scope)."""
@@ -538,6 +544,9 @@ class _ScopedSecrets:
 
     def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
         return self.provider.secret_facts(ref, placement, self.scope)
+
+    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+        return self.provider.value_from(text, self.scope)
 
 
 def _foreign(request: Request) -> Request:

@@ -23,7 +23,6 @@ from ecs_lint.iam.arns import (
     ecr_repository_resource,
     log_stream_resource,
     parse_credentials_parameter,
-    parse_value_from,
 )
 from ecs_lint.iam.evaluator import Request, Resource
 from ecs_lint.model import ImageRef, RegistryKind
@@ -79,6 +78,10 @@ class SecretFacts:
 
 class SecretLookups(Protocol):
     def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts: ...
+
+    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+        """A ``secrets[].valueFrom`` as ECS reads it (a template's secret is its ARN)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +219,7 @@ def _secret(
     placement: Placement,
     lookups: SecretLookups,
 ) -> list[Requirement]:
-    ref = parse_value_from(located.value)
+    ref = lookups.value_from(located.value)
     if isinstance(ref, BadReference):
         return []  # EL213 reports it
     subject = f"secret {name} ({located.value})"

@@ -14,7 +14,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 from ecs_lint.findings import Edit, Fix
-from ecs_lint.iam.arns import BadReference, Placement, parse_credentials_parameter, role_name
+from ecs_lint.iam.arns import (
+    BadReference,
+    Placement,
+    parse_credentials_parameter,
+    parse_value_from,
+    role_name,
+)
 from ecs_lint.iam.evaluator import Outcome
 from ecs_lint.iam.generate import blocking_deny, policy_document, statements_for
 from ecs_lint.iam.provider import KnownRole
@@ -24,7 +30,7 @@ from ecs_lint.model import Located
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ecs_lint.iam.arns import ParameterRef, SecretRef
+    from ecs_lint.iam.arns import ParameterRef, SecretRef, SecretValueRef
     from ecs_lint.iam.provider import Check, PolicyProvider
     from ecs_lint.iam.requirements import Requirement
     from ecs_lint.model import ContainerView, TaskView
@@ -86,6 +92,11 @@ class _Lookups:
         if self.provider is not None:
             return self.provider.secret_facts(ref, placement, self.scope)
         return SecretFacts(ref.resource(placement))
+
+    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+        if self.provider is not None:
+            return self.provider.value_from(text, self.scope)
+        return parse_value_from(text)
 
 
 def repository_credentials_fix(

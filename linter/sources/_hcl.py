@@ -229,6 +229,7 @@ class _Module:
     limit: int
     blocks: list[_Block] = field(default_factory=list)
     _data_documents: dict[str, Value] = field(default_factory=dict)
+    _literal_names: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def add(self, parsed: _ParsedFile, *, own: bool) -> None:
         assert parsed.tree is not None
@@ -262,23 +263,34 @@ class _Module:
             found.append(TfResource(f"{kind}.{name}", kind, values, block.span, None, block.own))
         return found
 
-    def data_document(self, name: str, span: Span) -> Value:
-        """The policy a ``data "aws_iam_policy_document"`` block builds."""
+    def data_document(self, name: str, span: Span, depth: int = 0) -> Value:
+        """The policy a ``data "aws_iam_policy_document"`` block builds.
+
+        ``depth`` is the nesting of the expression that names the block, which the block's own
+        expressions continue: a chain of blocks built from each other ends as unknown values at
+        ``MAX_DEPTH``, as deep nesting does, instead of overflowing Python's stack.
+        """
         if name not in self._data_documents:
             self._data_documents[name] = Opaque((f"data.aws_iam_policy_document.{name}",), span)
             block = self.find("data", ["aws_iam_policy_document", name])
             if block is not None:
-                values = _Evaluator(self, block.source).body(block.body, 0)
+                values = _Evaluator(self, block.source).body(block.body, depth)
                 self._data_documents[name] = _policy_document(values, name, span)
         return self._data_documents[name]
 
-    def literal_name(self, kind: str, name: str) -> str | None:
-        block = self.find("resource", [kind, name])
-        if block is None:
-            return None
-        values = _Evaluator(self, block.source).body(block.body, 0)
-        found = values.get("name")
-        return found.value if isinstance(found, Str) and found.is_known else None
+    def literal_name(self, kind: str, name: str, depth: int = 0) -> str | None:
+        """The resource's ``name`` when it is a literal; ``None`` when it is not, or when it comes
+        from the resource itself (``name = aws_iam_role.a.name`` in ``a``, or a cycle through
+        other resources). Each resource is evaluated once; ``depth`` as for ``data_document``."""
+        key = (kind, name)
+        if key not in self._literal_names:
+            self._literal_names[key] = None  # what a reference back to it finds meanwhile
+            block = self.find("resource", [kind, name])
+            if block is not None:
+                found = _Evaluator(self, block.source).body(block.body, depth).get("name")
+                if isinstance(found, Str) and found.is_known:
+                    self._literal_names[key] = found.value
+        return self._literal_names[key]
 
 
 def _block_header(node: Tree[Token]) -> tuple[str, list[str]]:
@@ -533,13 +545,13 @@ class _Evaluator:
         parts = text.split(".")
         policy_document = parts[:2] == ["data", "aws_iam_policy_document"] and len(parts) == 4
         if policy_document and parts[3] in ("json", "minified_json"):
-            return self.module.data_document(parts[2], span)
+            return self.module.data_document(parts[2], span, depth)
         if len(parts) == 3 and "[" not in text:
             kind, name, attribute = parts
             if kind == "aws_ecr_repository" and attribute == "repository_url":
-                return Str(_repository_url(self.module, name), span)
+                return Str(_repository_url(self.module, name, depth), span)
             if attribute in _NAME_ATTRIBUTES.get(kind, ()):
-                literal = self.module.literal_name(kind, name)
+                literal = self.module.literal_name(kind, name, depth)
                 if literal is not None:
                     return Str.known(literal, span)
         return Str((Hole(label_text(text)),), span)
@@ -551,9 +563,9 @@ class _Evaluator:
 _Function: TypeAlias = "Callable[[_Evaluator, Tree[Token], list[Value]], Value]"
 
 
-def _repository_url(module: _Module, name: str) -> tuple[Part, ...]:
+def _repository_url(module: _Module, name: str, depth: int) -> tuple[Part, ...]:
     """``<registry_id>.dkr.ecr.<region>.<dns suffix>/<name>``: an ECR host whatever the account."""
-    literal = module.literal_name("aws_ecr_repository", name)
+    literal = module.literal_name("aws_ecr_repository", name, depth)
     address = f"aws_ecr_repository.{name}"
     return (
         Hole(f"{address}.registry_id"),

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from ecs_lint.model import Located
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Span
     from ecs_lint.textio import SourceText
 
@@ -36,6 +38,8 @@ __all__ = [
     "Text",
     "Value",
     "Where",
+    "any_within",
+    "has_opaque",
     "label_text",
     "span_of",
 ]
@@ -324,3 +328,27 @@ class Opaque:
 
 
 Value: TypeAlias = Str | Scalar | Mapping | Sequence | Opaque
+
+
+def any_within(value: Value, test: Callable[[Value], bool]) -> bool:
+    """Whether ``test`` holds for ``value`` or for any value nested in it."""
+    pending: list[Value] = [value]
+    while pending:
+        current = pending.pop()
+        if test(current):
+            return True
+        if isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return False
+
+
+def has_opaque(value: Value) -> bool:
+    """Whether a value whose shape is unknown is in ``value`` (a policy document built from
+    one is unknown as a whole, never read in part)."""
+    return any_within(value, _is_opaque)
+
+
+def _is_opaque(value: Value) -> bool:
+    return isinstance(value, Opaque)

@@ -86,16 +86,16 @@ class ImageCollector:
         else:
             start, end = yamlpos.node_span(value_node, text)
         span = self.source.span(start, end)
+        shared = ydoc.is_shared(value_node)
         use = ImageUse(
             reference=reference if reference is not None else resolve_reference(value[prefix:]),
             span=span,
             kind=kind,
             authenticated=authenticated,
-            edit_span=span
-            if exact is not None and editable and not ydoc.is_shared(value_node)
-            else None,
+            edit_span=span if exact is not None and editable and not shared else None,
             container=container,
             pulls_as=pulls_as,
+            shared_text=shared,
         )
         # An alias or merge key repeats the same text for several containers: one use is enough
         # (one finding where the text is), unless the pulls differ in what decides the rules.

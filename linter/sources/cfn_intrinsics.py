@@ -48,6 +48,7 @@ from ecs_lint.sources._values import (
     Str,
     Value,
     Where,
+    any_within,
     label_text,
     span_of,
 )
@@ -739,16 +740,11 @@ def _plain(value: Value | None) -> object:
 
 
 def _has_unknown(value: Value) -> bool:
-    pending: list[Value] = [value]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, Opaque) or (isinstance(current, Str) and not current.is_known):
-            return True
-        if isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Mapping):
-            pending.extend(member.value for member in current.members.values())
-    return False
+    return any_within(value, _is_unknown)
+
+
+def _is_unknown(value: Value) -> bool:
+    return isinstance(value, Opaque) or (isinstance(value, Str) and not value.is_known)
 
 
 def _equals(left: Value | None, right: Value | None) -> bool | None:

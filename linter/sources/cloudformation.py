@@ -44,8 +44,18 @@ from ecs_lint.model import (
 )
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
+from ecs_lint.sources._roles import RoleCollection, attach_managed_arn, attach_policy
 from ecs_lint.sources._tasks import PASCAL, TaskReader, shape_problems
-from ecs_lint.sources._values import Hole, Mapping, Opaque, Sequence, Str, Where, span_of
+from ecs_lint.sources._values import (
+    Hole,
+    Mapping,
+    Opaque,
+    Sequence,
+    Str,
+    Where,
+    has_opaque,
+    span_of,
+)
 from ecs_lint.sources.cfn_intrinsics import (
     Parameter,
     RawCall,
@@ -267,7 +277,7 @@ class _Reader:
     template: Template
     resolver: Resolver
     tasks_by_id: dict[str, list[TaskView]] = field(default_factory=dict)
-    roles_by_id: dict[str, RoleDefinition] = field(default_factory=dict)
+    roles: RoleCollection = field(default_factory=RoleCollection)
 
     def read(self) -> None:
         by_type: dict[str, list[Resource]] = {}
@@ -291,7 +301,7 @@ class _Reader:
             self._parameter(resource)
         for resource in by_type.get("AWS::ECS::Service", []):
             self._service(resource)
-        self.document.roles.extend(self.roles_by_id.values())
+        self.document.roles.extend(self.roles.defined())
 
     def _properties(self, resource: Resource, resolver: Resolver | None = None) -> Value | None:
         properties = resource.properties
@@ -342,7 +352,6 @@ class _Reader:
         name = _known(name_parts)
         role = RoleDefinition(resource.span, (), name=name)
         properties = self._properties(resource)
-        unresolved: list[str] = []
         if isinstance(properties, Mapping):
             path = properties.get("Path")
             path_text = path.value if isinstance(path, Str) and path.is_known else "/"
@@ -362,46 +371,22 @@ class _Reader:
             keys.append(role.arn)
             if name is not None:
                 keys.append(name)
-            unresolved += self._inline_policies(role, properties.get("Policies"))
-            unresolved += self._managed_arns(role, properties.get("ManagedPolicyArns"))
+            for item in _role_list(role, properties, "Policies"):
+                named = item.get("PolicyName")
+                label = named.value if isinstance(named, Str) else "(unnamed)"
+                policy = _policy_definition(label, item.get("PolicyDocument"), item.span)
+                attach_policy(role, policy, f"inline policy {label}")
+            for item in _role_list(role, properties, "ManagedPolicyArns"):
+                unknown = _describe_unknown(item, "ManagedPolicyArns")
+                attach_managed_arn(role, _located(item), unknown)
             boundary = properties.get("PermissionsBoundary")
             if boundary is not None:
                 role.permissions_boundary = _located(boundary)
         elif properties is not None:
-            unresolved.append(_describe_unknown(properties, "Properties"))
+            role.unresolved = (_describe_unknown(properties, "Properties"),)
         role.keys = tuple(dict.fromkeys(keys))
-        role.unresolved = tuple(dict.fromkeys(unresolved))
-        self.roles_by_id[logical_id] = role
-
-    def _inline_policies(self, role: RoleDefinition, node: Value | None) -> list[str]:
-        if node is None:
-            return []
-        if not isinstance(node, Sequence):
-            return [_describe_unknown(node, "Policies")]
-        unresolved = []
-        for item in node.items:
-            name = item.get("PolicyName")
-            document = item.get("PolicyDocument")
-            label = name.value if isinstance(name, Str) else "(unnamed)"
-            if not isinstance(document, Mapping) or _has_opaque(document):
-                unresolved.append(f"inline policy {label}")
-                continue
-            role.inline_policies.append(PolicyDefinition(label, document.plain(), item.span))
-        return unresolved
-
-    def _managed_arns(self, role: RoleDefinition, node: Value | None) -> list[str]:
-        if node is None:
-            return []
-        if not isinstance(node, Sequence):
-            return [_describe_unknown(node, "ManagedPolicyArns")]
-        unresolved = []
-        for item in node.items:
-            located = _located(item)
-            if located is None:
-                unresolved.append(_describe_unknown(item, "ManagedPolicyArns"))
-            else:
-                role.managed_policy_arns.append(located)
-        return unresolved
+        role.unresolved = tuple(dict.fromkeys(role.unresolved))
+        self.roles.add(role, logical_id)
 
     def _roles_named(self, node: Value | None) -> tuple[list[RoleDefinition], list[str]]:
         """Roles of this template a ``Roles``/``RoleName`` value names, and what it names
@@ -413,20 +398,10 @@ class _Reader:
             if not isinstance(item, Str):
                 unknown.append(_describe_unknown(item, "Roles"))
                 continue
-            role = self._role_for(item)
+            role = self.roles.named(item, _logical_id)
             if role is not None:
                 found.append(role)
         return found, unknown
-
-    def _role_for(self, text: Str) -> RoleDefinition | None:
-        if len(text.parts) == 1 and isinstance(text.parts[0], Hole):
-            label = text.parts[0].label
-            return self.roles_by_id.get(label.removesuffix(".Arn"))
-        if text.is_known:
-            for role in self.roles_by_id.values():
-                if role.name is not None and role.name == text.value:
-                    return role
-        return None
 
     def _attached_policy(self, resource: Resource) -> None:
         """``AWS::IAM::Policy`` (``Roles``) and ``AWS::IAM::RolePolicy`` (``RoleName``)."""
@@ -442,10 +417,8 @@ class _Reader:
         if resource.condition and self.resolver.condition(resource.condition) is None:
             reasons.append(f"policy {label} exists only under condition {resource.condition}")
         for role in roles:
-            if reasons or not isinstance(document, Mapping) or _has_opaque(document):
-                role.unresolved = (*role.unresolved, *(reasons or [f"policy {label}"]))
-                continue
-            role.inline_policies.append(PolicyDefinition(label, document.plain(), resource.span))
+            policy = None if reasons else _policy_definition(label, document, resource.span)
+            attach_policy(role, policy, *(reasons or [f"policy {label}"]))
 
     def _managed_policy(self, resource: Resource) -> None:
         properties = self._properties(resource)
@@ -471,7 +444,7 @@ class _Reader:
             ).value
             keys.append(arn)
         document = properties.get("PolicyDocument")
-        if isinstance(document, Mapping) and not _has_opaque(document):
+        if isinstance(document, Mapping) and not has_opaque(document):
             self.document.policies.append(
                 PolicyDefinition(
                     name_text or logical_id, document.plain(), resource.span, tuple(keys)
@@ -479,7 +452,7 @@ class _Reader:
             )
         roles, _ = self._roles_named(properties.get("Roles"))
         for role in roles:
-            role.managed_policy_arns.append(Located(reference, resource.span))
+            attach_managed_arn(role, Located(reference, resource.span), f"policy {logical_id}")
 
     # --- Secrets, parameters and services --------------------------------------------------
 
@@ -589,6 +562,30 @@ def _located(value: Value) -> Located | None:
     return None
 
 
+def _role_list(role: RoleDefinition, properties: Mapping, key: str) -> list[Value]:
+    """The items of a role's list property; a list the template leaves unknown marks the
+    role's policies unknown."""
+    node = properties.get(key)
+    if node is None:
+        return []
+    if not isinstance(node, Sequence):
+        role.unresolved = (*role.unresolved, _describe_unknown(node, key))
+        return []
+    return node.items
+
+
+def _logical_id(label: str) -> str:
+    """The logical id a reference names: ``Role`` for ``!Ref Role`` and ``!GetAtt Role.Arn``."""
+    return label.removesuffix(".Arn")
+
+
+def _policy_definition(label: str, document: Value | None, span: Span) -> PolicyDefinition | None:
+    """The policy document as written, or ``None`` when it is not all known."""
+    if not isinstance(document, Mapping) or has_opaque(document):
+        return None
+    return PolicyDefinition(label, document.plain(), span)
+
+
 def _desired_count(properties: Mapping, span: Span) -> tuple[Located | None, bool]:
     """An ``AWS::ECS::Service``'s desired count, and whether it is CloudFormation's default: a
     replica service created without ``DesiredCount`` starts one task; a daemon service runs one
@@ -608,16 +605,3 @@ def _describe_unknown(value: Value, what: str) -> str:
     if isinstance(value, Opaque):
         return f"{what} ({', '.join(value.labels)})"
     return f"{what} (not a value of the expected shape)"
-
-
-def _has_opaque(value: Value) -> bool:
-    pending: list[Value] = [value]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, Opaque):
-            return True
-        if isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Mapping):
-            pending.extend(member.value for member in current.members.values())
-    return False

@@ -45,8 +45,18 @@ from ecs_lint.model import (
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
 from ecs_lint.sources._mapped import MappedStr
+from ecs_lint.sources._roles import RoleCollection, attach_managed_arn, attach_policy
 from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, shape_problems
-from ecs_lint.sources._values import Hole, Mapping, Opaque, Scalar, Sequence, Str, Text
+from ecs_lint.sources._values import (
+    Hole,
+    Mapping,
+    Opaque,
+    Scalar,
+    Sequence,
+    Str,
+    Text,
+    has_opaque,
+)
 
 if TYPE_CHECKING:
     from ecs_lint.model import Reference, Span
@@ -117,7 +127,7 @@ class _Builder:
     document: Document
     resources: list[TfResource]
     tf_source: SourceText | None = None
-    roles: dict[str, tuple[TfResource, RoleDefinition]] = field(default_factory=dict)
+    roles: RoleCollection = field(default_factory=RoleCollection)
     tasks: dict[str, TaskView] = field(default_factory=dict)
 
     def of_type(self, kind: str) -> list[TfResource]:
@@ -145,7 +155,7 @@ class _Builder:
         for resource in self.of_type("aws_ecs_service"):
             if resource.own:
                 self._service(resource)
-        self.document.roles.extend(role for resource, role in self.roles.values() if resource.own)
+        self.document.roles.extend(self.roles.defined())
 
     # --- Task definitions and services ----------------------------------------------------
 
@@ -211,8 +221,7 @@ class _Builder:
         task = resource.get("task_definition")
         tasks: tuple[TaskView, ...] = ()
         if isinstance(task, Str) and len(task.parts) == 1 and isinstance(task.parts[0], Hole):
-            address = task.parts[0].label.rsplit(".", 1)[0]
-            found = self.tasks.get(address)
+            found = self.tasks.get(_address(task.parts[0].label))
             tasks = (found,) if found is not None else ()
         providers: list[str] = []
         strategy = resource.get("capacity_provider_strategy")
@@ -242,70 +251,43 @@ class _Builder:
         arn = _text(resource.get("arn"))
         keys = [*resource.labels("arn", "name", "id"), *(k for k in (name, arn) if k)]
         role = RoleDefinition(resource.span, tuple(dict.fromkeys(keys)), name=name, arn=arn)
-        unresolved: list[str] = []
         inline = resource.get("inline_policy")
         for item in inline.items if isinstance(inline, Sequence) else []:
             label = _text(item.get("name")) or "(unnamed)"
             policy = item.get("policy")
             if policy is None:
                 continue  # an empty inline_policy block: Terraform's way to say "none"
-            document = _policy_document(policy)
-            if document is None:
-                unresolved.append(f"inline policy {label} of {resource.address}")
-            else:
-                role.inline_policies.append(PolicyDefinition(label, document, item.span))
+            definition = _policy_definition(label, policy, item.span)
+            attach_policy(role, definition, f"inline policy {label} of {resource.address}")
         if isinstance(inline, Opaque | Str):
-            unresolved.append(f"inline_policy of {resource.address}")
+            role.unresolved = (*role.unresolved, f"inline_policy of {resource.address}")
         managed = resource.get("managed_policy_arns")
+        unknown_managed = f"managed_policy_arns of {resource.address}"
         if isinstance(managed, Sequence):
             for item in managed.items:
-                located = _located(item)
-                if located is None:
-                    unresolved.append(f"managed_policy_arns of {resource.address}")
-                else:
-                    role.managed_policy_arns.append(located)
+                attach_managed_arn(role, _located(item), unknown_managed)
         elif managed is not None and not isinstance(managed, Scalar):
-            unresolved.append(f"managed_policy_arns of {resource.address}")
+            role.unresolved = (*role.unresolved, unknown_managed)
         role.permissions_boundary = _located(resource.get("permissions_boundary"))
-        role.unresolved = tuple(dict.fromkeys(unresolved))
-        self.roles[resource.address] = (resource, role)
-        if resource.indexed:
-            self.roles[resource.indexed] = (resource, role)
-
-    def _target_role(self, value: Value | None) -> RoleDefinition | None:
-        """The role a ``role`` argument names: a reference to a role here, or its name."""
-        if isinstance(value, Str) and len(value.parts) == 1 and isinstance(value.parts[0], Hole):
-            address = value.parts[0].label.rsplit(".", 1)[0]
-            found = self.roles.get(address)
-            return found[1] if found is not None else None
-        name = _text(value)
-        if name is not None:
-            for _, role in self.roles.values():
-                if role.name == name:
-                    return role
-        return None
+        role.unresolved = tuple(dict.fromkeys(role.unresolved))
+        self.roles.add(role, resource.address, resource.indexed, own=resource.own)
 
     def _role_policy(self, resource: TfResource) -> None:
-        role = self._target_role(resource.get("role"))
+        role = self.roles.named(resource.get("role"), _address)
         if role is None:
             return
         label = _text(resource.get("name")) or resource.address
         policy = resource.get("policy")
-        document = _policy_document(policy) if policy is not None else None
-        if document is None:
-            role.unresolved = (*role.unresolved, f"policy {resource.address}")
-        elif not any(p.span == resource.span for p in role.inline_policies):
-            role.inline_policies.append(PolicyDefinition(label, document, resource.span))
+        definition = (
+            _policy_definition(label, policy, resource.span) if policy is not None else None
+        )
+        attach_policy(role, definition, f"policy {resource.address}")
 
     def _attachment(self, resource: TfResource) -> None:
-        role = self._target_role(resource.get("role"))
-        arn = _located(resource.get("policy_arn"))
-        if role is None:
-            return
-        if arn is None:
-            role.unresolved = (*role.unresolved, f"policy_arn of {resource.address}")
-        elif all(existing.value != arn.value for existing in role.managed_policy_arns):
-            role.managed_policy_arns.append(arn)
+        role = self.roles.named(resource.get("role"), _address)
+        if role is not None:
+            arn = _located(resource.get("policy_arn"))
+            attach_managed_arn(role, arn, f"policy_arn of {resource.address}")
 
     def _policy(self, resource: TfResource) -> None:
         policy = resource.get("policy")
@@ -361,11 +343,22 @@ def _quoted_holes_only(value: Str) -> bool:
     return True
 
 
+def _address(label: str) -> str:
+    """The resource a reference names: ``aws_iam_role.x`` for ``aws_iam_role.x.arn``."""
+    return label.rsplit(".", 1)[0]
+
+
+def _policy_definition(label: str, value: Value, span: Span) -> PolicyDefinition | None:
+    """The policy a ``policy`` argument holds, or ``None`` when it is not all known."""
+    document = _policy_document(value)
+    return None if document is None else PolicyDefinition(label, document, span)
+
+
 def _policy_document(value: Value) -> object | None:
     """A policy document from ``jsonencode({...})``, a JSON string, or a heredoc; holes inside
     JSON strings stay as ``${label}`` text (unknown values to the IAM evaluator)."""
     if isinstance(value, Mapping):
-        return None if _has_opaque(value) else value.plain()
+        return None if has_opaque(value) else value.plain()
     if isinstance(value, Str):
         try:
             document = json.loads(value.value)
@@ -373,19 +366,6 @@ def _policy_document(value: Value) -> object | None:
             return None
         return document if isinstance(document, dict) else None
     return None
-
-
-def _has_opaque(value: Value) -> bool:
-    pending: list[Value] = [value]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, Opaque):
-            return True
-        if isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Mapping):
-            pending.extend(member.value for member in current.members.values())
-    return False
 
 
 def _image_reference(text: Text) -> Reference:

@@ -149,7 +149,7 @@ def test_an_endpoint_that_refuses_connections_is_one_clear_error(
     assert one_error(run) == (
         f"ecs:ListClusters on clusters in eu-west-1 failed: 127.0.0.1:{port} refused the connection"
     )
-    assert seconds < 2
+    assert seconds < 5  # no timeout waited for (5 s to connect, 20 s to read)
 
 
 @pytest.mark.usefixtures("dns_without_invalid")
@@ -162,7 +162,7 @@ def test_a_host_name_that_does_not_resolve_is_one_clear_error(
         "ecs:ListClusters on clusters in eu-west-1 failed: cannot resolve the host name "
         "ecs.eu-west-1.invalid (check the region and AWS_ENDPOINT_URL)"
     )
-    assert seconds < 2
+    assert seconds < 5
 
 
 def test_the_time_budget_cuts_off_an_answer_sent_a_byte_at_a_time(

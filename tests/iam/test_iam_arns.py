@@ -111,6 +111,15 @@ def test_value_from_parameters(text: str, name: str, form: ParameterForm) -> Non
     assert (ref.name, ref.form) == (name, form)
 
 
+def test_a_template_value_naming_a_secret_is_that_secret_as_in_repository_credentials() -> None:
+    ref = parse_value_from("${DbSecret}", names_secret=True)
+    assert isinstance(ref, SecretValueRef)
+    assert ref.secret == parse_credentials_parameter("${DbSecret}")
+    assert isinstance(parse_value_from("${DbSecret}"), ParameterRef)  # a parameter's Ref
+    plain = parse_value_from("db", names_secret=True)  # a name is never a secret's ARN
+    assert isinstance(plain, ParameterRef)
+
+
 def test_parameter_arns_drop_the_leading_slash_of_hierarchical_names() -> None:
     ref = parse_value_from("/prod/db")
     assert isinstance(ref, ParameterRef)

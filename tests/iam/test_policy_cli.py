@@ -293,3 +293,27 @@ _ECS_TRUST = {
         }
     ],
 }
+
+
+# --- A key known only by its alias: the note suggests what the run has not tried ------------
+
+ALIAS_KEY = ("--region", "eu-west-1", "--secret-kms-key", "dockerhub=alias/registry")
+
+
+def _key_note(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if "the key behind alias/registry" in line)
+
+
+def test_offline_the_key_note_suggests_looking_it_up_with_aws() -> None:
+    run = run_cli("policy", GOOD, *ALIAS_KEY)
+    assert run.status == 0, run.stderr
+    note = _key_note(run.stderr)
+    assert note.endswith("give its key ARN with --secret-kms-key, or look it up with --aws")
+
+
+def test_with_aws_the_key_note_says_the_look_up_failed(aws: MotoServer) -> None:
+    run = run_cli("policy", GOOD, "--aws", *ALIAS_KEY)  # the local AWS has no such alias
+    assert run.status == 0, run.stderr
+    note = _key_note(run.stderr)
+    assert "look it up with --aws" not in note
+    assert note.endswith("--aws could not look it up: give its key ARN with --secret-kms-key")

@@ -18,7 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from servers.tls import TlsHTTPServer
+
 if TYPE_CHECKING:
+    import ssl
     from types import TracebackType
 
 ADDRESS = "203.0.113.7"
@@ -48,15 +51,24 @@ class RateLimitServer:
     user_quota: Quota = field(default_factory=lambda: Quota("200;w=21600", "180;w=21600"))
     requests: list[Recorded] = field(default_factory=list)
     url: str = ""
+    tls: ssl.SSLContext | None = field(default=None, repr=False)
+    """Serve https with this context (tests/servers/tls.py)."""
+    host_name: str | None = None
+    """The host in ``url`` instead of 127.0.0.1: a name only the test proxy resolves."""
 
     def __post_init__(self) -> None:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = (
+            ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+            if self.tls is None
+            else TlsHTTPServer(("127.0.0.1", 0), _handler(self), self.tls)
+        )
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> RateLimitServer:
         self._thread.start()
         host, port = self._httpd.server_address[:2]
-        self.url = f"http://{host!s}:{port}"
+        scheme = "http" if self.tls is None else "https"
+        self.url = f"{scheme}://{self.host_name or host!s}:{port}"
         return self
 
     def __exit__(

@@ -31,7 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from servers.tls import TlsHTTPServer
+
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Iterable
 
 INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json"
@@ -254,21 +257,38 @@ class GalleryServer:
 
     SERVICES = ("gallery", "ecr", "hub", "hub-auth")
 
-    def __init__(self, dataset: Dataset | None = None) -> None:
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        *,
+        tls: ssl.SSLContext | None = None,
+        domain: str | None = None,
+    ) -> None:
+        """``tls``: serve https with this context (tests/servers/tls.py); ``domain``: name each
+        service ``<service>.<domain>`` in its URL instead of 127.0.0.1 (a name only the test
+        proxy resolves, tests/servers/connect_proxy.py)."""
         self.dataset = dataset or realistic_dataset()
         self.faults = Faults()
         self.requests: list[Recorded] = []
+        self.tls = tls
+        self.domain = domain
         self._lock = threading.Lock()
         self._servers: dict[str, ThreadingHTTPServer] = {}
         for service in self.SERVICES:
-            listener = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+            listener = (
+                ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+                if tls is None
+                else TlsHTTPServer(("127.0.0.1", 0), _handler_for(self), tls)
+            )
             listener.daemon_threads = True
             listener.block_on_close = False  # kept-alive client connections must not hold stop()
             self._servers[service] = listener
 
     def url_of(self, service: str) -> str:
         host, port = self._servers[service].server_address[:2]
-        return f"http://{host}:{port}"
+        if self.domain is not None:
+            host = f"{service}.{self.domain}"
+        return f"{'http' if self.tls is None else 'https'}://{host}:{port}"
 
     @property
     def base_url(self) -> str:

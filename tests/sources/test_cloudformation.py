@@ -261,12 +261,79 @@ def test_cdk_default_policy_attaches_to_the_execution_role() -> None:
     assert roles["${ApiTaskDefTaskRoleB3E54E3A.Arn}"].inline_policies == []
 
 
+ATTACHED_POLICIES = """\
+Parameters:
+  ExtraPolicies: {Type: CommaDelimitedList}
+  PolicyText: {Type: String}
+Resources:
+  Named:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: exec-named
+      AssumeRolePolicyDocument: {}
+  Referenced:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      ManagedPolicyArns: !Ref ExtraPolicies
+  ByName:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: exec-named
+      PolicyName: by-name
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!Ref Named, exec-named]
+      PolicyDocument: {Version: "2012-10-17", Statement: []}
+  Unknown:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: unknown
+      Roles: [!Ref Referenced]
+      PolicyDocument: !Ref PolicyText
+"""
+
+
+def test_policies_attach_to_roles_named_by_reference_or_name() -> None:
+    document = parse_text(ATTACHED_POLICIES)
+    named, referenced = document.roles
+    assert [policy.name for policy in named.inline_policies] == ["by-name"]
+    assert [arn.value for arn in named.managed_policy_arns] == ["${Shared}"]  # once
+    assert named.unresolved == ()
+    assert referenced.inline_policies == [] and referenced.managed_policy_arns == []
+    assert referenced.unresolved == ("ManagedPolicyArns (ExtraPolicies)", "policy unknown")
+
+
 def test_cdk_template_end_to_end() -> None:
     findings = lint_paths([str(CDK.parent)], Settings()).findings
     found = {(f.rule, f.span.line) for f in findings}
     assert ("EL102", 163) in found  # nginx from Docker Hub with credentials
     assert ("EL205", 166) in found  # the secret's key is the stack's own, no kms:Decrypt
     assert not any(f.rule in ("EL101", "EL103", "EL203") for f in findings)
+
+
+SECRET_REF = FIXTURES / "secret-ref-value-from.yaml"
+
+
+def test_value_from_a_stack_secret_by_ref_needs_secrets_manager_not_ssm() -> None:
+    """``Ref`` of an ``AWS::SecretsManager::Secret`` is its ARN; the role that reads only
+    parameters cannot read it."""
+    run = run_cli(str(SECRET_REF), "-o", "json")
+    assert run.status == 1, run.stderr
+    (finding,) = json.loads(run.stdout)
+    assert (finding["rule"], finding["line"]) == ("EL210", 72)
+    assert (
+        "secretsmanager:GetSecretValue on arn:${AWS::Partition}:secretsmanager:${AWS::Region}:"
+        "${AWS::AccountId}:secret:db-password-?????? is denied" in finding["message"]
+    )
+    assert "ssm:GetParameters" not in finding["message"]
+
+
+def test_value_from_a_stack_secret_by_ref_that_its_role_may_read_passes() -> None:
+    run = run_cli(str(SECRET_REF), "-o", "json")
+    assert [f for f in json.loads(run.stdout) if f["line"] == 59] == []  # neither EL210 nor EL213
 
 
 # --- Formats, bad input -------------------------------------------------------------------------

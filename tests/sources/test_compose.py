@@ -182,6 +182,15 @@ def test_missing_dockerfile_is_reported_at_the_build_key(tmp_path: Path) -> None
     assert message.startswith(f"cannot lint Dockerfile '{tmp_path / 'api' / 'Dockerfile'}': ")
 
 
+def test_a_missing_dockerfile_does_not_stop_fixes_in_the_compose_file(tmp_path: Path) -> None:
+    compose_file = tmp_path / "compose.yaml"
+    compose_file.write_text("services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n")
+    done = run_cli("--fix", "--unsafe-fixes", str(compose_file))
+    assert compose_file.read_text().endswith("image: public.ecr.aws/docker/library/postgres:16\n")
+    assert "cannot lint Dockerfile" in done.stdout and "not fixed" not in done.stderr
+    assert done.status == 2  # the Dockerfile was not checked
+
+
 def test_dockerfile_outside_the_linted_tree_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

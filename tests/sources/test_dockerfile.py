@@ -8,7 +8,6 @@ column, and the text the span covers, so a wrong offset cannot hide behind right
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -481,39 +480,6 @@ def test_literal_image_span_is_exact_whatever_the_line_structure(
     source, document = parse_text(text + f"COPY --from={image} / /{newline}")
     assert [source.text[use.span.start : use.span.end] for use in document.images] == [image] * 2
     assert [use.edit_span for use in document.images] == [use.span for use in document.images]
-
-
-def test_thousand_typical_dockerfiles_parse_well_under_a_second() -> None:
-    sources = [SourceText(f"Dockerfile{n}", _typical(n)) for n in range(1000)]
-    start = time.perf_counter()
-    for source in sources:
-        parse(source, Settings())
-    assert time.perf_counter() - start < 1.0
-
-
-def _typical(n: int) -> str:
-    return (
-        "# syntax=docker/dockerfile:1\n"
-        f"ARG BASE=python:3.{n % 13}-slim\n"
-        "ARG VERSION\n"
-        "FROM --platform=$BUILDPLATFORM ${BASE} AS builder\n"
-        "WORKDIR /src\n"
-        "COPY requirements.txt .\n"
-        "RUN --mount=type=cache,target=/root/.cache \\\n"
-        "    pip install -r requirements.txt\n"
-        "COPY . .\n"
-        f'RUN python -m build && echo "built {n}"\n'
-        "\n"
-        "FROM ${BASE}\n"
-        "ARG VERSION\n"
-        f"ENV APP_VERSION=${{VERSION}} PORT=80{n % 10}\n"
-        "COPY --from=builder /src/dist /dist\n"
-        f"RUN --mount=type=bind,from=ghcr.io/acme/tools:1.{n},target=/tools \\\n"
-        "    /tools/install /dist/*.whl\n"
-        "USER 1000\n"
-        "EXPOSE 8080\n"
-        'CMD ["app"]\n'
-    )
 
 
 def test_invalid_reference_is_kept_for_rules_to_report() -> None:

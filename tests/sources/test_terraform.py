@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ecs_lint.engine import lint_paths
@@ -142,6 +142,46 @@ def test_state_json_and_indexed_resources(tmp_path: Path) -> None:
     assert [str(use.reference) for use in document.images] == ["docker.io/library/redis:7.2"]
 
 
+def test_an_indexed_role_is_one_role_with_its_attached_policy(tmp_path: Path) -> None:
+    """A role with ``count`` is known by both of its addresses, yet defined once."""
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
+    role = {"name": "app-exec", "arn": "arn:aws:iam::123456789012:role/app-exec"}
+    state = {
+        "format_version": "1.0",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_iam_role.exec[0]",
+                        "mode": "managed",
+                        "type": "aws_iam_role",
+                        "name": "exec",
+                        "index": 0,
+                        "values": role,
+                    },
+                    {
+                        "address": "aws_iam_role_policy.read",
+                        "mode": "managed",
+                        "type": "aws_iam_role_policy",
+                        "name": "read",
+                        "values": {
+                            "name": "read",
+                            "role": "app-exec",
+                            "policy": json.dumps(policy),
+                        },
+                    },
+                ]
+            }
+        },
+    }
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state))
+    document, _ = parse_file(path)
+    (defined,) = document.roles
+    assert {"${aws_iam_role.exec.arn}", "${aws_iam_role.exec[0].arn}"} <= set(defined.keys)
+    assert [(p.name, p.document) for p in defined.inline_policies] == [("read", policy)]
+
+
 def test_plan_recognised_by_content() -> None:
     text = PLAN.read_text()
     assert [f.name for f in formats_for("plan.json", text)] == ["terraform-json"]
@@ -250,6 +290,45 @@ def test_tf_module_end_to_end() -> None:
     ]
 
 
+SECRET_BY_ARN = """\
+resource "aws_secretsmanager_secret" "db" {
+  name = "db-password"
+}
+
+resource "aws_iam_role" "exec" {
+  name = "exec"
+  inline_policy {
+    name   = "read"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "ACTION", Resource = "*" }] })
+  }
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  execution_role_arn    = aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name    = "app"
+    image   = "public.ecr.aws/docker/library/busybox:1.36"
+    secrets = [{ name = "DB", valueFrom = aws_secretsmanager_secret.db.arn }]
+  }])
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("allowed", "found"),
+    [("ssm:GetParameters", ["EL210"]), ("secretsmanager:GetSecretValue", [])],
+)
+def test_tf_value_from_a_secrets_arn_is_read_from_secrets_manager(
+    tmp_path: Path, allowed: str, found: list[str]
+) -> None:
+    (tmp_path / "main.tf").write_text(SECRET_BY_ARN.replace("ACTION", allowed))
+    findings = lint_paths([str(tmp_path)], Settings()).findings
+    credentials = [f for f in findings if f.rule.startswith("EL2")]
+    assert [f.rule for f in credentials] == found  # no EL213: the ARN is a valid valueFrom
+    assert all("secretsmanager:GetSecretValue on" in f.message for f in credentials)
+
+
 def test_file_outside_the_module_is_not_read(tmp_path: Path) -> None:
     outside = tmp_path / "secret.json"
     outside.write_text('[{"name": "x", "image": "nginx"}]')
@@ -282,6 +361,42 @@ def test_invalid_hcl_is_el900_with_its_line(text: str, line: int) -> None:
     assert document.problems[0].message.startswith("invalid HCL: ")
 
 
+def _roles(text: str) -> dict[str, str | None]:
+    document = terraform.parse(SourceText("main.tf", text), Settings())
+    assert document.problems == []
+    return {role.keys[0]: role.name for role in document.roles}
+
+
+def test_tf_name_computed_from_itself_is_unknown_not_a_crash() -> None:
+    # Found by fuzz/fuzz_terraform.py: each reference to a resource's name evaluated that
+    # resource again, so a self-reference or a cycle recursed until Python's stack overflowed.
+    itself = 'resource "aws_iam_role" "a" {\n  name = aws_iam_role.a.name\n}\n'
+    assert _roles(itself) == {"${aws_iam_role.a.arn}": None}
+    cycle = itself.replace("a.name", "b.name") + itself.replace('"a"', '"b"')
+    assert _roles(cycle) == {"${aws_iam_role.a.arn}": None, "${aws_iam_role.b.arn}": None}
+    named = itself.replace("a.name", "b.name") + 'resource "aws_iam_role" "b" { name = "exec" }\n'
+    assert _roles(named) == {"${aws_iam_role.a.arn}": "exec", "${aws_iam_role.b.arn}": "exec"}
+
+
+def test_tf_long_chains_of_references_end_as_unknown_values() -> None:
+    names = "".join(
+        f'resource "aws_iam_role" "r{i}" {{ name = aws_iam_role.r{i + 1}.name }}\n'
+        for i in range(300)
+    )
+    roles = _roles(names + 'resource "aws_iam_role" "r300" { name = "exec" }\n')
+    assert roles["${aws_iam_role.r0.arn}"] is None  # past MAX_DEPTH: unknown, never a crash
+    assert set(roles.values()) == {None, "exec"}  # unknown or right, never guessed
+    documents = "".join(
+        f'data "aws_iam_policy_document" "d{i}" {{\n'
+        f"  source_policy_documents = [data.aws_iam_policy_document.d{i + 1}.json]\n}}\n"
+        for i in range(300)
+    )
+    role = 'resource "aws_iam_role" "r" {\n  name = "r"\n  inline_policy {\n    name = "p"\n'
+    role += "    policy = data.aws_iam_policy_document.d0.json\n  }\n}\n"
+    document = terraform.parse(SourceText("main.tf", documents + role), Settings())
+    assert document.roles[0].unresolved == ("inline policy p of aws_iam_role.r",)
+
+
 def test_tf_recognised_by_its_resources() -> None:
     assert [f.name for f in formats_for("ecs.tf", (MODULE / "ecs.tf").read_text())] == ["terraform"]
     assert formats_for("vpc.tf", 'resource "aws_vpc" "main" {}\n') == []
@@ -297,6 +412,7 @@ _HCL_PIECES = st.sampled_from(
         'container_definitions = <<EOT\n[{"image": "${var.i}"}]\nEOT',
         'container_definitions = <<-EOT\n  [{"image": "%{if x}y%{endif}"}]\n  EOT',
         "execution_role_arn = aws_iam_role.r.arn",
+        "name = aws_iam_role.r.name",
         "inline_policy {",
         'policy = jsonencode({ Statement = [{ Effect = "Allow" }] })',
         'x = "\\u00e9\\n$${lit}"',
@@ -313,6 +429,7 @@ _HCL_PIECES = st.sampled_from(
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_HCL_PIECES, max_size=12), st.text(max_size=20))
+@example(['resource "aws_iam_role" "r" {', "x = aws_iam_role.r.name", "}"], "")
 def test_tf_parse_never_raises(pieces: list[str], noise: str) -> None:
     for text in ("\n".join(pieces) + "\n", "\n".join(pieces) + noise):
         document = terraform.parse(SourceText("fuzz/main.tf", text), Settings())
