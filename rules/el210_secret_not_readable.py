@@ -6,7 +6,8 @@ For each ``secrets[].valueFrom``, evaluates the task execution role's policies f
 version-id`` tail is not part of the resource) or ``ssm:GetParameters`` on an SSM parameter, plus
 ``kms:Decrypt`` when a customer-managed KMS key encrypts it, and flags each one that is denied.
 A template's reference to a secret it defines (CloudFormation's ``!Ref DbSecret``, which returns
-the secret's ARN) is read as that secret, as in ``repositoryCredentials``. The message names the
+the secret's ARN, or ``!Sub "${DbSecret}:password::"`` for one JSON key) is read as that
+secret, as in ``repositoryCredentials``. The message names the
 role, the secret and the deciding statement, or says that no statement allows it.
 
 ## Why is this bad?

@@ -8,7 +8,8 @@ by exactly three fields ``:json-key:version-stage:version-id`` (unused ones left
 other services, a wrong number of trailing fields, both a version stage and a version id, invalid
 parameter names, and a bare name that is a Secrets Manager secret defined in the linted files
 (ECS reads any ``valueFrom`` that is not an ARN as an SSM parameter name). A template's reference
-to a secret it defines (CloudFormation's ``!Ref DbSecret``) is the secret's ARN, and fine.
+to a secret it defines (CloudFormation's ``!Ref DbSecret``, or ``!Sub "${DbSecret}:key::"``) is
+the secret's ARN, and fine.
 
 ## Why is this bad?
 The task fails to start: ECS cannot fetch the value.

@@ -90,6 +90,16 @@ def is_label(text: str) -> bool:
     return text.startswith("${") and _PLACEHOLDER.fullmatch(text) is not None
 
 
+def leading_label(text: str) -> str | None:
+    """The template value ``text`` starts with, when only ``:``-separated fields follow it
+    (``${DbSecret}`` of ``${DbSecret}:password::``, a secret's ARN and a JSON key)."""
+    end = text.find("}") + 1 if text.startswith("${") else 0
+    label, rest = text[:end], text[end:]
+    if not end or not is_label(label) or (rest and not rest.startswith(":")) or "${" in rest:
+        return None
+    return label
+
+
 def _without_placeholders(text: str) -> str:
     return _PLACEHOLDER.sub("x", text)
 
@@ -452,14 +462,17 @@ def parse_value_from(
     """``secrets[].valueFrom``: a Secrets Manager ARN (maybe with ``:json-key:stage:id``), or an
     SSM parameter ARN or name. ECS reads any value that is not an ARN as a parameter name.
 
-    ``names_secret`` says that a template value (``${DbSecret}``) is the ARN of a Secrets Manager
-    secret the linted files define (CloudFormation's ``Ref`` of the secret returns its ARN): it
-    is that secret, unresolved until deploy, as the same value in ``repositoryCredentials`` is.
+    ``names_secret`` says that the template value the text starts with (``${DbSecret}``) is the
+    ARN of a Secrets Manager secret the linted files define (CloudFormation's ``Ref`` of the
+    secret returns its ARN): it is that secret, unresolved until deploy, as the same value in
+    ``repositoryCredentials`` is, maybe followed by ``:json-key:version-stage:version-id``.
     """
     if not text.strip():
         return BadReference(text, "is empty")
-    if names_secret and is_label(text):
-        return SecretValueRef(SecretRef(text, SecretForm.UNRESOLVED, text))
+    label = leading_label(text) if names_secret else None
+    if label is not None:
+        secret = SecretRef(label, SecretForm.UNRESOLVED, label)
+        return _secret_value_fields(text, secret, text.removeprefix(label).split(":"))
     if not text.startswith("arn:"):
         return _parameter_name(text)
     arn = parse_arn(text)
@@ -485,6 +498,14 @@ def _secret_value(text: str, arn: Arn) -> SecretValueRef | BadReference:
     if fault is not None:
         return BadReference(text, fault)
     fields = rest.split(":")
+    secret_arn = text.removesuffix(rest) + fields[0]
+    return _secret_value_fields(text, _secret_from_arn(secret_arn, arn, fields[0]), fields)
+
+
+def _secret_value_fields(
+    text: str, secret: SecretRef, fields: list[str]
+) -> SecretValueRef | BadReference:
+    """The secret with the fields after its name: none, or ``json-key:stage:id``."""
     if len(fields) not in (1, 4):
         return BadReference(
             text,
@@ -492,8 +513,6 @@ def _secret_value(text: str, arn: Arn) -> SecretValueRef | BadReference:
             "exactly three, ':json-key:version-stage:version-id', with unused ones left empty "
             "(for example ':password::')",
         )
-    secret_arn = text.removesuffix(rest) + fields[0]
-    secret = _secret_from_arn(secret_arn, arn, fields[0])
     if len(fields) == 1:
         return SecretValueRef(secret)
     json_key, stage, version_id = (_field(value) for value in fields[1:])

@@ -38,7 +38,7 @@ from ecs_lint.iam.arns import (
     SecretForm,
     SecretRef,
     SecretValueRef,
-    is_label,
+    leading_label,
     parse_arn,
     parse_kms_key,
     parse_value_from,
@@ -440,7 +440,8 @@ class PolicyProvider:
         """A ``secrets[].valueFrom`` of a task of ``scope`` as ECS reads it: a template value
         that names a Secrets Manager secret defined in the linted files is that secret's ARN
         (a secret's ``${label}`` keys all stand for its ARN), not the name of a parameter."""
-        defined = self.defined_secret(text, scope) if is_label(text) else None
+        label = leading_label(text)
+        defined = self.defined_secret(label, scope) if label is not None else None
         secret = defined is not None and defined.service == "secretsmanager"
         return parse_value_from(text, names_secret=secret)
 

@@ -120,6 +120,19 @@ def test_a_template_value_naming_a_secret_is_that_secret_as_in_repository_creden
     assert isinstance(plain, ParameterRef)
 
 
+def test_a_template_value_naming_a_secret_may_carry_a_json_key() -> None:
+    ref = parse_value_from("${DbSecret}:password::", names_secret=True)
+    assert isinstance(ref, SecretValueRef)
+    assert ref.secret == parse_credentials_parameter("${DbSecret}")
+    assert (ref.json_key, ref.version_stage, ref.version_id) == ("password", None, None)
+    wrong = parse_value_from("${DbSecret}:password", names_secret=True)
+    assert isinstance(wrong, BadReference) and "exactly three" in wrong.reason
+    # Another template value after the first leaves it unknown: not read as the secret.
+    assert not isinstance(
+        parse_value_from("${DbSecret}${Suffix}", names_secret=True), SecretValueRef
+    )
+
+
 def test_parameter_arns_drop_the_leading_slash_of_hierarchical_names() -> None:
     ref = parse_value_from("/prod/db")
     assert isinstance(ref, ParameterRef)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -334,6 +335,21 @@ def test_value_from_a_stack_secret_by_ref_needs_secrets_manager_not_ssm() -> Non
 def test_value_from_a_stack_secret_by_ref_that_its_role_may_read_passes() -> None:
     run = run_cli(str(SECRET_REF), "-o", "json")
     assert [f for f in json.loads(run.stdout) if f["line"] == 59] == []  # neither EL210 nor EL213
+
+
+@pytest.mark.parametrize("value_from", ["!Sub '${DbSecret}:password::'", "!Ref DbSecret"])
+def test_value_from_a_stack_secret_with_a_json_key_is_that_secret(
+    tmp_path: Path, value_from: str
+) -> None:
+    template = SECRET_REF.read_text().replace(
+        "ValueFrom: !Ref DbSecret", f"ValueFrom: {value_from}"
+    )
+    path = tmp_path / "stack.yaml"
+    path.write_text(template)
+    findings = json.loads(run_cli(str(path), "-o", "json").stdout)
+    # The role that may read the secret passes (no EL210, no EL213); the other one cannot.
+    assert [(f["rule"], f["line"]) for f in findings] == [("EL210", 72)]
+    assert "secret:db-password-?????? is denied" in findings[0]["message"]
 
 
 # --- Formats, bad input -------------------------------------------------------------------------
