@@ -440,6 +440,12 @@ class SecretDefinition:
     a ``valueFrom`` holding one reads the secret. ``kms_key`` is the key id, key ARN, alias or alias
     ARN it is encrypted with; ``None`` means the AWS managed key (``aws/secretsmanager``), which
     needs no ``kms:Decrypt`` grant. ``service`` is ``secretsmanager`` or ``ssm``.
+
+    Without a ``name`` (one generated when the secret is created, or an unresolved one), the
+    secret is still known to be in the account and region of the tasks of its scope, unless
+    ``with_tasks`` is false (the source places it elsewhere, as a Terraform provider alias
+    does); ``name_prefix`` is what its name is known to start with (Terraform's ``name_prefix``,
+    or the ``terraform-`` of a name Terraform generates).
     """
 
     span: Span
@@ -448,6 +454,8 @@ class SecretDefinition:
     arn: str | None = None
     kms_key: Located | None = None
     service: str = "secretsmanager"
+    name_prefix: str | None = None
+    with_tasks: bool = True
 
 
 @dataclass(slots=True)

@@ -8,6 +8,13 @@ permissions that depend on a policy variable (``${aws:username}``) or on what ec
 know statically, such as the random suffix of a secret named without its full ARN. The message
 names the condition keys and the statements.
 
+A secret the template defines without a name (CloudFormation and Terraform generate one) is known
+to be in the stack's own account and region: a statement allowing all of that account's secrets
+(``...:secret:*``) or naming the secret by its reference (``!Ref DbSecret``) allows it for
+certain; one allowing only some names (``...:secret:app-*``) is reported here when the generated
+name may match it, and as denied when it cannot (Terraform's names start with ``terraform-`` or
+the ``name_prefix``).
+
 ## Why is this bad?
 Whether the task starts depends on values at run time (``aws:SourceVpc``, tags, the time of
 day...). ecs-lint cannot prove the task will start, and a condition written for people often

@@ -98,6 +98,22 @@ def test_select_and_ignore_prefixes(task_file: Path) -> None:
     assert run_cli("--select", "EL1", "--ignore", "EL105", str(task_file)).status == 1
 
 
+def test_a_blank_item_of_a_code_list_is_skipped(task_file: Path) -> None:
+    for codes in ("EL105,", "EL105, ", " ,EL105"):
+        run = run_cli("--select", codes, "-o", "json", str(task_file))
+        assert (run.status, run.stdout, run.stderr) == (0, "[]\n", ""), codes
+
+
+def test_h_is_help_anywhere(task_file: Path) -> None:
+    assert run_cli("-h").stdout.startswith("Usage: ecs-lint [OPTIONS] COMMAND")
+    for args in (["check", "-h"], [str(task_file), "-h"], ["-q", "-h", str(task_file)]):
+        run = run_cli(*args)
+        assert run.status == 0, run.stderr
+        assert run.stdout.startswith("Usage: ecs-lint check [OPTIONS]"), args
+        assert "--output-format" in run.stdout
+    assert run_cli("rules", "-h").stdout.startswith("Usage: ecs-lint rules [OPTIONS]")
+
+
 def test_nonexistent_path_is_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.json"
     run = run_cli(str(missing))

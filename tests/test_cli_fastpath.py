@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -20,9 +22,6 @@ from ecs_lint.cli.check import check_command
 from ecs_lint.cli.commands import app
 from ecs_lint.cli.fastpath import CHECK, CommandLine
 from support import run_cli
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 PLAIN_LINES = [
     ["task.json"],
@@ -148,3 +147,72 @@ def test_a_command_with_an_option_it_cannot_read_is_left_to_typer() -> None:
     ) -> None: ...
 
     assert CommandLine.of(command) is None
+
+
+# The same check written as a plain line (fastpath) and as one left to typer (an attached value).
+DEV_FULL = Path("/dev/full")  # every write fails with ENOSPC
+BOTH_PATHS = pytest.mark.parametrize(
+    "output_option", ["--output-format=text", "-otext"], ids=["plain line", "left to typer"]
+)
+
+
+def pipe_without_reader() -> int:
+    """The write end of a pipe whose reader went away (``ecs-lint ... | head -0``)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    return write_end
+
+
+def ecs_lint_process(args: list[str], **streams: Any) -> subprocess.CompletedProcess[bytes]:
+    # Output buffered as a user's is: PYTHONUNBUFFERED would write each line at once and hide a
+    # report still buffered at exit.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-m", "ecs_lint", *args], env=environment, check=False, **streams
+    )
+
+
+@BOTH_PATHS
+def test_a_reader_gone_before_the_report_is_no_error(output_option: str, tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    assert (CHECK.parse([output_option, str(task)]) is None) == (output_option == "-otext")
+    stdout = pipe_without_reader()
+    try:
+        run = ecs_lint_process([output_option, str(task)], stdout=stdout, stderr=subprocess.PIPE)
+    finally:
+        os.close(stdout)
+    # Not "Exception ignored ... BrokenPipeError" and status 120 from the flush at exit.
+    assert (run.returncode, run.stderr) == (1, b"")
+
+
+@BOTH_PATHS
+def test_a_report_to_a_file_is_whole_when_stderr_has_no_reader(
+    output_option: str, tmp_path: Path
+) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    args = [output_option, "--diff", "--unsafe-fixes", str(task)]
+    expected = ecs_lint_process(args, capture_output=True)
+    assert expected.stdout.startswith(b"--- ")
+    assert b"Would fix 1 finding" in expected.stderr  # written after the diff: the pipe fails
+    report = tmp_path / "fix.diff"
+    stderr = pipe_without_reader()
+    try:
+        with report.open("wb") as stdout:
+            run = ecs_lint_process(args, stdout=stdout, stderr=stderr)
+    finally:
+        os.close(stderr)
+    assert run.returncode == 1
+    assert report.read_bytes() == expected.stdout
+
+
+@BOTH_PATHS
+@pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_error_line_not_a_traceback(output_option: str, tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text('{"containerDefinitions": [{"name": "a", "image": "nginx:1.25"}]}')
+    with DEV_FULL.open("wb") as full:
+        run = ecs_lint_process([output_option, str(task)], stdout=full, stderr=subprocess.PIPE)
+    assert run.returncode == 2
+    assert run.stderr == b"ecs-lint: error: cannot write the output: No space left on device\n"

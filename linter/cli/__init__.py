@@ -16,8 +16,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ecs_lint.cli import fastpath
 
@@ -38,12 +39,39 @@ def main(argv: list[str] | None = None) -> None:
     elif args and args[0] not in COMMANDS:
         args = ["check", *args]
     _tolerate_unencodable_output()
-    with _collecting_garbage_rarely():
-        if args and args[0] == "check":
-            fastpath.run_check(args[1:])  # exits when the line is a plain one
-        from ecs_lint.cli.commands import app
+    try:
+        with _collecting_garbage_rarely():
+            if args and args[0] == "check":
+                fastpath.run_check(args[1:])  # exits when the line is a plain one
+            from ecs_lint.cli.commands import app
 
-        app(args, prog_name="ecs-lint")
+            app(args, prog_name="ecs-lint")
+    except SystemExit:
+        _exit_if_output_failed()
+        raise
+    except OSError as error:  # writing the report failed (a full disk, a closed stdout)
+        _output_failed(error)
+        _lead_nowhere(sys.stdout)
+        sys.exit(2)
+
+
+def _exit_if_output_failed() -> None:
+    """Flush stdout and stderr while an error can still be handled, and exit 1 when the reader
+    of one went away (as click does: ``ecs-lint . | head -1``), 2 when the other writing failed
+    (a full disk): never the "Exception ignored" of a failed flush at exit."""
+    status = _silence_closed_outputs()
+    if status is not None:
+        sys.exit(status)
+
+
+def _output_failed(error: OSError) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    reason = error.strerror or str(error)
+    with contextlib.suppress(OSError, ValueError):
+        stream.write(f"ecs-lint: error: cannot write the output: {reason}\n")
+        stream.flush()
 
 
 @contextlib.contextmanager
@@ -65,6 +93,44 @@ def _collecting_garbage_rarely() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
+
+
+def _silence_closed_outputs() -> int | None:
+    """Flush stdout and stderr; the exit status to end with when one failed: 1 when its reader
+    went away (``ecs-lint . | head -1``, a closed pipe), 2 when writing failed otherwise (a full
+    disk, said on stderr).
+
+    That stream then leads to /dev/null: a report still buffered would otherwise fail at exit
+    ("Exception ignored ... BrokenPipeError", exit status 120), and what the other stream holds
+    (a report redirected to a file) is still written.
+    """
+    status = None
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # no such stream at all (pythonw)
+            continue
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            status = status or 1
+            _lead_nowhere(stream)
+        except OSError as error:
+            if stream is sys.stdout:
+                _output_failed(error)
+            status = 2
+            _lead_nowhere(stream)
+        except ValueError:
+            pass  # a closed file object: nothing is left to write
+    return status
+
+
+def _lead_nowhere(stream: TextIO) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError):
+        pass  # not a file descriptor (a stream of a test): nothing is left to fail at exit
+    finally:
+        os.close(devnull)
 
 
 def _tolerate_unencodable_output() -> None:

@@ -18,6 +18,8 @@ app = typer.Typer(
     "definitions and Dockerfiles before you deploy.",
     add_completion=False,
     no_args_is_help=True,
+    # ``-h`` too, in every command (``main`` already hands a line starting with it to the app).
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

@@ -20,7 +20,6 @@ only ones.
 from __future__ import annotations
 
 import errno
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -264,22 +263,9 @@ def run_check(args: list[str]) -> None:
     except OSError as error:
         if error.errno != errno.EPIPE:
             raise
-        _silence_closed_output()
-        sys.exit(1)
+        sys.exit(1)  # the reader of stdout or stderr went away: main silences that stream
 
 
 def _tell(line: str) -> None:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
-
-
-def _silence_closed_output() -> None:
-    """The reader of stdout went away (``ecs-lint ... | head``): what is still buffered would
-    fail again at exit, so stdout now leads nowhere."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    finally:
-        os.close(devnull)

@@ -136,7 +136,9 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
         return None
     from ecs_lint.config import BadValue, rule_code
 
-    codes = (code.strip().upper() for value in values for code in value.split(",") if code)
+    # A blank item is skipped, spaces and all: ``--select "EL101, "`` as ``--select EL101,``.
+    items = (item.strip().upper() for value in values for item in value.split(","))
+    codes = [code for code in items if code]
     try:
         return tuple(rule_code(code) for code in codes)
     except BadValue as error:

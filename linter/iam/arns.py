@@ -19,9 +19,12 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ecs_lint.iam.evaluator import ALNUM, Resource, Unknown
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "Arn",
@@ -41,6 +44,7 @@ __all__ = [
     "parse_value_from",
     "partition_for_region",
     "role_name",
+    "unnamed_secret_resource",
 ]
 
 PARTITIONS: Final = frozenset(
@@ -63,6 +67,9 @@ _REGION_PREFIX_PARTITIONS: Final = (
 )
 
 SUFFIX_LENGTH: Final = 6
+_SECRET_NAME_CHARS: Final = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_+=.@-"
+)
 _LOWER_DIGITS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _DIGITS: Final = frozenset("0123456789")
 REGION_UNKNOWN: Final = Unknown("region", "the region the task runs in", "<region>", _LOWER_DIGITS)
@@ -323,6 +330,33 @@ class SecretRef:
             self.account or placement.account,
             [f"secret:{self.name}"],
         )
+
+
+def unnamed_secret_resource(
+    label: str, placement: Placement, prefix: str = "", aliases: Iterable[str] = ()
+) -> Resource:
+    """The ARN of a secret the linted files define without giving its name (a name generated
+    when it is created, or one they cannot resolve), which they know as ``${label}``.
+
+    Its account, region and partition are ``placement``'s (those of the tasks of the same
+    template); its name is unknown past ``prefix`` (what a generated name is known to start with);
+    the ARN ends, as every secret's, in ``-`` and six random characters. The resource is also
+    known as ``${label}`` (and each of ``aliases``), which a policy names it by exactly.
+    """
+    reference = f"${{{label}}}"
+    if not _SECRET_NAME.fullmatch(prefix or "x"):
+        prefix = ""  # not a name's start (the source could not read it): claim nothing of it
+    rest = Unknown(
+        f"name of secret {reference}",
+        f"the name of secret {reference} (the files do not give it)",
+        "<rest of name>" if prefix else "<name>",
+        _SECRET_NAME_CHARS,
+    )
+    tail: list[str | Unknown] = [f"secret:{prefix}", rest, "-", _suffix_unknown(reference)]
+    resource = _arn_parts(
+        placement.partition, "secretsmanager", placement.region, placement.account, tail
+    )
+    return Resource(resource.parts, frozenset({label, *aliases}), reference)
 
 
 @dataclass(frozen=True, slots=True)

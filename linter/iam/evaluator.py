@@ -102,11 +102,15 @@ class Resource:
     """The name IAM sees for a resource: known text with possibly unknown parts.
 
     ``aliases`` are labels the whole name is also known by (a template's logical id), so a policy
-    resource written as ``${Label}`` matches it for certain.
+    resource written as ``${Label}`` matches it for certain. ``reference`` is the one a policy
+    should name it by (``${DbSecret}``) when its parts leave too much open to write it any other
+    way: a secret whose name the files do not give, of which only the account, region and shape
+    of its ARN are known.
     """
 
     parts: tuple[str | Unknown, ...]
     aliases: frozenset[str] = frozenset()
+    reference: str | None = None
 
     @classmethod
     def exact(cls, text: str) -> Resource:
@@ -139,9 +143,11 @@ class Resource:
     def foreign(self) -> Resource:
         """This name as policies of another template see it: its template values are unknowns
         that no ``${label}`` of theirs names (the same label there is another template's value),
-        and it has no aliases."""
-        if not self.aliases and not any(
-            isinstance(part, Unknown) and part.template for part in self.parts
+        and it has no aliases or reference."""
+        if (
+            not self.aliases
+            and self.reference is None
+            and not any(isinstance(part, Unknown) and part.template for part in self.parts)
         ):
             return self
         parts = tuple(
@@ -159,7 +165,9 @@ class Resource:
 
     def as_pattern(self) -> str:
         """A policy ``Resource`` that covers this name whatever its unknown parts turn out to be
-        (``...:secret:hub-??????`` for a secret whose suffix is unknown)."""
+        (``...:secret:hub-??????`` for a secret whose suffix is unknown), or its ``reference``."""
+        if self.reference is not None:
+            return self.reference
         return "".join(part if isinstance(part, str) else part.pattern for part in self.parts)
 
 

@@ -94,6 +94,7 @@ def case_trap(check: Check) -> str | None:
     folded = Resource(
         tuple(part.lower() if isinstance(part, str) else part for part in resource.parts),
         resource.aliases,
+        resource.reference,
     )
     for statement in decision.near_misses:
         if statement.not_resource:

@@ -354,7 +354,9 @@ def _unknown_part_notes(requirements: Sequence[Requirement], *, live: bool) -> l
     unknown_places: set[str] = set()
     for requirement in requirements:
         resource = requirement.request.resource
-        for part in resource.unknowns:
+        # A resource written as its reference (``${DbSecret}``) is named exactly.
+        starred = () if resource.reference is not None else resource.unknowns
+        for part in starred:
             if part.label in _PLACE_UNKNOWNS:
                 unknown_places.add(_PLACE_UNKNOWNS[part.label])
             elif part.label.startswith("key of "):

@@ -38,11 +38,13 @@ from ecs_lint.iam.arns import (
     SecretForm,
     SecretRef,
     SecretValueRef,
+    is_label,
     leading_label,
     parse_arn,
     parse_kms_key,
     parse_value_from,
     role_name,
+    unnamed_secret_resource,
 )
 from ecs_lint.iam.evaluator import (
     Decision,
@@ -468,15 +470,21 @@ class PolicyProvider:
         definition: SecretDefinition | None,
     ) -> tuple[Resource, SecretRef | None]:
         """The secret's ARN as well as known, and the secret by name when the task names it by
-        a template value and the definition gives its name."""
+        a template value and the definition gives its name. A secret the linted files define
+        without a name is still in their tasks' account and region (see ``SecretDefinition``)."""
         if definition is not None and definition.arn and not _has_placeholder(definition.arn):
             return Resource.exact(definition.arn), None
         if isinstance(ref, SecretRef) and ref.form is SecretForm.UNRESOLVED:
+            label = ref.text.removeprefix("${").removesuffix("}")
+            where = placement if definition is None or definition.with_tasks else Placement()
+            aliases = _arn_labels(definition, label)
             if definition is not None and definition.name:
                 named = SecretRef(definition.name, SecretForm.NAME, definition.name)
-                label = ref.text.removeprefix("${").removesuffix("}")
-                resource = named.resource(placement)
-                return Resource(resource.parts, frozenset({label})), named
+                resource = named.resource(where)
+                return Resource(resource.parts, aliases), named
+            if definition is not None and definition.service == "secretsmanager":
+                prefix = definition.name_prefix or ""
+                return unnamed_secret_resource(label, where, prefix, aliases), None
             return ref.resource(placement), None
         resource = ref.resource(placement)
         if self.live is not None and isinstance(ref, SecretRef) and not resource.is_exact:
@@ -558,6 +566,15 @@ def _foreign(request: Request) -> Request:
     if resource is request.resource and len(context) == len(request.context):
         return request
     return Request(request.action, resource, context)
+
+
+def _arn_labels(definition: SecretDefinition | None, label: str) -> frozenset[str]:
+    """``label`` and the other template values a secret's definition says stand for its ARN
+    (``DbSecret`` and ``DbSecret.Id``), any of which a policy may name it by."""
+    labels = {label}
+    if definition is not None and definition.service == "secretsmanager":
+        labels.update(key[2:-1] for key in definition.keys if is_label(key))
+    return frozenset(labels)
 
 
 def _arn_or_none(text: str) -> str | None:

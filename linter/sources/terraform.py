@@ -314,6 +314,8 @@ class _Builder:
                 name=name,
                 arn=arn,
                 kms_key=_located(resource.get("kms_key_id")),
+                name_prefix=_generated_name_prefix(resource),
+                with_tasks=_default_provider(resource),
             )
         )
 
@@ -332,6 +334,31 @@ class _Builder:
                 service="ssm",
             )
         )
+
+
+# What the AWS provider starts a name with when a resource has neither ``name`` nor
+# ``name_prefix``: it generates ``terraform-`` and a unique id (a prefix and the id with one).
+_GENERATED_NAME_PREFIX: Final = "terraform-"
+
+
+def _generated_name_prefix(resource: TfResource) -> str | None:
+    """What the name the AWS provider generates for ``resource`` starts with, when it is known
+    that it generates one (no ``name``) and with what prefix."""
+    name, prefix = resource.get("name"), resource.get("name_prefix")
+    if prefix is not None:
+        return _text(prefix)
+    return _GENERATED_NAME_PREFIX if name is None else None
+
+
+def _default_provider(resource: TfResource) -> bool:
+    """Whether ``resource`` uses its module's default AWS provider (as the module's tasks do,
+    unless they too name another): ``provider = aws.east`` may be another region or account."""
+    provider = resource.get("provider")
+    if provider is None:
+        return True
+    if isinstance(provider, Opaque):  # ``provider = aws``: a bare name, not a reference
+        return provider.labels == ("aws",)
+    return isinstance(provider, Str) and provider.parts == (Hole("aws"),)
 
 
 def _quoted_holes_only(value: Str) -> bool:
