@@ -55,9 +55,8 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
     as written starts with the repository it names, literally: ``python`` of
     ``python:${VERSION}-slim``, in whatever format the variables are written."""
     span = use.span
-    if use.edit_span is not None or use.shared_text or span.logical is not None:
-        return use
-    if span.path != source.path:
+    fixed_otherwise = use.edit_span is not None or use.shared_text
+    if fixed_otherwise or span.logical is not None or span.path != source.path:
         return use
     repository = literal_repository(source.text[span.start : span.end])
     if repository is None:
@@ -65,9 +64,9 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
     reference = use.reference
     named = known_repository(reference) if isinstance(reference, UnresolvedRef) else reference
     written = parse_reference(repository)
-    if not (isinstance(named, ImageRef) and isinstance(written, ImageRef)):
+    if not isinstance(named, ImageRef) or not isinstance(written, ImageRef):
         return use
-    if written.repository != named.repository:
+    if written.repository != named.repository:  # the variables reach into the repository
         return use
     return replace(use, repository_span=source.span(span.start, span.start + len(repository)))
 

@@ -7,9 +7,12 @@ tests/aws/conftest.py.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -25,6 +28,27 @@ TRUST = {
     ],
 }
 PRIVATE_IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/app:1.4"
+
+
+def credentials_task_file(
+    directory: Path, role: str, credentials: str = "dockerhub", name: str = "td.json"
+) -> str:
+    """A task definition file whose container pulls a Docker Hub image with
+    ``repositoryCredentials`` through the execution role ``role`` (an ARN or name)."""
+    task = {
+        "family": "web",
+        "executionRoleArn": role,
+        "containerDefinitions": [
+            {
+                "name": "web",
+                "image": "acme/web:1.4",
+                "repositoryCredentials": {"credentialsParameter": credentials},
+            }
+        ],
+    }
+    path = directory / name
+    path.write_text(json.dumps(task, indent=2))
+    return str(path)
 
 
 class World:

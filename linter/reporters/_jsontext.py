@@ -115,15 +115,10 @@ def _float(value: float) -> str:
 
 
 def _key(key: object) -> str:
-    """A non-string key as ``json.dumps`` writes it (the quotes are added by the caller)."""
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    """A non-string key as ``json.dumps`` writes it (the quotes are added by the caller): the
+    text of the same scalar as a value."""
+    try:
+        return _scalar(key)
+    except TypeError:
+        kind = type(key).__name__
+        raise TypeError(f"keys must be str, int, float, bool or None, not {kind}") from None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from aws_world import credentials_task_file
 
 from ecs_lint.engine import lint_paths
 from ecs_lint.iam.live import LiveAws
@@ -72,23 +73,6 @@ class Account:
         return arn
 
 
-def task_definition(tmp_path: Path, role: str, credentials: str, name: str = "td.json") -> str:
-    task = {
-        "family": "web",
-        "executionRoleArn": role,
-        "containerDefinitions": [
-            {
-                "name": "web",
-                "image": "acme/web:1.4",
-                "repositoryCredentials": {"credentialsParameter": credentials},
-            }
-        ],
-    }
-    path = tmp_path / name
-    path.write_text(json.dumps(task, indent=2))
-    return str(path)
-
-
 def lint(*args: str) -> tuple[int, str, str]:
     run = run_cli(*args, "--aws", "--region", REGION, "--select", "EL2")
     return run.status, run.stdout, run.stderr
@@ -104,7 +88,7 @@ def test_suffix_trap_and_customer_key_found_live(aws: MotoServer, tmp_path: Path
         {"Sid": "ReadHub", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
          "Resource": bare},
     )  # fmt: skip
-    status, out, err = lint(task_definition(tmp_path, role, secret))
+    status, out, err = lint(credentials_task_file(tmp_path, role, secret))
     assert status == 1, err
     assert "EL203" in out and 'Sid "ReadHub"' in out and "-??????" in out
     assert "EL205" in out and "alias/registry" in out and "live DescribeKey" in out
@@ -117,7 +101,7 @@ def test_a_bare_secret_name_is_resolved_to_its_full_arn(aws: MotoServer, tmp_pat
         "exec-live",
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret},
     )
-    path = task_definition(tmp_path, role, "dockerhub")
+    path = credentials_task_file(tmp_path, role, "dockerhub")
     status, out, err = lint(path)
     assert (status, out.count("EL20")) == (0, 0), out + err
 
@@ -169,7 +153,7 @@ def test_correct_policies_and_managed_policies_pass(aws: MotoServer, tmp_path: P
     )["Policy"]["Arn"]  # fmt: skip
     account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=policy)
     account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=EXECUTION_POLICY)
-    status, out, err = lint(task_definition(tmp_path, role, secret))
+    status, out, err = lint(credentials_task_file(tmp_path, role, secret))
     assert (status, out.count("EL2")) == (0, 0), out + err
 
 
@@ -179,7 +163,7 @@ def test_each_role_is_looked_up_once_per_run(aws: MotoServer, tmp_path: Path) ->
     role = account.role("exec-live")
     account.iam.attach_role_policy(RoleName="exec-live", PolicyArn=EXECUTION_POLICY)
     for index in range(3):
-        task_definition(tmp_path, role, secret, f"td{index}.json")
+        credentials_task_file(tmp_path, role, secret, f"td{index}.json")
     live = LiveAws(REGION)
     settings = Settings(aws=True, aws_region=REGION, select=("EL2",))
     provider = PolicyProvider(region=REGION, live=live)
@@ -192,7 +176,7 @@ def test_each_role_is_looked_up_once_per_run(aws: MotoServer, tmp_path: Path) ->
 
 def test_a_role_that_does_not_exist_is_el207(aws: MotoServer, tmp_path: Path) -> None:
     role = "arn:aws:iam::123456789012:role/not-there"
-    status, out, _ = lint(task_definition(tmp_path, role, "dockerhub"))
+    status, out, _ = lint(credentials_task_file(tmp_path, role, "dockerhub"))
     assert "EL207" in out and "live IAM has no role of that name" in out
     assert status == 1
 
@@ -202,7 +186,7 @@ def test_no_credentials_is_a_clear_error(
 ) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    path = task_definition(tmp_path, "arn:aws:iam::123456789012:role/exec", "dockerhub")
+    path = credentials_task_file(tmp_path, "arn:aws:iam::123456789012:role/exec", "dockerhub")
     status, out, err = lint(path)
     assert status == 2
     assert err.startswith("ecs-lint: error: iam:GetRole on role exec failed: no AWS credentials")
@@ -237,7 +221,7 @@ def test_a_missing_permission_is_named(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
     aws.enforce_iam()
     try:
-        status, out, err = lint(task_definition(tmp_path, role, "dockerhub"))
+        status, out, err = lint(credentials_task_file(tmp_path, role, "dockerhub"))
     finally:
         aws.enforce_iam(False)
     assert status == 2
@@ -280,7 +264,7 @@ def test_a_templates_own_region_is_never_sent_to_aws(aws: MotoServer, tmp_path: 
 
 def test_an_unknown_role_is_not_sent_back_to_aws(aws: MotoServer, tmp_path: Path) -> None:
     role = "arn:aws:iam::123456789012:role/not-there"
-    path = task_definition(tmp_path, role, "dockerhub")
+    path = credentials_task_file(tmp_path, role, "dockerhub")
     run = run_cli(path, "--aws", "--region", REGION, "--select", "EL207", "-o", "json")
     (finding,) = json.loads(run.stdout)
     assert "--role-policy" in finding["message"]

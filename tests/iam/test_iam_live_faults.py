@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from aws_faults import limits, one_error, timed
-from aws_world import World
+from aws_world import World, credentials_task_file
 from servers.faulty_aws import aws_error, hang, reply, truncated
 
 from support import run_cli
@@ -36,23 +36,6 @@ ROLE_XML = (
 @pytest.fixture
 def world(aws: MotoServer) -> World:
     return World()
-
-
-def task_file(tmp_path: Path, role: str, credentials: str = "dockerhub") -> str:
-    task = {
-        "family": "web",
-        "executionRoleArn": role,
-        "containerDefinitions": [
-            {
-                "name": "web",
-                "image": "acme/web:1.4",
-                "repositoryCredentials": {"credentialsParameter": credentials},
-            }
-        ],
-    }
-    path = tmp_path / "td.json"
-    path.write_text(json.dumps(task))
-    return str(path)
 
 
 def check(path: str, *extra: str) -> list[str]:
@@ -99,7 +82,7 @@ def test_a_broken_iam_answer_is_one_clear_error(
 ) -> None:
     role = world.role("exec")
     faulty_aws.faults["iam:GetRole"] = fault
-    args = command(task_file(tmp_path, role))  # type: ignore[operator]
+    args = command(credentials_task_file(tmp_path, role))  # type: ignore[operator]
     run, seconds = timed(*args)
     message = one_error(run)
     assert message.startswith("iam:GetRole on role exec failed: ")
@@ -125,7 +108,7 @@ def test_a_broken_inline_policy_answer_names_its_call(
         "</GetRolePolicyResult></GetRolePolicyResponse>",
         "text/xml",
     )
-    message = one_error(run_cli(*policy(task_file(tmp_path, role))))
+    message = one_error(run_cli(*policy(credentials_task_file(tmp_path, role))))
     assert (
         message == "iam:GetRolePolicy on role exec failed: the answer has no PolicyDocument string"
     )
@@ -137,7 +120,7 @@ def test_iam_server_errors_stop_the_run_after_the_attempts(
     role = world.role("exec")
     faulty_aws.faults["iam:GetRole"] = aws_error(503, "ServiceUnavailable")
     config = limits(tmp_path, max_attempts=2)
-    run, seconds = timed(*check(task_file(tmp_path, role), "--config", config))
+    run, seconds = timed(*check(credentials_task_file(tmp_path, role), "--config", config))
     assert one_error(run) == (
         "iam:GetRole on role exec failed: AWS answered HTTP 503 (ServiceUnavailable) to 2 "
         "attempts: try again later"
@@ -155,7 +138,9 @@ def test_a_failing_secret_look_up_is_skipped_with_one_warning(
     role = world.role("exec")  # no secretsmanager:GetSecretValue: EL203 either way
     faulty_aws.faults["secretsmanager:DescribeSecret"] = fault
     config = limits(tmp_path, read_timeout=1, max_attempts=2)
-    run, seconds = timed(*check(task_file(tmp_path, role), "--config", config, "-o", "json"))
+    run, seconds = timed(
+        *check(credentials_task_file(tmp_path, role), "--config", config, "-o", "json")
+    )
     assert run.status == 1, run.stderr
     assert [finding["rule"] for finding in json.loads(run.stdout)] == ["EL203"]
     (warning,) = run.stderr.splitlines()
@@ -174,5 +159,5 @@ def test_a_denied_secret_look_up_still_stops_the_run(
     faulty_aws.faults["secretsmanager:DescribeSecret"] = aws_error(
         400, "AccessDeniedException", "not authorized"
     )
-    message = one_error(run_cli(*check(task_file(tmp_path, role))))
+    message = one_error(run_cli(*check(credentials_task_file(tmp_path, role))))
     assert message.startswith("AWS denied secretsmanager:DescribeSecret on secret dockerhub: ")
