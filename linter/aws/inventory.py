@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from ecs_lint.aws.progress import Tracker
     from ecs_lint.iam.live import LiveAws
+    from ecs_lint.settings import Settings
 
 __all__ = [
     "CONCURRENCY",
@@ -65,6 +66,10 @@ class Scope:
     clusters: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     task_definitions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, settings: Settings) -> Scope:
+        return cls(settings.aws_clusters, settings.aws_services, settings.aws_task_definitions)
 
     @property
     def task_definitions_only(self) -> bool:
