@@ -27,7 +27,8 @@ def aws(settings: Settings) -> NoReturn:
     they run, with live execution-role, secret and network look-ups.
     """
     from ecs_lint.aws.run import Scope, lint_aws
-    from ecs_lint.iam.live import AwsError, LiveAws
+    from ecs_lint.awsapi.wire import AwsError
+    from ecs_lint.iam.live import LiveAws
     from ecs_lint.settings import ROLE_POLICY_HINT_AWS_COMMAND
 
     regions = settings.aws_regions

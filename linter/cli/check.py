@@ -59,8 +59,8 @@ def _policy_or_aws_failure(error: Exception) -> str | None:
     """The message of a bad ``--iam``/``--role-policy`` file or a failed AWS look-up; ``None``
     for any other error. Their modules are imported once something failed: a lint without a
     task definition never loads the IAM modules."""
+    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
     from ecs_lint.iam.sources import PolicySourceError
-    from ecs_lint.iam.wire import AwsError  # not iam.live: boto3 glue a file lint never needs
 
     if isinstance(error, (PolicySourceError, AwsError)):
         return error.message
