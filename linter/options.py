@@ -17,7 +17,6 @@ uses the value; ``ARCHITECTURE.md`` has the steps.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
@@ -38,16 +37,24 @@ READING_AWS: Final = (AWS, POLICY)
 _DECLARED: Final = "ecs_lint.declared"
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes, not dataclasses: every start-up makes the whole table, and a dataclass costs
+# a few tenths of a millisecond to create.
+
+
 class Key:
     """A configuration key: its TOML name (dotted inside a sub-table: ``table.key``), the
-    converter that checks its value, and a line of help. ``field`` is filled in by
-    :func:`config_keys`."""
+    converter that checks its value, and a line of help. ``field`` is the ``Settings`` field it
+    sets (:func:`config_keys` fills it in)."""
 
-    name: str
-    convert: Callable[[object, ConfigFile], Any]
-    help: str
-    field: str = ""
+    __slots__ = ("convert", "field", "help", "name")
+
+    def __init__(
+        self, name: str, convert: Callable[[object, ConfigFile], Any], help: str, field: str = ""
+    ) -> None:
+        self.name = name
+        self.convert = convert
+        self.help = help
+        self.field = field
 
 
 class Option:
@@ -73,7 +80,7 @@ class Option:
         minimum: int | None = None,
     ) -> None:
         self.spellings = spellings
-        self.commands = frozenset(commands)
+        self.commands = commands
         self.help = help
         self.metavar = metavar
         self.takes = takes
@@ -81,14 +88,17 @@ class Option:
         self.minimum = minimum
 
 
-@dataclass(frozen=True, slots=True)
 class CommandOption:
-    """An option as one command takes it: the field it sets (its parameter name), and the value
-    a parser passes when the option is not given (``unset``: typer shows a text default)."""
+    """An option as one command takes it: the field it sets (its parameter name) and that
+    field's default, and the value a parser passes when the option is not given (``unset``:
+    typer shows a text default)."""
 
-    name: str
-    option: Option
-    default: Any
+    __slots__ = ("default", "name", "option")
+
+    def __init__(self, name: str, option: Option, default: Any) -> None:
+        self.name = name
+        self.option = option
+        self.default = default
 
     @property
     def unset(self) -> Any:
@@ -138,7 +148,7 @@ def config_keys() -> tuple[Key, ...]:
     from ecs_lint.settings import Settings
 
     return tuple(
-        dataclasses.replace(declared, field=field.name)
+        Key(declared.name, declared.convert, declared.help, field.name)
         for field, declared in _declarations(Settings)
         if isinstance(declared, Key)
     )

@@ -21,8 +21,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from ecs_lint.cli import fastpath
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -43,6 +41,8 @@ def main(argv: list[str] | None = None) -> None:
             if args[:1] in (["--version"], ["-V"]) or args == ["version"]:
                 _print_version()  # without typer: a version check should start instantly
             if args and args[0] == "check":
+                from ecs_lint.cli import fastpath
+
                 fastpath.run_check(args[1:])  # exits when the line is a plain one
             from ecs_lint.cli.commands import app
 
