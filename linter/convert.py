@@ -29,6 +29,10 @@ class BadValue(Exception):
     """A value a key or an option cannot take; the message says why."""
 
 
+# ---------------------------------------------------------------------------------------------
+# Configuration values: the TOML value → Settings value (``Key.convert``).
+
+
 def _type_name(value: object) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
     if isinstance(value, dict):

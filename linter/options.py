@@ -1,8 +1,8 @@
 """Every option and configuration key, declared once: on the ``Settings`` field it sets.
 
 A field of :class:`~ecs_lint.settings.Settings` declares with :func:`setting` its default and where
-its value can come from: a configuration :class:`Key` and the command-line :class:`Option` s of the
-commands that take it. Everything else is derived from those declarations, here:
+its value can come from: a configuration :class:`Key`, and an :class:`Option` for the commands that
+take it on the command line. Everything else is derived from those declarations:
 
 * ``config.KEYS``, the configuration keys the file may hold, each checked by its converter;
 * each command's typer parameters (``cli.commands``): typer gives the help, usage errors and exit

@@ -80,7 +80,8 @@ class PullThroughCache:
 @dataclass(slots=True)
 class Settings:
     """The run's settings, and the table of every option and configuration key (one ``setting``
-    per field: its default, its key, its options)."""
+    per field: its default, its key, its options). A command's help lists its options in the
+    order of the fields."""
 
     # --- ecs-lint policy -----------------------------------------------------------------------
     policy_format: str = setting(
