@@ -85,9 +85,10 @@ def _model(
     """The files' model, and with ``scope`` what it names in AWS after them; the settings of
     the run (a live read's region); its AWS clients, if it read AWS."""
     from ecs_lint.engine import load_model
+    from ecs_lint.model import ProblemKind
 
     model = load_model(paths, settings)
-    for problem in model.problems("EL900"):
+    for problem in model.problems((ProblemKind.PARSE,)):
         if problem.about is None:  # a file given cannot be read (not a file one of them names)
             span = problem.span
             fail(f"{span.path}:{span.line}:{span.column}: {problem.message}")
