@@ -56,11 +56,13 @@ def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
         model, settings, live = _model(paths or [], settings, scope if reads_aws else None)
         provider = build_policy_provider(settings, model, live)
         provider.prefetch(model.tasks)
+        policies = generate_role_policies(
+            model, provider, missing=settings.policy_missing, role=role
+        )
     except MissingPath as missing_path:
         fail(f"path '{missing_path}' does not exist")
     except (PolicySourceError, AwsError) as error:
         fail(error.message)
-    policies = generate_role_policies(model, provider, missing=settings.policy_missing, role=role)
     notes = [f"warning: {warning}" for warning in provider.live.warnings] if provider.live else []
     if not model.tasks:
         notes.append("no task definitions found")
