@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.iam.explain import START_FAILURE, case_trap, denials, role_label, suffix_trap
+from ecs_lint.iam.explain import (
+    START_FAILURE,
+    alias_trap,
+    case_trap,
+    denials,
+    role_label,
+    suffix_trap,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -42,8 +49,8 @@ def each_denial(
     explain_traps: bool = False,
 ) -> Iterator[Finding]:
     """One finding per denied check of the running rule, in task order (nothing without a
-    policy provider). ``explain_traps`` adds, for a secret read, why a statement written for
-    the secret misses it: the secret's name without its ARN suffix, or the wrong letter case."""
+    policy provider). ``explain_traps`` adds why a statement written for the resource misses
+    it: a secret's name without its ARN suffix, the wrong letter case, a KMS key's alias ARN."""
     provider = ctx.services.policies
     if provider is None:
         return
@@ -51,7 +58,11 @@ def each_denial(
         for check in _denied(provider, task, ctx.rule.code):
             trap = None
             if explain_traps:
-                trap = suffix_trap(check, provider.placement(task)) or case_trap(check)
+                trap = (
+                    suffix_trap(check, provider.placement(task))
+                    or case_trap(check)
+                    or alias_trap(check)
+                )
             yield denial_finding(ctx, [check], action, consequence, trap)
 
 
