@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.textio import BOM, UnreadableFile, decode_source, read_file
+from ecs_lint.textio import BOM, UnreadableFile, decode_source, printable, read_file
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
@@ -78,11 +78,7 @@ class FixPlan:
 def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
     """Decide which fixes apply and compute each file's new text (nothing is written)."""
     plan = FixPlan()
-    broken = {
-        finding.span.path
-        for finding in result.findings
-        if finding.rule == "EL900" and "about" not in finding.extra  # not another file's
-    }
+    broken = result.unchecked_files
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         fix = finding.fix
@@ -98,7 +94,7 @@ def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
         by_file.setdefault(paths.pop(), []).append(finding)
     for path, findings in by_file.items():
         if path in broken:
-            plan.skipped.append(f"{path}: not fixed, the file has a parse error (EL900)")
+            plan.skipped.append(f"{path}: not fixed, the file has a parse error ({broken[path]})")
             continue
         source = result.sources.get(path)
         if source is None:
@@ -315,8 +311,6 @@ def unified_diff(change: FileFix) -> bytes:
 def on_terminal(diff: bytes) -> str:
     """A diff for a terminal: every control character of the file's text escaped, so that none
     reaches the terminal raw, but the CR of a CRLF ending (it moves no text)."""
-    from ecs_lint.reporters.text import printable
-
     lines = diff.decode("utf-8", "surrogateescape").split("\n")
     return "\n".join(
         printable(line.removesuffix("\r")) + "\r" * line.endswith("\r") for line in lines
