@@ -53,7 +53,6 @@ from typing import TYPE_CHECKING, Final
 
 from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef, UseKind
 from ecs_lint.references import parse_reference
-from ecs_lint.sources import _shellpattern as shellpattern
 from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
@@ -746,15 +745,19 @@ class _Lexer:
             self.unresolved.update(pattern_unresolved)
             return "" if binding is None else binding.value or ""
         self.unresolved.update(replacement_unresolved)
+        from ecs_lint.sources._shellpattern import replace  # few Dockerfiles hold a pattern
+
         with _pattern_errors(pattern):
-            return shellpattern.replace(binding.value, pattern, replacement, replace_all)
+            return replace(binding.value, pattern, replacement, replace_all)
 
 
 def _trim_pattern(value: str, word: str, operator: str) -> str:
     """``${V#p}``/``${V##p}`` trim a prefix, ``${V%p}``/``${V%%p}`` a suffix."""
+    from ecs_lint.sources._shellpattern import trim_prefix, trim_suffix
+
     longest = word.startswith(operator)
     pattern = word[1:] if longest else word
-    trim = shellpattern.trim_prefix if operator == "#" else shellpattern.trim_suffix
+    trim = trim_prefix if operator == "#" else trim_suffix
     with _pattern_errors(pattern):
         return trim(value, pattern, longest)
 
@@ -762,9 +765,11 @@ def _trim_pattern(value: str, word: str, operator: str) -> str:
 @contextlib.contextmanager
 def _pattern_errors(pattern: str) -> Iterator[None]:
     """Turn a pattern BuildKit cannot compile into an expansion error naming the pattern."""
+    from ecs_lint.sources._shellpattern import PatternError
+
     try:
         yield
-    except shellpattern.PatternError as error:
+    except PatternError as error:
         raise _ExpandError(f"{error} in pattern {_short(pattern)!r}") from None
 
 
