@@ -15,8 +15,8 @@ credentials:
   target lies inside the working directory; otherwise it is reported (EL900) and not read. A
   named path that is not a link is read wherever it is: naming it is the user's choice.
 
-What cannot be read is reported (EL900), never skipped in silence nor the end of the run: a
-directory that cannot be listed, a link that loops, a named path the system refuses to look at.
+What cannot be read is reported (a parse problem), never skipped in silence nor the end of the
+run: a directory that cannot be listed, a link that loops, a named path the system refuses.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def _walk(root: Path) -> Iterator[tuple[Candidate, str]]:
     real path of a file that is not a link is its directory's real path plus its name (linked
     directories are never entered), so only links cost a system call each. A directory that
     cannot be listed and a link that cannot be followed (a loop) are candidates refused with the
-    reason, so the run reports them (EL900) instead of stopping or saying nothing.
+    reason, so the run reports them instead of stopping or saying nothing.
     """
     top = os.path.realpath(root)
     pending = [(str(root), top)]
