@@ -17,9 +17,9 @@ Credentials, when found, make the check authenticated (the account's own limit):
 The endpoints are Docker Hub's unless the configuration (``dockerhub-auth-url``,
 ``dockerhub-registry-url``) or ``ECS_LINT_DOCKERHUB_AUTH_URL`` / ``ECS_LINT_DOCKERHUB_REGISTRY_URL``
 say otherwise: https only, plain http for loopback hosts (tests). This command always asks the
-network, even when look-ups are offline: asking is all it does. Through ``HTTPS_PROXY`` unless
-``NO_PROXY`` says otherwise (``gallery/proxy.py``); a proxy variable that cannot be used is an
-error here, since there is nothing to fall back on.
+network, even when look-ups are offline: asking is all it does, within ``lookup-budget`` seconds.
+Through ``HTTPS_PROXY`` unless ``NO_PROXY`` says otherwise (``gallery/proxy.py``); a proxy
+variable that cannot be used is an error here, since there is nothing to fall back on.
 """
 
 from __future__ import annotations
@@ -246,6 +246,7 @@ def check_rate_limit(
     settings: Settings, environ: Mapping[str, str] | None = None
 ) -> tuple[RateLimit, list[str]]:
     """Ask Docker Hub; the answer, and notes for the user. Raises ``RateLimitError``."""
+    from ecs_lint.gallery.concurrency import NotReady, call_within
     from ecs_lint.gallery.endpoints import EndpointError, resolve_endpoints
     from ecs_lint.gallery.http import Budget, HttpClient, ProxyError, TransportError
     from ecs_lint.gallery.proxy import proxy_settings
@@ -257,15 +258,21 @@ def check_rate_limit(
         raise RateLimitError(str(error)) from None
     credentials, notes = find_credentials(env, settings.max_file_size)
     http = HttpClient(Budget(settings.lookup_budget), per_host=1, proxies=proxy_settings(env))
-    try:
+
+    def ask() -> Response:
         token = _token(http, endpoints.dockerhub_auth, credentials)
-        response = _head(http, endpoints.dockerhub_registry, token)
+        return _head(http, endpoints.dockerhub_registry, token)
+
+    try:  # a proxy dripping its answer can hold a request past every socket timeout
+        response = call_within(ask, http.budget.remaining())
+    except NotReady:
+        raise RateLimitError(f"cannot reach Docker Hub: {http.budget.reason}") from None
     except ProxyError as error:  # names the proxy (or its variable), never its credentials
         raise RateLimitError(f"cannot reach Docker Hub ({error.host}: {error.reason})") from None
     except TransportError as error:
         raise RateLimitError(f"cannot reach {error.host}: {error.reason}") from None
     finally:
-        http.abort_all()
+        http.close()
     limit = parse_quota(response.header("ratelimit-limit"))
     return (
         RateLimit(
