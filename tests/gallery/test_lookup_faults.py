@@ -16,6 +16,7 @@ digest: ``identical``), a digest-pinned ``nginx`` (the ECR Public registry alone
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -196,11 +197,11 @@ def lint(root: Path, *, budget: bool = False) -> Any:
     return run_cli("-o", "json", "--select", "EL101", *config, str(root / "td.json"))
 
 
-def answers(run: Any) -> dict[str, tuple[str | None, str | None]]:
+def answers(run: Any, images: tuple[str, ...] = IMAGES) -> dict[str, tuple[Any, Any]]:
     """(replacement, evidence) per image, from the JSON report."""
     assert run.status == 1, run.stderr
     found = {f["image"]: (f["replacement"], f["evidence"]) for f in json.loads(run.stdout)}
-    return {image: found[f"docker.io/{hub_path(image)}"] for image in IMAGES}
+    return {image: found[f"docker.io/{hub_path(image)}"] for image in images}
 
 
 def hub_path(image: str) -> str:
@@ -244,8 +245,8 @@ def test_a_fault_falls_back_says_so_once_and_caches_nothing_wrong(
     if timed_out and endpoint.prefix == "/gallery":
         endpoint = GALLERY_TIMEOUT
     online.faults.only = endpoint.prefix
-    online.faults.canned = fault.canned
     online.faults.delay = fault.delay
+    online.faults.canned = {endpoint.prefix: fault.canned} if fault.canned else {}
 
     faulty = lint(tmp_path, budget=timed_out)
     assert answers(faulty) == endpoint.answers
@@ -268,13 +269,115 @@ def test_a_fault_falls_back_says_so_once_and_caches_nothing_wrong(
         assert {path.split("/")[1] for path in online.paths()} == {"hub-auth", "hub"}
 
 
+# -- the answers that used to be cached wrongly -------------------------------------------------
+# Each looks only at what a user sees: the findings, the warning, and the next healthy run.
+
+
 def services_asked(server: GalleryServer) -> set[str]:
     """``gallery``, ``ecr``, ``hub-auth``, ``hub``: which services the requests went to."""
     return {path.split("/")[1] for path in server.paths()}
 
 
+def messages(run: Any) -> dict[str, str]:
+    return {f["image"]: f["message"] for f in json.loads(run.stdout)}
+
+
+@pytest.mark.parametrize(
+    "registry_fault",
+    [Canned.json(500, {"message": "Internal error"}), Canned.json(403, {"errors": []})],
+    ids=["registry 500", "registry 403"],
+)
+def test_gallery_and_registry_failing_fall_back_to_the_catalog_and_cache_nothing(
+    registry_fault: Canned, online: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = ("nginx:1.25", "redis:7.2.3")
+    point_at(online, tmp_path, monkeypatch, images)
+    online.faults.canned = {
+        "/gallery": Canned.json(500, {"message": "Internal error"}),
+        "/ecr/v2": registry_fault,
+    }
+    faulty = lint(tmp_path)
+    assert answers(faulty, images) == {
+        "nginx:1.25": ("public.ecr.aws/docker/library/nginx:1.25", "catalog"),
+        "redis:7.2.3": ("public.ecr.aws/docker/library/redis:7.2.3", "catalog"),
+    }
+    (warning,) = warnings(faulty)
+    assert "HTTP 500" in warning and "answered 2 images from the embedded catalog" in warning
+    online.reset()
+    healthy = lint(tmp_path)
+    assert answers(healthy, images) == {
+        "nginx:1.25": ("public.ecr.aws/docker/library/nginx:1.25", "identical"),
+        "redis:7.2.3": ("public.ecr.aws/docker/library/redis:7.2.3", "identical"),
+    }
+    assert warnings(healthy) == []
+    assert "gallery" in services_asked(online)  # nothing of the faulty run was kept
+
+
+@pytest.mark.parametrize(
+    ("gallery_fault", "reason"),
+    [
+        (
+            Canned.json(400, {"__type": "ThrottlingException", "message": "Rate exceeded"}),
+            "searchRepositoryCatalogData: HTTP 400 ThrottlingException",
+        ),
+        (Canned.json(200, {}), "incomplete answer"),
+    ],
+    ids=["400 ThrottlingException", "200 {}"],
+)
+def test_a_throttled_or_incomplete_gallery_answer_is_no_answer(
+    gallery_fault: Canned,
+    reason: str,
+    online: GalleryServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    images = ("nginx:1.25", "grafana/grafana:11.2.0")
+    point_at(online, tmp_path, monkeypatch, images)
+    online.faults.canned = {"/gallery": gallery_fault}
+    faulty = lint(tmp_path)
+    # Not "no such repository" nor "no such tag": the registry answers for nginx's tag, and
+    # grafana/grafana, found only through the gallery's search, is not known offline.
+    assert answers(faulty, images) == {
+        "nginx:1.25": ("public.ecr.aws/docker/library/nginx:1.25", "identical"),
+        "grafana/grafana:11.2.0": (None, None),
+    }
+    assert (
+        "no ECR Public equivalent known offline"
+        in messages(faulty)["docker.io/grafana/grafana:11.2.0"]
+    )
+    (warning,) = warnings(faulty)
+    assert reason in warning and "answered 1 image from the embedded catalog" in warning
+    online.reset()
+    assert answers(lint(tmp_path), images)["grafana/grafana:11.2.0"] == (
+        "public.ecr.aws/grafana/grafana:11.2.0",
+        "identical",
+    )
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_registry_refusing_a_manifest_head_is_no_answer(
+    status: int, online: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = (DIGEST_PINNED,)
+    point_at(online, tmp_path, monkeypatch, images)
+    online.faults.canned = {"/ecr/v2": Canned.json(status, {"errors": [{"code": "DENIED"}]})}
+    faulty = lint(tmp_path)
+    assert answers(faulty, images) == {DIGEST_PINNED: (IDENTICAL[DIGEST_PINNED][0], "catalog")}
+    (warning,) = warnings(faulty)
+    assert f"manifest HEAD answered HTTP {status}" in warning
+    online.reset()
+    assert answers(lint(tmp_path), images) == {DIGEST_PINNED: IDENTICAL[DIGEST_PINNED]}
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("fault", ["registry 403", "token endpoint unreachable"])
 def test_a_docker_hub_failure_costs_only_its_digests_next_time(
-    online: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fault: str, online: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     images = (
         "nginx:1.25",
@@ -285,25 +388,29 @@ def test_a_docker_hub_failure_costs_only_its_digests_next_time(
         "nginx:1.28.0",
     )
     point_at(online, tmp_path, monkeypatch, images)
-    online.faults.only = "/hub/v2"
-    online.faults.canned = Canned.json(403, {"errors": [{"code": "DENIED"}]})
 
-    def evidence() -> list[str | None]:
+    def evidence(warned: bool) -> list[str | None]:
         run = run_cli("-o", "json", "--select", "EL101", str(tmp_path / "td.json"))
         assert run.status == 1, run.stderr
-        assert len(warnings(run)) == (1 if online.faults.canned else 0), run.stderr
+        assert len(warnings(run)) == warned, run.stderr
         return [finding["evidence"] for finding in json.loads(run.stdout)]
 
-    assert evidence() == ["verified"] * 5 + [None]
+    if fault == "registry 403":
+        online.faults.canned = {"/hub/v2": Canned.json(403, {"errors": [{"code": "DENIED"}]})}
+    else:
+        monkeypatch.setenv("ECS_LINT_DOCKERHUB_AUTH_URL", f"http://127.0.0.1:{closed_port()}")
+    assert evidence(warned=True) == ["verified"] * 5 + [None]
     online.requests.clear()
-    assert evidence() == ["verified"] * 5 + [None]  # Docker Hub still failing
-    assert services_asked(online) == {"hub-auth", "hub"}
+    assert evidence(warned=True) == ["verified"] * 5 + [None]  # Docker Hub still failing
+    assert services_asked(online) <= {"hub-auth", "hub"}  # the gallery's answers were kept
     online.reset()
+    monkeypatch.setenv("ECS_LINT_DOCKERHUB_AUTH_URL", online.dockerhub_auth_url)
     # python:3.12-slim was rebuilt on Docker Hub: its digests differ, it stays "verified".
-    assert evidence() == ["identical", "verified", "identical", "identical", "identical", None]
+    expected = ["identical", "verified", "identical", "identical", "identical", None]
+    assert evidence(warned=False) == expected
     assert services_asked(online) == {"hub-auth", "hub"}
     online.reset()
-    assert evidence() == ["identical", "verified", "identical", "identical", "identical", None]
+    assert evidence(warned=False) == expected
     assert online.paths() == []
 
 

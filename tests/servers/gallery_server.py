@@ -255,8 +255,8 @@ class Faults:
     """Seconds between single body bytes."""
     digest_header: bool = True
     """False: manifest answers leave out Docker-Content-Digest."""
-    canned: Canned | None = None
-    """Answer every request with this (persistent)."""
+    canned: dict[str, Canned] = field(default_factory=dict)
+    """Answers given in place of the real ones, by path prefix (persistent; ``only`` aside)."""
     only: str | None = None
     """Apply the faults above only to paths starting with this prefix (``/gallery``...)."""
 
@@ -437,8 +437,8 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
             applies = faults.only is None or path.startswith(faults.only)
             if applies and faults.delay:
                 time.sleep(faults.delay)
-            if applies and faults.canned is not None:
-                canned = faults.canned
+            canned = next((c for p, c in faults.canned.items() if path.startswith(p)), None)
+            if canned is not None:
                 return self._send(canned.status, canned.body, "application/json", canned.headers)
             if applies and server.take("errors"):
                 return self._json(faults.error_status, {"message": "Service Unavailable"})
