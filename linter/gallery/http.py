@@ -328,7 +328,7 @@ class HttpClient:
                     raise _Failed(f"response larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
                 chunks.append(chunk)
         except (HTTPError, OSError) as error:
-            reason = self.budget.reason if self.budget.exhausted else _describe(error)
+            reason = self.budget.reason if self.budget.exhausted else _describe(_root(error))
             raise _Failed(reason) from None
 
 
@@ -355,7 +355,7 @@ def _failure(error: BaseException, route: Proxy | None, timeout: float) -> Excep
     ):
         return _Failed(_describe(root))  # the answer broke off (a timeout in CONNECT does not)
     if isinstance(error, exceptions.LocationValueError):
-        return _Unreachable(f"cannot send to this URL ({error})")
+        return _Unreachable("cannot send to this URL")
     reason = _connect_failure(root, timeout)
     return _Unreachable(f"through proxy {route.label}: {reason}" if route else reason)
 
@@ -379,22 +379,24 @@ def _connect_failure(error: BaseException, timeout: float) -> str:
         return f"cannot resolve host ({error.strerror or error})"
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(error, TimeoutError) or "timed out" in str(error):
+    if isinstance(error, TimeoutError):
         return f"connection timed out after {timeout:.1f} s"
     return f"cannot connect ({_describe(error)})"
 
 
 def _describe(error: BaseException) -> str:
-    text = str(error)
-    if isinstance(error, TimeoutError) or "timed out" in text:
+    """In our words: a server's own text never reaches a message."""
+    from http.client import IncompleteRead
+
+    if isinstance(error, TimeoutError):
         return "timed out waiting for the response"
-    if "IncompleteRead" in type(error).__name__ + text:
+    if isinstance(error, IncompleteRead):
         return "response truncated"
-    if isinstance(error, ConnectionError) or "RemoteDisconnected" in type(error).__name__:
+    if isinstance(error, ConnectionError):
         return "server closed the connection"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
-    return text or type(error).__name__
+    return f"bad HTTP response ({type(error).__name__})"
 
 
 def _retry_after(value: str | None) -> float | None:

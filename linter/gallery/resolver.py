@@ -131,10 +131,8 @@ class Resolver:
             self.http.close()
             self._note(self._failures, "budget", self.budget.reason)
             self._note(self._hub_failures, "budget", self.budget.reason)
-        # What jobs still running past the deadline do no longer counts (a job records its answer
-        # before its comparison: copied in this order, the two agree).
-        compared = set(compared)
-        answers = dict(answers)
+        with self._lock:  # what jobs still running past the deadline do no longer counts
+            compared, answers = set(compared), dict(answers)
         for ref, _ in pending:
             key = str(ref)
             if key not in answers:
@@ -174,8 +172,9 @@ class Resolver:
                 return
             if self.cache is not None:
                 self.cache.put_hub_digest(self.hub_digest_key(ref), digest)
-            answers[key] = _compared(answer, digest)
-            compared.add(key)
+            with self._lock:
+                answers[key] = _compared(answer, digest)
+                compared.add(key)
 
         return job
 
@@ -188,9 +187,6 @@ class Resolver:
             evidence = Evidence.IDENTICAL if ref.digest is not None else Evidence.VERIFIED
             return Equivalent(repository, evidence, True, found.digest)
         return Equivalent(None, None, checked=True)
-
-    def _in_catalog(self, ref: ImageRef) -> bool:
-        return bool(self.catalog.candidates(ref.path))
 
     def _needs_hub(self, answer: Equivalent) -> bool:
         """Whether Docker Hub's digest could make ``answer`` ``identical``."""
