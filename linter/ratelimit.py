@@ -32,13 +32,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlencode, urlsplit
 
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ecs_lint.gallery.endpoints import Endpoints
     from ecs_lint.gallery.http import HttpClient, Response
     from ecs_lint.settings import Settings
 
@@ -57,7 +57,6 @@ __all__ = [
 ENV_USERNAME: Final = "DOCKERHUB_USERNAME"
 ENV_TOKEN: Final = "DOCKERHUB_TOKEN"
 REPOSITORY: Final = "ratelimitpreview/test"
-SERVICE: Final = "registry.docker.io"
 # The keys ``docker login`` writes for Docker Hub (the first), and forms people write by hand.
 DOCKER_HUB_KEYS: Final = (
     "https://index.docker.io/v1/",
@@ -259,12 +258,8 @@ def check_rate_limit(
     credentials, notes = find_credentials(env, settings.max_file_size)
     http = HttpClient(Budget(settings.lookup_budget), per_host=1, proxies=proxy_settings(env))
 
-    def ask() -> Response:
-        token = _token(http, endpoints.dockerhub_auth, credentials)
-        return _head(http, endpoints.dockerhub_registry, token)
-
     try:  # a proxy dripping its answer can hold a request past every socket timeout
-        response = call_within(ask, http.budget.remaining())
+        response = call_within(lambda: _ask(http, endpoints, credentials), http.budget.remaining())
     except NotReady:
         raise RateLimitError(f"cannot reach Docker Hub: {http.budget.reason}") from None
     except ProxyError as error:  # names the proxy (or its variable), never its credentials
@@ -285,40 +280,26 @@ def check_rate_limit(
     )
 
 
-def _token(http: HttpClient, auth_url: str, credentials: Credentials | None) -> str:
-    query = urlencode({"service": SERVICE, "scope": f"repository:{REPOSITORY}:pull"})
-    separator = "&" if "?" in auth_url else "?"
-    headers = {"Accept": "application/json"}
+def _ask(http: HttpClient, endpoints: Endpoints, credentials: Credentials | None) -> Response:
+    """The manifest ``HEAD``'s answer: 200, or 429 when no pull is left (its headers say so)."""
+    from ecs_lint.gallery.client import docker_hub_registry
+    from ecs_lint.gallery.http import ProtocolError
+
+    hub = docker_hub_registry(http, endpoints.dockerhub_registry, endpoints.dockerhub_auth)
+    basic = None
     if credentials is not None:
         pair = f"{credentials.username}:{credentials.secret}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-    response = http.request("GET", f"{auth_url}{separator}{query}", headers=headers)
-    host = urlsplit(auth_url).hostname or auth_url
-    if response.status == 401 and credentials is not None:
-        raise RateLimitError(
-            f"{host} rejected the credentials from {credentials.source} (HTTP 401): check the "
-            "user name and token"
-        )
-    if response.status != 200:
-        raise RateLimitError(f"{host} answered the token request with HTTP {response.status}")
+        basic = "Basic " + base64.b64encode(pair).decode("ascii")
     try:
-        body = json.loads(response.body)
-    except ValueError:
-        body = None
-    token = (body.get("token") or body.get("access_token")) if isinstance(body, dict) else None
-    if not isinstance(token, str) or not token:
-        raise RateLimitError(f"{host} sent no token")
-    return token
-
-
-def _head(http: HttpClient, registry_url: str, token: str) -> Response:
-    from ecs_lint.gallery.client import MANIFEST_MEDIA_TYPES
-
-    url = f"{registry_url}/v2/{REPOSITORY}/manifests/latest"
-    headers = {"Authorization": f"Bearer {token}", "Accept": ", ".join(MANIFEST_MEDIA_TYPES)}
-    # 429 is an answer here: the limit is used up, and its headers say so.
-    response = http.request("HEAD", url, headers=headers, answers=frozenset({429}))
+        token = hub.fetch_token([REPOSITORY], basic)
+    except ProtocolError as error:
+        if credentials is None or not error.reason.endswith("HTTP 401"):
+            raise
+        raise RateLimitError(
+            f"{error.host} rejected the credentials from {credentials.source} (HTTP 401): check "
+            "the user name and token"
+        ) from None
+    response = hub.head(REPOSITORY, "latest", token, answers=frozenset({429}))
     if response.status not in (200, 429):
-        host = urlsplit(registry_url).hostname or registry_url
-        raise RateLimitError(f"{host} answered the manifest HEAD with HTTP {response.status}")
+        raise RateLimitError(f"{hub.host} answered the manifest HEAD with HTTP {response.status}")
     return response

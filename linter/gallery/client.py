@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from ecs_lint.gallery.concurrency import SingleFlight
-from ecs_lint.gallery.http import Budget, HttpClient, ProtocolError, Response
+from ecs_lint.gallery.http import HttpClient, ProtocolError, Response
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -182,22 +182,25 @@ class RegistryClient:
 
         return job
 
-    def fetch_token(self, repositories: Sequence[str]) -> str:
-        """An anonymous pull token for ``repositories`` (several scopes in one request)."""
+    def fetch_token(self, repositories: Sequence[str], authorization: str | None = None) -> str:
+        """A pull token for ``repositories`` (several scopes in one request): anonymous, or for
+        the account ``authorization`` (``Basic ...``) names."""
         query = urlencode(
             [("service", self.service)]
             + [("scope", f"repository:{repository}:pull") for repository in repositories]
         )
         separator = "&" if "?" in self.token_url else "?"
-        response = self.http.request(
-            "GET", f"{self.token_url}{separator}{query}", headers={"Accept": "application/json"}
-        )
+        headers = {"Accept": "application/json"}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        response = self.http.request("GET", f"{self.token_url}{separator}{query}", headers=headers)
+        host = urlsplit(self.token_url).hostname or self.token_url
         if response.status != 200:
-            raise ProtocolError(self.host, f"token endpoint answered HTTP {response.status}")
-        body = _json_object(response, self.host, "token")
+            raise ProtocolError(host, f"token endpoint answered HTTP {response.status}")
+        body = _json_object(response, host, "token")
         token = body.get("token") or body.get("access_token")
         if not isinstance(token, str) or not token:
-            raise ProtocolError(self.host, "token endpoint returned no token")
+            raise ProtocolError(host, "token endpoint returned no token")
         return token
 
     def token(self, repository: str) -> str:
@@ -211,9 +214,9 @@ class RegistryClient:
         Docker Hub answers 401 for a repository that does not exist, as for a private one: that
         is no answer (``ProtocolError``), as every 401 and 403 is.
         """
-        response = self._head(repository, reference, self.token(repository))
+        response = self.head(repository, reference, self.token(repository))
         if response.status == 401:  # a stale or too narrow token: one fresh one
-            response = self._head(repository, reference, self.fetch_token([repository]))
+            response = self.head(repository, reference, self.fetch_token([repository]))
         if response.status == 404 and _unknown_manifest(response):
             return None
         if response.status != 200:
@@ -226,13 +229,14 @@ class RegistryClient:
             raise ProtocolError(self.host, "manifest HEAD gave no valid Docker-Content-Digest")
         return digest.strip()
 
-    def _head(self, repository: str, reference: str, token: str) -> Response:
+    def head(
+        self, repository: str, reference: str, token: str, answers: frozenset[int] = frozenset()
+    ) -> Response:
+        """The registry's answer to a manifest ``HEAD`` (``answers``: as for ``request``)."""
         url = f"{self.registry_url}/v2/{quote(repository)}/manifests/{quote(reference)}"
-        return self.http.request(
-            "HEAD",
-            url,
-            headers={"Authorization": f"Bearer {token}", "Accept": ", ".join(MANIFEST_MEDIA_TYPES)},
-        )
+        accept = ", ".join(MANIFEST_MEDIA_TYPES)
+        headers = {"Authorization": f"Bearer {token}", "Accept": accept}
+        return self.http.request("HEAD", url, headers=headers, answers=answers)
 
 
 def ecr_public_registry(http: HttpClient, registry_url: str, token_url: str) -> RegistryClient:
@@ -314,14 +318,3 @@ def _error_kind(response: Response) -> str:
 def _unknown_manifest(response: Response) -> bool:
     """A 404 that says the manifest or repository is unknown (a ``HEAD``'s has no body)."""
     return not response.body or _error_kind(response) in ("MANIFEST_UNKNOWN", "NAME_UNKNOWN")
-
-
-__all__ = [
-    "Budget",
-    "GalleryClient",
-    "RegistryClient",
-    "RepositoryListing",
-    "SearchResult",
-    "docker_hub_registry",
-    "ecr_public_registry",
-]
