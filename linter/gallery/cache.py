@@ -5,7 +5,7 @@ what ECR Public has for an image (``answer``: the repository and its digest, or 
 Hub's digest of a tag (``hub_digest``), which turns a ``verified`` answer into ``identical``. Only
 what a service actually answered is stored (the resolver decides; catalog answers never are).
 
-One small JSON file per answer (``<dir>/v1/<2 hex>/<sha256 of the key>.json``), so that the
+One small JSON file per answer (``<dir>/v2/<2 hex>/<sha256 of the key>.json``), so that the
 processes pre-commit starts in parallel never contend for one file. Writes go to a temporary file
 in the same directory, then ``os.replace`` it over the entry: a reader sees the old entry or the
 new one, never half of one. No fsync: a cache may lose entries in a crash, and an entry that is
