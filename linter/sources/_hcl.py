@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
-from ecs_lint.model import Problem
+from ecs_lint.model import Problem, ProblemKind
 from ecs_lint.settings import MAX_FILE_SIZE
 from ecs_lint.sources._mapped import MappedStr, MappedText
 from ecs_lint.sources._values import (
@@ -138,12 +138,12 @@ def _parse(source: SourceText) -> _ParsedFile:
             offset = len(source.text)
         span = source.span(offset, min(offset + 1, len(source.text)))
         return _ParsedFile(
-            source, None, Problem("EL900", f"invalid HCL: {_lark_message(error)}", span)
+            source, None, Problem(ProblemKind.PARSE, f"invalid HCL: {_lark_message(error)}", span)
         )
     except (LarkError, RecursionError, RuntimeError, ValueError) as error:
         span = source.span(0, min(1, len(source.text)))
         message = f"invalid HCL: {type(error).__name__}: {error}".splitlines()[0]
-        return _ParsedFile(source, None, Problem("EL900", message, span))
+        return _ParsedFile(source, None, Problem(ProblemKind.PARSE, message, span))
     return _ParsedFile(source, tree)
 
 

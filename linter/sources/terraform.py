@@ -37,6 +37,7 @@ from ecs_lint.model import (
     Located,
     PolicyDefinition,
     Problem,
+    ProblemKind,
     RoleDefinition,
     SecretDefinition,
     ServiceView,
@@ -213,7 +214,7 @@ class _Builder:
         except jsonpos.JsonError as error:
             span = span_of(error.offset, error.offset + 1)
             message = f"{resource.address}.container_definitions is not valid JSON: {error.message}"
-            self.document.problems.append(Problem("EL902", message, span))
+            self.document.problems.append(Problem(ProblemKind.SHAPE, message, span))
             return None
         return JsonView(parsed.root, span_of, raw)
 
