@@ -73,6 +73,7 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
             sources[document.path] = source
     lint_requested_files(model, sources, settings, paths)
     model.resolve_pull_identities()
+    model.resolve_task_definitions()
     return lint_model(model, settings, services, sources)
 
 
