@@ -6,11 +6,13 @@ For every ECS service whose tasks pull images anonymously from Docker Hub (live 
 Express Mode services in each of them and in their API input), estimates the pulls of one
 deployment: the desired count times the distinct anonymous Docker Hub images of one task. Where
 the file gives the most tasks the service scales out to (an Express service's ``MaxTaskCount``),
-the estimate is of a scale-out to that maximum, which starts and pulls for that many tasks. It compares the estimate with the anonymous limit that every task behind one
-NAT gateway address shares (100 pulls per 6 hours; set another with ``--docker-hub-limit`` or
+the estimate is of a scale-out to that maximum, which starts and pulls for that many tasks. It
+compares the estimate with the anonymous limit that every task behind one NAT gateway address
+shares (100 pulls per 6 hours; set another with ``--docker-hub-limit`` or
 ``docker-hub-limit``, as Docker has announced other limits), and reports:
 
-- an error when one deployment of the service alone needs more pulls than the limit;
+- an error when one deployment (or scale-out to its maximum) of the service alone needs more
+  pulls than the limit;
 - a warning on each service with anonymous pulls when all of them together (per region live,
   per run for files) need more than the limit, as a region-wide redeployment or scale-out does.
 
