@@ -375,12 +375,17 @@ class _Reader:
                     problems.append(problem)
         tasks = [service.task for service in read if service.task is not None]
         self.document.tasks.extend(tasks)
+        images = [use for service in read for use in service.images]
         if read:
             # One service, whichever variant deploys: it may run any of them.
             first = read[0].service
+            defined = self._tasks_defined(first.task_definition)
+            if defined:  # TaskDefinitionArn: !Ref a task definition of this template
+                images = [use for use in images if use != first.unchecked_images]
+                first = replace(first, tasks=defined, unchecked_images=None)
             self.document.services.append(replace(first, tasks=tuple(tasks) or first.tasks))
         self.document.problems.extend(problems)
-        unique = dict.fromkeys(use for service in read for use in service.images)
+        unique = dict.fromkeys(images)
         self.document.images.extend(sorted(unique, key=lambda use: use.span.start))
 
     # --- IAM ------------------------------------------------------------------------------
@@ -516,6 +521,15 @@ class _Reader:
         self.document.secrets.append(
             SecretDefinition(resource.span, keys, name=name, service="ssm")
         )
+
+    def _tasks_defined(self, reference: Located | None) -> tuple[TaskView, ...]:
+        """The task definitions of this template a ``!Ref`` names (its variants)."""
+        if reference is None or len(reference.unresolved) != 1:
+            return ()
+        (label,) = reference.unresolved
+        if reference.value != f"${{{label}}}":
+            return ()
+        return tuple(self.tasks_by_id.get(label, ()))
 
     def _service(self, resource: Resource) -> None:
         properties = self._properties(resource)

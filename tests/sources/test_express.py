@@ -204,6 +204,47 @@ def test_metadata_suppresses_findings_on_the_service(lint: Lint) -> None:
     assert findings_of(lint, {"stack.yaml": template}, "EL101", "EL901") == []
 
 
+TASK_DEFINITION_SERVICE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  UiTask:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: ui
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - {Name: Main, Image: nginx:1.27}
+        - {Name: log-router, Image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable}
+  Ui:
+    Type: AWS::ECS::ExpressGatewayService
+    Properties:
+      ServiceName: ui
+      InfrastructureRoleArn: arn:aws:iam::123456789012:role/infra
+      TaskDefinitionArn: TASK
+      ScalingTarget: {MinTaskCount: 2, MaxTaskCount: 60}
+"""
+
+
+def test_a_task_definition_of_the_template_is_the_service_s(lint: Lint) -> None:
+    template = TASK_DEFINITION_SERVICE.replace("TASK", "!Ref UiTask")
+    one = Settings(select=("EL103", "EL150"), docker_hub_limit=50)
+    ((finding),) = lint({"stack.yaml": template}, one)
+    assert finding.rule == "EL150"
+    assert "scales out to 60 tasks, each pulling 1 image (docker.io/library/nginx:1.27)" in (
+        finding.message
+    )
+
+
+def test_a_task_definition_from_elsewhere_is_not_checked(lint: Lint) -> None:
+    arn = f"arn:aws:ecs:eu-west-1:{ACCOUNT}:task-definition/shop:4"
+    template = TASK_DEFINITION_SERVICE.replace("TASK", arn)
+    ((code, message, _),) = findings_of(lint, {"stack.yaml": template}, "EL103", "EL150")
+    assert (code, message.split(" depends")[0]) == (
+        "EL103",
+        "container image '(in task definition shop:4)'",
+    )
+
+
 # --- The pull budget (EL150) -------------------------------------------------------------------
 
 
