@@ -116,7 +116,8 @@ def _looks_like_terraform_json(text: str) -> bool:
 
 
 _TERRAFORM_BLOCKS = re.compile(
-    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service|iam_role|iam_role_policy"""
+    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
+    r"""|ecs_express_gateway_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
     r"""data[ \t]+"aws_iam_policy_document")""",
     re.MULTILINE,

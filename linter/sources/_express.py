@@ -120,7 +120,11 @@ class ExpressReader:
     ) -> TaskView:
         key = self.reader.naming
         containers: tuple[ContainerView, ...] = ()
-        if container_node is not None and container_node.entries() is not None:
+        unknown = container_node.unknown() if container_node is not None else None
+        if container_node is not None and unknown is not None:
+            # Its image too is unknown, which must be said, not skipped.
+            self.reader.unresolved_image(container_node, unknown, PRIMARY_CONTAINER)
+        elif container_node is not None and container_node.entries() is not None:
             container = self.reader.container(container_node, name=PRIMARY_CONTAINER)
             log = self._log(node, container_node, name, region)
             containers = (replace(container, log=log),)

@@ -215,7 +215,7 @@ class TaskReader:
         unknown = node.unknown()
         if unknown is not None:
             # The whole list is unknown: its images too, which must be said, not skipped.
-            self._unresolved_image(node, unknown, None)
+            self.unresolved_image(node, unknown, None)
             return ()
         items = node.elements() or []
         return tuple(self.container(item) for item in items if item.entries() is not None)
@@ -250,7 +250,7 @@ class TaskReader:
         if text is None:
             unknown = node.unknown()
             if unknown is not None:
-                return self._unresolved_image(node, unknown, container, auth)
+                return self.unresolved_image(node, unknown, container, auth)
             return None
         use = ImageUse(
             reference=self.image_reference(text),
@@ -265,9 +265,10 @@ class TaskReader:
         self.images.append(use)
         return use
 
-    def _unresolved_image(
+    def unresolved_image(
         self, node: Node, labels: tuple[str, ...], container: str | None, auth: bool = False
     ) -> ImageUse:
+        """The use that stands for an image (or the images of a list) the source cannot know."""
         display = getattr(node, "value", None)
         original = display if isinstance(display, str) and display else ", ".join(labels)
         use = ImageUse(
