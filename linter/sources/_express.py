@@ -97,12 +97,12 @@ class ExpressReader:
         service = ServiceView(
             name,
             span,
-            desired_count=minimum or Located(DEFAULT_MIN_TASKS, span),
+            desired_count=minimum if minimum is not None else Located(DEFAULT_MIN_TASKS, span),
             desired_count_is_default=minimum is None,
             task_definition=named if task is None else None,
             tasks=(task,) if task is not None else (),
             capacity_providers=("FARGATE",),
-            max_count=maximum or Located(DEFAULT_MAX_TASKS, span),
+            max_count=maximum if maximum is not None else Located(DEFAULT_MAX_TASKS, span),
             max_count_is_default=maximum is None,
         )
         if task is None and named is not None:
@@ -168,7 +168,7 @@ class ExpressReader:
             text = cluster_node.text()
             known = text is not None and not text.unresolved
             cluster = text.value.rsplit("/", 1)[-1] if text is not None and known else "*"
-        if not node.get(self.reader.naming("serviceName")):
+        if node.get(self.reader.naming("serviceName")) is None:
             service = "*"  # Express Mode names the service itself
         return f"/aws/ecs/{cluster}/{service}-*"
 

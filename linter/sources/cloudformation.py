@@ -79,6 +79,8 @@ from ecs_lint.sources.cfn_intrinsics import (
 from ecs_lint.sources.taskdef import json_problem, report_duplicates
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from yaml.nodes import Node as YamlNode
 
     from ecs_lint.jsonpos import JsonNode
@@ -316,6 +318,14 @@ class _Reader:
 
     # --- Task definitions -----------------------------------------------------------------
 
+    def _variants(self, resource: Resource) -> Iterator[Mapping]:
+        """The resource's properties once per combination of the conditions its ``Fn::If``s
+        leave unknown."""
+        for resolver in self.resolver.variants(resource.properties):
+            properties = self._properties(resource, resolver)
+            if isinstance(properties, Mapping):
+                yield properties
+
     def _task_reader(self) -> TaskReader:
         return TaskReader(
             PASCAL, image_reference, insertion=mapping_insertions(self.source, pascal=True)
@@ -330,10 +340,7 @@ class _Reader:
         tasks: list[TaskView] = []
         problems: list[Problem] = []
         where = ("Resources", resource.logical_id, "Properties")
-        for resolver in self.resolver.variants(resource.properties):
-            properties = self._properties(resource, resolver)
-            if not isinstance(properties, Mapping):
-                continue
+        for properties in self._variants(resource):
             family = properties.get("Family")
             task = reader.task(
                 properties,
@@ -358,10 +365,7 @@ class _Reader:
         read: list[ExpressService] = []
         problems: list[Problem] = []
         where = ("Resources", resource.logical_id, "Properties")
-        for resolver in self.resolver.variants(resource.properties):
-            properties = self._properties(resource, resolver)
-            if not isinstance(properties, Mapping):
-                continue
+        for properties in self._variants(resource):
             service = reader.read(
                 properties,
                 default_name=resource.logical_id,
