@@ -13,7 +13,7 @@ override the file (see :func:`resolve_settings`); an unknown key or a bad value 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,28 +182,45 @@ def load_config(
 
 
 def resolve_settings(options: Mapping[str, Any], *, cwd: Path | None = None) -> Settings:
-    """Settings from the configuration file overridden by command-line ``options``.
+    """The run's settings: its configuration file overridden by command-line ``options``.
 
     ``options`` maps Settings field names to option values; ``None`` means "not given on the
-    command line". The file is ``config_file`` (``--config``), else the nearest one. Rule
-    selection layers as in ruff: ``--select`` replaces the file's selection (its ``ignore``
-    included), ``--ignore`` adds to the file's, ``--extend-select`` adds to whichever selection
-    is in force. ``--build-arg`` values override the file's per name.
+    command line". The file is ``config_file`` (``--config``), else the nearest one from
+    ``cwd``. Rule selection layers as in ruff: ``--select`` replaces the file's selection (its
+    ``ignore`` included), ``--ignore`` adds to the file's, ``--extend-select`` adds to whichever
+    selection is in force. ``--build-arg`` values override the file's per name, and
+    ``--extend-exclude`` adds to the file's ``extend-exclude``.
+
+    The settings carry the :class:`Configurations` of the run, which give each file linted the
+    keys of the configuration nearest to it (unless ``--config`` names one for all).
     """
     limit = options.get("max_file_size") or MAX_FILE_SIZE
-    config = load_config(options.get("config_file"), cwd, limit)
-    from_file = file_values(config) if config is not None else {}
+    explicit = options.get("config_file")
+    config = load_config(explicit, cwd, limit)
     given = {name: value for name, value in options.items() if value is not None}
+    settings = Settings(**_merged(file_values(config) if config is not None else {}, given))
+    if config is not None:
+        settings.config_file = str(config.path)
+    if explicit is None:
+        settings.configurations = Configurations(given, settings, config, limit)
+    return settings
+
+
+def _merged(from_file: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The Settings values of a configuration file's values with the options given over them."""
     merged: dict[str, Any] = {**from_file, **given}
     for name in from_file.keys() & given.keys():
         if isinstance(from_file[name], dict) and isinstance(given[name], dict):
             # Mappings (build args, role policies...) merge per entry, the option winning.
             merged[name] = {**from_file[name], **given[name]}
+    if EXTEND_EXCLUDE in given:
+        merged[EXTEND_EXCLUDE] = (*from_file.get(EXTEND_EXCLUDE, ()), *given[EXTEND_EXCLUDE])
     merged["select"], merged["ignore"] = _merge_selection(from_file, given)
     merged.pop(EXTEND_SELECT, None)
-    if config is not None:
-        merged["config_file"] = str(config.path)
-    return Settings(**merged)
+    return merged
+
+
+EXTEND_EXCLUDE = "extend_exclude"
 
 
 def _merge_selection(
@@ -223,3 +240,153 @@ def _merge_selection(
         # A later layer re-enables what an earlier one ignored, as in ruff.
         ignore = tuple(code for code in ignore if not code.startswith(cli_extend))
     return select, ignore
+
+
+# ---------------------------------------------------------------------------------------------
+# Each file's configuration.
+
+PER_FILE_FIELDS: frozenset[str] = frozenset(
+    {key.field for key in KEYS if not key.run_wide} | {"select", "ignore"}
+)
+"""The Settings fields a sub-project's configuration sets for its files (``select`` and
+``ignore`` with ``extend-select`` folded in)."""
+
+NEAR_NAMES: tuple[str, ...] = (
+    "ecs-lint.toml",
+    "ecs_lint.toml",
+    ".ecs_lint.toml",
+    "ecslint.toml",
+    ".ecslint.toml",
+    ".ecs-lint.yaml",
+    ".ecs-lint.yml",
+    ".ecs-lint.json",
+    ".ecs-lint.ini",
+    ".ecs-lint",
+    ".ecs-lint.toml.txt",
+)
+"""File names someone may write meaning ours: each one found gets a hint, never read."""
+
+
+class Configurations:
+    """The settings of each file of a run, as ruff finds them: the keys of the configuration
+    file nearest to the file (``.ecs-lint.toml``, or ``pyproject.toml`` with ``[tool.ecs-lint]``,
+    in its directory or the nearest parent that has one), with the command-line options over
+    them. A file with no configuration above it takes the run's. Run-wide keys (``Key.run_wide``:
+    the network, the cache, AWS calls, limits, the exit status) come from the run's
+    configuration only; one set differently in another file is said once (``notices``) and
+    not used.
+
+    Every directory's nearest file is looked up once, and every file read once, per run.
+    """
+
+    def __init__(
+        self,
+        options: Mapping[str, Any],
+        run: Settings,
+        run_config: ConfigFile | None,
+        limit: int = MAX_FILE_SIZE,
+    ) -> None:
+        self._options = dict(options)
+        self._run = run
+        """The run's settings as the configuration gave them: what a run-wide key is compared
+        with."""
+        self._run_config = run_config.path.absolute() if run_config is not None else None
+        self._limit = limit
+        self._nearest: dict[str, Path | None] = {}
+        self._by_file: dict[Path, dict[str, Any]] = {}
+        self._derived: dict[tuple[int, Path], tuple[Settings, Settings]] = {}
+        self.notices: list[str] = []
+        """What the user should know about the configurations found (said once each)."""
+
+    def for_path(self, base: Settings, path: str, *, is_dir: bool = False) -> Settings:
+        """``base`` (the run's settings, as the command made them) with the per-file keys of the
+        configuration nearest to the file (or, with ``is_dir``, the directory) at ``path``."""
+        absolute = os.path.abspath(path)  # noqa: PTH100 (once per file of a run)
+        return self.for_directory(base, absolute if is_dir else os.path.dirname(absolute))  # noqa: PTH120
+
+    def for_directory(
+        self, base: Settings, directory: str, names: frozenset[str] | None = None
+    ) -> Settings:
+        """``base`` with the per-file keys of the configuration of the files of ``directory``
+        (absolute); ``names`` are its entries when the caller listed it."""
+        found = self._nearest_file(directory, names)
+        if found is None or found == self._run_config:
+            return base
+        key = (id(base), found)
+        cached = self._derived.get(key)
+        if cached is None or cached[0] is not base:
+            values = self._by_file.get(found)
+            if values is None:
+                values = self._read(found)
+                self._by_file[found] = values
+            cached = (base, replace(base, config_file=str(found), **values))
+            self._derived[key] = cached
+        return cached[1]
+
+    def project_directory(self, directory: str) -> str | None:
+        """The directory of the configuration file nearest to ``directory``, if any."""
+        found = self._nearest_file(os.path.abspath(directory), None)  # noqa: PTH100
+        return str(found.parent) if found is not None else None
+
+    def _nearest_file(self, directory: str, names: frozenset[str] | None) -> Path | None:
+        if directory in self._nearest:
+            return self._nearest[directory]
+        found = self._in_directory(directory, names)
+        if found is None:
+            parent = os.path.dirname(directory)  # noqa: PTH120 (once per directory of a walk)
+            found = None if parent == directory else self._nearest_file(parent, None)
+        self._nearest[directory] = found
+        return found
+
+    def _in_directory(self, directory: str, names: frozenset[str] | None) -> Path | None:
+        def present(name: str) -> bool:
+            if names is not None:
+                return name in names
+            return os.path.isfile(os.path.join(directory, name))  # noqa: PTH113, PTH118
+
+        for near in NEAR_NAMES:
+            if present(near):
+                self._hint(Path(directory, near))
+        if present(CONFIG_FILE_NAME):
+            return Path(directory, CONFIG_FILE_NAME)
+        if present(PYPROJECT):
+            pyproject = Path(directory, PYPROJECT)
+            if _has_tool_table(pyproject, self._limit):
+                return pyproject
+        return None
+
+    def _hint(self, path: Path) -> None:
+        notice = (
+            f"{shown(path)} is not read: ecs-lint reads {CONFIG_FILE_NAME} or [tool.ecs-lint] "
+            f"in {PYPROJECT} (rename it to {CONFIG_FILE_NAME}, in TOML)"
+        )
+        if notice not in self.notices:
+            self.notices.append(notice)
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        """The per-file Settings values of the configuration at ``path``, with the options."""
+        config = read_config_file(path, self._limit)
+        values = file_values(config)
+        for key in KEYS:
+            if key.run_wide and values.get(key.field, getattr(self._run, key.field)) != getattr(
+                self._run, key.field
+            ):
+                self.notices.append(
+                    f"{config.where}{key.name} holds for the whole run, so it is read only "
+                    "from the configuration of the directory ecs-lint runs in (or --config); "
+                    "here it is not used"
+                )
+        merged = _merged(values, self._options)
+        per_file = {name: value for name, value in merged.items() if name in PER_FILE_FIELDS}
+        for name in PER_FILE_FIELDS - per_file.keys():
+            per_file[name] = _field_default(name)
+        return per_file
+
+
+def _field_default(name: str) -> Any:
+    import dataclasses
+
+    field = Settings.__dataclass_fields__[name]
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return field.default

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
 
     from ecs_lint.config import ConfigFile
+    from ecs_lint.globs import PathGlob
     from ecs_lint.settings import PerFileIgnore
 
 _T = TypeVar("_T")
@@ -157,6 +158,26 @@ def split_container(key: str) -> tuple[str, str | None]:
     if not key.strip():
         raise BadValue("a per-file-ignores pattern is empty")
     return key.replace("\\", "/"), None
+
+
+def path_globs(value: object, config: ConfigFile) -> tuple[PathGlob, ...]:
+    """``exclude``/``extend-exclude``: globs relative to the configuration file's directory."""
+    return _globs(_strings(value), str(config.base.absolute()))
+
+
+def _globs(patterns: list[str], base: str) -> tuple[PathGlob, ...]:
+    from ecs_lint.globs import BadGlob, PathGlob, translate
+
+    globs: list[PathGlob] = []
+    for pattern in patterns:
+        if not pattern.strip():
+            raise BadValue("a pattern is empty")
+        try:
+            translate(pattern)
+        except BadGlob as error:
+            raise BadValue(str(error)) from None
+        globs.append(PathGlob(pattern, base))
+    return tuple(globs)
 
 
 def build_args(value: object, _: ConfigFile) -> dict[str, str]:
@@ -340,6 +361,13 @@ def codes(values: list[str], option: str) -> tuple[str, ...]:
     # A blank item is skipped, spaces and all: ``--select "EL101, "`` as ``--select EL101,``.
     items = (item.strip().upper() for value in values for item in value.split(","))
     return _named(option, lambda: tuple(rule_code(code) for code in items if code))
+
+
+def globs(values: list[str], option: str) -> tuple[PathGlob, ...]:
+    """``--exclude``/``--extend-exclude``: comma-separated globs, relative to the working
+    directory."""
+    patterns = [item.strip() for value in values for item in value.split(",") if item.strip()]
+    return _named(option, lambda: _globs(patterns, str(Path.cwd())))
 
 
 def level(value: str, option: str) -> Severity:

@@ -1,8 +1,18 @@
 """Discovery: which files a run checks.
 
-Directories are walked recursively (in sorted order, so output is stable), skipping version-control
-and dependency folders; a file found there is a candidate when its name matches a source format.
-Files named on the command line are always candidates.
+Directories are walked recursively (in sorted order, so output is stable); a file found there is
+a candidate when its name matches a source format. Files named on the command line are always
+candidates, unless ``--force-exclude`` applies the exclusions to them too (as ruff does, for
+pre-commit, which names every file).
+
+What is left out of a walk, as ruff leaves it out:
+
+* paths matching ``exclude`` (by default version control, virtualenvs, caches and dependency
+  folders) or ``extend-exclude`` (:mod:`ecs_lint.globs`), each directory by the configuration
+  that applies there (``Settings.for_path``);
+* with ``respect-gitignore`` (the default), what git ignores (:mod:`ecs_lint.gitignore`), read
+  from the ignore files as the walk meets them: no ``git`` process;
+* a directory excluded or ignored is not entered.
 
 Symbolic links are not followed out of the tree being linted, so a link committed to a repository
 cannot make ecs-lint read (and quote) a file elsewhere on the machine, such as a CI runner's
@@ -15,6 +25,9 @@ credentials:
   target lies inside the working directory; otherwise it is reported (EL900) and not read. A
   named path that is not a link is read wherever it is: naming it is the user's choice.
 
+A linked file is one file: it is checked once, and reported under its real path (in the form the
+path was given in: relative, or absolute), whichever name the walk met first.
+
 What cannot be read is reported (a parse problem), never skipped in silence nor the end of the
 run: a directory that cannot be listed, a link that loops, a named path the system refuses.
 """
@@ -22,32 +35,22 @@ run: a directory that cannot be listed, a link that loops, a named path the syst
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecs_lint.gitignore import GitIgnores
+from ecs_lint.globs import GlobSet
 from ecs_lint.sources import is_candidate_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-SKIPPED_DIRECTORIES = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".tox",
-        ".nox",
-        ".venv",
-        "venv",
-        "node_modules",
-        "__pycache__",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        ".terraform",
-    }
-)
+    from ecs_lint.gitignore import Chain
+    from ecs_lint.settings import Settings
+
+ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn"})
+"""Version-control directories: never content, whatever ``exclude`` says."""
 
 
 class MissingPath(Exception):
@@ -62,6 +65,11 @@ class Candidate:
     refused: str | None = None
     """Why the path must not or cannot be read (a link out of the tree, a link loop, a directory
     that cannot be listed): reported instead of read."""
+    real: str = ""
+    """Its real path (links resolved), which names it once however it was reached."""
+    top: str = ""
+    """The real path of the directory named on the command line that holds it (a file named
+    itself: its directory)."""
 
 
 OUTSIDE_LINK = (
@@ -70,67 +78,172 @@ OUTSIDE_LINK = (
 )
 
 
-def discover(paths: list[str]) -> list[Candidate]:
+def discover(paths: list[str], settings: Settings) -> list[Candidate]:
     """Every candidate file under ``paths``, each once, in a stable order."""
-    seen: set[str] = set()
-    found: list[Candidate] = []
-    for given in paths:
-        for candidate, real_path in _named(given):
-            if real_path not in seen:
-                seen.add(real_path)
-                found.append(candidate)
-    return found
+    return Discovery(settings).named(paths)
 
 
-def _named(given: str) -> Iterator[tuple[Candidate, str]]:
-    """The candidates a path named on the command line stands for, with their real paths."""
-    root = Path(given)
-    try:
-        root.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        raise MissingPath(given) from None
-    except OSError as error:  # a link loop, a path too long, a directory we may not search
-        yield _refused(given, f"cannot open: {_reason(error)}; not read", explicit=True), given
-        return
-    if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
-        yield Candidate(root, given, explicit=True, refused=OUTSIDE_LINK), given
-    elif root.is_dir():
-        yield from _walk(root)
-    else:
-        yield Candidate(root, given, explicit=True), os.path.realpath(root)
+@dataclass(slots=True)
+class Discovery:
+    """Walks and exclusion checks for one run: each ignore file and configuration is read once,
+    each set of exclusions compiled once."""
 
+    settings: Settings
+    gitignores: GitIgnores = field(default_factory=GitIgnores)
+    _globs: dict[int, tuple[Settings, GlobSet]] = field(default_factory=dict)
 
-def _walk(root: Path) -> Iterator[tuple[Candidate, str]]:
-    """Candidates under ``root`` with their real paths, depth first in sorted order.
+    def named(self, paths: list[str]) -> list[Candidate]:
+        """The candidates of the paths named on the command line, each file once."""
+        seen: set[str] = set()
+        found: list[Candidate] = []
+        for given in paths:
+            for candidate in self._named(given):
+                if candidate.real not in seen:
+                    seen.add(candidate.real)
+                    found.append(candidate)
+        return found
 
-    ``os.scandir`` tells links and directories apart from the directory listing itself, and the
-    real path of a file that is not a link is its directory's real path plus its name (linked
-    directories are never entered), so only links cost a system call each. A directory that
-    cannot be listed and a link that cannot be followed (a loop) are candidates refused with the
-    reason, so the run reports them instead of stopping or saying nothing.
-    """
-    top = os.path.realpath(root)
-    pending = [(str(root), top)]
-    while pending:
-        directory, real_directory = pending.pop()
+    def walk(self, directory: str) -> list[Candidate]:
+        """The candidates under ``directory`` (a real path), as a walk of it finds them, named
+        relative to the working directory when they are inside it: the files of a repository
+        read for the context of the files linted."""
+        return list(self._walk(Path(_shown(directory)), directory))
+
+    def _named(self, given: str) -> Iterator[Candidate]:
+        """The candidates a path named on the command line stands for."""
+        root = Path(given)
         try:
-            entries = _listing(directory)
-        except FileNotFoundError:
-            continue  # removed since its parent was listed
-        except OSError as error:
-            message = f"cannot read directory: {_reason(error)}; its files were not checked"
-            yield _refused(os.path.normpath(directory), message), real_directory
-            continue
-        subdirectories = []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in SKIPPED_DIRECTORIES:
-                    subdirectories.append((entry.path, _child(real_directory, entry.name)))
-            elif is_candidate_name(entry.name):
-                found = _candidate(entry, real_directory, top)
-                if found is not None:
+            root.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            raise MissingPath(given) from None
+        except OSError as error:  # a link loop, a path too long, a directory we may not search
+            yield _refused(given, f"cannot open: {_reason(error)}; not read", given, explicit=True)
+            return
+        real = os.path.realpath(root)
+        if root.is_symlink() and not _inside(real, os.path.realpath(Path.cwd())):
+            yield Candidate(root, given, explicit=True, refused=OUTSIDE_LINK, real=given)
+            return
+        is_dir = root.is_dir()
+        if self.settings.force_exclude and self.excluded(given, real, is_dir=is_dir):
+            return
+        if is_dir:
+            yield from self._walk(root, real)
+        else:
+            display = _as_given(given, real) if root.is_symlink() else given
+            top = os.path.dirname(real)
+            yield Candidate(Path(display), display, explicit=True, real=real, top=top)
+
+    def excluded(self, path: str, real: str, *, is_dir: bool) -> bool:
+        """Whether a path named on the command line is excluded (``--force-exclude``): it, or a
+        directory above it within its project, matches an exclusion, or git ignores it."""
+        absolute = os.path.abspath(path)
+        top = _project_top(absolute, self.gitignores)
+        current = absolute
+        while current != top:
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            name = os.path.basename(current)
+            exclusions = self._exclusions(self.settings.for_path(parent, is_dir=True))
+            if name in ALWAYS_SKIPPED or exclusions.matches(current, name):
+                return True
+            current = parent
+        return self.settings.respect_gitignore and self.gitignores.ignored(real, is_dir=is_dir)
+
+    def _exclusions(self, settings: Settings) -> GlobSet:
+        cached = self._globs.get(id(settings))
+        if cached is None:
+            cached = (settings, GlobSet(settings.exclusions))
+            self._globs[id(settings)] = cached
+        return cached[1]
+
+    def _walk(self, root: Path, top: str) -> Iterator[Candidate]:
+        """Candidates under ``root`` (whose real path is ``top``), depth first in sorted order.
+
+        ``os.scandir`` tells links and directories apart from the directory listing itself, and
+        the real path of a file that is not a link is its directory's real path plus its name
+        (linked directories are never entered), so only links cost a system call each. A
+        directory that cannot be listed and a link that cannot be followed (a loop) are
+        candidates refused with the reason, so the run reports them instead of stopping or
+        saying nothing.
+        """
+        respect_gitignore = self.settings.respect_gitignore
+        pending = [(str(root), top)]
+        while pending:
+            directory, real_directory = pending.pop()
+            try:
+                entries = _listing(directory)
+            except FileNotFoundError:
+                continue  # removed since its parent was listed
+            except OSError as error:
+                message = f"cannot read directory: {_reason(error)}; its files were not checked"
+                display = os.path.normpath(directory)
+                yield _refused(display, message, real_directory)
+                continue
+            names = frozenset(entry.name for entry in entries)
+            configurations = self.settings.configurations
+            settings = (
+                configurations.for_directory(self.settings, os.path.abspath(directory), names)
+                if configurations is not None
+                else self.settings
+            )
+            exclusions = self._exclusions(settings)
+            chain = self.gitignores.chain(real_directory, names) if respect_gitignore else None
+            subdirectories = []
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name in ALWAYS_SKIPPED:
+                        continue
+                    real = _child(real_directory, name)
+                    if self._leaves_out(exclusions, chain, entry, real, is_dir=True):
+                        continue
+                    subdirectories.append((entry.path, real))
+                elif is_candidate_name(name):
+                    found = self._candidate(entry, root, real_directory, top)
+                    if found is None:
+                        continue
+                    if found.refused is None and self._leaves_out(
+                        exclusions, chain, entry, _child(real_directory, name), is_dir=False
+                    ):
+                        continue
                     yield found
-        pending.extend(reversed(subdirectories))
+            pending.extend(reversed(subdirectories))
+
+    def _leaves_out(
+        self,
+        exclusions: GlobSet,
+        chain: Chain | None,
+        entry: os.DirEntry[str],
+        real: str,
+        *,
+        is_dir: bool,
+    ) -> bool:
+        if exclusions.matches(os.path.abspath(entry.path), entry.name):
+            return True
+        return self.gitignores.ignored_in(chain, real, is_dir=is_dir)
+
+    def _candidate(
+        self, entry: os.DirEntry[str], root: Path, real_directory: str, top: str
+    ) -> Candidate | None:
+        """The candidate a file named like one of ours stands for; ``None`` for a link to a
+        directory or out of the tree."""
+        display = os.path.normpath(entry.path)
+        if not entry.is_symlink():
+            real = _child(real_directory, entry.name)
+            return Candidate(Path(entry.path), display, False, real=real, top=top)
+        try:
+            linked_directory = entry.is_dir()
+        except OSError as error:  # a link loop, or a target we may not look at
+            message = f"cannot follow symbolic link: {_reason(error)}; not read"
+            return _refused(display, message, display)
+        real_path = os.path.realpath(entry.path)
+        if linked_directory or not _inside(real_path, top):
+            return None
+        # Reported under its real path, in the walk's terms: the same name whichever of its
+        # names the walk meets first.
+        shown = os.path.normpath(os.path.join(root, os.path.relpath(real_path, top)))
+        return Candidate(Path(shown), shown, False, real=real_path, top=top)
 
 
 def _listing(directory: str) -> list[os.DirEntry[str]]:
@@ -138,27 +251,8 @@ def _listing(directory: str) -> list[os.DirEntry[str]]:
         return sorted(listing, key=lambda entry: entry.name)
 
 
-def _candidate(
-    entry: os.DirEntry[str], real_directory: str, top: str
-) -> tuple[Candidate, str] | None:
-    """The candidate a file named like one of ours stands for, with its real path; ``None`` for
-    a link to a directory or out of the tree."""
-    display = os.path.normpath(entry.path)
-    if not entry.is_symlink():
-        return Candidate(Path(entry.path), display, False), _child(real_directory, entry.name)
-    try:
-        linked_directory = entry.is_dir()
-    except OSError as error:  # a link loop, or a target we may not look at
-        message = f"cannot follow symbolic link: {_reason(error)}; not read"
-        return _refused(display, message), display
-    real_path = os.path.realpath(entry.path)
-    if linked_directory or not _inside(real_path, top):
-        return None
-    return Candidate(Path(entry.path), display, False), real_path
-
-
-def _refused(display: str, message: str, *, explicit: bool = False) -> Candidate:
-    return Candidate(Path(display), display, explicit, refused=message)
+def _refused(display: str, message: str, real: str, *, explicit: bool = False) -> Candidate:
+    return Candidate(Path(display), display, explicit, refused=message, real=real)
 
 
 def _reason(error: OSError) -> str:
@@ -167,8 +261,42 @@ def _reason(error: OSError) -> str:
 
 def _child(directory: str, name: str) -> str:
     # Plain strings: a Path per file would cost more than the rest of the walk.
-    return os.path.join(directory, name)  # noqa: PTH118
+    return os.path.join(directory, name)
 
 
 def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _as_given(given: str, real: str) -> str:
+    """A linked file's real path, absolute when it was named so, else relative."""
+    if os.path.isabs(given):
+        return real
+    return _shown(real)
+
+
+def _shown(real: str) -> str:
+    """How a path found by ecs-lint itself is named: relative to the working directory when
+    inside it, else absolute."""
+    cwd = os.path.realpath(os.getcwd())
+    if _inside(real, cwd):
+        return os.path.relpath(real, cwd)
+    return real
+
+
+def _project_top(absolute: str, gitignores: GitIgnores) -> str:
+    """The directory whose own name no exclusion of ``absolute`` looks at (only the names
+    below it count): its repository's root, else the working directory when it is inside it,
+    else its own directory."""
+    real = os.path.realpath(absolute)
+    root = gitignores.root_of(os.path.dirname(real))
+    if root is not None:
+        # The same directory in the path as given: as many levels up as in the real path.
+        top = absolute
+        for _ in os.path.relpath(real, root).split(os.sep):
+            top = os.path.dirname(top)
+        return top
+    cwd = os.getcwd()
+    if _inside(absolute, cwd) and absolute != cwd:
+        return cwd
+    return os.path.dirname(absolute)

@@ -8,11 +8,11 @@ rules over it. Reporters and fixes take the ``RunResult`` from here; nothing her
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
-from ecs_lint.discover import discover
+from ecs_lint.context import RunFiles, add_context
 from ecs_lint.load import load_document
 from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
@@ -44,6 +44,11 @@ class RunResult:
     nothing_found: str = ""
     """Why a live AWS run checked nothing, in words (``no ECS services found in eu-west-1``):
     the text report says so instead of "All clear"."""
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
+    """Files a format claims that are templates another tool renders first, with what kind of
+    template: not checked, said once."""
+    notices: list[str] = field(default_factory=list)
+    """What the user should know about the configurations found (said on stderr)."""
 
     @property
     def could_not_check(self) -> bool:
@@ -71,28 +76,100 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
 
 def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
     """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
-    parse problem of its document), the files they ask for linted with them, and ``documents``
-    read elsewhere (from AWS); then pull identities resolved across all of them. Raises
-    ``MissingPath`` for a path that does not exist."""
+    parse problem of its document), what they depend on in their repositories read as context,
+    the files they ask for linted with them, and ``documents`` read elsewhere (from AWS); then
+    pull identities and task definitions resolved across all of them. Each file is parsed with
+    its own settings (``Settings.for_path``). Raises ``MissingPath`` for a path that does not
+    exist."""
+    files = RunFiles(settings)
     model = Model()
-    for candidate in discover(paths):
-        loaded = load_document(candidate, settings)
+    roots: dict[str, str] = {}
+    for candidate in files.discovery.named(paths):
+        loaded = load_document(candidate, settings.for_path(candidate.display))
         if loaded is None:
             continue
         document, source = loaded
+        if document.not_checked is not None:
+            model.not_checked.append(document)
+            continue
         model.documents.append(document)
         if source is not None:
             model.sources[document.path] = source
-    lint_requested_files(model, model.sources, settings, paths)
+            files.remember(candidate.real, source)
+        if candidate.real:
+            roots[candidate.real] = files.repository_of(candidate.real, candidate.top)
+    add_context(model, files, roots)
+    lint_requested_files(model, files, [*paths, *set(roots.values())])
     model.documents.extend(documents)
+    if model.context:
+        model.reported = {
+            model.real_path(path) for document in model.documents for path in document.span_paths()
+        }
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
 
 
 def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:
-    """Run the rules over a model that is already built (from files, or live from AWS)."""
+    """Run the rules over a model that is already built (from files, or live from AWS).
+
+    Each file's findings come from the rules run with its own settings (``Settings.for_path``):
+    with several configurations in the run, the rules run once per configuration, over the
+    whole model, and each keeps the findings in its files."""
     services = services or Services()
+    if services.ecr_public is not None and needs_lookup(Lookup.ECR_PUBLIC, settings):
+        # One concurrent batch for the whole run, before any rule asks.
+        services.ecr_public.prefetch(model.images)
+    groups = _settings_groups(model, settings)
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    for group, paths in groups:
+        group_services = services if len(groups) == 1 else replace(services, policies=None, memo={})
+        found = _run_group(model, group, group_services)
+        if len(groups) > 1:
+            found = [f for f in found if not f.span.path or _group_of(f, settings) is group]
+        reported, hidden = settle(found, model, group, paths)
+        findings += reported
+        suppressed += hidden
+    if len(groups) > 1:
+        findings = _without_repeats(sorted(findings, key=lambda finding: finding.sort_key))
+        suppressed.sort(key=lambda finding: finding.sort_key)
+    checked = [document.path for document in model.documents]
+    result = RunResult(findings, len(model.documents), model.sources, checked, suppressed)
+    result.not_checked = [
+        (document.path, document.not_checked or "") for document in model.not_checked
+    ]
+    if settings.configurations is not None:
+        result.notices = list(settings.configurations.notices)
+    return result
+
+
+def _settings_groups(model: Model, settings: Settings) -> list[tuple[Settings, set[str] | None]]:
+    """The distinct settings of the reported files, each with the display paths of its
+    documents (``None``: every document, when there is one set of settings)."""
+    if settings.configurations is None:
+        return [(settings, None)]
+    groups: dict[int, tuple[Settings, set[str]]] = {}
+    for document in model.documents:
+        if document.format is None:  # not from a file (live AWS): the run's settings
+            groups.setdefault(id(settings), (settings, set()))[1].add(document.path)
+            continue
+        for path in document.span_paths():
+            own = settings.for_path(path)
+            groups.setdefault(id(own), (own, set()))[1].add(path)
+    if len(groups) <= 1:
+        only = next(iter(groups.values()))[0] if groups else settings
+        return [(only, None)]
+    return list(groups.values())
+
+
+def _group_of(finding: Finding, settings: Settings) -> Settings:
+    if finding.span.logical is not None:
+        return settings
+    return settings.for_path(finding.span.path)
+
+
+def _run_group(model: Model, settings: Settings, services: Services) -> list[Finding]:
     if services.policies is None and _needs_policies(model, settings):
         from ecs_lint.iam.provider import build_policy_provider
 
@@ -103,12 +180,9 @@ def lint_model(model: Model, settings: Settings, services: Services | None = Non
         # credentials, a missing permission) stops the run with its message instead of costing
         # single rules.
         services.policies.prefetch(model.tasks)
-    if services.ecr_public is not None and needs_lookup(Lookup.ECR_PUBLIC, settings):
-        # One concurrent batch for the whole run, before any rule asks.
-        services.ecr_public.prefetch(model.images)
-    findings, suppressed = settle(run_rules(model, settings, services), model, settings)
-    checked = [document.path for document in model.documents]
-    return RunResult(findings, len(model.documents), model.sources, checked, suppressed)
+    return [
+        finding for finding in run_rules(model, settings, services) if model.reports(finding.span)
+    ]
 
 
 def _needs_policies(model: Model, settings: Settings) -> bool:
@@ -130,13 +204,14 @@ def _means_unchecked(finding: Finding) -> bool:
 
 
 def settle(
-    findings: list[Finding], model: Model, settings: Settings
+    findings: list[Finding], model: Model, settings: Settings, paths: set[str] | None = None
 ) -> tuple[list[Finding], list[Finding]]:
-    """Apply suppressions (reporting unused ones) and severity overrides.
+    """Apply suppressions (reporting unused ones, of the documents at ``paths``: all when
+    ``None``) and severity overrides.
 
     Returns the findings to report and the suppressed ones.
     """
-    outcome = suppress.apply(findings, model, settings)
+    outcome = suppress.apply(findings, model, settings, paths)
     return (
         suppress.with_severity(outcome.findings, settings),
         suppress.with_severity(outcome.suppressed, settings),

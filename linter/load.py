@@ -6,7 +6,9 @@ then holds one parse problem saying why, and the run goes on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Document, ImageRef, ImageUse, Problem, ProblemKind, Span, UnresolvedRef
@@ -22,24 +24,70 @@ if TYPE_CHECKING:
 
 
 def load_document(
-    candidate: Candidate, settings: Settings
+    candidate: Candidate, settings: Settings, source: SourceText | None = None
 ) -> tuple[Document, SourceText | None] | None:
-    """Read and parse one candidate; ``None`` when no format claims it."""
+    """Read (unless its ``source`` was read already) and parse one candidate; ``None`` when no
+    format claims it."""
     if candidate.refused is not None:
         return unreadable_document(candidate.display, UnreadableFile(candidate.refused)), None
-    try:
-        source = read_source(candidate.path, candidate.display, settings.max_file_size)
-    except UnreadableFile as error:
-        if not candidate.explicit and not _claimed_by_name(candidate):
-            return None
-        return unreadable_document(candidate.display, error), None
+    if source is None:
+        try:
+            source = read_source(candidate.path, candidate.display, settings.max_file_size)
+        except UnreadableFile as error:
+            if not candidate.explicit and not _claimed_by_name(candidate):
+                return None
+            return unreadable_document(candidate.display, error), None
     formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
     if not formats:
         return None
     if not source.text.strip() and formats[0].promised_by(candidate.path.name):
         message = f"empty file, though its name says it is in the {formats[0].name} format"
         return unreadable_document(candidate.display, UnreadableFile(message)), source
-    return parse_guarded(formats[0].parser(), source, settings), source
+    document = parse_guarded(formats[0].parser(), source, settings)
+    document.format = formats[0].name
+    template = template_kind(candidate.real or str(candidate.path), source.text, document)
+    if template is not None:
+        return Document(candidate.display, format=document.format, not_checked=template), None
+    return document, source
+
+
+# Template actions: Go text/template and Helm (``{{ .Values.x }}``, not GitHub's ``${{ }}`` nor
+# CloudFormation's ``{{resolve:...}}`` dynamic references) and Jinja (``{% if %}``).
+_GO_ACTION = re.compile(r"(?<!\$)\{\{(?!\s*resolve:)")
+_JINJA_STATEMENT = re.compile(r"\{%-?\s*[a-z]")
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".gotmpl")
+GO_TEMPLATE = "a Go template (Helm)"
+JINJA_TEMPLATE = "a Jinja template"
+
+
+def template_kind(path: str, text: str, document: Document) -> str | None:
+    """What kind of template the file is, if it is one another tool renders before it is of
+    its format: one whose template actions keep it from parsing, one named as a template
+    (``Dockerfile.j2``), or a file of a Helm chart's ``templates`` directory that holds actions
+    (valid YAML or not, its values are Helm's to fill in). ``None`` for any other file, such as
+    one that only quotes ``{{ }}`` in its values and parses."""
+    go = _GO_ACTION.search(text) is not None
+    jinja = _JINJA_STATEMENT.search(text) is not None
+    if not go and not jinja:
+        return None
+    kind = (
+        JINJA_TEMPLATE
+        if jinja and (not go or path.endswith(_TEMPLATE_SUFFIXES[:3]))
+        else GO_TEMPLATE
+    )
+    unparsed = any(problem.kind is ProblemKind.PARSE for problem in document.problems)
+    if unparsed or path.endswith(_TEMPLATE_SUFFIXES) or (go and _in_helm_chart(path)):
+        return kind
+    return None
+
+
+def _in_helm_chart(path: str) -> bool:
+    """Whether ``path`` lies in the ``templates`` directory of a Helm chart (one with a
+    ``Chart.yaml`` beside that directory)."""
+    return any(
+        directory.name == "templates" and (directory.parent / "Chart.yaml").is_file()
+        for directory in Path(path).parents
+    )
 
 
 def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:

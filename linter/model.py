@@ -520,6 +520,13 @@ class Document:
     """Secrets defined here, whose KMS keys decide EL205."""
     services: list[ServiceView] = field(default_factory=list)
     """ECS services defined here (their desired counts feed the pull budget, EL150)."""
+    format: str | None = None
+    """The name of the source format that read it (``dockerfile``...); ``None`` for a document
+    made elsewhere (from AWS, or in code)."""
+    not_checked: str | None = None
+    """Why the file is not checked at all, though a format claims it: it is a template another
+    tool renders first (Helm, Jinja). Said once per run, never a finding; the document holds
+    nothing else."""
     scope: str | None = None
     """Where the ``${label}`` values of this document (in its roles, policies, secrets and task
     values) mean the same thing: ``None`` for the document alone (a CloudFormation template, a
@@ -530,41 +537,153 @@ class Document:
     def label_scope(self) -> str:
         return self.scope if self.scope is not None else self.path
 
+    def span_paths(self) -> set[str]:
+        """Every file this document's findings may be about: its own, and those its values were
+        read from (a Terraform module's files, a ``file()``)."""
+        spans = [
+            *(use.span for use in self.images),
+            *(task.span for task in self.tasks),
+            *(service.span for service in self.services),
+            *(problem.span for problem in self.problems),
+        ]
+        return {self.path, *(span.path for span in spans if span.path and span.logical is None)}
+
+    def context_needs(self) -> set[ContextKind]:
+        """What in other files of the repository this document's findings depend on."""
+        needs: set[ContextKind] = set()
+        if any(use.pulls_as is not None and not use.authenticated for use in self.images):
+            needs.add(ContextKind.PULL_CREDENTIALS)
+        if self.services:
+            needs.add(ContextKind.SERVICES)
+            if any(not s.tasks and s.task_definition is not None for s in self.services):
+                needs.add(ContextKind.TASK_DEFINITIONS)
+        if self.tasks:
+            needs.add(ContextKind.IAM)
+        return needs
+
+
+class ContextKind(enum.Enum):
+    """What a file's findings may depend on in other files of its repository: read from there
+    whether or not those files are linted (``ecs_lint.context``), so a file's findings never
+    depend on which other files the run names."""
+
+    PULL_CREDENTIALS = "identities given registry credentials"
+    """Kubernetes service accounts with ``imagePullSecrets`` (a pod pulls as its account)."""
+    TASK_DEFINITIONS = "task definitions"
+    """Task definitions a service names by family without defining them."""
+    SERVICES = "services"
+    """Every service, whose pulls add up per region (EL150)."""
+    IAM = "roles, policies and secrets"
+    """Execution roles, managed policies and secrets a task names by ARN or name."""
+    REQUESTS = "files that ask for other files"
+    """Compose services building a Dockerfile, Terraform modules calling a directory or reading
+    a file: they decide how the file they ask for is linted."""
+
 
 @dataclass(slots=True)
 class Model:
-    """The whole run's model: every document's contributions, in discovery order."""
+    """The whole run's model: every document's contributions, in discovery order.
+
+    ``documents`` are the files the run checks; ``context`` the documents read from their
+    repositories for what those depend on (``ContextKind``), which are never reported
+    themselves. ``reported`` holds the real paths of the files findings may be about (the files
+    checked, and the files they lint with values of their own: a compose service's Dockerfile, a
+    Terraform module); ``None`` reports everything (a live AWS run, a model built in code).
+    ``images``, ``tasks``, ``services`` and ``problems`` are those in reported files, from
+    whichever document: a Terraform module read as context lints the module file checked.
+    """
 
     documents: list[Document] = field(default_factory=list)
+    context: list[Document] = field(default_factory=list)
     sources: dict[str, SourceText] = field(default_factory=dict)
-    """The decoded text of every file read, by display path, for code frames and fixes."""
+    """The decoded text of every reported file read, by display path, for code frames and
+    fixes."""
+    reported: set[str] | None = None
+    not_checked: list[Document] = field(default_factory=list)
+    """Files a format claims that are templates for another tool (``Document.not_checked``)."""
+    _real_paths: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def every_document(self) -> list[Document]:
+        """The checked documents and the context, in an order that does not depend on which
+        files were named: by real path, each directory's files before its subdirectories (the
+        order of a walk), live documents (no file) last."""
+        if not self.context:
+            return self.documents
+        return sorted([*self.documents, *self.context], key=self._walk_order)
+
+    def _walk_order(self, document: Document) -> tuple[int, tuple[str, ...], str]:
+        if not document.path or document.path.startswith("arn:"):
+            return (1, (), document.path)
+        real = self.real_path(document.path)
+        directory, _, name = real.rpartition("/")
+        return (0, tuple(directory.split("/")), name)
+
+    def real_path(self, path: str) -> str:
+        """``path`` with links resolved (cached: every finding's file is asked about)."""
+        real = self._real_paths.get(path)
+        if real is None:
+            import os
+
+            real = os.path.realpath(path).replace(os.sep, "/")
+            self._real_paths[path] = real
+        return real
+
+    def reports(self, span: Span) -> bool:
+        """Whether findings at ``span`` are reported: it lies in a reported file (or in none, a
+        finding about the run)."""
+        if self.reported is None or not span.path or span.logical is not None:
+            return True
+        return self.real_path(span.path) in self.reported
 
     @property
     def images(self) -> list[ImageUse]:
-        return [use for doc in self.documents for use in doc.images]
+        if self.reported is None:
+            return [use for doc in self.documents for use in doc.images]
+        return [use for doc in self.every_document for use in doc.images if self.reports(use.span)]
 
     @property
     def tasks(self) -> list[TaskView]:
-        return [task for doc in self.documents for task in doc.tasks]
+        if self.reported is None:
+            return [task for doc in self.documents for task in doc.tasks]
+        return [
+            task for doc in self.every_document for task in doc.tasks if self.reports(task.span)
+        ]
 
     def problems(self, kinds: tuple[object, ...]) -> list[Problem]:
-        return [p for doc in self.documents for p in doc.problems if p.kind in kinds]
+        return [
+            problem
+            for doc in (self.documents if self.reported is None else self.every_document)
+            for problem in doc.problems
+            if problem.kind in kinds and self.reports(problem.span)
+        ]
 
     @property
     def roles(self) -> list[RoleDefinition]:
-        return [role for doc in self.documents for role in doc.roles]
+        return [role for doc in self.every_document for role in doc.roles]
 
     @property
     def policies(self) -> list[PolicyDefinition]:
-        return [policy for doc in self.documents for policy in doc.policies]
+        return [policy for doc in self.every_document for policy in doc.policies]
 
     @property
     def secrets(self) -> list[SecretDefinition]:
-        return [secret for doc in self.documents for secret in doc.secrets]
+        return [secret for doc in self.every_document for secret in doc.secrets]
 
     @property
     def services(self) -> list[ServiceView]:
-        return [service for doc in self.documents for service in doc.services]
+        """The services in reported files."""
+        return [
+            service
+            for doc in (self.documents if self.reported is None else self.every_document)
+            for service in doc.services
+            if self.reports(service.span)
+        ]
+
+    @property
+    def every_service(self) -> list[ServiceView]:
+        """Every service the run knows, context included: pulls add up across them (EL150)."""
+        return [service for doc in self.every_document for service in doc.services]
 
     def tasks_named(self, task_definition: Located | None) -> tuple[TaskView, ...]:
         """The run's task definitions whose family ``task_definition`` names (an ARN,
@@ -573,7 +692,8 @@ class Model:
             return ()
         text = task_definition.value.rsplit("/", 1)[-1]
         family = text.split(":", 1)[0] if text.count(":") <= 1 else ""
-        return tuple(task for task in self.tasks if family and task.family == family)
+        every_task = (task for doc in self.every_document for task in doc.tasks)
+        return tuple(task for task in every_task if family and task.family == family)
 
     def resolve_task_definitions(self) -> None:
         """Give each service whose file names its task definition without defining it the run's
@@ -581,7 +701,7 @@ class Model:
 
         Runs once, after every document is loaded: the task definition may be in another file.
         """
-        for doc in self.documents:
+        for doc in self.every_document:
             for index, service in enumerate(doc.services):
                 if service.tasks or service.task_definition is None:
                     continue
@@ -599,10 +719,11 @@ class Model:
         Runs once, after every document is loaded, because a pod and the service account holding
         its pull secrets are often in different files.
         """
-        credentialed = [i for doc in self.documents for i in doc.credentialed_identities]
+        every_document = self.every_document
+        credentialed = [i for doc in every_document for i in doc.credentialed_identities]
         if not credentialed:
             return
-        for doc in self.documents:
+        for doc in every_document:
             doc.images = [
                 replace(use, authenticated=True)
                 if not use.authenticated

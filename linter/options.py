@@ -44,17 +44,29 @@ _DECLARED: Final = "ecs_lint.declared"
 class Key:
     """A configuration key: its TOML name (dotted inside a sub-table: ``table.key``), the
     converter that checks its value, and a line of help. ``field`` is the ``Settings`` field it
-    sets (:func:`config_keys` fills it in)."""
+    sets (:func:`config_keys` fills it in).
 
-    __slots__ = ("convert", "field", "help", "name")
+    ``run_wide`` keys hold for the whole run (the network, the cache, AWS calls, input limits,
+    the exit status), so they are read from the run's configuration only (``--config``, else
+    the nearest one from the working directory); every other key is read per file, from the
+    configuration nearest the file (``config.Configurations``)."""
+
+    __slots__ = ("convert", "field", "help", "name", "run_wide")
 
     def __init__(
-        self, name: str, convert: Callable[[object, ConfigFile], Any], help: str, field: str = ""
+        self,
+        name: str,
+        convert: Callable[[object, ConfigFile], Any],
+        help: str,
+        field: str = "",
+        *,
+        run_wide: bool = False,
     ) -> None:
         self.name = name
         self.convert = convert
         self.help = help
         self.field = field
+        self.run_wide = run_wide
 
 
 class Option:
@@ -148,7 +160,7 @@ def config_keys() -> tuple[Key, ...]:
     from ecs_lint.settings import Settings
 
     return tuple(
-        Key(declared.name, declared.convert, declared.help, field.name)
+        Key(declared.name, declared.convert, declared.help, field.name, run_wide=declared.run_wide)
         for field, declared in _declarations(Settings)
         if isinstance(declared, Key)
     )

@@ -1,13 +1,18 @@
 """Files that documents ask to be linted: a compose service's Dockerfile, with its build args.
 
-A stage of its own, after every file is loaded: a requested file is linted once per distinct set
-of arguments, and those lints are merged into one document that replaces the plain lint a
-directory walk gave the file, so nothing in it is reported twice: an image every argument set
-resolves alike is reported once, and one that depends on the arguments once per value.
+A stage of its own, after every file and the repository's context are loaded: a requested file is
+linted once per distinct set of arguments, and those lints are merged into one document that
+replaces the plain lint the file got, so nothing in it is reported twice: an image every argument
+set resolves alike is reported once, and one that depends on the arguments once per value.
+
+A file is linted so when the run checks it (whoever asks for it: every compose file of its
+repository that builds it, read as context) or when a file the run checks asks for it; a file
+only context documents ask for is not linted at all.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,45 +20,58 @@ from typing import TYPE_CHECKING
 from ecs_lint.load import parse_guarded
 from ecs_lint.model import Document, Problem, ProblemKind
 from ecs_lint.sources import format_named
-from ecs_lint.textio import UnreadableFile, read_source
+from ecs_lint.textio import UnreadableFile
 
 if TYPE_CHECKING:
+    from ecs_lint.context import RunFiles
     from ecs_lint.model import LintRequest, Model
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 
 
-def lint_requested_files(
-    model: Model, sources: dict[str, SourceText], settings: Settings, roots: list[str]
-) -> None:
+def lint_requested_files(model: Model, files: RunFiles, roots: list[str]) -> None:
     """Lint the files ``model``'s documents ask for, replacing their plain lints in the model
-    and adding their text to ``sources``.
+    and adding their text to its ``sources``.
 
-    Only files inside the working directory or a linted path (``roots``) are read, so a compose
-    file cannot make ecs-lint print parts of other files.
+    Only files inside the working directory, a linted path or a repository of the run
+    (``roots``) are read, so a compose file cannot make ecs-lint print parts of other files.
     """
-    by_file: dict[Path, list[LintRequest]] = {}
-    for document in model.documents:
+    checked = {id(document) for document in model.documents}
+    by_file: dict[str, list[tuple[LintRequest, bool]]] = {}
+    for document in model.every_document:
+        asked_by_checked = id(document) in checked
         for request in document.lint_requests:
-            by_file.setdefault(Path(request.path).resolve(), []).append(request)
+            real = os.path.realpath(request.path)
+            by_file.setdefault(real, []).append((request, asked_by_checked))
     if not by_file:
         return
-    model.documents = [doc for doc in model.documents if Path(doc.path).resolve() not in by_file]
+    named = {model.real_path(document.path): document for document in model.documents}
     allowed = [Path.cwd().resolve(), *(_root_directory(root) for root in roots)]
-    for resolved, requests in by_file.items():
-        display = requests[0].path
+    for real, asked in by_file.items():
+        plain = named.get(real)
+        if plain is None and not any(by_checked for _, by_checked in asked):
+            continue  # only context asks for it, and the run does not check it
+        requests = [request for request, _ in asked]
+        display = plain.path if plain is not None else requests[0].path
+        if plain is not None:
+            model.documents = [doc for doc in model.documents if doc is not plain]
         try:
-            if not any(resolved.is_relative_to(root) for root in allowed):
+            if not any(Path(real).is_relative_to(root) for root in allowed):
                 raise UnreadableFile(
                     "outside the working directory and the linted paths, so not read "
                     "(run ecs-lint from the project root)"
                 )
-            source = read_source(Path(display), display, settings.max_file_size)
+            source = files.read(real, display)
         except UnreadableFile as error:
-            model.documents.append(_unreadable(display, requests, error))
+            sites = [request for request, by_checked in asked if by_checked]
+            if sites:
+                model.documents.append(_unreadable(display, sites, error))
+            elif plain is not None:
+                model.documents.append(plain)
             continue
+        settings = files.settings.for_path(display)
         model.documents.append(_lint_with_each_build_args(source, requests, settings))
-        sources[display] = source
+        model.sources[display] = source
 
 
 def _lint_with_each_build_args(
@@ -67,6 +85,7 @@ def _lint_with_each_build_args(
         document = parse_guarded(parse, source, arg_settings)
         merged = document if merged is None else _merge(merged, document)
     assert merged is not None  # there is at least one request
+    merged.format = "dockerfile"
     return merged
 
 

@@ -7,11 +7,12 @@ configuration keys, typer's parameters and the fast ``check`` parser from it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
 from ecs_lint import convert
 from ecs_lint.findings import Severity
+from ecs_lint.globs import PathGlob
 from ecs_lint.options import (
     AWS,
     CHECK,
@@ -25,6 +26,33 @@ from ecs_lint.options import (
     Option,
     setting,
 )
+
+if TYPE_CHECKING:
+    from ecs_lint.config import Configurations
+
+DEFAULT_EXCLUDE: Final = tuple(
+    PathGlob(name, "")
+    for name in (
+        ".bzr",
+        ".direnv",
+        ".eggs",
+        ".git",
+        ".hg",
+        ".mypy_cache",
+        ".nox",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".svn",
+        ".terraform",
+        ".tox",
+        ".venv",
+        "__pycache__",
+        "node_modules",
+        "venv",
+    )
+)
+"""The default of ``exclude``: version control, virtualenvs, caches and dependency folders
+(names, matched at any depth)."""
 
 MAX_FILE_SIZE: Final = 10 * 1024 * 1024
 """The default of ``max-file-size``: the largest input file read, in bytes."""
@@ -183,6 +211,74 @@ class Settings:
         ),
         default=(),
     )
+    # --- Which files are linted (ecs_lint.discover) --------------------------------------------
+    exclude: tuple[PathGlob, ...] = setting(
+        Key(
+            "exclude",
+            convert.path_globs,
+            "Globs of files and directories never linted; replaces the default list.",
+        ),
+        Option(
+            "--exclude",
+            commands=(CHECK, POLICY),
+            help="Globs of files and directories not to lint, replacing the default list "
+            "(.venv, node_modules, .terraform...; comma-separated or repeated).",
+            metavar="GLOBS",
+            takes=list,
+            convert=convert.globs,
+        ),
+        default=DEFAULT_EXCLUDE,
+    )
+    extend_exclude: tuple[PathGlob, ...] = setting(
+        Key(
+            "extend-exclude",
+            convert.path_globs,
+            "Globs of files and directories never linted, on top of `exclude`.",
+        ),
+        Option(
+            "--extend-exclude",
+            commands=(CHECK, POLICY),
+            help="Globs of files and directories not to lint, on top of the excluded ones "
+            "(comma-separated or repeated).",
+            metavar="GLOBS",
+            takes=list,
+            convert=convert.globs,
+        ),
+        default=(),
+    )
+    """The configuration's and the options' together (``config.resolve_settings``)."""
+    force_exclude: bool = setting(
+        Key(
+            "force-exclude",
+            convert.boolean,
+            "Exclude paths named on the command line too (for pre-commit).",
+            run_wide=True,
+        ),
+        Option(
+            "--force-exclude",
+            commands=(CHECK, POLICY),
+            help="Apply the exclusions (and .gitignore) to paths named on the command line "
+            "too, as pre-commit needs.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    respect_gitignore: bool = setting(
+        Key(
+            "respect-gitignore",
+            convert.boolean,
+            "Skip what .gitignore, .git/info/exclude and git's global excludes ignore.",
+            run_wide=True,
+        ),
+        Option(
+            "--no-respect-gitignore",
+            commands=(CHECK, POLICY),
+            help="Lint files .gitignore (or .git/info/exclude, or git's global excludes "
+            "file) ignores too.",
+            takes=bool,
+        ),
+        default=True,
+    )
     # --- What the files mean --------------------------------------------------------------------
     build_args: dict[str, str] = setting(
         Key("build-args", convert.build_args, "Dockerfile ARG values (name → string)."),
@@ -278,7 +374,12 @@ class Settings:
     )
     """The configuration file read (``--config``, else the nearest one; ``None``: none)."""
     fail_level: Severity = setting(
-        Key("fail-level", convert.fail_level, "Lowest severity that makes the exit status 1."),
+        Key(
+            "fail-level",
+            convert.fail_level,
+            "Lowest severity that makes the exit status 1.",
+            run_wide=True,
+        ),
         Option(
             "--fail-level",
             commands=LINTING,
@@ -346,7 +447,12 @@ class Settings:
     )
     # --- ECR Public equivalents (ecs_lint.gallery) ---------------------------------------------
     offline: bool = setting(
-        Key("offline", convert.boolean, "No network look-ups: the embedded catalog only."),
+        Key(
+            "offline",
+            convert.boolean,
+            "No network look-ups: the embedded catalog only.",
+            run_wide=True,
+        ),
         Option(
             "--offline",
             commands=LINTING,
@@ -459,6 +565,7 @@ class Settings:
             "max-file-size",
             convert.file_size,
             "Largest input file read (default 10MiB): bytes, or `20MiB`, `512KiB`...",
+            run_wide=True,
         ),
         Option(
             "--max-file-size",
@@ -497,11 +604,13 @@ class Settings:
         default=(),
     )
     gallery_url: str | None = setting(
-        Key("gallery-url", convert.endpoint, "ECR Public Gallery API endpoint."), default=None
+        Key("gallery-url", convert.endpoint, "ECR Public Gallery API endpoint.", run_wide=True),
+        default=None,
     )
     """``None``: ``ECS_LINT_GALLERY_URL``, else the real one."""
     registry_url: str | None = setting(
-        Key("registry-url", convert.endpoint, "ECR Public registry endpoint."), default=None
+        Key("registry-url", convert.endpoint, "ECR Public registry endpoint.", run_wide=True),
+        default=None,
     )
     """``None``: ``ECS_LINT_REGISTRY_URL``, else https://public.ecr.aws."""
     dockerhub_registry_url: str | None = setting(
@@ -509,24 +618,37 @@ class Settings:
             "dockerhub-registry-url",
             convert.endpoint,
             "Docker Hub registry endpoint (digest checks).",
+            run_wide=True,
         ),
         default=None,
     )
     """``None``: ``ECS_LINT_DOCKERHUB_REGISTRY_URL``, else registry-1."""
     dockerhub_auth_url: str | None = setting(
-        Key("dockerhub-auth-url", convert.endpoint, "Docker Hub token endpoint."), default=None
+        Key("dockerhub-auth-url", convert.endpoint, "Docker Hub token endpoint.", run_wide=True),
+        default=None,
     )
     """``None``: ``ECS_LINT_DOCKERHUB_AUTH_URL``, else the real one."""
     cache_dir: str | None = setting(
-        Key("cache-dir", convert.path_value, "Look-up cache directory."), default=None
+        Key("cache-dir", convert.path_value, "Look-up cache directory.", run_wide=True),
+        default=None,
     )
     """``None``: ``ECS_LINT_CACHE_DIR``, else the user cache directory."""
     cache_ttl: float = setting(
-        Key("cache-ttl", convert.non_negative_number, "Cache lifetime, seconds (0: off)."),
+        Key(
+            "cache-ttl",
+            convert.non_negative_number,
+            "Cache lifetime, seconds (0: off).",
+            run_wide=True,
+        ),
         default=24 * 3600.0,
     )
     lookup_budget: float = setting(
-        Key("lookup-budget", convert.positive_number, "Seconds all look-ups may take."),
+        Key(
+            "lookup-budget",
+            convert.positive_number,
+            "Seconds all look-ups may take.",
+            run_wide=True,
+        ),
         default=10.0,
     )
     """Wall-clock seconds all network look-ups of one run may take together."""
@@ -535,6 +657,7 @@ class Settings:
             "lookup-concurrency",
             convert.positive_integer,
             "Look-up requests in flight at once per host.",
+            run_wide=True,
         ),
         default=16,
     )
@@ -543,6 +666,7 @@ class Settings:
             "identity-check",
             convert.boolean,
             "Compare Docker Hub digests to call a replacement identical.",
+            run_wide=True,
         ),
         default=True,
     )
@@ -561,6 +685,7 @@ class Settings:
             "aws-connect-timeout",
             convert.positive_number,
             "Seconds to wait for a connection to AWS.",
+            run_wide=True,
         ),
         default=5.0,
     )
@@ -569,6 +694,7 @@ class Settings:
             "aws-read-timeout",
             convert.positive_number,
             "Seconds to wait for AWS to answer one request.",
+            run_wide=True,
         ),
         default=20.0,
     )
@@ -578,11 +704,15 @@ class Settings:
             "aws-max-attempts",
             convert.positive_integer,
             "Attempts per AWS request, retries included.",
+            run_wide=True,
         ),
         default=4,
     )
     aws_budget: float = setting(
-        Key("aws-budget", convert.positive_number, "Seconds all AWS calls may take."), default=600.0
+        Key(
+            "aws-budget", convert.positive_number, "Seconds all AWS calls may take.", run_wide=True
+        ),
+        default=600.0,
     )
     docker_hub_credentials: str | None = setting(
         Key(
@@ -597,6 +727,17 @@ class Settings:
     role_policy_hint: str = ROLE_POLICY_HINT
     """How the user can give ecs-lint an execution role's unknown policies (EL207's advice), in
     the terms of the running command: ``check --aws`` and ``ecs-lint aws`` set their own."""
+    configurations: Configurations | None = field(default=None, compare=False, repr=False)
+    """Where each file's own settings come from (``config.Configurations``): the configuration
+    nearest to it; ``None`` when every file takes these (``--config``, or settings made in
+    code)."""
+
+    def for_path(self, path: str, *, is_dir: bool = False) -> Settings:
+        """The settings of the file (or, with ``is_dir``, the directory) at ``path``: these, or
+        those of the configuration nearest to it."""
+        if self.configurations is None:
+            return self
+        return self.configurations.for_path(self, path, is_dir=is_dir)
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:
@@ -630,6 +771,11 @@ class Settings:
     def fails_on(self, severity: Severity) -> bool:
         """Whether a finding of this severity makes the exit status 1."""
         return not self.exit_zero and severity.rank >= self.fail_level.rank
+
+    @property
+    def exclusions(self) -> tuple[PathGlob, ...]:
+        """Every glob that keeps a path out of the run: ``exclude`` and ``extend-exclude``."""
+        return (*self.exclude, *self.extend_exclude)
 
     def is_trusted(self, domain: str, path: str) -> bool:
         """Whether an image at ``domain/path`` comes from a trusted registry (or namespace)."""

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ecs_lint.model import Problem, ProblemKind, Suppression
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Collection, Iterable, Sequence
 
     from ecs_lint.findings import Finding
     from ecs_lint.model import Document, Model, Span
@@ -97,11 +97,21 @@ class _Tracked:
     used: set[str] = field(default_factory=set)
 
 
-def apply(findings: Iterable[Finding], model: Model, settings: Settings) -> Outcome:
-    """Drop suppressed findings, and report unused directives as EL901 findings."""
+def apply(
+    findings: Iterable[Finding],
+    model: Model,
+    settings: Settings,
+    paths: Collection[str] | None = None,
+) -> Outcome:
+    """Drop suppressed findings, and report unused directives as EL901 findings: those of the
+    documents at ``paths`` (every document when ``None``)."""
     if not settings.use_suppressions:
         return Outcome(list(findings))
-    documents = {document.path: document for document in model.documents}
+    documents = {
+        document.path: document
+        for document in model.documents
+        if paths is None or document.path in paths
+    }
     tracked = {
         path: [_Tracked(suppression) for suppression in document.suppressions]
         for path, document in documents.items()

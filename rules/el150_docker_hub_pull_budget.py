@@ -79,9 +79,11 @@ class Estimate:
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.settings.docker_hub_limit
+    # Every service the run knows, those read from the repository for context too: they share
+    # the region's addresses with the services checked (only findings in checked files remain).
     estimates = [
         estimate
-        for service in model.services
+        for service in model.every_service
         if (estimate := _estimate(service, model, ctx.settings)) is not None and estimate.pulls
     ]
     groups: dict[str | None, list[Estimate]] = {}

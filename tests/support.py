@@ -5,8 +5,12 @@ Imported as ``support`` (tests/ is on pytest's pythonpath); fixtures live in con
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -26,6 +30,22 @@ if TYPE_CHECKING:
     from ecs_lint.model import Problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@functools.cache
+def standalone(directory: Path) -> Path:
+    """A copy of a fixture directory outside this repository, made once per test process.
+
+    ecs-lint reads what a file's findings depend on from the file's repository (another
+    template defining the role a task names, a service account in another file): linted in
+    place, a fixture would have every other fixture of this repository as its context. Its copy
+    is a repository of its own: only the files of ``directory``.
+    """
+    root = Path(tempfile.mkdtemp(prefix="ecs-lint-standalone-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    copy = root / directory.name
+    shutil.copytree(directory, copy)
+    return copy
 
 # Hypothesis profiles. "ci" (chosen when CI is set) is derandomised, so a CI run is reproducible
 # and fails for the code, not for the seed it drew, and has no per-example deadline, which a busy

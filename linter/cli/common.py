@@ -94,10 +94,34 @@ def report_lookup_warnings(services: Services, live: LiveAws | None = None) -> N
         services.ecr_public.close()
 
 
+def report_notes(result: RunResult) -> None:
+    """Say on stderr what the run did not check and why (templates, once), and what it noticed
+    about the configurations it found."""
+    for notice in result.notices:
+        say(f"ecs-lint: warning: {notice}")
+    if result.not_checked:
+        say(f"ecs-lint: note: {not_checked_note(result.not_checked)}")
+
+
+MAX_NAMED = 5
+
+
+def not_checked_note(templates: list[tuple[str, str]]) -> str:
+    """One line for every template file not checked: how many, which (the first few)."""
+    kinds = " and ".join(sorted({kind.split(" (")[0].removeprefix("a ") for _, kind in templates}))
+    names = ", ".join(path for path, _ in templates[:MAX_NAMED])
+    more = f" and {len(templates) - MAX_NAMED} more" if len(templates) > MAX_NAMED else ""
+    return (
+        f"{plural(len(templates), 'file')} not checked: {kinds} for another tool to render "
+        f"first; lint what it renders ({names}{more})"
+    )
+
+
 def report_and_exit(result: RunResult, settings: Settings) -> NoReturn:
     """Print the findings (or ``--statistics``) on stdout and exit with the run's status."""
     from ecs_lint.reporters import reporter
 
+    report_notes(result)
     output_format, quiet = settings.output_format, settings.quiet
     if settings.statistics:
         from ecs_lint.reporters import statistics as per_rule

@@ -200,7 +200,10 @@ class PolicyProvider:
         self._checks: dict[int, tuple[TaskView, list[Check]]] = {}
 
     def _index(self, model: Model) -> None:
-        for document in model.documents:
+        # Every document, context included (a role defined in another template of the
+        # repository), in an order that does not depend on which files the run named: the
+        # first definition of a name wins.
+        for document in model.every_document:
             scope = document.label_scope
             self._scopes.setdefault(document.path, scope)
             for role in document.roles:

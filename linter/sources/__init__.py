@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from ecs_lint.model import ContextKind
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -45,6 +47,17 @@ class SourceFormat:
     promised_by: Callable[[str], object] = lambda _filename: False
     """Whether a base name says the file is of this format: such a file is parsed whatever its
     content, so that an empty or broken one is reported instead of silently skipped."""
+    provides: tuple[tuple[ContextKind, Callable[[str], bool]], ...] = ()
+    """What a file of this format may give the files of its repository (``ContextKind``), each
+    with a cheap test of the text: the files read for the context of the files linted
+    (``ecs_lint.context``) are those that pass it."""
+    requested_by: tuple[str, ...] = ()
+    """The formats whose files may ask for a file of this format to be linted with values of
+    their own (a Dockerfile built by a compose service, a Terraform module called by another):
+    those read for its context (``ContextKind.REQUESTS``)."""
+
+    def may_provide(self, kind: ContextKind, text: str) -> bool:
+        return any(provided is kind and test(text) for provided, test in self.provides)
 
     def matches_name(self, filename: str) -> bool:
         return _name_matcher(self.name_patterns)(filename) is not None
@@ -136,8 +149,29 @@ _KUBERNETES_API_VERSION = re.compile(r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:", re
 _KUBERNETES_KIND = re.compile(r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:", re.MULTILINE)
 
 
+# A top-level ``services`` mapping (block or flow), and ``image`` or ``build`` keys in it.
+_COMPOSE_SERVICES = re.compile(
+    r"^services[ \t]*:[ \t]*(?:\{|(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]+[^\s#-])",
+    re.MULTILINE,
+)
+_COMPOSE_SERVICE_KEYS = re.compile(
+    r"""(?:^[ \t]+|[{,][ \t]*)["']?(?:image|build)["']?[ \t]*:""", re.MULTILINE
+)
+
+
 def _looks_like_compose(text: str) -> bool:
+    """A file named like a compose file: ``services`` or ``include`` at the top level."""
     return _COMPOSE_TOP_LEVEL.search(text) is not None
+
+
+def _holds_compose_services(text: str) -> bool:
+    """Any other YAML file: a top-level ``services`` mapping whose entries have ``image`` or
+    ``build`` (``docker-stack.yml``, ``docker/dev.yml``), not a list (GitLab CI's ``services``)."""
+    return (
+        "services" in text
+        and _COMPOSE_SERVICES.search(text) is not None
+        and _COMPOSE_SERVICE_KEYS.search(text) is not None
+    )
 
 
 def _looks_like_workflow(text: str) -> bool:
@@ -148,6 +182,19 @@ def _looks_like_kubernetes(text: str) -> bool:
     return (
         _KUBERNETES_API_VERSION.search(text) is not None
         and _KUBERNETES_KIND.search(text) is not None
+    )
+
+
+_JSON_API_VERSION = re.compile(r'"apiVersion"[ \t\r\n]*:')
+_JSON_KIND = re.compile(r'"kind"[ \t\r\n]*:')
+
+
+def _looks_like_kubernetes_json(text: str) -> bool:
+    """``kubectl get -o json`` and JSON manifests: ``apiVersion`` and ``kind`` keys."""
+    return (
+        '"apiVersion"' in text
+        and _JSON_API_VERSION.search(text) is not None
+        and _JSON_KIND.search(text) is not None
     )
 
 
@@ -178,9 +225,43 @@ DOCKERFILE_PATTERNS = (
     "Dockerfile.*",
 )
 
+
+def _mentions(*words: str) -> Callable[[str], bool]:
+    """A cheap context test: the text mentions one of ``words``."""
+    return lambda text: any(word in text for word in words)
+
+
+def _always(_text: str) -> bool:
+    return True
+
+
+_CLOUDFORMATION_PROVIDES = (
+    (ContextKind.TASK_DEFINITIONS, _mentions("AWS::ECS::TaskDefinition")),
+    (ContextKind.SERVICES, _mentions("AWS::ECS::Service", "AWS::ECS::ExpressGatewayService")),
+    (
+        ContextKind.IAM,
+        _mentions("AWS::IAM::", "AWS::SecretsManager::", "AWS::SSM::Parameter", "AWS::KMS::"),
+    ),
+)
+_TERRAFORM_PROVIDES = (
+    (ContextKind.TASK_DEFINITIONS, _mentions("aws_ecs_task_definition")),
+    (ContextKind.SERVICES, _mentions("aws_ecs_service", "aws_ecs_express_gateway_service")),
+    (
+        ContextKind.IAM,
+        _mentions("aws_iam_", "aws_secretsmanager_", "aws_ssm_parameter", "aws_kms_"),
+    ),
+)
+
+_COMPOSE_PROVIDES = ((ContextKind.REQUESTS, _mentions("build")),)
+_KUBERNETES_PROVIDES = ((ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),)
+
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
-        "dockerfile", "ecs_lint.sources.dockerfile", DOCKERFILE_PATTERNS, _looks_like_dockerfile
+        "dockerfile",
+        "ecs_lint.sources.dockerfile",
+        DOCKERFILE_PATTERNS,
+        _looks_like_dockerfile,
+        requested_by=("compose",),
     ),
     # CloudFormation and Terraform plans are told apart by content before task-definition JSON
     # and the other YAML formats, whose name patterns they share.
@@ -189,13 +270,33 @@ FORMATS: tuple[SourceFormat, ...] = (
         "ecs_lint.sources.cloudformation",
         CLOUDFORMATION_PATTERNS,
         _looks_like_cloudformation,
+        provides=_CLOUDFORMATION_PROVIDES,
     ),
     SourceFormat(
-        "terraform-json", "ecs_lint.sources.terraform", ("*.json",), _looks_like_terraform_json
+        "terraform-json",
+        "ecs_lint.sources.terraform",
+        ("*.json",),
+        _looks_like_terraform_json,
+        provides=_TERRAFORM_PROVIDES,
     ),
-    SourceFormat("terraform", "ecs_lint.sources.terraform", ("*.tf",), _looks_like_terraform),
     SourceFormat(
-        "express-service", "ecs_lint.sources.express", ("*.json",), _looks_like_express_service
+        "terraform",
+        "ecs_lint.sources.terraform",
+        ("*.tf",),
+        _looks_like_terraform,
+        provides=(
+            *_TERRAFORM_PROVIDES,
+            # A module block calls a directory; file() reads one (containers.json).
+            (ContextKind.REQUESTS, _mentions("module", "file(")),
+        ),
+        requested_by=("terraform",),
+    ),
+    SourceFormat(
+        "express-service",
+        "ecs_lint.sources.express",
+        ("*.json",),
+        _looks_like_express_service,
+        provides=((ContextKind.SERVICES, _always), (ContextKind.TASK_DEFINITIONS, _always)),
     ),
     SourceFormat(
         "task-definition",
@@ -203,14 +304,41 @@ FORMATS: tuple[SourceFormat, ...] = (
         ("*.json",),
         _looks_like_task_definition,
         _TASK_DEFINITION_NAME.fullmatch,
+        provides=((ContextKind.TASK_DEFINITIONS, _always),),
+        requested_by=("terraform",),  # file("containers.json")
     ),
-    # Compose claims its own file names first; any other YAML file is a GitHub Actions workflow
-    # or a Kubernetes manifest by its content, wherever it lives (a Helm render piped to a file,
-    # a workflow under .github/workflows or .gitea/workflows).
-    SourceFormat("compose", "ecs_lint.sources.compose", COMPOSE_PATTERNS, _looks_like_compose),
+    # Compose claims its own file names first, then any YAML file holding compose services;
+    # any other YAML file is a GitHub Actions workflow or a Kubernetes manifest by its content,
+    # wherever it lives (a Helm render piped to a file, a workflow under .github/workflows or
+    # .gitea/workflows). Kubernetes manifests may be JSON too (kubectl get -o json).
+    SourceFormat(
+        "compose",
+        "ecs_lint.sources.compose",
+        COMPOSE_PATTERNS,
+        _looks_like_compose,
+        provides=_COMPOSE_PROVIDES,
+    ),
+    SourceFormat(
+        "compose",
+        "ecs_lint.sources.compose",
+        YAML_PATTERNS,
+        _holds_compose_services,
+        provides=_COMPOSE_PROVIDES,
+    ),
     SourceFormat("workflow", "ecs_lint.sources.workflow", YAML_PATTERNS, _looks_like_workflow),
     SourceFormat(
-        "kubernetes", "ecs_lint.sources.kubernetes", YAML_PATTERNS, _looks_like_kubernetes
+        "kubernetes",
+        "ecs_lint.sources.kubernetes",
+        YAML_PATTERNS,
+        _looks_like_kubernetes,
+        provides=_KUBERNETES_PROVIDES,
+    ),
+    SourceFormat(
+        "kubernetes",
+        "ecs_lint.sources.kubernetes",
+        ("*.json",),
+        _looks_like_kubernetes_json,
+        provides=_KUBERNETES_PROVIDES,
     ),
 )
 
@@ -241,4 +369,9 @@ def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[Sou
     by_name = [fmt for fmt in FORMATS if fmt.matches_name(filename)]
     if explicit and not by_name:
         by_name = list(FORMATS)
-    return [fmt for fmt in by_name if fmt.looks_like(text) or fmt.promised_by(filename)]
+    claimed = [fmt for fmt in by_name if fmt.looks_like(text) or fmt.promised_by(filename)]
+    # A format may be declared twice (by name, and by content for other names): once each.
+    unique: dict[str, SourceFormat] = {}
+    for fmt in claimed:
+        unique.setdefault(fmt.name, fmt)
+    return list(unique.values())

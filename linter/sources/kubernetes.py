@@ -15,9 +15,9 @@ each ``ServiceAccount`` with pull secrets is recorded on its document, and the e
 once every file is loaded (``Model.resolve_pull_identities``). A namespace missing on either side
 matches any, because such a file is applied into the namespace chosen at deploy time.
 
-Images holding Go template actions (``{{ .Values.image }}``, an unrendered Helm template) are
-unresolved, not invalid; an unrendered template that is not even YAML is skipped silently, since
-it is not a manifest until Helm renders it.
+Images holding Go template actions (``{{ .Values.image }}``) are unresolved, not invalid; a
+Helm template (one that is not YAML until rendered, or any in a chart's ``templates``) is not
+read at all (``load.template_kind``): it is not a manifest until Helm renders it.
 """
 
 from __future__ import annotations
@@ -63,8 +63,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     try:
         documents = yamlpos.load_documents(source.text)
     except yamlpos.YamlError as error:
-        if "{{" not in source.text:
-            document.problems.append(yaml_problem(source, error))
+        document.problems.append(yaml_problem(source, error))
         return document
     reader = _Reader(ImageCollector(source, document))
     for ydoc in documents:

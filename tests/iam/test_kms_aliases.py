@@ -15,12 +15,12 @@ import pytest
 
 from ecs_lint.iam.arns import KeyRef, Placement, parse_kms_key
 from ecs_lint.iam.evaluator import Match, match_resource
-from support import FIXTURES, run_cli
+from support import FIXTURES, run_cli, standalone
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-GOOD = str(FIXTURES / "credentials" / "good-chain.json")
+GOOD = str(standalone(FIXTURES / "credentials") / "good-chain.json")
 ROLE = "arn:aws:iam::123456789012:role/exec-hub"
 KMS = "arn:aws:kms:eu-west-1:123456789012"
 

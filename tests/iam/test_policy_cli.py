@@ -9,14 +9,14 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from support import FIXTURES, run_cli
+from support import FIXTURES, run_cli, standalone
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from servers.moto_server import MotoServer
 
-CREDENTIALS = FIXTURES / "credentials"
+CREDENTIALS = standalone(FIXTURES / "credentials")
 GOOD = str(CREDENTIALS / "good-chain.json")
 DETAILS = str(CREDENTIALS / "account-authorization-details.json")
 KEY = "1111aaaa-2222-bbbb-3333-cccc4444dddd"

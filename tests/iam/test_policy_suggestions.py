@@ -7,12 +7,12 @@ import json
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from support import FIXTURES, run_cli
+from support import FIXTURES, run_cli, standalone
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-CREDENTIALS = FIXTURES / "credentials"
+CREDENTIALS = standalone(FIXTURES / "credentials")
 DETAILS = str(CREDENTIALS / "account-authorization-details.json")
 
 

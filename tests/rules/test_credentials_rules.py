@@ -25,12 +25,12 @@ from ecs_lint.model import (
 from ecs_lint.rule import RuleContext, Services
 from ecs_lint.rules import BY_CODE
 from ecs_lint.settings import Settings
-from support import FIXTURES, codes
+from support import FIXTURES, codes, standalone
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-CREDENTIALS = FIXTURES / "credentials"
+CREDENTIALS = standalone(FIXTURES / "credentials")
 DETAILS = str(CREDENTIALS / "account-authorization-details.json")
 KEY = "1111aaaa-2222-bbbb-3333-cccc4444dddd"
 

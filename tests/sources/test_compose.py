@@ -261,7 +261,54 @@ def test_recognised_by_file_name() -> None:
         "compose.override.yaml",
     ]:
         assert [f.name for f in formats_for(name, text)] == ["compose"], name
+
+
+@pytest.mark.parametrize(
+    "name", ["docker-stack.yml", "tests/docker-compose-e2e.yml", "docker/dev.yml", "stack.yml"]
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "services:\n  a: {image: x}\n",
+        "version: '3.8'\nservices:\n  # the API\n\n  api:\n    build: ./api\n",
+        "services: {web: {image: nginx}}\n",
+        'services:\n  web:\n    "image": nginx\n',
+    ],
+)
+def test_any_yaml_file_with_compose_services_is_compose(name: str, text: str) -> None:
+    assert [f.name for f in formats_for(Path(name).name, text)] == ["compose"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "services:\n  - postgres:16\nimage: ruby:3.3\ntest:\n  image: ruby\n",  # GitLab CI
+        "services:\n  web:\n    port: 80\n",  # no image, no build
+        "settings:\n  services:\n    web:\n      image: nginx\n",  # not at the top level
+        "image: nginx\nservices: []\n",
+    ],
+)
+def test_other_yaml_with_services_is_not_compose(text: str) -> None:
     assert [f.name for f in formats_for("stack.yml", text)] == []
+
+
+def test_compose_files_found_by_content_are_linted(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docker-stack.yml": "services:\n  web:\n    image: nginx:1.25\n",
+            "tests/docker-compose-e2e.yml": "services:\n  db:\n    image: postgres:16\n",
+            "docker/dev.yml": "services:\n  api:\n    build: {context: api}\n",
+            "docker/api/Dockerfile": "FROM redis:7\n",
+            ".gitlab-ci.yml": "services:\n  - mysql:8\nimage: ruby:3.3\n",
+        },
+    )
+    findings = lint_paths([str(tmp_path)], Settings(select=("EL101",))).findings
+    assert sorted((Path(f.span.path).relative_to(tmp_path).as_posix(), f.image) for f in findings) == [
+        ("docker-stack.yml", "docker.io/library/nginx:1.25"),
+        ("docker/api/Dockerfile", "docker.io/library/redis:7"),
+        ("tests/docker-compose-e2e.yml", "docker.io/library/postgres:16"),
+    ]
 
 
 @pytest.mark.parametrize(
