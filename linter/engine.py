@@ -66,6 +66,7 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         if source is not None:
             sources[document.path] = source
     lint_requested_files(model, sources, settings, paths)
+    model.drop_covered()
     model.resolve_pull_identities()
     return lint_model(model, settings, services, sources)
 

@@ -106,6 +106,7 @@ class UseKind(enum.Enum):
     POD_CONTAINER = "pod container image"
     SERVICE = "service image"
     JOB_CONTAINER = "job container image"
+    MODULE_INPUT = "container image given to a module"
     SERVICE_CONTAINER = "service container image"
     STEP = "step image"
 
@@ -140,7 +141,10 @@ class ImageUse:
     anchor merged into several services): no fix rewrites it. ``authenticated`` is true when
     the pull carries registry credentials. ``pulls_as`` names the identity the pull runs as
     when its credentials may be defined in another document (see
-    :meth:`Model.resolve_pull_identities`).
+    :meth:`Model.resolve_pull_identities`). ``origin`` says where the reference's value came from
+    when ``span`` is an expression that uses a value written elsewhere (``variables.tf:64
+    default``); ``edit_span`` is then that value's literal. ``supply`` is how to give the values
+    an unresolved reference lacks, in the terms of its format (EL103's advice).
     """
 
     reference: Reference
@@ -152,6 +156,13 @@ class ImageUse:
     pulls_as: PullIdentity | None = None
     shared_text: bool = False
     repository_span: Span | None = field(default=None, compare=False)
+    origin: str | None = None
+    supply: str | None = field(default=None, compare=False)
+
+    @property
+    def origin_note(self) -> str:
+        """`` (value from variables.tf:64 default)``, or nothing: for messages."""
+        return f" (value from {self.origin})" if self.origin else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,6 +494,11 @@ class Document:
     values) mean the same thing: ``None`` for the document alone (a CloudFormation template, a
     Terraform plan); a shared name for documents that form one unit (the ``.tf`` files of one
     module directory). A label never names a definition of another scope."""
+    covered_directories: list[str] = field(default_factory=list)
+    """Directories (resolved) whose files this document lints as modules it calls, with the
+    values of each call (Terraform's ``module`` blocks): the plain lint of their own files is
+    dropped from the run (:meth:`Model.drop_covered`), so nothing is reported twice and a module
+    is not reported for variables only its callers give."""
 
     @property
     def label_scope(self) -> str:
@@ -521,6 +537,26 @@ class Model:
     @property
     def services(self) -> list[ServiceView]:
         return [service for doc in self.documents for service in doc.services]
+
+    def drop_covered(self) -> None:
+        """Drop the documents of files in directories another document lints as modules it
+        calls (``Document.covered_directories``), unless that document's own directory is
+        covered back (modules calling each other, which Terraform rejects: both are kept)."""
+        from pathlib import Path
+
+        directory = {id(doc): str(Path(doc.path).parent.resolve()) for doc in self.documents}
+        callers: dict[str, set[str]] = {}
+        for doc in self.documents:
+            for covered in doc.covered_directories:
+                callers.setdefault(covered, set()).add(directory[id(doc)])
+        if not callers:
+            return
+
+        def dropped(doc: Document) -> bool:
+            own = directory[id(doc)]
+            return any(own not in callers.get(caller, ()) for caller in callers.get(own, ()))
+
+        self.documents = [doc for doc in self.documents if not dropped(doc)]
 
     def resolve_pull_identities(self) -> None:
         """Mark pulls authenticated whose identity has credentials in any document of the run.

@@ -66,6 +66,11 @@ class Settings:
     parameters: dict[str, str] = field(default_factory=dict)
     """CloudFormation parameter values (``--parameter Name=Value``): they win over a parameter's
     ``Default``; pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only here."""
+    terraform_vars: dict[str, str] = field(default_factory=dict)
+    """Terraform root module variables (``--var NAME=VALUE``): they win over every file."""
+    terraform_var_files: tuple[str, ...] = ()
+    """Terraform variables files (``--var-file FILE``, HCL or JSON), read after the module's
+    own ``terraform.tfvars`` and ``*.auto.tfvars`` files, later ones winning."""
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exit_zero: bool = False

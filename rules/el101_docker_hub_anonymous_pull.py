@@ -58,6 +58,7 @@ CREDENTIALS = {
     UseKind.JOB_CONTAINER: "give the job container credentials",
     UseKind.SERVICE_CONTAINER: "give the service container credentials",
     UseKind.STEP: "log in to Docker Hub in an earlier step",
+    UseKind.MODULE_INPUT: "give the module its registry credentials input",
 }
 BUILD_CREDENTIALS = "run docker login on the build host"
 
@@ -66,8 +67,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+            f"{ref} ({use.kind.value}){use.origin_note} is pulled anonymously from Docker Hub, "
+            f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )
         if equivalents is None:
             remedy = f"{MIRRORS}, or {credentials_remedy(use.kind)}"

@@ -42,8 +42,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
-            "6 hours on a Personal account"
+            f"{ref}{use.origin_note} is pulled from Docker Hub with credentials, still limited "
+            "to 200 pulls per 6 hours on a Personal account"
         )
         if equivalents is None:
             yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)

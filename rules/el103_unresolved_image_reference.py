@@ -19,7 +19,9 @@ FROM ${BASE}
 
 ## How to fix
 Give the variable a default, or pass its value with ``--build-arg NAME=VALUE`` (or the
-equivalent option for the format), so ecs-lint can check the real reference.
+equivalent option for the format: ``--var NAME=VALUE`` or ``--var-file FILE`` for Terraform,
+``--parameter Name=Value`` for CloudFormation, ``--env`` for Compose), so ecs-lint can check the
+real reference. The message says which, in the terms of the file's format.
 """
 
 from __future__ import annotations
@@ -55,9 +57,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue  # a reference whose registry is known is judged by the registry rules
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}' depends on {', '.join(ref.variables)}, which "
-            f"{'has' if len(ref.variables) == 1 else 'have'} no known value, so its registry is "
-            f"unknown; {SUPPLY.get(use.kind, DEPLOY_TIME)}",
+            f"{use.kind.value} '{ref.original}'{use.origin_note} depends on "
+            f"{', '.join(ref.variables)}, which {'has' if len(ref.variables) == 1 else 'have'} "
+            f"no known value, so its registry is unknown; "
+            f"{use.supply or SUPPLY.get(use.kind, DEPLOY_TIME)}",
         )
 
 

@@ -35,7 +35,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in model.images:
         ref = use.reference
         if isinstance(ref, InvalidRef):
-            yield ctx.finding(use.span, f"invalid image reference '{ref.original}': {ref.reason}")
+            yield ctx.finding(
+                use.span,
+                f"invalid image reference '{ref.original}'{use.origin_note}: {ref.reason}",
+            )
 
 
 RULE = Rule("EL104", "invalid-image-reference", Severity.ERROR, check, __doc__ or "")

@@ -44,7 +44,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             use.span,
-            f"{ref.original} {reason}; pin a version tag or a digest",
+            f"{ref.original}{use.origin_note} {reason}; pin a version tag or a digest",
             image=str(ref),
         )
 

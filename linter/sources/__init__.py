@@ -99,13 +99,14 @@ def _looks_like_terraform_json(text: str) -> bool:
 _TERRAFORM_BLOCKS = re.compile(
     r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
-    r"""data[ \t]+"aws_iam_policy_document")""",
+    r"""data[ \t]+"aws_iam_policy_document"|module[ \t]+"[^"\n]*"[ \t]*\{)""",
     re.MULTILINE,
 )
 
 
 def _looks_like_terraform(text: str) -> bool:
-    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets)."""
+    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets), or
+    that calls a module (which may define them, or take images)."""
     return _TERRAFORM_BLOCKS.search(text) is not None
 
 

@@ -58,7 +58,7 @@ class MappedStr(Str):
 
     @classmethod
     def of(cls, parts: tuple[Part, ...], span: Span, mapped: MappedText) -> MappedStr:
-        return cls(parts, span, False, mapped)
+        return cls(parts, span, mapped=mapped)
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}

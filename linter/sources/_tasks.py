@@ -30,7 +30,7 @@ from ecs_lint.model import (
 )
 from ecs_lint.references import resolve_reference
 from ecs_lint.sources._insert import json_view_insertion
-from ecs_lint.sources._values import UNKNOWN, Text
+from ecs_lint.sources._values import UNKNOWN, Text, shape_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -251,8 +251,9 @@ class TaskReader:
             span=text.span,
             kind=UseKind.CONTAINER,
             authenticated=auth,
-            edit_span=text.span if text.editable else None,
+            edit_span=text.edit_span,
             container=container,
+            origin=text.origin.note if text.origin is not None else None,
         )
         self.images.append(use)
         return use
@@ -523,18 +524,18 @@ def _checked_parts(node: Node, parts: object, naming: Naming) -> object:
     if isinstance(parts, list):
         items = node.elements()
         if items is None:
-            return node.plain()
+            return shape_of(node)
         return [_checked_parts(item, parts[0], naming) for item in items]
     if isinstance(parts, dict):
         if node.entries() is None:
-            return node.plain()
+            return shape_of(node)
         picked: dict[str, object] = {}
         for key, inner in parts.items():
             child = node.get(naming(key))
             if child is not None:
                 picked[naming(key)] = _checked_parts(child, inner, naming)
         return picked
-    return node.plain()
+    return shape_of(node)
 
 
 def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -> list[Problem]:

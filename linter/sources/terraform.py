@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import jsonpos
 from ecs_lint.model import (
     Document,
+    ImageUse,
     Located,
     PolicyDefinition,
     Problem,
@@ -41,6 +42,7 @@ from ecs_lint.model import (
     SecretDefinition,
     ServiceView,
     TaskView,
+    UnresolvedRef,
 )
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
@@ -79,15 +81,33 @@ def parse(source: SourceText, settings: Settings) -> Document:
 
         resources = read_plan(source, document)
     else:
-        from ecs_lint.sources._hcl import read_tf_file
+        from ecs_lint.sources._tfmodule import read_tf_file
+        from ecs_lint.sources._tfregistry import registry_images
 
-        resources = read_tf_file(source, document, settings.max_file_size)
+        read = read_tf_file(source, document, settings)
         # A module is every .tf file of one directory: references between them are one scope.
         document.scope = module_scope(source.path)
-        build_document(document, resources, source)
+        build_document(document, read.resources, source)
+        for call in read.registry_calls:
+            document.images.extend(registry_images(call))
+        document.covered_directories.extend(dict.fromkeys(read.module_directories))
+        document.images = [_with_supply(use) for use in document.images]
         return document
     build_document(document, resources)
     return document
+
+
+def _with_supply(use: ImageUse) -> ImageUse:
+    """An unresolved image of a ``.tf`` file, with how to give it values (EL103's advice)."""
+    if use.supply is not None or not isinstance(use.reference, UnresolvedRef):
+        return use
+    return replace(use, supply=SUPPLY)
+
+
+SUPPLY: Final = (
+    "give the variables it uses a value (--var NAME=VALUE, --var-file FILE, terraform.tfvars or "
+    "a default), or lint the plan: terraform show -json PLAN > plan.json"
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -188,7 +208,9 @@ class _Builder:
 
     def _containers_node(self, resource: TfResource) -> Node | None:
         value = resource.get("container_definitions")
-        if value is None or isinstance(value, Sequence | Opaque):
+        if isinstance(value, Sequence):
+            return without_nulls(value)
+        if value is None or isinstance(value, Opaque):
             return value
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
@@ -359,6 +381,21 @@ def _default_provider(resource: TfResource) -> bool:
     if isinstance(provider, Opaque):  # ``provider = aws``: a bare name, not a reference
         return provider.labels == ("aws",)
     return isinstance(provider, Str) and provider.parts == (Hole("aws"),)
+
+
+def without_nulls(value: Value) -> Value:
+    """Containers as the AWS provider registers them: an attribute set to null is left out
+    (a known null, such as a variable defaulting to null, is an unset attribute)."""
+    if isinstance(value, Mapping):
+        members = {
+            key: replace(member, value=without_nulls(member.value))
+            for key, member in value.members.items()
+            if not (isinstance(member.value, Scalar) and member.value.value is None)
+        }
+        return Mapping(members, value.at)
+    if isinstance(value, Sequence):
+        return Sequence([without_nulls(item) for item in value.items], value.at)
+    return value
 
 
 def _quoted_holes_only(value: Str) -> bool:
