@@ -396,6 +396,18 @@ KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey("build-args", "build_args", build_args, "Dockerfile ARG values (name → string)."),
     ConfigKey(
+        "terraform-vars",
+        "terraform_vars",
+        build_args,
+        "Terraform root module variables (name → string), as `--var`.",
+    ),
+    ConfigKey(
+        "terraform-var-files",
+        "terraform_var_files",
+        paths,
+        "Terraform variables files (`.tfvars`, `.tfvars.json`), as `--var-file`.",
+    ),
+    ConfigKey(
         "trusted-registries",
         "trusted_registries",
         trusted_registries,

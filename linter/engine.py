@@ -7,6 +7,7 @@ runs them in order. Reporters and fixes take the ``RunResult`` from here; nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
@@ -66,9 +67,30 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         if source is not None:
             sources[document.path] = source
     lint_requested_files(model, sources, settings, paths)
+    _add_related_texts(model, sources, paths)
     model.drop_covered()
     model.resolve_pull_identities()
     return lint_model(model, settings, services, sources)
+
+
+def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list[str]) -> None:
+    """The files documents' values come from, for fixes and code frames: only those inside a
+    linted path, so a fix edits no file the run was not asked to check."""
+    roots = [_directory_of(path) for path in paths]
+    for document in model.documents:
+        for text in document.related_texts:
+            if text.path not in sources and _inside(text.path, roots):
+                sources[text.path] = text
+
+
+def _directory_of(path: str) -> Path:
+    resolved = Path(path).resolve()
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _inside(path: str, roots: list[Path]) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(root) for root in roots)
 
 
 def lint_model(

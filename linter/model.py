@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ecs_lint.textio import SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +502,10 @@ class Document:
     values of each call (Terraform's ``module`` blocks): the plain lint of their own files is
     dropped from the run (:meth:`Model.drop_covered`), so nothing is reported twice and a module
     is not reported for variables only its callers give."""
+    related_texts: list[SourceText] = field(default_factory=list)
+    """Other files this document's values come from (a Terraform module's ``variables.tf``, a
+    ``.tfvars`` file): a fix of a value written there edits them, when they are inside the
+    linted paths."""
 
     @property
     def label_scope(self) -> str:

@@ -28,6 +28,8 @@ from ecs_lint.cli.options import (  # noqa: TC001 (typer reads them at run time)
     SecretKmsKeyOption,
     SelectOption,
     StatisticsOption,
+    TerraformVarFileOption,
+    TerraformVarOption,
 )
 
 
@@ -52,6 +54,8 @@ def check_command(
         ),
     ] = None,
     parameter: ParameterOption = None,
+    var: TerraformVarOption = None,
+    var_file: TerraformVarFileOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     extend_select: ExtendSelectOption = None,

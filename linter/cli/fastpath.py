@@ -150,6 +150,8 @@ CHECK = CommandLine.listing(
     _texts("build_arg", "--build-arg"),
     _texts("env", "--env"),
     _texts("parameter", "--parameter"),
+    _texts("var", "--var"),
+    _texts("var_file", "--var-file"),
     _texts("select", "--select"),
     _texts("ignore", "--ignore"),
     _texts("extend_select", "--extend-select"),

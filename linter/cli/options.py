@@ -129,6 +129,24 @@ ParameterOption = Annotated[
         metavar="NAME=VALUE",
     ),
 ]
+TerraformVarOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--var",
+        help="Terraform root module variable, NAME=VALUE (repeatable; a string: lists and maps "
+        "go in a --var-file); wins over every variables file.",
+        metavar="NAME=VALUE",
+    ),
+]
+TerraformVarFileOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--var-file",
+        help="Terraform variables file, HCL (.tfvars) or JSON (.tfvars.json) (repeatable); read "
+        "after terraform.tfvars and *.auto.tfvars, later files winning.",
+        metavar="FILE",
+    ),
+]
 IamOption = Annotated[
     list[str] | None,
     typer.Option(

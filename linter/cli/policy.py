@@ -21,6 +21,8 @@ from ecs_lint.cli.options import (
     SecretKmsKeyOption,
     ServiceOption,
     TaskDefinitionOption,
+    TerraformVarFileOption,
+    TerraformVarOption,
     scope_of,
 )
 from ecs_lint.cli.values import load_settings
@@ -56,6 +58,8 @@ def policy_command(
         str, typer.Option("--policy-name", help="The policy's name.", metavar="NAME")
     ] = "ecs-task-execution",
     parameter: ParameterOption = None,
+    var: TerraformVarOption = None,
+    var_file: TerraformVarFileOption = None,
     iam: IamOption = None,
     role_policy: RolePolicyOption = None,
     secret_kms_key: SecretKmsKeyOption = None,
@@ -81,6 +85,8 @@ def policy_command(
     settings = load_settings(
         config,
         parameter=parameter,
+        var=var,
+        var_file=var_file,
         iam=iam,
         role_policy=role_policy,
         secret_kms_key=secret_kms_key,

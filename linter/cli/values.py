@@ -30,6 +30,8 @@ def load_settings(
     build_arg: list[str] | None = None,
     env: list[str] | None = None,
     parameter: list[str] | None = None,
+    var: list[str] | None = None,
+    var_file: list[str] | None = None,
     iam: list[str] | None = None,
     role_policy: list[str] | None = None,
     secret_kms_key: list[str] | None = None,
@@ -60,6 +62,8 @@ def load_settings(
         "build_args": _assignments(build_arg, "--build-arg"),
         "env": _assignments(env, "--env"),
         "parameters": _assignments(parameter, "--parameter"),
+        "terraform_vars": _assignments(var, "--var"),
+        "terraform_var_files": _existing_files(var_file, "--var-file"),
         "iam_files": tuple(iam) if iam else None,
         "role_policy_files": _role_policies(role_policy),
         "secret_kms_keys": _assignments(secret_kms_key, "--secret-kms-key"),
@@ -102,6 +106,18 @@ def _file_size(value: str | None) -> int | None:
 def _given(flag: bool) -> bool | None:
     """A flag's Settings value: ``True`` when given, else ``None`` so the file's value stands."""
     return True if flag else None
+
+
+def _existing_files(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    """Files an option names, each checked to exist (a usage error otherwise)."""
+    if not values:
+        return None
+    from pathlib import Path
+
+    for value in values:
+        if not Path(value).is_file():
+            fail(f"{option}: no such file '{value}'")
+    return tuple(values)
 
 
 def _assignments(values: list[str] | None, option: str) -> dict[str, str] | None:

@@ -254,6 +254,7 @@ class RootValues:
 
     values: dict[str, Value] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)
+    texts: dict[str, SourceText] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     broken: bool = False
 
@@ -291,6 +292,7 @@ def _read_tfvars(
         _broken(found, Problem("EL900", f"cannot read variables file: {error.message}", span))
         return
     found.paths.add(display)
+    found.texts[display] = source
     if display.endswith(".json"):
         values = _json_tfvars(source, found)
     else:
@@ -394,6 +396,8 @@ class Instance:
     inputs_final: bool = False
     """Set when a variable without an input is unknown, not defaulted (a broken ``.tfvars``)."""
     input_paths: frozenset[str] = frozenset()
+    input_texts: dict[str, SourceText] = field(default_factory=dict)
+    """The variables files the inputs come from."""
     problems: list[Problem] = field(default_factory=list)
     _variables: dict[str, Value | None] = field(default_factory=dict)
     _locals: dict[str, Value | None] = field(default_factory=dict)
@@ -781,6 +785,7 @@ def root_instance(source: SourceText, settings: Settings) -> Instance:
             inputs=values.values,
             inputs_final=values.broken,
             input_paths=frozenset(values.paths),
+            input_texts=values.texts,
             problems=list(values.problems),
         )
         run.roots[key] = instance
@@ -987,6 +992,8 @@ class TfRead:
     resources: list[TfResource] = field(default_factory=list)
     registry_calls: list[RegistryCall] = field(default_factory=list)
     module_directories: list[str] = field(default_factory=list)
+    texts: dict[str, SourceText] = field(default_factory=dict)
+    """The files the values may come from: the modules' files and the variables files."""
 
 
 def read_tf_file(source: SourceText, document: Document, settings: Settings) -> TfRead:
@@ -1010,6 +1017,8 @@ def read_tf_file(source: SourceText, document: Document, settings: Settings) -> 
             _read_call(instance, block.labels[0], read, document)
     document.problems.extend(module.problems)
     document.problems.extend(instance.problems)
+    read.texts.update((file.path, file.source) for file in module.files)
+    read.texts.update(instance.input_texts)
     return read
 
 
@@ -1021,6 +1030,7 @@ def _read_call(instance: Instance, name: str, read: TfRead, document: Document) 
         return
     for child in called or []:
         read.module_directories.append(str(child.module.directory))
+        read.texts.update((file.path, file.source) for file in child.module.files)
         document.problems.extend(child.module.problems)
         child.check_locals()
         for block in child.module.blocks:
