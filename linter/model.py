@@ -459,7 +459,9 @@ class SecretDefinition:
     secret is still known to be in the account and region of the tasks of its scope, unless
     ``with_tasks`` is false (the source places it elsewhere, as a Terraform provider alias
     does); ``name_prefix`` is what its name is known to start with (Terraform's ``name_prefix``,
-    or the ``terraform-`` of a name Terraform generates).
+    or the ``terraform-`` of a name Terraform generates). ``kms_key_known`` is false when the
+    source reads an existing secret (Terraform's ``data "aws_secretsmanager_secret"``): its key
+    is then found as for a secret defined elsewhere (``secret-kms-keys``, ``--aws``).
     """
 
     span: Span
@@ -470,6 +472,7 @@ class SecretDefinition:
     service: str = "secretsmanager"
     name_prefix: str | None = None
     with_tasks: bool = True
+    kms_key_known: bool = True
 
 
 @dataclass(slots=True)

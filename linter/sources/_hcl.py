@@ -21,6 +21,7 @@ that uses it, with an :class:`~ecs_lint.sources._values.Origin` naming where it 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -39,6 +40,8 @@ from ecs_lint.sources._values import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Span
     from ecs_lint.sources._hclsyntax import HclFile, Node
     from ecs_lint.sources._tfmodule import Instance
@@ -492,20 +495,20 @@ class Evaluator:
         inner = node.named_children[0]
         children = inner.children
         if inner.type == "unary_operation":
-            operator = children[0].type
+            symbol = children[0].type
             operand = self._chain(inner, children[1:], depth + 1)
-            return _unary(self, node, operator, operand)
+            return _unary(self, node, symbol, operand)
         at = next(
             (i for i, c in enumerate(children) if not c.is_named and c.type not in "()"), None
         )
         if at is None:
             return self.unknown(node)
-        operator = children[at].type
+        symbol = children[at].type
         left = self._chain(inner, children[:at], depth + 1)
-        if operator in ("&&", "||") and _truth(left) is (operator == "||"):
-            return Scalar(operator == "||", self.where(node))  # decided whatever the right is
+        if symbol in ("&&", "||") and _truth(left) is (symbol == "||"):
+            return Scalar(symbol == "||", self.where(node))  # decided whatever the right is
         right = self._chain(inner, children[at + 1 :], depth + 1)
-        return _binary(self, node, operator, left, right)
+        return _binary(self, node, symbol, left, right)
 
     def _for(self, node: Node, depth: int) -> Value:
         inner = node.named_children[0]
@@ -558,8 +561,8 @@ class Evaluator:
         text = self.file.slice(start, end)
         at = Where(self.file.source, self.file.offset(start), self.file.offset(end))
         if not inner:
-            value = _unescape(text)
-            return Str.known(value, at, editable=value == text)
+            decoded = _unescape(text)
+            return Str.known(decoded, at, editable=decoded == text)
         if len(inner) == 1 and inner[0].start_byte == start and inner[0].end_byte == end:
             return self._interpolation(inner[0], depth)
         parts: list[Part] = []
@@ -646,51 +649,51 @@ def _iteration(collection: Value) -> list[tuple[Value, Value]] | None:
     return None
 
 
-def _unary(ev: Evaluator, node: Node, operator: str, operand: Value) -> Value:
-    if operator == "!":
+def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
+    if symbol == "!":
         truth = _truth(operand)
         return ev.unknown(node) if truth is None else Scalar(not truth, ev.where(node))
     number = _number(operand)
     return ev.unknown(node) if number is None else Scalar(-number, ev.where(node))
 
 
-def _binary(ev: Evaluator, node: Node, operator: str, left: Value, right: Value) -> Value:
+def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -> Value:
     at = ev.where(node)
-    if operator in ("==", "!="):
+    if symbol in ("==", "!="):
         known_left, plain_left = plain_known(left)
         known_right, plain_right = plain_known(right)
         if not (known_left and known_right):
             return ev.unknown(node)
         equal = plain_left == plain_right and type(plain_left) is type(plain_right)
-        return Scalar(equal == (operator == "=="), at)
-    if operator in ("&&", "||"):
+        return Scalar(equal == (symbol == "=="), at)
+    if symbol in ("&&", "||"):
         a, b = _truth(left), _truth(right)
         if a is None or b is None:
             return ev.unknown(node)
-        return Scalar(a and b if operator == "&&" else a or b, at)
+        return Scalar(a and b if symbol == "&&" else a or b, at)
     x, y = _number(left), _number(right)
     if x is None or y is None:
         return ev.unknown(node)
-    if operator in _COMPARISONS:
-        return Scalar(_COMPARISONS[operator](x, y), at)
-    if operator in ("/", "%") and y == 0:
+    if symbol in _COMPARISONS:
+        return Scalar(_COMPARISONS[symbol](x, y), at)
+    if symbol in ("/", "%") and y == 0:
         return ev.failed(node, "division by zero")
-    result = _ARITHMETIC[operator](x, y) if operator in _ARITHMETIC else None
+    result = _ARITHMETIC[symbol](x, y) if symbol in _ARITHMETIC else None
     return ev.unknown(node) if result is None else Scalar(result, at)
 
 
-_COMPARISONS: Final = {
-    "<": lambda x, y: x < y,
-    "<=": lambda x, y: x <= y,
-    ">": lambda x, y: x > y,
-    ">=": lambda x, y: x >= y,
+_COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
-_ARITHMETIC: Final = {
-    "+": lambda x, y: x + y,
-    "-": lambda x, y: x - y,
-    "*": lambda x, y: x * y,
-    "/": lambda x, y: x / y,
-    "%": lambda x, y: math.fmod(x, y),
+_ARITHMETIC: Final[dict[str, Callable[[float, float], float]]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": math.fmod,
 }
 
 _HANDLERS: Final = {

@@ -612,7 +612,8 @@ class Instance:
         ]
 
     def _chain(self) -> list[Instance]:
-        chain, instance = [], self
+        chain: list[Instance] = []
+        instance: Instance | None = self
         while instance is not None:
             chain.append(instance)
             instance = instance.parent
@@ -707,10 +708,29 @@ class Instance:
         at = ev.where(node)
         if kind == "aws_ecr_repository" and attribute == "repository_url":
             return Str(self.repository_url(name, depth), at)
+        if kind == "aws_secretsmanager_secret_version" and attribute in ("arn", "secret_id"):
+            return self._versioned_secret(name, at, depth)
         if attribute in _NAME_ATTRIBUTES.get(kind, ()):
             literal = self.literal_name(kind, name, depth)
             if literal is not None:
                 return Str.known(literal, at)
+        return None
+
+    def _versioned_secret(self, name: str, at: Where, depth: int) -> Value | None:
+        """A secret version's ``arn`` is its secret's: when ``secret_id`` is a secret of the
+        configuration, its ``arn`` (which the secret's definition is known by)."""
+        block = self.module.resources.get(("aws_secretsmanager_secret_version", name))
+        expression = block.attribute("secret_id") if block is not None else None
+        if block is None or expression is None:
+            return None
+        found = Evaluator(self, block.file).expression(expression, depth)
+        if not (isinstance(found, Str) and len(found.parts) == 1):
+            return None
+        part = found.parts[0]
+        secret = f"{self.address}aws_secretsmanager_secret."
+        if isinstance(part, Hole) and part.label.startswith(secret):
+            reference = part.label.rsplit(".", 1)[0]
+            return Str((Hole(f"{reference}.arn"),), at, typed=False)
         return None
 
     def repository_url(self, name: str, depth: int) -> tuple[Part, ...]:
@@ -884,8 +904,8 @@ def _apply_type(ev: Evaluator, type_node: Node, value: Value, depth: int) -> Val
         return value
     attributes = _object_type(ev, arguments[0])
     for key, (inner, optional, default) in attributes.items():
-        member = value.members.get(key)
-        if member is None or is_null(member.value):
+        found = value.members.get(key)
+        if found is None or is_null(found.value):
             if not optional:
                 continue
             if default is not None:
@@ -894,7 +914,7 @@ def _apply_type(ev: Evaluator, type_node: Node, value: Value, depth: int) -> Val
                 filled = Scalar(None, value.at)
             value.members[key] = Member(key, value.at, _apply_type(ev, inner, filled, depth + 1))
         else:
-            member.value = _apply_type(ev, inner, member.value, depth + 1)
+            found.value = _apply_type(ev, inner, found.value, depth + 1)
     return value
 
 

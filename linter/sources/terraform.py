@@ -173,6 +173,9 @@ class _Builder:
         for resource in self.of_type("aws_ssm_parameter"):
             if resource.own:
                 self._parameter(resource)
+        for resource in self.resources:
+            if resource.own and resource.type in _READ_SECRETS:
+                self._read_secret(resource)
         for resource in self.of_type("aws_ecs_service"):
             if resource.own:
                 self._service(resource)
@@ -358,6 +361,36 @@ class _Builder:
             )
         )
 
+
+    def _read_secret(self, resource: TfResource) -> None:
+        """A secret or parameter the configuration reads (a data source) or versions: what
+        its references name, so a ``valueFrom`` using one reads from the right service."""
+        service, attributes, name_attribute = _READ_SECRETS[resource.type]
+        named = _text(resource.get(name_attribute))
+        if named is None and resource.type == "aws_secretsmanager_secret_version":
+            return  # its secret is the configuration's own: its references lead there
+        arn = named if named is not None and named.startswith("arn:") else None
+        self.document.secrets.append(
+            SecretDefinition(
+                resource.span,
+                tuple(dict.fromkeys(resource.labels(*attributes))),
+                name=None if arn else named,
+                arn=arn,
+                service=service,
+                with_tasks=_default_provider(resource),
+                kms_key_known=False,
+            )
+        )
+
+
+# Secrets and parameters a configuration reads rather than defines, with their references that
+# stand for them and the attribute naming them: the service, the attributes, the name.
+_READ_SECRETS: Final = {
+    "data.aws_secretsmanager_secret": ("secretsmanager", ("arn", "id"), "name"),
+    "data.aws_secretsmanager_secret_version": ("secretsmanager", ("arn",), "secret_id"),
+    "aws_secretsmanager_secret_version": ("secretsmanager", ("arn", "secret_id"), "secret_id"),
+    "data.aws_ssm_parameter": ("ssm", ("arn", "name", "id"), "name"),
+}
 
 # What the AWS provider starts a name with when a resource has neither ``name`` nor
 # ``name_prefix``: it generates ``terraform-`` and a unique id (a prefix and the id with one).
