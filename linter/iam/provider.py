@@ -480,8 +480,8 @@ class PolicyProvider:
         if isinstance(ref, ParameterRef) and _has_placeholder(ref.name):
             if definition is not None and definition.name and definition.service == "ssm":
                 # A reference to a parameter the files name: that name, where the tasks run.
-                named = ParameterRef(definition.name, ParameterForm.NAME, definition.name)
-                return named.resource(placement), None
+                parameter = ParameterRef(definition.name, ParameterForm.NAME, definition.name)
+                return parameter.resource(placement), None
         if isinstance(ref, SecretRef) and ref.form is SecretForm.UNRESOLVED:
             label = ref.text.removeprefix("${").removesuffix("}")
             where = placement if definition is None or definition.with_tasks else Placement()

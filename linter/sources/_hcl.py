@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from ecs_lint.model import Span
     from ecs_lint.sources._hclsyntax import HclFile, Node
-    from ecs_lint.sources._tfmodule import Instance
+    from ecs_lint.sources._tfinstance import Instance
     from ecs_lint.sources._values import Part, Value
 
 __all__ = [
@@ -407,7 +407,7 @@ class Evaluator:
         output = None
         if rest and rest[0].type == "get_attr":
             output = self.file.text(rest[0].named_children[-1])
-        found = self.scope.module_value(name, output, depth)
+        found = self.scope.module_value(name, output, self.where(node), depth)
         if found is None:
             return self.hole(node, self.scope.label(self._reference_text(node)))
         return self._postfix(node, found, rest[1:] if output is not None else rest, depth)

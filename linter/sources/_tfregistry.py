@@ -24,9 +24,10 @@ from ecs_lint.model import ImageUse, UnresolvedRef, UseKind
 from ecs_lint.sources._hcl import is_null, known_text
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._values import Hole, Mapping, Opaque, Sequence, Str
+from ecs_lint.sources.terraform import ModuleContainers
 
 if TYPE_CHECKING:
-    from ecs_lint.sources._tfmodule import RegistryCall
+    from ecs_lint.sources._tfinstance import RegistryCall
     from ecs_lint.sources._values import Value, Where
 
 __all__ = ["MODULES", "RegistryModule", "module_output", "registry_images", "registry_module"]
@@ -41,8 +42,9 @@ class RegistryModule:
     describe one container themselves. ``image`` and ``credentials`` are the container's
     attributes holding its image and its registry credentials (a ``credentialsParameter``
     object, or the secret's ARN); ``name`` the attribute naming it, for messages. ``json`` says
-    the containers are JSON text (or ``jsonencode(...)``). ``ecr_outputs`` are outputs that
-    are a private ECR repository's URL, whatever the account.
+    the containers are JSON text (or ``jsonencode(...)``). ``container_outputs`` are outputs
+    holding the containers the module builds (their images are reported at the call);
+    ``ecr_outputs`` are outputs that are a private ECR repository's URL, whatever the account.
     """
 
     source: str
@@ -51,6 +53,7 @@ class RegistryModule:
     credentials: tuple[str, ...] = ()
     name: str | None = None
     json: bool = False
+    container_outputs: tuple[str, ...] = ()
     ecr_outputs: tuple[str, ...] = ()
 
 
@@ -71,12 +74,18 @@ MODULES: Final = (
         "terraform-aws-modules/ecs/aws//modules/container-definition",
         credentials=_ECS_CREDENTIALS,
         name="name",
+        container_outputs=("container_definition", "container_definition_json"),
     ),
     RegistryModule(
         "cloudposse/ecs-container-definition/aws",
         image="container_image",
         credentials=("repository_credentials",),
         name="container_name",
+        container_outputs=tuple(
+            f"{prefix}json_map_{kind}"
+            for prefix in ("", "sensitive_")
+            for kind in ("object", "encoded", "encoded_list")
+        ),
     ),
     RegistryModule(
         "cloudposse/ecs-alb-service-task/aws",
@@ -145,19 +154,22 @@ def normalised_source(source: str) -> str:
     return f"{address}//{subdirectory.strip('/')}" if subdirectory else address
 
 
-def module_output(call: RegistryCall, output: str, at: Where) -> Value | None:
-    """An output of a registry module the table knows: a private ECR repository's URL."""
-    if output not in call.table.ecr_outputs:
+def module_output(table: RegistryModule, address: str, output: str, at: Where) -> Value | None:
+    """An output of a registry module the table knows: the containers it builds, or a private
+    ECR repository's URL (``<registry id>.dkr.ecr.<region>.<dns suffix>/<name>``)."""
+    label = f"{address}.{output}"
+    if output in table.container_outputs:
+        return ModuleContainers((label,), at, label)
+    if output not in table.ecr_outputs:
         return None
-    label = f"{call.address}.{output}"
     parts = (
-        Hole(f"{label} (account)"),
+        Hole(f"{address}.repository_registry_id"),
         ".dkr.ecr.",
         Hole("data.aws_region.current.name"),
         ".",
         Hole("data.aws_partition.current.dns_suffix"),
         "/",
-        Hole(f"{label} (repository)"),
+        Hole(f"{address}.repository_name"),
     )
     return Str(parts, at)
 
@@ -167,7 +179,7 @@ def registry_images(call: RegistryCall) -> list[ImageUse]:
     table = call.table
     uses: list[ImageUse] = []
     for arguments in call.instances:
-        for name, container in _containers(arguments, table.containers, None):
+        for name, container in _containers(arguments.mapping(), table.containers, None):
             image = container.get(table.image)
             if image is None or is_null(image):
                 continue

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from ecs_lint.sources._values import Part, Value
     from ecs_lint.textio import SourceText
 
-__all__ = ["TfResource", "build_document", "module_scope", "parse"]
+__all__ = ["ModuleContainers", "TfResource", "build_document", "module_scope", "parse"]
 
 _INDEX: Final = re.compile(r"\[[^\]]*\]")
 _PLACEHOLDER: Final = re.compile(r"\$\{([^}]*)\}")
@@ -81,7 +81,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
 
         resources = read_plan(source, document)
     else:
-        from ecs_lint.sources._tfmodule import read_tf_file
+        from ecs_lint.sources._tfinstance import read_tf_file
         from ecs_lint.sources._tfregistry import registry_images
 
         read = read_tf_file(source, document, settings)
@@ -109,6 +109,12 @@ SUPPLY: Final = (
     "give the variables it uses a value (--var NAME=VALUE, --var-file FILE, terraform.tfvars or "
     "a default), or lint the plan: terraform show -json PLAN > plan.json"
 )
+
+
+class ModuleContainers(Opaque):
+    """Containers a registry module builds from its call's arguments (an output of
+    ``cloudposse/ecs-container-definition/aws``): their images are reported at the call, so a
+    task using them has no unknown images of its own."""
 
 
 @dataclass(slots=True, eq=False)
@@ -214,7 +220,9 @@ class _Builder:
         value = resource.get("container_definitions")
         if isinstance(value, Sequence):
             return without_nulls(value)
-        if value is None or isinstance(value, Opaque):
+        if value is None or isinstance(value, ModuleContainers):
+            return None
+        if isinstance(value, Opaque):
             return value
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
