@@ -28,6 +28,8 @@ from ecs_lint.sources._values import Mapping, Member, Origin, Scalar, Sequence, 
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from ecs_lint.settings import Settings
     from ecs_lint.sources._hclsyntax import Node
     from ecs_lint.sources._tfmodule import RunCache
@@ -141,7 +143,7 @@ def _json_tfvars(source: SourceText, found: RootValues) -> dict[str, Value] | No
     return {key: member.value for key, member in root.members.items()}
 
 
-def mark_origin(value: Value, what: str, paths: frozenset[str] | None = None) -> None:
+def mark_origin(value: Value, what: str, paths: Container[str] | None = None) -> None:
     """Say of every string in ``value`` where it is written (``terraform.tfvars:3``), for the
     messages and fixes of whatever uses it elsewhere; only of those written in ``paths`` when
     given (a module's local holds strings its callers wrote too: those are reported there)."""

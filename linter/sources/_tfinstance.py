@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -39,6 +39,8 @@ from ecs_lint.sources._values import Hole, Mapping, Member, Opaque, Scalar, Sequ
 from ecs_lint.sources.terraform import TfResource
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ecs_lint.model import Document, Span
     from ecs_lint.settings import Settings
     from ecs_lint.sources._hclsyntax import Node
@@ -172,6 +174,7 @@ class Instance:
     _calls: dict[str, list[Instance] | RegistryCall | None] = field(default_factory=dict)
     _names: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _documents: dict[str, Value] = field(default_factory=dict)
+    _resources: dict[int, list[TfResource]] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
 
     # --- Where it is -----------------------------------------------------------------------
@@ -464,18 +467,24 @@ class Instance:
         self, block: Block, kinds: frozenset[str], *, own: bool
     ) -> list[TfResource]:
         """A resource (or data source) block of one of ``kinds``, once per instance its
-        ``count`` or ``for_each`` makes (none for a count of 0)."""
+        ``count`` or ``for_each`` makes (none for a count of 0); each evaluated once."""
         if len(block.labels) != 2:
             return []
         kind = block.labels[0] if block.kind == "resource" else f"data.{block.labels[0]}"
         if kind not in kinds:
             return []
+        evaluated = self._resources.get(id(block))
+        if evaluated is None:
+            evaluated = self._resources[id(block)] = self._instances_of(block, kind)
+        return [replace(resource, own=own) for resource in evaluated]
+
+    def _instances_of(self, block: Block, kind: str) -> list[TfResource]:
         address = self.label(f"{kind}.{block.labels[1]}")
         found = []
         for key, env in self._each(block, 0):
             values = Evaluator(self, block.file, env).body(block.body, 0)
             indexed = None if key is None else address + _index_text(key, env)
-            found.append(TfResource(address, kind, values, block.span, indexed, own))
+            found.append(TfResource(address, kind, values, block.span, indexed))
         return found
 
     def resource_attribute(
@@ -609,18 +618,29 @@ def read_tf_file(source: SourceText, document: Document, settings: Settings) -> 
         document.problems.extend(p for p in module.problems if p.span.path == source.path)
         return read
     instance.check_locals()
-    for block in module.blocks:
-        mine = block.file is own
+    for block in module.blocks_of.get(own.path, []):
         if block.kind in ("resource", "data"):
-            kinds = _OWN_TYPES if mine else _SIBLING_TYPES
-            read.resources.extend(instance.resource_instances(block, kinds, own=mine))
-        elif block.kind == "module" and mine:
+            read.resources.extend(instance.resource_instances(block, _OWN_TYPES, own=True))
+        elif block.kind == "module":
             _read_call(instance, block.labels[0], read, document)
+    for kind in _SIBLING_TYPES:
+        for block in module.of_type.get(kind, []):
+            if block.file is not own:
+                siblings = instance.resource_instances(block, _SIBLING_TYPES, own=False)
+                read.resources.extend(siblings)
     document.problems.extend(module.problems)
     document.problems.extend(instance.problems)
-    read.texts.update((file.path, file.source) for file in module.files)
-    read.texts.update(instance.input_texts)
+    _give_texts(instance.run, read, [file.source for file in module.files])
+    _give_texts(instance.run, read, instance.input_texts.values())
     return read
+
+
+def _give_texts(run: RunCache, read: TfRead, texts: Iterable[SourceText]) -> None:
+    """The files values may come from, to the first document of the run that reads them."""
+    for text in texts:
+        if text.path not in run.texts_given:
+            run.texts_given.add(text.path)
+            read.texts[text.path] = text
 
 
 def _read_call(instance: Instance, name: str, read: TfRead, document: Document) -> None:
@@ -631,7 +651,7 @@ def _read_call(instance: Instance, name: str, read: TfRead, document: Document) 
         return
     for child in called or []:
         read.module_directories.append(str(child.module.directory))
-        read.texts.update((file.path, file.source) for file in child.module.files)
+        _give_texts(instance.run, read, [file.source for file in child.module.files])
         document.problems.extend(child.module.problems)
         child.check_locals()
         for block in child.module.blocks:

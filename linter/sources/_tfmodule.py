@@ -80,9 +80,16 @@ class ModuleDir:
     locals: dict[str, tuple[HclFile, Node]] = field(default_factory=dict)
     calls: dict[str, Block] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
+    by_path: dict[str, HclFile] = field(default_factory=dict)
+    blocks_of: dict[str, list[Block]] = field(default_factory=dict)
+    """Each file's blocks, by its path."""
+    of_type: dict[str, list[Block]] = field(default_factory=dict)
+    """The resource blocks of each type."""
 
     def add(self, file: HclFile) -> None:
         self.files.append(file)
+        self.by_path[file.path] = file
+        own = self.blocks_of.setdefault(file.path, [])
         for node in file.body:
             if node.type != "block":
                 continue
@@ -97,16 +104,19 @@ class ModuleDir:
                 continue
             block = Block(kind, labels, node, body, file)
             self.blocks.append(block)
+            own.append(block)
             if kind in ("resource", "data") and len(labels) == 2:
                 index = self.resources if kind == "resource" else self.data
                 index.setdefault((labels[0], labels[1]), block)
+                if kind == "resource":
+                    self.of_type.setdefault(labels[0], []).append(block)
             elif len(labels) == 1 and kind in ("variable", "module", "output"):
                 table = {"variable": self.variables, "module": self.calls, "output": self.outputs}
                 table[kind].setdefault(labels[0], block)
 
     @property
-    def paths(self) -> frozenset[str]:
-        return frozenset(file.path for file in self.files)
+    def paths(self) -> dict[str, HclFile]:
+        return self.by_path
 
 
 @dataclass(slots=True)
@@ -118,6 +128,8 @@ class RunCache:
     files: dict[Path, HclFile | Problem] = field(default_factory=dict)
     modules: dict[Path, ModuleDir] = field(default_factory=dict)
     roots: dict[Path, Instance] = field(default_factory=dict)
+    texts_given: set[str] = field(default_factory=set)
+    """Files already handed to a document as ``related_texts`` (once per run is enough)."""
 
 
 _RUN: list[RunCache] = []
@@ -159,7 +171,7 @@ def load_module(
     key = directory.resolve()
     module = run.modules.get(key)
     if module is not None and given is not None:
-        own = next((f for f in module.files if Path(f.path).name == Path(given.path).name), None)
+        own = module.by_path.get(given.path)
         if own is not None and own.source.text != given.text:
             module = None  # the file changed since its module was read: read it again
     if module is not None:
