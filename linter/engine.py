@@ -77,10 +77,15 @@ def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list
     """The files documents' values come from, for fixes and code frames: only those inside a
     linted path, so a fix edits no file the run was not asked to check."""
     roots = [_directory_of(path) for path in paths]
+    outside: set[str] = set()
     for document in model.documents:
         for text in document.related_texts:
-            if text.path not in sources and _inside(text.path, roots):
+            if text.path in sources or text.path in outside:
+                continue
+            if _inside(text.path, roots):
                 sources[text.path] = text
+            else:
+                outside.add(text.path)
 
 
 def _directory_of(path: str) -> Path:

@@ -10,6 +10,7 @@ variables it is given (unknown ones become holes in the text).
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from typing import TYPE_CHECKING, Final, TypeAlias
@@ -76,8 +77,17 @@ def _tostring(ev: Evaluator, node: Node, args: list[Value]) -> Value:
 
 
 def _jsonencode(ev: Evaluator, node: Node, args: list[Value]) -> Value:
-    # The structure itself: the sources read a task's containers and a policy from it.
-    return args[0] if len(args) == 1 else ev.unknown(node)
+    """A list or object as itself (the sources read a task's containers and a policy from the
+    structure, whose values know where they are written); a known string, number, boolean or
+    null as its JSON text."""
+    if len(args) != 1:
+        return ev.unknown(node)
+    value = args[0]
+    if isinstance(value, Mapping | Sequence) or (isinstance(value, Str) and not value.typed):
+        return value  # an unknown value stays the reference it is
+    if isinstance(value, Scalar) or (isinstance(value, Str) and value.is_known):
+        return Str.known(json.dumps(value.plain(), ensure_ascii=False), ev.where(node))
+    return ev.unknown(node)
 
 
 def _file(ev: Evaluator, node: Node, args: list[Value]) -> Value:

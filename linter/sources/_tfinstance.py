@@ -31,6 +31,7 @@ from ecs_lint.sources._hcl import Evaluator, Failed, is_null, known_text
 from ecs_lint.sources._tfinputs import apply_type, mark_origin, root_values
 from ecs_lint.sources._tfmodule import (
     downloaded_modules,
+    file_stamp,
     has_tf_files,
     load_module,
     run_cache,
@@ -39,12 +40,10 @@ from ecs_lint.sources._values import Hole, Mapping, Member, Opaque, Scalar, Sequ
 from ecs_lint.sources.terraform import TfResource
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from ecs_lint.model import Document, Span
     from ecs_lint.settings import Settings
     from ecs_lint.sources._hclsyntax import Node
-    from ecs_lint.sources._tfmodule import Block, ModuleDir, RunCache
+    from ecs_lint.sources._tfmodule import Block, ModuleDir, RunCache, Stamp
     from ecs_lint.sources._tfregistry import RegistryModule
     from ecs_lint.sources._values import Part, Value
     from ecs_lint.textio import SourceText
@@ -165,6 +164,8 @@ class Instance:
     input_paths: frozenset[str] = frozenset()
     input_texts: dict[str, SourceText] = field(default_factory=dict)
     """The variables files the inputs come from."""
+    var_files: tuple[Stamp, ...] = ()
+    """The stamps of the ``--var-file`` files the inputs were read from."""
     problems: list[Problem] = field(default_factory=list)
     _variables: dict[str, Value | None] = field(default_factory=dict)
     _locals: dict[str, Value | None] = field(default_factory=dict)
@@ -193,6 +194,11 @@ class Instance:
     @property
     def root_display(self) -> str:
         return self.root.module.display or "."
+
+    @property
+    def texts(self) -> list[SourceText]:
+        """The files its values may come from: its module's files and variables files."""
+        return [*(file.source for file in self.module.files), *self.input_texts.values()]
 
     @property
     def limit(self) -> int:
@@ -583,7 +589,7 @@ class TfRead:
     resources: list[TfResource] = field(default_factory=list)
     registry_calls: list[RegistryCall] = field(default_factory=list)
     module_directories: list[str] = field(default_factory=list)
-    texts: dict[str, SourceText] = field(default_factory=dict)
+    texts: list[SourceText] = field(default_factory=list)
 
 
 def root_instance(source: SourceText, settings: Settings) -> Instance:
@@ -591,7 +597,8 @@ def root_instance(source: SourceText, settings: Settings) -> Instance:
     run = run_cache(settings)
     module = load_module(run, Path(source.path).parent, posixpath.dirname(source.path), source)
     instance = run.roots.get(module.directory)
-    if instance is None or instance.module is not module:
+    var_files = tuple(file_stamp(Path(path)) for path in settings.terraform_var_files)
+    if instance is None or instance.module is not module or instance.var_files != var_files:
         values = root_values(module, settings, run)
         instance = Instance(
             module,
@@ -600,6 +607,7 @@ def root_instance(source: SourceText, settings: Settings) -> Instance:
             inputs_final=values.broken,
             input_paths=frozenset(values.texts),
             input_texts=values.texts,
+            var_files=var_files,
             problems=list(values.problems),
         )
         run.roots[module.directory] = instance
@@ -630,17 +638,8 @@ def read_tf_file(source: SourceText, document: Document, settings: Settings) -> 
                 read.resources.extend(siblings)
     document.problems.extend(module.problems)
     document.problems.extend(instance.problems)
-    _give_texts(instance.run, read, [file.source for file in module.files])
-    _give_texts(instance.run, read, instance.input_texts.values())
+    read.texts.extend(instance.texts)
     return read
-
-
-def _give_texts(run: RunCache, read: TfRead, texts: Iterable[SourceText]) -> None:
-    """The files values may come from, to the first document of the run that reads them."""
-    for text in texts:
-        if text.path not in run.texts_given:
-            run.texts_given.add(text.path)
-            read.texts[text.path] = text
 
 
 def _read_call(instance: Instance, name: str, read: TfRead, document: Document) -> None:
@@ -651,7 +650,7 @@ def _read_call(instance: Instance, name: str, read: TfRead, document: Document) 
         return
     for child in called or []:
         read.module_directories.append(str(child.module.directory))
-        _give_texts(instance.run, read, [file.source for file in child.module.files])
+        read.texts.extend(child.texts)
         document.problems.extend(child.module.problems)
         child.check_locals()
         for block in child.module.blocks:

@@ -11,6 +11,7 @@ Where a module call's source is on disk is found here too: a local directory, or
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,9 @@ __all__ = [
     "Block",
     "ModuleDir",
     "RunCache",
+    "directory_stamps",
     "downloaded_modules",
+    "file_stamp",
     "has_tf_files",
     "load_module",
     "run_cache",
@@ -71,6 +74,7 @@ class ModuleDir:
 
     directory: Path
     display: str
+    stamps: dict[str, Stamp] = field(default_factory=dict)
     files: list[HclFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
@@ -121,15 +125,19 @@ class ModuleDir:
 
 @dataclass(slots=True)
 class RunCache:
-    """What one run (one ``Settings``) has parsed and evaluated: the files of a module are read
-    once however many of them are linted, and each root module is evaluated once."""
+    """What a run (one ``Settings``) has parsed and evaluated: the files of a module are read
+    once however many of them are linted, and each root module is evaluated once. Each use
+    checks the directory's files are still the ones read (a run that fixes files lints them
+    again with the same settings)."""
 
     settings: Settings
-    files: dict[Path, HclFile | Problem] = field(default_factory=dict)
+    files: dict[Path, tuple[Stamp, HclFile | Problem]] = field(default_factory=dict)
     modules: dict[Path, ModuleDir] = field(default_factory=dict)
     roots: dict[Path, Instance] = field(default_factory=dict)
-    texts_given: set[str] = field(default_factory=set)
-    """Files already handed to a document as ``related_texts`` (once per run is enough)."""
+
+
+Stamp = tuple[int, int]
+"""A file's modification time and size: a file whose stamp changed is read again."""
 
 
 _RUN: list[RunCache] = []
@@ -142,12 +150,13 @@ def run_cache(settings: Settings) -> RunCache:
 
 
 def _parsed(
-    run: RunCache, path: Path, display: str, given: SourceText | None
+    run: RunCache, path: Path, display: str, given: SourceText | None, stamp: Stamp
 ) -> HclFile | Problem:
     key = path.resolve()
     cached = run.files.get(key)
-    if cached is not None and (given is None or _cached_text(cached) == given.text):
-        return cached
+    if cached is not None and cached[0] == stamp:
+        if given is None or _cached_text(cached[1]) == given.text:
+            return cached[1]
     try:
         source = given or read_source(path, display, run.settings.max_file_size)
     except UnreadableFile as error:
@@ -157,7 +166,7 @@ def _parsed(
         hcl = parse_hcl(source)
         error_at = syntax_error(hcl)
         found = hcl if error_at is None else Problem("EL900", error_at[1], error_at[0])
-    run.files[key] = found
+    run.files[key] = (stamp, found)
     return found
 
 
@@ -169,24 +178,23 @@ def load_module(
     run: RunCache, directory: Path, display: str, given: SourceText | None = None
 ) -> ModuleDir:
     key = directory.resolve()
+    stamps = directory_stamps(directory)
     module = run.modules.get(key)
-    if module is not None and given is not None:
+    if module is not None and module.stamps == stamps and given is not None:
         own = module.by_path.get(given.path)
         if own is not None and own.source.text != given.text:
             module = None  # the file changed since its module was read: read it again
-    if module is not None:
+    if module is not None and module.stamps == stamps:
         return module
-    module = ModuleDir(key, display)
-    try:
-        names = sorted(p.name for p in directory.iterdir() if p.suffix == ".tf" and p.is_file())
-    except OSError:
-        names = []
+    module = ModuleDir(key, display, stamps)
+    names = sorted(name for name in stamps if name.endswith(".tf"))
     if given is not None and Path(given.path).name not in names:
         names.append(Path(given.path).name)
     own_name = Path(given.path).name if given is not None else None
     for name in names[:MAX_MODULE_FILES]:
         shown = posixpath.join(display, name) if display not in ("", ".") else name
-        found = _parsed(run, directory / name, shown, given if name == own_name else None)
+        text = given if name == own_name else None
+        found = _parsed(run, directory / name, shown, text, stamps.get(name, (0, 0)))
         if isinstance(found, Problem):
             module.problems.append(found)
         else:
@@ -195,6 +203,29 @@ def load_module(
     return module
 
 
+
+
+def directory_stamps(directory: Path) -> dict[str, Stamp]:
+    """The stamps of the files of a directory ecs-lint reads as a module: ``.tf`` and
+    ``.tfvars`` files."""
+    stamps: dict[str, Stamp] = {}
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith((".tf", ".tfvars", ".tfvars.json")) and entry.is_file():
+                    info = entry.stat()
+                    stamps[entry.name] = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        pass
+    return stamps
+
+
+def file_stamp(path: Path) -> Stamp:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def has_tf_files(directory: Path) -> bool:

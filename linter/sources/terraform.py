@@ -91,7 +91,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
         for call in read.registry_calls:
             document.images.extend(registry_images(call))
         document.covered_directories.extend(dict.fromkeys(read.module_directories))
-        document.related_texts.extend(t for p, t in read.texts.items() if p != source.path)
+        document.related_texts = read.texts
         document.images = [_with_supply(use) for use in document.images]
         return document
     build_document(document, resources)
