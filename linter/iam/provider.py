@@ -190,6 +190,9 @@ class PolicyProvider:
             for key in _role_keys(role):
                 self._role_files[key] = policies
         self._scopes: dict[str, str] = {}
+        # A task of a module another document calls is written in the module's files, but
+        # belongs to the scope of the document that lints it (one module, several callers).
+        self._task_scopes: dict[int, str] = {}
         self._role_definitions: _ScopedIndex[RoleDefinition] = _ScopedIndex()
         self._policy_definitions: _ScopedIndex[tuple[str, object, str]] = _ScopedIndex()
         self._secret_definitions: _ScopedIndex[SecretDefinition] = _ScopedIndex()
@@ -205,6 +208,8 @@ class PolicyProvider:
         for document in model.documents:
             scope = document.label_scope
             self._scopes.setdefault(document.path, scope)
+            for task in document.tasks:
+                self._task_scopes[id(task)] = scope
             for role in document.roles:
                 for text in (*role.keys, role.name, role.arn):
                     if text:
@@ -223,7 +228,7 @@ class PolicyProvider:
 
     def scope_of(self, task: TaskView) -> str | None:
         """The label scope of the document ``task`` is defined in (``None``: none linted)."""
-        return self._scopes.get(task.span.path)
+        return self._task_scopes.get(id(task)) or self._scopes.get(task.span.path)
 
     # --- Roles ---------------------------------------------------------------------------
 

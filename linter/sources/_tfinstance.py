@@ -648,8 +648,10 @@ def _read_call(instance: Instance, name: str, read: TfRead, document: Document) 
     if isinstance(called, RegistryCall):
         read.registry_calls.append(called)
         return
+    target = instance.target(name)
+    if isinstance(target, Path):  # called, even when no instance is made (count = 0)
+        read.module_directories.append(str(target))
     for child in called or []:
-        read.module_directories.append(str(child.module.directory))
         read.texts.extend(child.texts)
         document.problems.extend(child.module.problems)
         child.check_locals()
