@@ -374,9 +374,10 @@ class _Builder:
         """A secret or parameter the configuration reads (a data source) or versions: what
         its references name, so a ``valueFrom`` using one reads from the right service."""
         service, attributes, name_attribute = _READ_SECRETS[resource.type]
-        named = _text(resource.get(name_attribute))
-        if named is None and resource.type == "aws_secretsmanager_secret_version":
-            return  # its secret is the configuration's own: its references lead there
+        name_value = resource.get(name_attribute)
+        if resource.type == "aws_secretsmanager_secret_version" and _names_own_secret(name_value):
+            return  # its references lead to the secret's own definition
+        named = _text(name_value)
         arn = named if named is not None and named.startswith("arn:") else None
         self.document.secrets.append(
             SecretDefinition(
@@ -389,6 +390,18 @@ class _Builder:
                 kms_key_known=False,
             )
         )
+
+
+def _names_own_secret(value: Value | None) -> bool:
+    """Whether a ``secret_id`` is a reference to a secret of the configuration."""
+    if not isinstance(value, Str) or len(value.parts) != 1:
+        return False
+    part = value.parts[0]
+    names = part.label.split(".") if isinstance(part, Hole) else []
+    return any(
+        name == "aws_secretsmanager_secret" and (index == 0 or names[index - 1] != "data")
+        for index, name in enumerate(names[:-1])
+    )
 
 
 # Secrets and parameters a configuration reads rather than defines, with their references that
