@@ -141,11 +141,22 @@ def syntax_error(hcl: HclFile) -> tuple[Span, str] | None:
     node = _first_error(root)
     if node is None:  # has_error promised one; say so at the start rather than not at all
         return hcl.source.span(0, min(1, len(hcl.source.text))), "invalid HCL"
+    if node.is_missing and node.type == "heredoc_identifier" and node.parent is not None:
+        opening = node.parent  # the heredoc: say where it starts
+        start, end = hcl.offset(opening.start_byte), hcl.offset(opening.end_byte)
+        marker = hcl.source.text[start:end].split("\n", 1)[0].strip()
+        return hcl.source.span(start, start + len(marker)), f"invalid HCL: {marker} is not closed"
     start = hcl.offset(node.start_byte)
     if node.is_missing:
         span = hcl.source.span(start, start)
-        return span, f"invalid HCL: expected {node.type!r}"
+        what = "a value" if node.type == "identifier" else repr(node.type)
+        return span, f"invalid HCL: expected {what}"
+    if node.children:
+        node = node.children[-1]  # where the parser gave up, in what it could not place
+        start = hcl.offset(node.start_byte)
     end = hcl.offset(node.end_byte)
+    if node.type == "=":
+        return hcl.source.span(start, end), "invalid HCL: expected a value after '='"
     text = " ".join(hcl.source.text[start:end].split())
     if not text:
         return hcl.source.span(start, start), "invalid HCL: unexpected end of input"
