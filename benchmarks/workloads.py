@@ -147,7 +147,8 @@ def write_terraform_module(root: Path, files: int = 200, seed: int = 7) -> Path:
     for index in range(files):
         (root / f"svc{index:03d}.tf").write_text(terraform_file(rng, index))
     variables = "".join(
-        f'variable "image_{number}" {{\n  type    = string\n  default = "{rng.choice(IMAGES)}"\n}}\n'
+        f'variable "image_{number}" {{\n  type    = string\n'
+        f'  default = "{rng.choice(IMAGES)}"\n}}\n'
         for number in range(20)
     )
     (root / "variables.tf").write_text(

@@ -46,6 +46,12 @@ with instrumented():
         "ecs_lint.sources.cloudformation",
         "ecs_lint.sources.terraform",
         "ecs_lint.sources._hcl",
+        "ecs_lint.sources._hclsyntax",
+        "ecs_lint.sources._tffunctions",
+        "ecs_lint.sources._tfinputs",
+        "ecs_lint.sources._tfinstance",
+        "ecs_lint.sources._tfmodule",
+        "ecs_lint.sources._tfregistry",
         "ecs_lint.sources._tfplan",
         "ecs_lint.iam.suggest",
     ):

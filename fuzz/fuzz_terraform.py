@@ -1,5 +1,6 @@
 """Fuzz the Terraform source on raw bytes: ``terraform show -json`` output (a plan or a state) when
-the input's first non-blank byte is ``{``, a ``.tf`` file (HCL, read with python-hcl2) otherwise.
+the input's first non-blank byte is ``{``, a ``.tf`` file (HCL, read with tree-sitter's grammar)
+otherwise.
 
 Invariants: the source never raises (bad JSON or HCL is an EL900 problem in the document); every
 span lies in the text and agrees with line and column; an edit span holds exactly the image text;
@@ -23,7 +24,16 @@ with instrumented():
     from ecs_lint.textio import UnreadableFile, decode_source
 
     # The source imports its readers when it needs them: imported here to be instrumented.
-    for lazy in ("ecs_lint.sources._hcl", "ecs_lint.sources._tfplan"):
+    for lazy in (
+        "ecs_lint.sources._hcl",
+        "ecs_lint.sources._hclsyntax",
+        "ecs_lint.sources._tffunctions",
+        "ecs_lint.sources._tfinputs",
+        "ecs_lint.sources._tfinstance",
+        "ecs_lint.sources._tfmodule",
+        "ecs_lint.sources._tfregistry",
+        "ecs_lint.sources._tfplan",
+    ):
         importlib.import_module(lazy)
 
 PLAN, MODULE_FILE = "/nonexistent/plan.json", "/nonexistent/main.tf"

@@ -100,11 +100,12 @@ def _unknown_secrets(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 if not isinstance(provider.value_from(value.value, scope), UnknownValueFrom):
                     continue
                 depends = ", ".join(value.unresolved) or value.value
+                role_text = role.name or role_name(role.display)
                 yield ctx.finding(
                     value.span,
                     f"secret {secret.name}: valueFrom '{value.value}' depends on {depends}, "
                     "which has no known value, so whether it is a Secrets Manager secret or an "
-                    f"SSM parameter, and whether execution role '{role.name or role_name(role.display)}' "
+                    f"SSM parameter, and whether execution role '{role_text}' "
                     "may read it, is not checked; give it a value, or reference the secret or "
                     "parameter itself",
                 )

@@ -38,7 +38,6 @@ from ecs_lint.iam.arns import (
     Placement,
     SecretForm,
     SecretRef,
-    SecretValueRef,
     is_label,
     leading_label,
     parse_arn,
@@ -64,9 +63,9 @@ from ecs_lint.iam.sources import (
 )
 
 if TYPE_CHECKING:
-    from ecs_lint.iam.arns import ValueFrom
     from collections.abc import Iterable
 
+    from ecs_lint.iam.arns import ValueFrom
     from ecs_lint.iam.live import LiveAws
     from ecs_lint.model import Located, Model, RoleDefinition, SecretDefinition, TaskView
     from ecs_lint.settings import Settings
@@ -482,8 +481,10 @@ class PolicyProvider:
         without a name is still in their tasks' account and region (see ``SecretDefinition``)."""
         if definition is not None and definition.arn and not _has_placeholder(definition.arn):
             return Resource.exact(definition.arn), None
-        if isinstance(ref, ParameterRef) and _has_placeholder(ref.name):
-            if definition is not None and definition.name and definition.service == "ssm":
+        named_parameter = definition is not None and definition.service == "ssm"
+        if isinstance(ref, ParameterRef) and _has_placeholder(ref.name) and named_parameter:
+            assert definition is not None
+            if definition.name:
                 # A reference to a parameter the files name: that name, where the tasks run.
                 parameter = ParameterRef(definition.name, ParameterForm.NAME, definition.name)
                 return parameter.resource(placement), None

@@ -42,8 +42,10 @@ from ecs_lint.sources._values import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from tree_sitter import Node
+
     from ecs_lint.model import Span
-    from ecs_lint.sources._hclsyntax import HclFile, Node
+    from ecs_lint.sources._hclsyntax import HclFile
     from ecs_lint.sources._tfinstance import Instance
     from ecs_lint.sources._values import Part, Value
 
@@ -342,10 +344,8 @@ class Evaluator:
         if is_null(value):
             return Sequence([], self.where(node))
         items = value.items if isinstance(value, Sequence) else [value]
-        if splat.type == "full_splat":
-            steps = inner + rest
-        else:
-            steps = inner  # .* applies to its own attributes only
+        # [*] applies what follows to each element; .* only its own attributes.
+        steps = inner + rest if splat.type == "full_splat" else inner
         results = [self._postfix(node, item, steps, depth) for item in items[:MAX_ITEMS]]
         if len(items) > MAX_ITEMS:
             return self.unknown(node)
@@ -535,7 +535,9 @@ class Evaluator:
                 if not test:
                     continue
             first = self.expression(expressions[0], depth + 1, env)
-            second = self.expression(expressions[1], depth + 1, env) if len(expressions) > 1 else None
+            second = (
+                self.expression(expressions[1], depth + 1, env) if len(expressions) > 1 else None
+            )
             results.append((first, second))
         if inner.type == "for_tuple_expr":
             return Sequence([first for first, _ in results], self.where(node))

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ecs_lint.model import Span
     from ecs_lint.textio import SourceText
 
-__all__ = ["HclFile", "Node", "parse_hcl", "parse_template", "syntax_error"]
+__all__ = ["HclFile", "parse_hcl", "parse_template", "syntax_error"]
 
 _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 _PARSER: list[Parser] = []

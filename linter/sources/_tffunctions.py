@@ -33,7 +33,8 @@ from ecs_lint.textio import UnreadableFile, read_source
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ecs_lint.sources._hclsyntax import Node
+    from tree_sitter import Node
+
     from ecs_lint.sources._values import Part, Value
 
 __all__ = ["FUNCTIONS"]
@@ -166,9 +167,9 @@ def _format(ev: Evaluator, node: Node, args: list[Value]) -> Value:
         value = next(rest, None)
         if value is None or verb not in ("s", "d", "v"):
             return ev.unknown(node)  # flags, widths, %q, %f...: not evaluated
-        if verb == "d" and not (isinstance(value, Scalar) and isinstance(value.value, int)):
-            if not (isinstance(value, Str) and not value.is_known):
-                return ev.unknown(node)
+        integer = isinstance(value, Scalar) and isinstance(value.value, int)
+        if verb == "d" and not integer and not (isinstance(value, Str) and not value.is_known):
+            return ev.unknown(node)
         parts.extend(as_parts(value, ev.text_of(node)))
     parts.append(template[last:])
     return Str(concat_parts(parts), ev.where(node))
@@ -475,4 +476,3 @@ FUNCTIONS: Final[dict[str, Function]] = {
     "try": _try,
     "can": _can,
 }
-

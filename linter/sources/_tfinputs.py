@@ -30,8 +30,9 @@ from ecs_lint.textio import UnreadableFile, read_source
 if TYPE_CHECKING:
     from collections.abc import Container
 
+    from tree_sitter import Node
+
     from ecs_lint.settings import Settings
-    from ecs_lint.sources._hclsyntax import Node
     from ecs_lint.sources._tfmodule import RunCache
     from ecs_lint.sources._values import Value
     from ecs_lint.textio import SourceText
@@ -67,9 +68,7 @@ def root_values(module: ModuleDir, settings: Settings, run: RunCache) -> RootVal
         _read_tfvars(found, Path(given), given, settings, run)
     for name, text in settings.terraform_vars.items():
         at = Span(f"--var {name}", 1, 1, 1, 1)
-        found.values[name] = Str(
-            (text,) if text else (), at, origin=Origin(f"--var {name}")
-        )
+        found.values[name] = Str((text,) if text else (), at, origin=Origin(f"--var {name}"))
         found.paths.add(at.path)
     return found
 
@@ -161,6 +160,7 @@ def mark_origin(value: Value, what: str, paths: Container[str] | None = None) ->
         elif isinstance(current, Mapping):
             pending.extend(member.value for member in current.members.values())
 
+
 def apply_type(ev: Evaluator, type_node: Node, value: Value, depth: int) -> Value:
     """``value`` converted to a variable's type as far as ecs-lint reads it: the attributes an
     object type makes ``optional()`` take their default (or null) where they are missing."""
@@ -194,6 +194,7 @@ def apply_type(ev: Evaluator, type_node: Node, value: Value, depth: int) -> Valu
             found.value = apply_type(ev, inner, found.value, depth + 1)
     return value
 
+
 def _type_call(node: Node) -> tuple[str, list[Node]] | None:
     """``name(arguments)`` of a type expression (``map(string)``, ``object({...})``)."""
     while node.type == "expression" and node.named_children:
@@ -204,6 +205,7 @@ def _type_call(node: Node) -> tuple[str, list[Node]] | None:
     arguments = next((c for c in node.named_children if c.type == "function_arguments"), None)
     args = [c for c in arguments.named_children if c.type == "expression"] if arguments else []
     return name.text.decode("utf-8", "replace") if name.text else "", args
+
 
 def _object_type(ev: Evaluator, node: Node) -> dict[str, tuple[Node, bool, Node | None]]:
     """An object type's attributes: their type, whether optional, and the optional default."""

@@ -40,9 +40,10 @@ from ecs_lint.sources._values import Hole, Mapping, Member, Opaque, Scalar, Sequ
 from ecs_lint.sources.terraform import TfResource
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from ecs_lint.model import Document, Span
     from ecs_lint.settings import Settings
-    from ecs_lint.sources._hclsyntax import Node
     from ecs_lint.sources._tfmodule import Block, ModuleDir, RunCache, Stamp
     from ecs_lint.sources._tfregistry import RegistryModule
     from ecs_lint.sources._values import Part, Value
@@ -437,8 +438,7 @@ class Instance:
             if not has_tf_files(directory):
                 shown = posixpath.join(self.module.display or ".", source)
                 message = (
-                    f"module {name!r}: source {source!r} is not a directory of .tf files "
-                    f"({shown})"
+                    f"module {name!r}: source {source!r} is not a directory of .tf files ({shown})"
                 )
                 self.problems.append(Problem("EL900", message, at))
                 return None

@@ -23,8 +23,10 @@ from ecs_lint.sources._hclsyntax import parse_hcl, syntax_error
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from ecs_lint.settings import Settings
-    from ecs_lint.sources._hclsyntax import HclFile, Node
+    from ecs_lint.sources._hclsyntax import HclFile
     from ecs_lint.sources._tfinstance import Instance
     from ecs_lint.textio import SourceText
 
@@ -154,9 +156,9 @@ def _parsed(
 ) -> HclFile | Problem:
     key = path.resolve()
     cached = run.files.get(key)
-    if cached is not None and cached[0] == stamp:
-        if given is None or _cached_text(cached[1]) == given.text:
-            return cached[1]
+    same_text = cached is not None and (given is None or _cached_text(cached[1]) == given.text)
+    if cached is not None and cached[0] == stamp and same_text:
+        return cached[1]
     try:
         source = given or read_source(path, display, run.settings.max_file_size)
     except UnreadableFile as error:
@@ -203,8 +205,6 @@ def load_module(
     return module
 
 
-
-
 def directory_stamps(directory: Path) -> dict[str, Stamp]:
     """The stamps of the files of a directory ecs-lint reads as a module: ``.tf`` and
     ``.tfvars`` files."""
@@ -233,6 +233,7 @@ def has_tf_files(directory: Path) -> bool:
         return directory.is_dir() and any(p.suffix == ".tf" for p in directory.iterdir())
     except OSError:
         return False
+
 
 def downloaded_modules(root: Path) -> dict[str, Path]:
     """``terraform init``'s map of module calls (``a.b`` for call b inside call a) to the

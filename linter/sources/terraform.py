@@ -369,7 +369,6 @@ class _Builder:
             )
         )
 
-
     def _read_secret(self, resource: TfResource) -> None:
         """A secret or parameter the configuration reads (a data source) or versions: what
         its references name, so a ``valueFrom`` using one reads from the right service."""

@@ -51,21 +51,14 @@ def test_escapes_are_decoded_and_such_strings_are_not_rewritten() -> None:
 
 
 def test_heredoc_indentation_is_trimmed_and_positions_kept() -> None:
-    text = task(
-        "<<-EOT\n"
-        "    [\n"
-        '      {"name": "web", "image": "redis:7.2"}\n'
-        "    ]\n"
-        "    EOT"
-    )
+    text = task('<<-EOT\n    [\n      {"name": "web", "image": "redis:7.2"}\n    ]\n    EOT')
     line = text.splitlines()[4]
     assert images(text) == [("docker.io/library/redis:7.2", 5, line.index("redis") + 1, True)]
 
 
 def test_heredoc_interpolation_of_a_known_value() -> None:
-    text = (
-        'locals {\n  tag = "1.27"\n}\n'
-        + task('<<EOT\n[{"name": "web", "image": "nginx:${local.tag}"}]\nEOT')
+    text = 'locals {\n  tag = "1.27"\n}\n' + task(
+        '<<EOT\n[{"name": "web", "image": "nginx:${local.tag}"}]\nEOT'
     )
     ((reference, line, _, editable),) = images(text)
     assert (reference, line, editable) == ("docker.io/library/nginx:1.27", 7, False)
@@ -74,7 +67,7 @@ def test_heredoc_interpolation_of_a_known_value() -> None:
 def test_comments_of_every_kind() -> None:
     text = task(
         "jsonencode([ # the containers\n"
-        "    { /* web */ name = \"web\", // the main one\n"
+        '    { /* web */ name = "web", // the main one\n'
         '      image = "nginx:1.25" }\n'
         "  ])"
     )
@@ -92,7 +85,7 @@ def test_a_template_directive_is_unknown() -> None:
     [
         ('resource "a" "b" {\n  x = [1,\n}\n', 2, "invalid HCL: unexpected"),
         ('locals {\n  a = "unterminated\n}\n', 2, "invalid HCL: "),
-        ('locals {\n  a = 1\n', 3, "invalid HCL: expected '}'"),
+        ("locals {\n  a = 1\n", 3, "invalid HCL: expected '}'"),
         ("locals {\n  a = <<EOT\nno end\n}\n", 2, "invalid HCL: <<EOT is not closed"),
         ("locals {\n  a = \n}\n", 2, "invalid HCL: expected a value after '='"),
     ],

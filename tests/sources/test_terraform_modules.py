@@ -5,6 +5,7 @@ modules downloaded by ``terraform init``, and registry modules read through the 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -55,8 +56,7 @@ output "family" {
 def located(finding: Finding) -> tuple[str, int, str]:
     """The finding's path below the linted directory, line, and the text it points at."""
     span = finding.span
-    with open(span.path, encoding="utf-8") as file:
-        text = file.read()
+    text = Path(span.path).read_text(encoding="utf-8")
     relative = span.path.split("/test_", 1)[-1].split("/", 1)[-1]
     return relative, span.line, text[span.start : span.end]
 
@@ -176,7 +176,11 @@ resource "aws_iam_role" "exec" {
   name = "exec"
   inline_policy {
     name   = "read"
-    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.hub.arn }] })
+    policy = jsonencode({ Statement = [{
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = aws_secretsmanager_secret.hub.arn
+    }] })
   }
 }
 resource "aws_ecs_task_definition" "this" {
@@ -221,9 +225,9 @@ def test_a_missing_module_source_is_reported_and_the_rest_linted(lint: Lint) -> 
 def test_modules_calling_each_other_are_a_cycle(lint: Lint) -> None:
     files = {
         "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
-        "b/main.tf": 'module "a" {\n  source = "../a"\n}\nresource "aws_ecs_task_definition" "t" {\n'
-        '  family = "t"\n  container_definitions = jsonencode([{ name = "t", image = "nginx:1" }])\n'
-        "}\n",
+        "b/main.tf": 'module "a" {\n  source = "../a"\n}\n'
+        'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n'
+        '  container_definitions = jsonencode([{ name = "t", image = "nginx:1" }])\n}\n',
     }
     findings = lint(files, Settings(select=("EL900", "EL101")))
     assert ("EL101", "b/main.tf", 6) in [(f.rule, *located(f)[:2]) for f in findings]

@@ -39,7 +39,7 @@ CONTAINER = '{ name = "app", image = "public.ecr.aws/docker/library/busybox:1.36
         "logConfiguration = module.logs.configuration",  # a module that is not read
         "secrets = var.secrets",
         "repositoryCredentials = var.credentials",
-        'logConfiguration = var.with_null_default',  # a known null: the attribute is unset
+        "logConfiguration = var.with_null_default",  # a known null: the attribute is unset
         "logConfiguration = null",
     ],
 )

@@ -6,6 +6,7 @@ are reported with their file and line, and the rest of the module is still linte
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hcl2
@@ -17,8 +18,6 @@ from ecs_lint.textio import SourceText
 from support import codes, run_cli
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ecs_lint.findings import Finding
     from support import Lint
 
@@ -39,8 +38,7 @@ def task(image: str) -> str:
 def where(finding: Finding) -> tuple[str, int, str]:
     """The finding's file name, line and the text it points at."""
     span = finding.span
-    with open(span.path, encoding="utf-8") as file:
-        text = file.read()
+    text = Path(span.path).read_text(encoding="utf-8")
     return span.path.rsplit("/", 1)[-1], span.line, text[span.start : span.end]
 
 
@@ -136,7 +134,9 @@ def test_config_keys_give_variables_and_var_files(tmp_path: Path) -> None:
     config.write_text('terraform-var-files = ["prod.tfvars"]\n')
     base = [str(tmp_path / "infra"), "--config", str(config), "--select", "EL101", "-o", "concise"]
     assert "library/postgres:16" in run_cli(*base).stdout
-    config.write_text('terraform-var-files = ["prod.tfvars"]\nterraform-vars = { image = "mysql:8" }\n')
+    config.write_text(
+        'terraform-var-files = ["prod.tfvars"]\nterraform-vars = { image = "mysql:8" }\n'
+    )
     assert "library/mysql:8" in run_cli(*base).stdout
 
 
@@ -232,7 +232,7 @@ def references(directory: Path, main: str) -> list[str]:
 def test_an_unknown_function_stays_unknown(lint: Lint) -> None:
     (finding,) = lint({"main.tf": task('"nginx:${timestamp()}"')}, Settings(select=("EL1",)))
     assert finding.rule == "EL101"  # the registry is known: only the tag is unknown
-    (unknown,) = lint({"main.tf": task('uuid()')}, IMAGES)
+    (unknown,) = lint({"main.tf": task("uuid()")}, IMAGES)
     assert unknown.rule == "EL103" and "uuid(...)" in unknown.message
 
 
@@ -351,7 +351,11 @@ def test_a_cycle_of_locals_is_reported_and_the_rest_still_linted(lint: Lint) -> 
 
 def test_a_broken_variables_tf_is_reported_once(lint: Lint) -> None:
     findings = lint(
-        {"main.tf": task('"nginx:1.25"'), "b.tf": task('"nginx:1.25"'), "variables.tf": "variable {"},
+        {
+            "main.tf": task('"nginx:1.25"'),
+            "b.tf": task('"nginx:1.25"'),
+            "variables.tf": "variable {",
+        },
         Settings(select=("EL900",)),
     )
     assert [(f.rule, where(f)[0]) for f in findings] == [("EL900", "variables.tf")]
