@@ -20,6 +20,7 @@ that uses it, with an :class:`~ecs_lint.sources._values.Origin` naming where it 
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 from dataclasses import dataclass, field
@@ -382,9 +383,27 @@ class Evaluator:
             found = scope.resource_attribute(root, names[0], names[1], self, node, depth)
             if found is not None and len(rest) == 2:
                 return found
-        text = self._reference_text(node)
+        text = self._reference_label(root, rest, depth)
         unscoped = root in _UNSCOPED or not rest
         return self.hole(node, text if unscoped else scope.label(text))
+
+    def _reference_label(self, root: str, rest: list[Node], depth: int) -> str:
+        """A reference as Terraform addresses it, with its known indexes evaluated
+        (``aws_iam_policy.exec[0].arn`` for ``aws_iam_policy.exec[count.index].arn``)."""
+        pieces = [root]
+        for step in rest:
+            inner = step.named_children[0] if step.named_children else None
+            if step.type == "index" and inner is not None and inner.type == "new_index":
+                key = self.expression(inner.named_children[0], depth)
+                number, text = _number(key), known_text(key)
+                if isinstance(key, Scalar) and isinstance(number, int):
+                    pieces.append(f"[{number}]")
+                    continue
+                if isinstance(key, Str) and text is not None:
+                    pieces.append(f"[{json.dumps(text)}]")
+                    continue
+            pieces.append("".join(self.file.text(step).split()))
+        return "".join(pieces)
 
     def _reference_text(self, node: Node) -> str:
         return "".join(self.file.text(node).split())

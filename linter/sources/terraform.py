@@ -438,13 +438,14 @@ def _default_provider(resource: TfResource) -> bool:
 
 
 def without_nulls(value: Value) -> Value:
-    """Containers as the AWS provider registers them: an attribute set to null is left out
-    (a known null, such as a variable defaulting to null, is an unset attribute)."""
+    """Containers as the AWS provider registers them: an attribute set to null, or to an empty
+    object, is left out (a known null, such as a variable defaulting to null, is unset)."""
     if isinstance(value, Mapping):
         members = {
             key: replace(member, value=without_nulls(member.value))
             for key, member in value.members.items()
             if not (isinstance(member.value, Scalar) and member.value.value is None)
+            and not (isinstance(member.value, Mapping) and not member.value.members)
         }
         return Mapping(members, value.at)
     if isinstance(value, Sequence):
