@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.sources._mapped import MappedStr, MappedText
+from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._values import (
     Hole,
     Mapping,
@@ -41,7 +41,7 @@ from ecs_lint.sources._values import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from tree_sitter import Node
 
@@ -58,11 +58,13 @@ __all__ = [
     "concat_parts",
     "is_known",
     "is_null",
+    "iteration",
     "known_text",
-    "new_builder",
     "number_text",
     "plain_known",
     "relocated",
+    "truth",
+    "unknown_labels",
 ]
 
 MAX_DEPTH: Final = 100
@@ -133,6 +135,8 @@ def as_parts(value: Value | None, label: str) -> tuple[Part, ...]:
     if isinstance(value, Scalar) and value.value is not None:
         return (_scalar_text(value.value),)
     if isinstance(value, Opaque):
+        if value.display and value.labels != (label_text(value.display),):
+            return tuple(Hole(label) for label in value.labels)  # what it comes from
         return (Hole(value.display or ", ".join(value.labels)),)
     return (Hole(label_text(label)),)
 
@@ -170,7 +174,25 @@ def relocated(value: Value, at: Span | Where, origin: Origin) -> Value:
     return Str(value.parts, at, value.editable, origin, value.typed)
 
 
-def _truth(value: Value) -> bool | None:
+def unknown_labels(values: Iterable[Value], limit: int = 8) -> tuple[str, ...]:
+    """The labels of the unknown parts of ``values`` (``var.image``, ``aws_iam_role.r.arn``),
+    at most ``limit`` of them."""
+    found: dict[str, None] = {}
+    pending = list(values)
+    while pending and len(found) < limit:
+        current = pending.pop(0)
+        if isinstance(current, Opaque):
+            found.update(dict.fromkeys(current.labels))
+        elif isinstance(current, Str) and not current.is_known:
+            found.update(dict.fromkeys(current.holes))
+        elif isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return tuple(found)[:limit]
+
+
+def truth(value: Value) -> bool | None:
     if isinstance(value, Scalar) and isinstance(value.value, bool):
         return value.value
     if isinstance(value, Str) and value.is_known and value.value in ("true", "false"):
@@ -215,12 +237,15 @@ class Evaluator:
     def text_of(self, node: Node) -> str:
         return " ".join(self.file.text(node).split())
 
-    def unknown(self, node: Node, label: str | None = None) -> Opaque:
-        """An unknown value named by ``label``, else by its (shortened) expression text."""
+    def unknown(
+        self, node: Node, label: str | None = None, depends: Iterable[Value] = ()
+    ) -> Opaque:
+        """An unknown value shown as ``label``, else its (shortened) expression text; its labels
+        are the unknown values of ``depends`` it comes from (``var.image``), else that text."""
         text = label or self.text_of(node)
         if len(text) > MAX_LABEL:
             text = text[: MAX_LABEL - 1] + "…"
-        return Opaque((label_text(text),), self.where(node), text)
+        return Opaque(unknown_labels(depends) or (label_text(text),), self.where(node), text)
 
     def hole(self, node: Node, label: str) -> Str:
         """A value of unknown type written as one reference (``var.x``, ``aws_iam_role.r.arn``)."""
@@ -505,9 +530,10 @@ class Evaluator:
         parts = [child for child in node.named_children if child.type == "expression"]
         if len(parts) != 3:
             return self.unknown(node)
-        test = _truth(self.expression(parts[0], depth + 1))
+        condition = self.expression(parts[0], depth + 1)
+        test = truth(condition)
         if test is None:
-            return self.unknown(node)
+            return self.unknown(node, depends=[condition])
         return self.expression(parts[1] if test else parts[2], depth + 1)
 
     def _operation(self, node: Node, depth: int) -> Value:
@@ -524,7 +550,7 @@ class Evaluator:
             return self.unknown(node)
         symbol = children[at].type
         left = self._chain(inner, children[:at], depth + 1)
-        if symbol in ("&&", "||") and _truth(left) is (symbol == "||"):
+        if symbol in ("&&", "||") and truth(left) is (symbol == "||"):
             return Scalar(symbol == "||", self.where(node))  # decided whatever the right is
         right = self._chain(inner, children[at + 1 :], depth + 1)
         return _binary(self, node, symbol, left, right)
@@ -538,9 +564,9 @@ class Evaluator:
         expressions = [c for c in inner.named_children if c.type == "expression"]
         condition = next((c for c in inner.named_children if c.type == "for_cond"), None)
         grouping = any(c.type == "ellipsis" for c in inner.children)
-        pairs = _iteration(collection)
+        pairs = iteration(collection)
         if pairs is None or grouping or len(pairs) > MAX_ITEMS or not names:
-            return self.unknown(node)
+            return self.unknown(node, depends=[collection])
         results: list[tuple[Value, Value | None]] = []
         for key, value in pairs:
             env = dict(self.env)
@@ -548,9 +574,10 @@ class Evaluator:
                 env[names[0]] = key
             env[names[-1]] = value
             if condition is not None:
-                test = _truth(self.expression(condition.named_children[-1], depth + 1, env))
+                tested = self.expression(condition.named_children[-1], depth + 1, env)
+                test = truth(tested)
                 if test is None:
-                    return self.unknown(node)
+                    return self.unknown(node, depends=[tested])
                 if not test:
                     continue
             first = self.expression(expressions[0], depth + 1, env)
@@ -586,11 +613,17 @@ class Evaluator:
             return Str.known(decoded, at, editable=decoded == text)
         if len(inner) == 1 and inner[0].start_byte == start and inner[0].end_byte == end:
             return self._interpolation(inner[0], depth)
+        values = [self._interpolation(child, depth) for child in inner]
+        if "\\" not in text and any(isinstance(v, Mapping | Sequence) for v in values):
+            from ecs_lint.sources._hcltemplate import render
+
+            # JSON text built around jsonencode(...) ("[${local.json}]"): mapped, so what is
+            # read out of it is found where it is written.
+            return render(self, start, end, inner, depth, at)
         parts: list[Part] = []
         position = start
-        for child in inner:
+        for child, value in zip(inner, values, strict=True):
             parts.append(_unescape(self.file.slice(position, child.start_byte)))
-            value = self._interpolation(child, depth)
             parts.extend(as_parts(value, self.text_of(child)[2:-1].strip()))
             position = child.end_byte
         parts.append(_unescape(self.file.slice(position, end)))
@@ -601,46 +634,9 @@ class Evaluator:
         return self.unknown(node) if expression is None else self.expression(expression, depth)
 
     def _heredoc(self, node: Node, depth: int) -> Value:
-        """A heredoc: each character of its text mapped to the file (``<<-`` trims the common
-        indentation), interpolations evaluated; template directives are unknown."""
-        children = node.named_children
-        identifiers = [c for c in children if c.type == "heredoc_identifier"]
-        if len(identifiers) < 2:
-            return self.unknown(node)
-        data = self.file.data
-        opening, closing = identifiers[0], identifiers[-1]
-        body_start = data.find(b"\n", opening.end_byte)
-        if body_start < 0:
-            return self.unknown(node)
-        body_start += 1
-        body_end = data.rfind(b"\n", 0, closing.start_byte) + 1
-        inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
-        if any(c.type == "template_directive" for c in inner):
-            return Opaque(("template directive",), self.where(node), "template directive")
-        trim = self.file.text(children[0]) == "<<-"
-        body = self.file.slice(body_start, max(body_end, body_start))
-        builder = _MappedBuilder(self.file, _common_indent(body) if trim else 0)
-        end = max(body_end, body_start)
-        return self.template(builder, body_start, end, inner, depth, self.where(node))
+        from ecs_lint.sources._hcltemplate import heredoc
 
-    def template(
-        self,
-        builder: _MappedBuilder,
-        start: int,
-        end: int,
-        inner: list[Node],
-        depth: int,
-        at: Where,
-    ) -> Value:
-        """The text from ``start`` to ``end`` with the interpolations ``inner`` evaluated."""
-        position = start
-        for child in inner:
-            builder.literal(position, child.start_byte)
-            value = self._interpolation(child, depth)
-            builder.value(child, as_parts(value, self.text_of(child)[2:-1].strip()))
-            position = child.end_byte
-        builder.literal(position, end)
-        return builder.build(at)
+        return heredoc(self, node, depth)
 
 
 _UNSCOPED: Final = frozenset({"var", "local", "path", "each", "count", "self", "terraform"})
@@ -657,7 +653,7 @@ def _attributes(steps: list[Node]) -> list[Node]:
     return found
 
 
-def _iteration(collection: Value) -> list[tuple[Value, Value]] | None:
+def iteration(collection: Value) -> list[tuple[Value, Value]] | None:
     """The key and value pairs a ``for`` expression visits: a list's indexes, an object's keys
     in lexical order (as Terraform iterates maps); ``None`` when the collection is unknown."""
     if isinstance(collection, Sequence):
@@ -672,29 +668,35 @@ def _iteration(collection: Value) -> list[tuple[Value, Value]] | None:
 
 def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
     if symbol == "!":
-        truth = _truth(operand)
-        return ev.unknown(node) if truth is None else Scalar(not truth, ev.where(node))
+        value = truth(operand)
+        if value is None:
+            return ev.unknown(node, depends=[operand])
+        return Scalar(not value, ev.where(node))
     number = _number(operand)
-    return ev.unknown(node) if number is None else Scalar(-number, ev.where(node))
+    if number is None:
+        return ev.unknown(node, depends=[operand])
+    return Scalar(-number, ev.where(node))
 
 
 def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -> Value:
     at = ev.where(node)
+    if isinstance(left, Failed) or isinstance(right, Failed):
+        return left if isinstance(left, Failed) else right
     if symbol in ("==", "!="):
         known_left, plain_left = plain_known(left)
         known_right, plain_right = plain_known(right)
         if not (known_left and known_right):
-            return ev.unknown(node)
+            return ev.unknown(node, depends=[left, right])
         equal = plain_left == plain_right and type(plain_left) is type(plain_right)
         return Scalar(equal == (symbol == "=="), at)
     if symbol in ("&&", "||"):
-        a, b = _truth(left), _truth(right)
+        a, b = truth(left), truth(right)
         if a is None or b is None:
-            return ev.unknown(node)
+            return ev.unknown(node, depends=[left, right])
         return Scalar(a and b if symbol == "&&" else a or b, at)
     x, y = _number(left), _number(right)
     if x is None or y is None:
-        return ev.unknown(node)
+        return ev.unknown(node, depends=[left, right])
     if symbol in _COMPARISONS:
         return Scalar(_COMPARISONS[symbol](x, y), at)
     if symbol in ("/", "%") and y == 0:
@@ -795,73 +797,3 @@ def _unescape(text: str) -> str:
             out.append(text[index : index + 2])
             index += 2
     return "".join(out)
-
-
-def _common_indent(body: str) -> int:
-    """The indentation ``<<-`` removes: the least of its non-blank lines."""
-    widths = [len(line) - len(line.lstrip(" \t")) for line in body.split("\n") if line.strip()]
-    return min(widths) if widths else 0
-
-
-@dataclass(slots=True)
-class _MappedBuilder:
-    """A heredoc's (or template's) text, built piece by piece, each character mapped to the
-    file; a value put in (``${var.image}``) maps to the interpolation that gives it. ``indent``
-    is the indentation left out at the start of each line (``<<-``)."""
-
-    file: HclFile
-    indent: int = 0
-    parts: list[Part] = field(default_factory=list)
-    chars: list[str] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
-    verbatim: bool = True
-    _skip: int = -1
-
-    def literal(self, start: int, end: int) -> None:
-        if self._skip < 0:
-            self._skip = self.indent
-        text = self.file.slice(start, end)
-        base = self.file.offset(start)
-        kept: list[str] = []
-        index = 0
-        while index < len(text):
-            char = text[index]
-            if self._skip and char in " \t":
-                self._skip -= 1
-                index += 1
-                continue
-            self._skip = self.indent if char == "\n" else 0
-            if char in "$%" and text.startswith(char * 2 + "{", index):
-                kept.append(char + "{")
-                self.offsets.extend((base + index + 1, base + index + 2))
-                self.verbatim = False
-                index += 3
-                continue
-            kept.append(char)
-            self.offsets.append(base + index)
-            index += 1
-        piece = "".join(kept)
-        self.parts.append(piece)
-        self.chars.append(piece)
-
-    def value(self, node: Node, parts: tuple[Part, ...]) -> None:
-        self.verbatim = False
-        self._skip = 0
-        start = self.file.offset(node.start_byte)
-        last = self.file.offset(node.end_byte) - 1
-        text = "".join(part if isinstance(part, str) else part.display for part in parts)
-        self.parts.extend(parts)
-        self.chars.append(text)
-        if text:
-            self.offsets.append(start)
-            self.offsets.extend([last] * (len(text) - 1))
-
-    def build(self, at: Where) -> Value:
-        text = "".join(self.chars)
-        mapped = MappedText(text, self.offsets, self.file.source, verbatim=self.verbatim)
-        return MappedStr(concat_parts(self.parts), at, mapped=mapped)
-
-
-def new_builder(file: HclFile) -> _MappedBuilder:
-    """A builder for the text of a template file (``templatefile``)."""
-    return _MappedBuilder(file)

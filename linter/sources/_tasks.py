@@ -104,6 +104,9 @@ class JsonView:
     node: JsonNode
     span_of: SpanOf
     raw: str | None = None
+    put_at: Callable[[int, int], Text | None] | None = None
+    """The string a template put at exactly these characters of the parsed text, as written
+    where it comes from (a Terraform variable's default): such a string is that one."""
 
     @property
     def span(self) -> Span:
@@ -113,26 +116,29 @@ class JsonView:
         if not isinstance(self.node, JsonObject):
             return None
         child = self.node.get(key)
-        return None if child is None else JsonView(child, self.span_of, self.raw)
+        return None if child is None else JsonView(child, self.span_of, self.raw, self.put_at)
 
     def entries(self) -> list[tuple[str, Node]] | None:
         if not isinstance(self.node, JsonObject):
             return None
         return [
-            (key, JsonView(member.value, self.span_of, self.raw))
+            (key, JsonView(member.value, self.span_of, self.raw, self.put_at))
             for key, member in self.node.index.items()
         ]
 
     def elements(self) -> list[Node] | None:
         if not isinstance(self.node, JsonArray):
             return None
-        return [JsonView(item, self.span_of, self.raw) for item in self.node.items]
+        return [JsonView(item, self.span_of, self.raw, self.put_at) for item in self.node.items]
 
     def text(self) -> Text | None:
         node = self.node
         if not (isinstance(node, JsonScalar) and isinstance(node.value, str)):
             return None
         start, end = node.start + 1, node.end - 1  # between the quotes
+        put = self.put_at(start, end) if self.put_at is not None else None
+        if put is not None and put.value == node.value:
+            return put
         # With escapes (\u002f) the text is not the value, and a fix must not write over it.
         editable = self.raw is not None and self.raw[start:end] == node.value
         return Text(node.value, self.span_of(start, end), editable)

@@ -23,11 +23,19 @@ from ecs_lint.sources._hcl import (
     is_known,
     is_null,
     known_text,
-    new_builder,
     plain_known,
+    unknown_labels,
 )
 from ecs_lint.sources._mapped import MappedStr, MappedText
-from ecs_lint.sources._values import Mapping, Member, Opaque, Scalar, Sequence, Str
+from ecs_lint.sources._values import (
+    Mapping,
+    Member,
+    Opaque,
+    Scalar,
+    Sequence,
+    Str,
+    label_text,
+)
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -50,7 +58,14 @@ def _eager(function: _Eager) -> Function:
     def call(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Value:
         values = [ev.expression(arg, depth + 1) for arg in args]
         failed = next((value for value in values if isinstance(value, Failed)), None)
-        return failed if failed is not None else function(ev, node, values)
+        if failed is not None:
+            return failed
+        result = function(ev, node, values)
+        if isinstance(result, Opaque) and not isinstance(result, Failed):
+            labels = unknown_labels(values)  # what the unknown result comes from
+            if labels and result.labels == (label_text(result.display),):
+                return Opaque(labels, result.at, result.display)
+        return result
 
     return call
 
@@ -138,13 +153,14 @@ def _templatefile(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Va
     if template is None:
         return ev.unknown(node, "templatefile(...)")
     file, body, start, end = template
+    from ecs_lint.sources._hcltemplate import render
+
     env = {key: member.value for key, member in variables.members.items()}
-    kinds = ("template_interpolation", "template_directive")
-    inner = [child for child in body.named_children if child.type in kinds]
-    if any(child.type == "template_directive" for child in inner):
-        return ev.unknown(node, "templatefile(...) with a template directive")
+    items = [
+        c for c in body.named_children if c.type in ("template_interpolation", "template_directive")
+    ]
     template_ev = Evaluator(ev.scope, file, env)
-    return template_ev.template(new_builder(file), start, end, inner, depth + 1, ev.where(node))
+    return render(template_ev, start, end, items, depth + 1, ev.where(node))
 
 
 # --- Strings -----------------------------------------------------------------------------------

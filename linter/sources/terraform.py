@@ -61,6 +61,8 @@ from ecs_lint.sources._values import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Reference, Span
     from ecs_lint.settings import Settings
     from ecs_lint.sources._tasks import Node, SpanOf
@@ -227,7 +229,7 @@ class _Builder:
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
             raw = mapped.text if mapped.verbatim else None
-            return self._parse_json(mapped.text, mapped.span, raw, resource)
+            return self._parse_json(mapped.text, mapped.span, raw, resource, mapped.put_at)
         if isinstance(value, Str):
             if not value.is_known and not _quoted_holes_only(value):
                 return Opaque(value.holes, value.span, value.value)
@@ -240,7 +242,12 @@ class _Builder:
         return Opaque(("container_definitions",), value.span)
 
     def _parse_json(
-        self, text: str, span_of: SpanOf, raw: str | None, resource: TfResource
+        self,
+        text: str,
+        span_of: SpanOf,
+        raw: str | None,
+        resource: TfResource,
+        put_at: Callable[[int, int], Text | None] | None = None,
     ) -> Node | None:
         try:
             parsed = jsonpos.parse(text)
@@ -249,7 +256,7 @@ class _Builder:
             message = f"{resource.address}.container_definitions is not valid JSON: {error.message}"
             self.document.problems.append(Problem("EL902", message, span))
             return None
-        return JsonView(parsed.root, span_of, raw)
+        return JsonView(parsed.root, span_of, raw, put_at)
 
     def _service(self, resource: TfResource) -> None:
         task = resource.get("task_definition")

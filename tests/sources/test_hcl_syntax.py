@@ -74,9 +74,26 @@ def test_comments_of_every_kind() -> None:
     assert [reference for reference, *_ in images(text)] == ["docker.io/library/nginx:1.25"]
 
 
-def test_a_template_directive_is_unknown() -> None:
-    text = task('<<EOT\n[{"name": "a", "image": "%{ if true }nginx%{ endif }"}]\nEOT')
-    document = terraform.parse(SourceText("/nonexistent/main.tf", text), Settings())
+def test_template_directives_are_evaluated_when_known() -> None:
+    heredoc = (
+        'variable "tags" {\n  default = ["1.27"]\n}\n'
+        'variable "debug" {\n  default = false\n}\n'
+        + task(
+            "<<-EOT\n"
+            "  [{\n"
+            '    %{~ if var.debug ~}\n    "name": "debug",\n    %{~ else ~}\n'
+            '    "name": "web",\n    %{~ endif ~}\n'
+            '    "image": "nginx:%{ for tag in var.tags }${tag}%{ endfor }"\n'
+            "  }]\n"
+            "  EOT"
+        )
+    )
+    document = terraform.parse(SourceText("/nonexistent/main.tf", heredoc), Settings())
+    assert [(use.container, str(use.reference)) for use in document.images] == [
+        ("web", "docker.io/library/nginx:1.27")
+    ]
+    unknown = task('<<EOT\n[{"name": "a", "image": "%{ if var.x }nginx%{ endif }"}]\nEOT')
+    document = terraform.parse(SourceText("/nonexistent/main.tf", unknown), Settings())
     assert [use.reference.original for use in document.images] == ["template directive"]  # type: ignore[union-attr]
 
 

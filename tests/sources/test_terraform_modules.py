@@ -13,7 +13,7 @@ import pytest
 from ecs_lint.settings import Settings
 from ecs_lint.sources._tfinstance import MAX_MODULE_DEPTH
 from ecs_lint.sources._tfregistry import MODULES, normalised_source
-from support import codes
+from support import codes, run_cli
 
 if TYPE_CHECKING:
     from ecs_lint.findings import Finding
@@ -430,3 +430,91 @@ resource "aws_ecs_task_definition" "two" {
     }
     findings = lint(files, Settings(select=("EL101", "EL103", "EL902")))
     assert [(f.rule, located(f)[1]) for f in findings] == [("EL101", 4)]
+
+
+def test_json_text_of_a_module_output_is_read_back_to_the_callers_argument(
+    lint: Lint, tmp_path: Path
+) -> None:
+    """A container module that writes ``"[${jsonencode(local.container)}]"`` (as Cloud Posse's
+    does): its JSON text is mapped back, so the image is found at the caller's argument, and
+    fixed in the variables file it comes from."""
+    files = {
+        "main.tf": """\
+module "container" {
+  source          = "./container"
+  container_name  = "app"
+  container_image = var.image
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = module.container.encoded_list
+}
+""",
+        "variables.tf": 'variable "image" {}\n',
+        "prod.auto.tfvars": 'image = "nginx:1.25"\n',
+        "container/main.tf": """\
+variable "container_name" {}
+variable "container_image" {}
+variable "log_configuration" {
+  default = null
+}
+locals {
+  container = {
+    name             = var.container_name
+    image            = var.container_image
+    essential        = true
+    logConfiguration = var.log_configuration
+  }
+  without_null = { for k, v in local.container : k => v if v != null }
+  json         = jsonencode(local.without_null)
+}
+output "encoded_list" {
+  value = "[${local.json}]"
+}
+""",
+    }
+    (finding,) = lint(files, IMAGES)
+    assert located(finding) == ("main.tf", 4, "var.image")
+    assert finding.image == "docker.io/library/nginx:1.25"
+    assert "prod.auto.tfvars:1" in finding.message
+    diff = run_cli(str(tmp_path), "--select", "EL101", "--diff", "--unsafe-fixes").stdout
+    assert diff.startswith("--- a/") and "prod.auto.tfvars" in diff
+    assert '+image = "public.ecr.aws/docker/library/nginx:1.25"' in diff
+
+
+def test_a_template_file_with_directives_in_a_module(lint: Lint) -> None:
+    """A module that renders its containers from a template with ``%{ if }`` (as umotif's
+    does): evaluated with the call's values."""
+    files = {
+        "main.tf": 'module "web" {\n  source = "./fargate"\n  image  = "nginx:1.25"\n'
+        '  credentials = "SECRET"\n}\n'.replace("SECRET", SECRET),
+        "fargate/main.tf": """\
+variable "image" {}
+variable "credentials" {
+  default = ""
+}
+resource "aws_ecs_task_definition" "task" {
+  family                = "web"
+  container_definitions = templatefile("${path.module}/containers.json.tpl", {
+    image       = var.image
+    credentials = var.credentials
+  })
+}
+""",
+        "fargate/containers.json.tpl": """\
+[{
+  "name": "web",
+  "image": "${image}",
+  %{~ if credentials != "" ~}
+  "repositoryCredentials": {"credentialsParameter": "${credentials}"},
+  %{~ endif ~}
+  "essential": true
+}]
+""",
+    }
+    (finding,) = lint(files, IMAGES)
+    assert finding.rule == "EL102"  # the credentials the call gives are there
+    assert located(finding) == ("main.tf", 3, "nginx:1.25")
+    without = {**files, "main.tf": files["main.tf"].replace(SECRET, "")}
+    assert [f.rule for f in lint(without, IMAGES)] == ["EL101"]
