@@ -666,6 +666,12 @@ def iteration(collection: Value) -> list[tuple[Value, Value]] | None:
     return None
 
 
+def _maybe_null(value: Value) -> bool:
+    """Whether a value may be null: one of unknown shape. A list, an object or a string is not,
+    whatever unknown parts it holds."""
+    return isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed)
+
+
 def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
     if symbol == "!":
         value = truth(operand)
@@ -683,6 +689,10 @@ def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -
     if isinstance(left, Failed) or isinstance(right, Failed):
         return left if isinstance(left, Failed) else right
     if symbol in ("==", "!="):
+        if is_null(left) or is_null(right):
+            other = right if is_null(left) else left
+            if is_null(other) or not _maybe_null(other):
+                return Scalar(is_null(other) == (symbol == "=="), at)
         known_left, plain_left = plain_known(left)
         known_right, plain_right = plain_known(right)
         if not (known_left and known_right):

@@ -228,6 +228,10 @@ class _Builder:
             return value
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
+            if not value.is_known and not _quoted_holes_only(value):
+                # Unknown values in the JSON text where a string would not hold them.
+                display = f"{resource.address}.container_definitions"
+                return Opaque(value.holes, value.span, display)
             raw = mapped.text if mapped.verbatim else None
             return self._parse_json(mapped.text, mapped.span, raw, resource, mapped.put_at)
         if isinstance(value, Str):

@@ -212,6 +212,8 @@ locals {
         ('upper("x") == "X" ? "alpine:3.20" : "alpine:3.19"', "docker.io/library/alpine:3.20"),
         ('[for name in ["web"] : local.images[name]][0]', "docker.io/library/nginx:1.25"),
         ('try(local.images.missing, "node:20")', "docker.io/library/node:20"),
+        # A list is not null, whatever unknown values it holds.
+        ('[var.unknown] != null ? "redis:7" : "nginx:1"', "docker.io/library/redis:7"),
         ('"${jsonencode("x") == "\\"x\\"" ? "a" : "b"}:1"', "docker.io/library/a:1"),
     ],
 )
