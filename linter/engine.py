@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
 from ecs_lint.discover import discover
-from ecs_lint.findings import Finding, Severity
 from ecs_lint.load import load_document
-from ecs_lint.model import Model, Span
+from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
-from ecs_lint.rule import Rule, RuleContext, Services
-from ecs_lint.rules import RULES
+from ecs_lint.rule import Lookup, Rule, RuleContext, Services
+from ecs_lint.rules import BY_CODE, RULES
 
 if TYPE_CHECKING:
+    from ecs_lint.findings import Finding
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 
@@ -43,7 +43,13 @@ class RunResult:
 
     @property
     def could_not_check(self) -> bool:
-        return any(finding.rule == "EL900" for finding in self.findings)
+        return any(_means_unchecked(finding) for finding in self.findings)
+
+    @property
+    def unchecked_files(self) -> dict[str, str]:
+        """The files that could not be read or parsed themselves, with the code that says so."""
+        unchecked = filter(_means_unchecked, self.findings)
+        return {f.span.path: f.rule for f in unchecked if "about" not in f.extra}
 
     @property
     def checked_summary(self) -> str:
@@ -116,7 +122,7 @@ def lint_model(
         # credentials, a missing permission) stops the run with its message instead of costing
         # single rules.
         services.policies.prefetch(model.tasks)
-    if services.ecr_public is not None:
+    if services.ecr_public is not None and needs_lookup(Lookup.ECR_PUBLIC, settings):
         # One concurrent batch for the whole run, before any rule asks.
         services.ecr_public.prefetch(model.images)
     findings, suppressed = settle(run_rules(model, settings, services), model, settings)
@@ -132,10 +138,20 @@ def _needs_policies(model: Model, settings: Settings) -> bool:
     return bool(settings.iam_files or settings.role_policy_files or settings.aws or model.tasks)
 
 
+def needs_lookup(lookup: Lookup, settings: Settings) -> bool:
+    """Whether a selected rule needs ``lookup`` fetched."""
+    return any(lookup in rule.lookups and settings.is_selected(rule.code) for rule in RULES)
+
+
+def _means_unchecked(finding: Finding) -> bool:
+    rule = BY_CODE.get(finding.rule)
+    return rule is not None and rule.means_unchecked
+
+
 def settle(
     findings: list[Finding], model: Model, settings: Settings
 ) -> tuple[list[Finding], list[Finding]]:
-    """Apply suppressions (reporting unused ones as EL901) and severity overrides.
+    """Apply suppressions (reporting unused ones) and severity overrides.
 
     Returns the findings to report and the suppressed ones.
     """
@@ -150,7 +166,7 @@ def run_rules(model: Model, settings: Settings, services: Services) -> list[Find
     findings: list[Finding] = []
     for rule in RULES:
         if settings.is_selected(rule.code):
-            findings.extend(_checked(rule, model, RuleContext(rule, settings, services)))
+            findings.extend(_checked(rule, model, settings, services))
     findings.sort(key=lambda finding: finding.sort_key)
     return _without_repeats(findings)
 
@@ -169,18 +185,19 @@ def _without_repeats(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def _checked(rule: Rule, model: Model, context: RuleContext) -> list[Finding]:
+def _checked(rule: Rule, model: Model, settings: Settings, services: Services) -> list[Finding]:
     """A rule's findings; a bug in one rule costs that rule's findings, never the run.
 
-    The crash is reported as an EL900 finding without a file (so the exit status is 2: the
-    run did not check everything), never as a traceback.
+    The crash is reported as a finding without a file of the rule that reports parse problems
+    (so the exit status is 2: the run did not check everything), never as a traceback.
     """
     try:
-        return list(rule.check(model, context))
+        return list(rule.check(model, RuleContext(rule, settings, services)))
     except Exception as error:
         message = (
             f"internal error in rule {rule.code} ({type(error).__name__}: {error}); its findings "
             "are missing, please report it"
         )
-        span = Span("", 1, 1, 1, 1, logical="ecs-lint")
-        return [Finding("EL900", "parse-error", Severity.ERROR, span, message)]
+        reporter = next(rule for rule in RULES if ProblemKind.PARSE in rule.reports)
+        context = RuleContext(reporter, settings, services)
+        return [context.finding(Span("", 1, 1, 1, 1, logical="ecs-lint"), message)]

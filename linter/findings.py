@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ecs_lint.model import Span
 
 
@@ -45,6 +48,9 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a rule reports, complete when made: ``extra`` (the rule's own JSON keys) is a
+    read-only copy of the mapping given."""
+
     rule: str
     name: str
     severity: Severity
@@ -53,7 +59,11 @@ class Finding:
     image: str | None = None
     replacement: str | None = None
     fix: Fix | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

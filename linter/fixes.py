@@ -70,11 +70,7 @@ class FixPlan:
 def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
     """Decide which fixes apply and compute each file's new text (nothing is written)."""
     plan = FixPlan()
-    broken = {
-        finding.span.path
-        for finding in result.findings
-        if finding.rule == "EL900" and "about" not in finding.extra  # not another file's
-    }
+    broken = result.unchecked_files
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         fix = finding.fix
@@ -90,7 +86,7 @@ def plan_fixes(result: RunResult, *, unsafe: bool) -> FixPlan:
         by_file.setdefault(paths.pop(), []).append(finding)
     for path, findings in by_file.items():
         if path in broken:
-            plan.skipped.append(f"{path}: not fixed, the file has a parse error (EL900)")
+            plan.skipped.append(f"{path}: not fixed, the file has a parse error ({broken[path]})")
             continue
         source = result.sources.get(path)
         if source is None:
@@ -248,7 +244,7 @@ def unified_diff(change: FileFix) -> str:
         fromfile=f"a/{change.path}",
         tofile=f"b/{change.path}",
     )
-    from ecs_lint.reporters.text import printable
+    from ecs_lint.textio import printable
 
     out: list[str] = []
     for line in lines:

@@ -1,7 +1,7 @@
 """Loading one file: read it, choose its format, parse it into a ``Document``, never raising.
 
 A file that cannot be read, and a source that crashes on it, cost that file alone: its document
-then holds one EL900 problem saying why, and the run goes on.
+then holds one parse problem saying why, and the run goes on.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ecs_lint.model import Document, ImageRef, ImageUse, Problem, Span, UnresolvedRef
+from ecs_lint.model import Document, ImageRef, ImageUse, Problem, ProblemKind, Span, UnresolvedRef
 from ecs_lint.references import known_repository, literal_repository, parse_reference
 from ecs_lint.sources import formats_for
+from ecs_lint.suppress import read_comments
 from ecs_lint.textio import SourceText, UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def load_document(
 
 
 def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:
-    """``parse(source, settings)``; a crash of the source becomes the file's EL900 problem."""
+    """``parse(source, settings)`` with the directives of its comments read; a crash of the
+    source becomes the file's parse problem."""
     try:
         document = parse(source, settings)
     except Exception as error:  # a source bug must cost one file, not the run
@@ -47,6 +49,7 @@ def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Docu
         message = f"internal error while parsing ({name}: {error}); please report it"
         return unreadable_document(source.path, UnreadableFile(message))
     document.images = [_with_repository_span(use, source) for use in document.images]
+    read_comments(document)
     return document
 
 
@@ -72,9 +75,9 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
 
 
 def unreadable_document(path: str, error: UnreadableFile) -> Document:
-    """The document of a file that could not be read or parsed: its EL900 problem only."""
+    """The document of a file that could not be read or parsed: its parse problem only."""
     span = Span(path, error.line, error.column, error.line, error.column + 1)
-    return Document(path, problems=[Problem("EL900", error.message, span)])
+    return Document(path, problems=[Problem(ProblemKind.PARSE, error.message, span)])
 
 
 def _claimed_by_name(candidate: Candidate) -> bool:

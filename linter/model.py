@@ -144,10 +144,12 @@ class ImageUse:
     anchor merged into several services): no fix rewrites it. ``authenticated`` is true when
     the pull carries registry credentials. ``pulls_as`` names the identity the pull runs as
     when its credentials may be defined in another document (see
-    :meth:`Model.resolve_pull_identities`). ``origin`` says where the reference's value came from
-    when ``span`` is an expression that uses a value written elsewhere (``variables.tf:64
-    default``); ``edit_span`` is then that value's literal. ``supply`` is how to give the values
-    an unresolved reference lacks, in the terms of its format (EL103's advice).
+    :meth:`Model.resolve_pull_identities`). ``credentials_hint`` says how such a pull is given
+    registry credentials, and ``values_hint`` how the variables of its reference get values, in
+    the terms of the format that wrote it (``pass --build-arg NAME=VALUE``): messages quote them.
+    ``origin`` says where the reference's value came from when ``span`` is an expression that
+    uses a value written elsewhere (``variables.tf:64 default of var.image``); ``edit_span`` is
+    then that value's literal.
     """
 
     reference: Reference
@@ -159,8 +161,9 @@ class ImageUse:
     pulls_as: PullIdentity | None = None
     shared_text: bool = False
     repository_span: Span | None = field(default=None, compare=False)
+    credentials_hint: str = field(default="", compare=False)
+    values_hint: str = field(default="", compare=False)
     origin: str | None = None
-    supply: str | None = field(default=None, compare=False)
 
     @property
     def origin_note(self) -> str:
@@ -377,11 +380,20 @@ class NetworkView:
     span: Span
 
 
+class ProblemKind(enum.Enum):
+    """What a source could not read; the rule whose ``reports`` name the kind reports it."""
+
+    PARSE = "parse"  # the file (or a file it names) cannot be read or parsed: it is not checked
+    SHAPE = "shape"  # a value of the wrong type or shape; the rest of the file is checked
+    DUPLICATE_KEY = "duplicate key"  # the earlier of two equal keys, whose value AWS tools ignore
+    DIRECTIVE = "directive"  # an ecs-lint directive that cannot be read
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A file that could not be read or parsed (EL900), or a value of the wrong shape (EL902)."""
+    """Something a source (or the loading stage) could not read, of a kind, at a span."""
 
-    code: str
+    kind: ProblemKind
     message: str
     span: Span
     about: str | None = None
@@ -402,6 +414,17 @@ class Suppression:
     codes: tuple[str, ...]
     scope: Span | None
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A whole-line comment that mentions ``ecs-lint``, as written (``# ecs-lint: ignore=EL101``);
+    ``statement`` spans the statement right after it (only comment lines between), ``None``
+    when none follows. The loading stage reads the directive it holds (``ecs_lint.suppress``)."""
+
+    text: str
+    span: Span
+    statement: Span | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,6 +507,7 @@ class Document:
     tasks: list[TaskView] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
     lint_requests: list[LintRequest] = field(default_factory=list)
@@ -529,8 +553,8 @@ class Model:
     def tasks(self) -> list[TaskView]:
         return [task for doc in self.documents for task in doc.tasks]
 
-    def problems(self, code: str) -> list[Problem]:
-        return [p for doc in self.documents for p in doc.problems if p.code == code]
+    def problems(self, kinds: tuple[object, ...]) -> list[Problem]:
+        return [p for doc in self.documents for p in doc.problems if p.kind in kinds]
 
     @property
     def roles(self) -> list[RoleDefinition]:

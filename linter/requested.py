@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.load import parse_guarded
-from ecs_lint.model import Document, Problem
+from ecs_lint.model import Document, Problem, ProblemKind
 from ecs_lint.sources import format_named
 from ecs_lint.textio import UnreadableFile, read_source
 
@@ -78,10 +78,10 @@ def _merge(first: Document, other: Document) -> Document:
 
 
 def _unreadable(display: str, requests: list[LintRequest], error: UnreadableFile) -> Document:
-    """A requested file that cannot be read: an EL900 problem where each document asked."""
+    """A requested file that cannot be read: a parse problem where each document asked."""
     message = f"cannot lint Dockerfile '{display}': {error.message}"
     sites = dict.fromkeys(request.requested_at for request in requests)
-    problems = [Problem("EL900", message, site, about=display) for site in sites]
+    problems = [Problem(ProblemKind.PARSE, message, site, about=display) for site in sites]
     return Document(requests[0].requested_at.path, problems=problems)
 
 

@@ -2,22 +2,35 @@
 
 A rule is a module in ``ecs_lint.rules`` holding a ``RULE`` value: its code, name, default
 severity, a pure ``check`` function over the model, and its documentation (the module docstring).
+The other layers know no rule codes: a source reports problems of a kind (``ProblemKind``), the
+IAM layer requirements of a kind (``ecs_lint.iam.Need``), and a rule says in ``reports`` which
+kinds it reports; in ``lookups``, what the run must fetch for it.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.model import ProblemKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from ecs_lint.gallery.service import EcrPublicEquivalents
+    from ecs_lint.iam import Need
     from ecs_lint.iam.provider import PolicyProvider
     from ecs_lint.model import Model, Span
     from ecs_lint.settings import Settings
+
+
+class Lookup(enum.Enum):
+    """What a rule needs fetched besides the files; a run fetches it only for selected rules."""
+
+    ECR_PUBLIC = "ECR Public equivalents"  # Services.ecr_public, which the engine prefetches
+    NETWORK = "networks"  # ServiceView.network, which ecs-lint aws reads with EC2 calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +41,13 @@ class Rule:
     check: Callable[[Model, RuleContext], Iterable[Finding]]
     doc: str
     fixable: bool = False
+    reports: tuple[ProblemKind | Need, ...] = ()
+    lookups: tuple[Lookup, ...] = ()
+
+    @property
+    def means_unchecked(self) -> bool:
+        """Whether its findings say that a file (or a part of the run) could not be checked."""
+        return ProblemKind.PARSE in self.reports
 
     @property
     def summary(self) -> str:
@@ -73,12 +93,10 @@ class RuleContext:
 
 
 def report_problems(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    """The check of rules that report what sources found (parse errors, wrong shapes)."""
-    for problem in model.problems(ctx.rule.code):
-        finding = ctx.finding(problem.span, problem.message)
-        if problem.about is not None:
-            finding.extra["about"] = problem.about
-        yield finding
+    """The check of rules that report the problems of the kinds they ``reports``, as found."""
+    for problem in model.problems(ctx.rule.reports):
+        about: dict[str, Any] = {} if problem.about is None else {"about": problem.about}
+        yield ctx.finding(problem.span, problem.message, **about)
 
 
 @dataclass(slots=True)
@@ -90,7 +108,8 @@ class Services:
 
     memo: dict[str, Any] = field(default_factory=dict)
     ecr_public: EcrPublicEquivalents | None = None
-    """ECR Public equivalents of Docker Hub images (EL101/EL102); prefetched by the engine."""
+    """ECR Public equivalents of Docker Hub images; prefetched by the engine for the rules that
+    look them up."""
     policies: PolicyProvider | None = None
     """Execution roles' policies, secrets and keys (EL203-EL212); built by the engine from the
     settings and the run's documents when not given."""

@@ -1,16 +1,18 @@
 """Suppressions: in-file ``ecs-lint`` directives and ``per-file-ignores``, applied after rules run.
 
-Sources record what a file asks to suppress as neutral ``Suppression`` values (this module parses
-the comment syntax for formats that have comments); the engine then calls :func:`apply` once with
-every finding. Nothing here knows a file format.
+Sources record what a file asks to suppress as neutral ``Suppression`` values, or the comments
+that mention ecs-lint (``Comment``), whose directives :func:`read_comments` reads when the file is
+loaded; the engine then calls :func:`apply` once with every finding. Nothing here knows a file
+format.
 
-Comment syntax (Dockerfile; any ``#``-comment format may reuse :func:`comment_suppressions`)::
+Comment syntax (Dockerfile, and the YAML formats before an image entry)::
 
     # ecs-lint: ignore=EL101,EL105 -- reason      (the instruction on the next line)
     # ecs-lint: ignore-file=EL105 -- reason       (the whole file, anywhere in it)
 
 The reason after ``--`` is free text, for reviewers. A directive naming a rule that suppressed
-nothing is reported as EL901 (unless that rule did not run), as is a malformed one.
+nothing is reported by the unused-suppression rule (unless that rule did not run), as is a
+malformed one.
 """
 
 from __future__ import annotations
@@ -22,17 +24,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint.model import Problem, Span, Suppression
+from ecs_lint.model import Problem, ProblemKind, Suppression
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from ecs_lint.findings import Finding
-    from ecs_lint.model import Document, Model
+    from ecs_lint.model import Document, Model, Span
     from ecs_lint.settings import PerFileIgnore, Settings
-    from ecs_lint.textio import SourceText
-
-UNUSED_SUPPRESSION = "EL901"
 
 _MARKER = re.compile(r"#\s*ecs-lint\s*:", re.IGNORECASE)
 _DIRECTIVE = re.compile(
@@ -43,6 +42,10 @@ _DIRECTIVE = re.compile(
 )
 SYNTAX_HELP = (
     "expected '# ecs-lint: ignore=EL101,EL105 -- reason' or '# ecs-lint: ignore-file=EL105'"
+)
+_MISPLACED = (
+    "ecs-lint: ignore= must be on the line right before the instruction it applies to (use "
+    "ignore-file= for the whole file)"
 )
 
 
@@ -64,64 +67,18 @@ def parse_directive(comment: str) -> Directive | str | None:
     return Directive(match["kind"].lower() == "ignore-file", codes)
 
 
-def comment_suppressions(
-    source: SourceText, instructions: Sequence[tuple[int, int]]
-) -> tuple[list[Suppression], list[Problem]]:
-    """Directives in whole-line ``#`` comments of a file whose statements span ``instructions``.
-
-    ``instructions`` are (first line, last line) pairs, 1-based and inclusive, in file order; a
-    line-scoped directive covers the instruction that starts after it, with only comment lines
-    between, continuation lines included.
-    """
-    starts = {first: (first, last) for first, last in instructions}
-    inside = {line for first, last in instructions for line in range(first, last + 1)}
-    lines = source.text.split("\n")
-    suppressions: list[Suppression] = []
-    problems: list[Problem] = []
-    for index, line in enumerate(lines):
-        number = index + 1
-        stripped = line.strip()
-        if number in inside or not stripped.startswith("#") or not _MARKER.match(stripped):
-            # Inside an instruction a '#' line may be heredoc content, not a comment.
-            continue
-        begin = source.offset(number, len(line) - len(line.lstrip()) + 1)
-        span = source.span(begin, begin + len(stripped))
-        parsed = parse_directive(stripped)
-        if isinstance(parsed, str):
-            problems.append(Problem(UNUSED_SUPPRESSION, parsed, span))
-            continue
-        assert parsed is not None
-        if parsed.whole_file:
-            suppressions.append(Suppression(parsed.codes, None, span))
-            continue
-        target = _next_instruction(lines, number, starts, inside)
-        if target is None:
-            problems.append(
-                Problem(
-                    UNUSED_SUPPRESSION,
-                    "ecs-lint: ignore= must be on the line right before the instruction it "
-                    "applies to (use ignore-file= for the whole file)",
-                    span,
-                )
-            )
-            continue
-        first, last = target
-        scope = source.span(source.offset(first), source.offset(last, len(lines[last - 1]) + 1))
-        suppressions.append(Suppression(parsed.codes, scope, span))
-    return suppressions, problems
-
-
-def _next_instruction(
-    lines: list[str], number: int, starts: dict[int, tuple[int, int]], inside: set[int]
-) -> tuple[int, int] | None:
-    following = number + 1
-    while following <= len(lines):
-        if following in starts:
-            return starts[following]
-        if following in inside or not lines[following - 1].strip().startswith("#"):
-            return None
-        following += 1
-    return None
+def read_comments(document: Document) -> None:
+    """Turn the ``# ecs-lint:`` comments a source found into the document's suppressions, and
+    the malformed or misplaced ones into directive problems. A line-scoped directive covers the
+    statement right after it; ``ignore-file`` the whole file."""
+    for comment in document.comments:
+        parsed = parse_directive(comment.text)
+        if isinstance(parsed, Directive) and (parsed.whole_file or comment.statement is not None):
+            scope = None if parsed.whole_file else comment.statement
+            document.suppressions.append(Suppression(parsed.codes, scope, comment.span))
+        elif parsed is not None:
+            message = parsed if isinstance(parsed, str) else _MISPLACED
+            document.problems.append(Problem(ProblemKind.DIRECTIVE, message, comment.span))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,26 +107,20 @@ def apply(findings: Iterable[Finding], model: Model, settings: Settings) -> Outc
         for path, document in documents.items()
     }
     matcher = _PerFileMatcher(settings.per_file_ignores)
+
+    def hidden(finding: Finding, *, count: bool = True) -> bool:
+        path = finding.span.path
+        in_file = _suppressed_in_file(finding, tracked.get(path, ()), count=count)
+        return in_file or matcher.ignores(finding, documents.get(path))
+
     outcome = Outcome([])
     for finding in findings:
-        if _suppressed_in_file(finding, tracked.get(finding.span.path, ())) or matcher.ignores(
-            finding, documents.get(finding.span.path)
-        ):
-            outcome.suppressed.append(finding)
-        else:
-            outcome.findings.append(finding)
-    if settings.is_selected(UNUSED_SUPPRESSION):
-        unused_reported = False
-        for unused in _unused_findings(tracked, settings):
-            if _suppressed_in_file(
-                unused, tracked.get(unused.span.path, ()), count=False
-            ) or matcher.ignores(unused, documents.get(unused.span.path)):
-                outcome.suppressed.append(unused)
-            else:
-                outcome.findings.append(unused)
-                unused_reported = True
-        if unused_reported:
-            outcome.findings.sort(key=lambda finding: finding.sort_key)
+        (outcome.suppressed if hidden(finding) else outcome.findings).append(finding)
+    reported = len(outcome.findings)
+    for unused in _unused_findings(tracked, settings):
+        (outcome.suppressed if hidden(unused, count=False) else outcome.findings).append(unused)
+    if len(outcome.findings) > reported:
+        outcome.findings.sort(key=lambda finding: finding.sort_key)
     return outcome
 
 
@@ -202,6 +153,8 @@ def _unused_findings(tracked: dict[str, list[_Tracked]], settings: Settings) -> 
     from ecs_lint.rules import BY_CODE
     from ecs_lint.rules.el901_unused_suppression import RULE, unused_suppression
 
+    if not settings.is_selected(RULE.code):
+        return []
     ctx = RuleContext(RULE, settings, Services())
     found: list[Finding] = []
     for entries in tracked.values():
@@ -212,7 +165,7 @@ def _unused_findings(tracked: dict[str, list[_Tracked]], settings: Settings) -> 
                 code
                 for code in codes
                 if code in BY_CODE
-                and code != UNUSED_SUPPRESSION
+                and code != RULE.code
                 and code not in entry.used
                 and settings.is_selected(code)
             ]

@@ -1,4 +1,4 @@
-"""Reading source files safely, and turning text offsets into spans.
+"""Reading source files safely, turning text offsets into spans, and printing file text safely.
 
 Every source reads through here, so the limits (size, encoding, binary content) hold for all
 formats alike and bad input becomes a clear EL900 message instead of a traceback.
@@ -9,17 +9,25 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import re
 import stat
 from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ecs_lint.model import Span
+from ecs_lint.model import Comment, Span
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+# C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
+# the file could forge output lines, GitHub workflow commands among them), DEL, C1 controls, and
+# the Unicode line separators and bidirectional marks, embeddings, overrides and isolates.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the run's limit
 BOM = "\ufeff"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
@@ -75,6 +83,45 @@ class SourceText:
         self.position(0)  # builds the line index
         index = min(max(line - 1, 0), len(self._line_starts) - 1)
         return min(self._line_starts[index] + column - 1, len(self.text))
+
+
+def comments(source: SourceText, statements: Sequence[tuple[int, int]]) -> list[Comment]:
+    """The whole-line ``#`` comments that mention ecs-lint, each with the statement right after
+    it. ``statements`` are (first line, last line) pairs, 1-based and inclusive, in file order;
+    a ``#`` line inside one is not a comment (it may be heredoc content)."""
+    last_lines = dict(statements)
+    inside = {line for first, last in statements for line in range(first, last + 1)}
+    lines = source.text.split("\n")
+    found: list[Comment] = []
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if number in inside or not text.startswith("#") or "ecs-lint" not in text.lower():
+            continue
+        begin = source.offset(number, len(line) - len(line.lstrip()) + 1)
+        statement = None
+        following = number + 1  # only comment lines may come between
+        while following <= len(lines) and following not in inside:
+            if not lines[following - 1].strip().startswith("#"):
+                break
+            following += 1
+        if following in last_lines:
+            last = last_lines[following]
+            end = source.offset(last, len(lines[last - 1]) + 1)
+            statement = source.span(source.offset(following), end)
+        found.append(Comment(text, source.span(begin, begin + len(text)), statement))
+    return found
+
+
+def printable(text: str) -> str:
+    """Escape control, line-break and bidirectional characters so they print harmlessly."""
+    return _CONTROL.sub(
+        lambda match: (
+            f"\\x{ord(match.group()):02x}"
+            if ord(match.group()) < 0x100
+            else f"\\u{ord(match.group()):04x}"
+        ),
+        text,
+    )
 
 
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from ecs_lint.dockerhub import docker_hub_pulls
 from ecs_lint.findings import Finding, Fix, Severity
 from ecs_lint.model import ImageUse, Model, UseKind
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,18 +50,6 @@ MIRRORS = (
     "pull-through cache"
 )
 
-# How a pull of each kind is authenticated: the remedy to name when no mirror is known.
-CREDENTIALS = {
-    UseKind.CONTAINER: "authenticate with repositoryCredentials",
-    UseKind.POD_CONTAINER: "give the pod imagePullSecrets",
-    UseKind.SERVICE: "run docker login on the hosts that pull it",
-    UseKind.JOB_CONTAINER: "give the job container credentials",
-    UseKind.SERVICE_CONTAINER: "give the service container credentials",
-    UseKind.STEP: "log in to Docker Hub in an earlier step",
-    UseKind.MODULE_INPUT: "give the module its registry credentials input",
-}
-BUILD_CREDENTIALS = "run docker login on the build host"
-
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
@@ -71,14 +59,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )
         if equivalents is None:
-            remedy = f"{MIRRORS}, or {credentials_remedy(use.kind)}"
+            remedy = f"{MIRRORS}, or {use.credentials_hint}"
             yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
         fix = advice.fix
         if advice.evidence is None:
-            remedy += f", or {credentials_remedy(use.kind)}"
+            remedy += f", or {use.credentials_hint}"
             if fix is None:
                 fix = _credentials_fix(use, model, ctx)
                 if fix is not None:
@@ -91,10 +79,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             fix=fix,
             evidence=advice.evidence,
         )
-
-
-def credentials_remedy(kind: UseKind) -> str:
-    return CREDENTIALS.get(kind, BUILD_CREDENTIALS)
 
 
 def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | None:
@@ -114,5 +98,11 @@ def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | Non
 
 
 RULE = Rule(
-    "EL101", "docker-hub-anonymous-pull", Severity.ERROR, check, __doc__ or "", fixable=True
+    "EL101",
+    "docker-hub-anonymous-pull",
+    Severity.ERROR,
+    check,
+    __doc__ or "",
+    fixable=True,
+    lookups=(Lookup.ECR_PUBLIC,),
 )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.dockerhub import docker_hub_pulls
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,5 +60,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    "EL102", "docker-hub-authenticated-pull", Severity.WARNING, check, __doc__ or "", fixable=True
+    "EL102",
+    "docker-hub-authenticated-pull",
+    Severity.WARNING,
+    check,
+    __doc__ or "",
+    fixable=True,
+    lookups=(Lookup.ECR_PUBLIC,),
 )

@@ -29,25 +29,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import Model, UnresolvedRef, UseKind
+from ecs_lint.model import Model, UnresolvedRef
 from ecs_lint.references import known_repository
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-
-# Where the missing values come from, by kind of use; the default covers deploy-time values.
-SUPPLY = {
-    UseKind.BASE_IMAGE: "give the ARG a default or pass --build-arg NAME=VALUE",
-    UseKind.COPY_SOURCE: "give the ARG a default or pass --build-arg NAME=VALUE",
-    UseKind.MOUNT_SOURCE: "give the ARG a default or pass --build-arg NAME=VALUE",
-    UseKind.SERVICE: "pass --env NAME=VALUE or set it in the .env file beside the compose file",
-}
-DEPLOY_TIME = (
-    "pass its value (--parameter Name=Value for template parameters) or lint the rendered "
-    "file your deploy tool produces"
-)
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
@@ -59,8 +46,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             use.span,
             f"{use.kind.value} '{ref.original}'{use.origin_note} depends on "
             f"{', '.join(ref.variables)}, which {'has' if len(ref.variables) == 1 else 'have'} "
-            f"no known value, so its registry is unknown; "
-            f"{use.supply or SUPPLY.get(use.kind, DEPLOY_TIME)}",
+            f"no known value, so its registry is unknown; {use.values_hint}",
         )
 
 

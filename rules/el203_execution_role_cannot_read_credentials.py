@@ -34,23 +34,16 @@ lacks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ecs_lint.findings import Severity
+from ecs_lint.iam import Need
+from ecs_lint.iam.denied import each_denial
 from ecs_lint.rule import Rule
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from ecs_lint.findings import Finding
-    from ecs_lint.model import Model
-    from ecs_lint.rule import RuleContext
-
-
-def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    from ecs_lint.iam.denied import each_denial  # the IAM package loads only when rules run
-
-    yield from each_denial(model, ctx, "cannot read", explain_traps=True)
-
-
-RULE = Rule("EL203", "execution-role-cannot-read-credentials", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL203",
+    "execution-role-cannot-read-credentials",
+    Severity.ERROR,
+    each_denial("cannot read", explain_traps=True),
+    __doc__ or "",
+    reports=(Need.READ_CREDENTIALS,),
+)

@@ -26,23 +26,16 @@ finding can be ignored for it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ecs_lint.findings import Severity
+from ecs_lint.iam import Need
+from ecs_lint.iam.denied import each_denial
 from ecs_lint.rule import Rule
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from ecs_lint.findings import Finding
-    from ecs_lint.model import Model
-    from ecs_lint.rule import RuleContext
-
-
-def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    from ecs_lint.iam.denied import each_denial  # the IAM package loads only when rules run
-
-    yield from each_denial(model, ctx, "cannot decrypt")
-
-
-RULE = Rule("EL205", "execution-role-cannot-decrypt", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL205",
+    "execution-role-cannot-decrypt",
+    Severity.ERROR,
+    each_denial("cannot decrypt"),
+    __doc__ or "",
+    reports=(Need.DECRYPT_CREDENTIALS,),
+)

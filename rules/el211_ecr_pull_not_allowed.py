@@ -25,23 +25,16 @@ Attach ``AmazonECSTaskExecutionRolePolicy`` to the execution role, or allow the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from ecs_lint.findings import Severity
+from ecs_lint.iam import Need
+from ecs_lint.iam.denied import denials_by_place
+from ecs_lint.rule import Rule
 
-from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.denied import denial_finding, denied_by_place
-from ecs_lint.rule import Rule, RuleContext
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from ecs_lint.model import Model
-
-
-def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    for group in denied_by_place(model, ctx):
-        yield denial_finding(
-            ctx, group, "cannot pull", "the task will fail to start (CannotPullContainerError)"
-        )
-
-
-RULE = Rule("EL211", "ecr-pull-not-allowed", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL211",
+    "ecr-pull-not-allowed",
+    Severity.ERROR,
+    denials_by_place("cannot pull", "the task will fail to start (CannotPullContainerError)"),
+    __doc__ or "",
+    reports=(Need.PULL_ECR,),
+)

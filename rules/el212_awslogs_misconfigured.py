@@ -33,7 +33,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.iam.denied import denial_finding, denied_by_place
+from ecs_lint.iam import Need
+from ecs_lint.iam.denied import denials_by_place
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -42,19 +43,18 @@ if TYPE_CHECKING:
     from ecs_lint.model import ContainerView, Model, TaskView
 
 
+_denials = denials_by_place(
+    "cannot write to", "the task will fail to start (failed to validate logger args)"
+)
+
+
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for task in model.tasks:
         for container in task.containers:
             finding = _options(task, container, ctx)
             if finding is not None:
                 yield finding
-    for group in denied_by_place(model, ctx):
-        yield denial_finding(
-            ctx,
-            group,
-            "cannot write to",
-            "the task will fail to start (failed to validate logger args)",
-        )
+    yield from _denials(model, ctx)
 
 
 def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Finding | None:
@@ -76,4 +76,11 @@ def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Find
     )
 
 
-RULE = Rule("EL212", "awslogs-misconfigured", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL212",
+    "awslogs-misconfigured",
+    Severity.ERROR,
+    check,
+    __doc__ or "",
+    reports=(Need.WRITE_LOGS,),
+)

@@ -43,7 +43,7 @@ from ecs_lint.reachability import (
     isolated_services,
     serving_endpoints,
 )
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -93,4 +93,6 @@ def _absence(network: NetworkView, service: str) -> str:
     return f"in {vpc} {described}"
 
 
-RULE = Rule("EL310", "vpc-endpoint-missing", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL310", "vpc-endpoint-missing", Severity.ERROR, check, __doc__ or "", lookups=(Lookup.NETWORK,)
+)

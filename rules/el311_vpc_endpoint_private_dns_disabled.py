@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.reachability import NO_ROUTE, endpoint_needs, isolated_services
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,4 +56,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("EL311", "vpc-endpoint-private-dns-disabled", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL311",
+    "vpc-endpoint-private-dns-disabled",
+    Severity.ERROR,
+    check,
+    __doc__ or "",
+    lookups=(Lookup.NETWORK,),
+)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.reachability import NO_ROUTE, describe_subnets, internet_images, isolated_services
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,4 +60,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-RULE = Rule("EL312", "registry-unreachable", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL312", "registry-unreachable", Severity.ERROR, check, __doc__ or "", lookups=(Lookup.NETWORK,)
+)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.reachability import network_checked
-from ecs_lint.rule import Rule, RuleContext
+from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,4 +51,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-RULE = Rule("EL313", "https-egress-blocked", Severity.ERROR, check, __doc__ or "")
+RULE = Rule(
+    "EL313", "https-egress-blocked", Severity.ERROR, check, __doc__ or "", lookups=(Lookup.NETWORK,)
+)

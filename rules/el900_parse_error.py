@@ -22,6 +22,14 @@ checked.
 from __future__ import annotations
 
 from ecs_lint.findings import Severity
+from ecs_lint.model import ProblemKind
 from ecs_lint.rule import Rule, report_problems
 
-RULE = Rule("EL900", "parse-error", Severity.ERROR, report_problems, __doc__ or "")
+RULE = Rule(
+    "EL900",
+    "parse-error",
+    Severity.ERROR,
+    report_problems,
+    __doc__ or "",
+    reports=(ProblemKind.PARSE,),
+)

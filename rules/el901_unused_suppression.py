@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
+from ecs_lint.model import ProblemKind
 from ecs_lint.rule import Rule, RuleContext, report_problems
 
 if TYPE_CHECKING:
@@ -55,6 +56,13 @@ def unused_suppression(
     )
 
 
-# The rule pass reports malformed directives, recorded by sources as problems; unused ones are
-# known only after every other rule has run, so the suppression step reports them.
-RULE = Rule("EL901", "unused-suppression", Severity.WARNING, report_problems, __doc__ or "")
+# The rule pass reports malformed directives, recorded as problems when files are loaded; unused
+# ones are known only after every other rule has run, so the suppression step reports them.
+RULE = Rule(
+    "EL901",
+    "unused-suppression",
+    Severity.WARNING,
+    report_problems,
+    __doc__ or "",
+    reports=(ProblemKind.DIRECTIVE,),
+)

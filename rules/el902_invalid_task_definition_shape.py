@@ -22,8 +22,14 @@ Give the value the type the message names, as in the ECS ``RegisterTaskDefinitio
 from __future__ import annotations
 
 from ecs_lint.findings import Severity
+from ecs_lint.model import ProblemKind
 from ecs_lint.rule import Rule, report_problems
 
 RULE = Rule(
-    "EL902", "invalid-task-definition-shape", Severity.ERROR, report_problems, __doc__ or ""
+    "EL902",
+    "invalid-task-definition-shape",
+    Severity.ERROR,
+    report_problems,
+    __doc__ or "",
+    reports=(ProblemKind.SHAPE,),
 )

@@ -19,6 +19,14 @@ Delete the duplicate you do not mean.
 from __future__ import annotations
 
 from ecs_lint.findings import Severity
+from ecs_lint.model import ProblemKind
 from ecs_lint.rule import Rule, report_problems
 
-RULE = Rule("EL903", "duplicate-key", Severity.WARNING, report_problems, __doc__ or "")
+RULE = Rule(
+    "EL903",
+    "duplicate-key",
+    Severity.WARNING,
+    report_problems,
+    __doc__ or "",
+    reports=(ProblemKind.DUPLICATE_KEY,),
+)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hypothesis
 import pytest
@@ -18,7 +19,11 @@ import pytest
 from ecs_lint.cli import main
 from ecs_lint.engine import lint_paths
 from ecs_lint.findings import Finding
+from ecs_lint.rules import RULES
 from ecs_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -72,3 +77,8 @@ def lint(tmp_path: Path) -> Lint:
 
 def codes(findings: list[Finding]) -> list[str]:
     return [finding.rule for finding in findings]
+
+
+def reported_as(problem: Problem) -> str:
+    """The code a source's problem is reported under: that of the rule naming its kind."""
+    return next(rule.code for rule in RULES if problem.kind in rule.reports)

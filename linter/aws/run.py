@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from ecs_lint.aws.build import region_model
 from ecs_lint.aws.inventory import CONCURRENCY, Scope, fetch_region, map_or_stop
 from ecs_lint.aws.progress import tracker_for
-from ecs_lint.engine import RunResult, lint_model
+from ecs_lint.engine import RunResult, lint_model, needs_lookup
 from ecs_lint.iam.live import AwsError, LiveAws
-from ecs_lint.rule import Services
+from ecs_lint.rule import Lookup, Services
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -28,20 +28,7 @@ if TYPE_CHECKING:
     from ecs_lint.model import Model
     from ecs_lint.settings import Settings
 
-__all__ = ["Scope", "lint_aws", "reads_network", "regions_to_read"]
-
-NETWORK_RULES = "EL31"
-"""The network rules' code prefix: only they need the EC2 calls that read subnets, route tables,
-VPC endpoints and security groups."""
-
-
-def reads_network(settings: Settings) -> bool:
-    """Whether a network rule is selected, so the run must read (and may call EC2 for) networks."""
-    from ecs_lint.rules import RULES
-
-    return any(
-        settings.is_selected(rule.code) for rule in RULES if rule.code.startswith(NETWORK_RULES)
-    )
+__all__ = ["Scope", "lint_aws", "regions_to_read"]
 
 
 def regions_to_read(regions: tuple[str, ...], settings: Settings, live: LiveAws) -> list[str]:
@@ -71,7 +58,7 @@ def lint_aws(
     (default stderr). A run that finds nothing to check says so in ``nothing_found``."""
     live = live or LiveAws.for_settings(settings, alternative=None)
     chosen = regions_to_read(regions, settings, live)
-    network = reads_network(settings)
+    network = needs_lookup(Lookup.NETWORK, settings)  # EC2 calls, for the rules needing it
     if live.region is None:
         live.region = chosen[0]
     results: list[RunResult] = []

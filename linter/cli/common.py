@@ -35,7 +35,7 @@ def say(message: str) -> None:
     typer: the plain ``check`` command line never does (``cli.fastpath``). No ANSI code is left
     for echo to strip once control characters are escaped.
     """
-    from ecs_lint.reporters.text import printable
+    from ecs_lint.textio import printable
 
     stream = sys.stderr
     if stream is None:  # no stderr at all (pythonw)

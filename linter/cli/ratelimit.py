@@ -33,7 +33,7 @@ def ratelimit_command(
     if output_format == "json":
         typer.echo(json.dumps(answer.as_json(), indent=2))
     else:
-        from ecs_lint.reporters.text import printable
+        from ecs_lint.textio import printable
 
         # The answer quotes a header the server chose (the address counted against).
         typer.echo(printable(answer.as_text().rstrip("\n")))

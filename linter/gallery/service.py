@@ -1,8 +1,9 @@
 """The ECR Public equivalents service that EL101 and EL102 reach through ``Services.ecr_public``.
 
-The engine calls ``prefetch`` with the run's image uses before any rule runs, so every Docker Hub
-image is resolved in one concurrent batch; rules then call ``advise``, which only reads what was
-prefetched (or the embedded catalog) and never does I/O, so rules stay pure.
+The engine calls ``prefetch`` with the run's image uses before any rule runs (when a selected rule
+looks equivalents up), so every Docker Hub image is resolved in one concurrent batch; rules then
+call ``advise``, which only reads what was prefetched (or the embedded catalog) and never does
+I/O, so rules stay pure.
 
 Offline (``--offline`` or ``ECS_LINT_OFFLINE=1``) the answers come from the embedded catalog
 alone, neither the network nor the on-disk cache: an offline run's output depends only on the
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from ecs_lint.settings import PullThroughCache, Settings
 
 ENV_OFFLINE = "ECS_LINT_OFFLINE"
-RULES_SERVED = ("EL101", "EL102")
 PULL_THROUGH_SECRET_PREFIX = "ecr-pullthroughcache/"
 
 
@@ -72,8 +72,6 @@ class EcrPublicEquivalents:
 
     def prefetch(self, uses: Iterable[ImageUse]) -> None:
         """Resolve every Docker Hub image of the run not answered yet, in one batch."""
-        if not any(self.settings.is_selected(code) for code in RULES_SERVED):
-            return
         refs = [
             use.reference
             for use in uses

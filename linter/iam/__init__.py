@@ -9,3 +9,19 @@
 * :mod:`ecs_lint.iam.live` looks roles, policies, secrets and keys up in AWS (``--aws``).
 * :mod:`ecs_lint.iam.provider` puts them together as the service rules query.
 """
+
+from __future__ import annotations
+
+import enum
+
+
+class Need(enum.Enum):
+    """What a task needs its execution role to do, by kind: every ``Requirement`` has one, and a
+    rule names in ``Rule.reports`` the kinds it reports when the role may not."""
+
+    READ_CREDENTIALS = "read the registry credentials"
+    DECRYPT_CREDENTIALS = "decrypt the registry credentials"
+    READ_SECRET = "read a container secret"
+    DECRYPT_SECRET = "decrypt a container secret"
+    PULL_ECR = "pull a private ECR image"
+    WRITE_LOGS = "write awslogs logs"

@@ -1,12 +1,12 @@
-"""What the rules that report denied requests of an execution role share (EL203, EL205, EL210,
-EL211, EL212).
+"""The checks of the rules that report denied requests of an execution role.
 
-Each finding reads ``ROLE cannot DO the SUBJECT: WHY; CONSEQUENCE`` and ends with the statement
-that would allow the requests, which its fix suggests. The secret rules (EL203, EL205, EL210)
-report each denied request on its own (:func:`each_denial`), explaining for a secret read the
-traps that make a statement miss it (a name without the suffix of the secret's ARN, letter
-case). EL211 and EL212 group the denials of one place (a container's image, its log group), so
-each place is reported once with all of its denials (:func:`denied_by_place`).
+A rule names in ``Rule.reports`` the kinds of requirement (:class:`~ecs_lint.iam.Need`) it
+reports, and takes its check from here, saying how its findings read: ``ROLE ACTION the SUBJECT:
+WHY; CONSEQUENCE``, ending with the statement that would allow the requests, which the fix
+suggests. :func:`each_denial` reports each denied request on its own, and may explain for a
+secret read the traps that make a statement miss it (a name without the suffix of the secret's
+ARN, letter case); :func:`denials_by_place` reports each place once (a container's image, its
+log group) with all of its denials.
 """
 
 from __future__ import annotations
@@ -16,57 +16,63 @@ from typing import TYPE_CHECKING
 from ecs_lint.iam.explain import START_FAILURE, case_trap, denials, role_label, suffix_trap
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from ecs_lint.findings import Finding
     from ecs_lint.iam.provider import Check, PolicyProvider
     from ecs_lint.model import Model, TaskView
     from ecs_lint.rule import RuleContext
 
-__all__ = ["denial_finding", "denied_by_place", "each_denial"]
+    RuleCheck = Callable[[Model, RuleContext], Iterator[Finding]]
+
+__all__ = ["denials_by_place", "each_denial"]
 
 
-def _denied(provider: PolicyProvider, task: TaskView, code: str) -> Iterator[Check]:
-    """The checks of ``task`` that rule ``code`` reports and its role's policies deny."""
+def _denied(provider: PolicyProvider, task: TaskView, ctx: RuleContext) -> Iterator[Check]:
+    """The checks of ``task`` of the kinds the running rule reports that its role denies."""
     for check in provider.checks(task):
-        if check.requirement.rule == code and check.decision.denied:
+        if check.requirement.kind in ctx.rule.reports and check.decision.denied:
             yield check
 
 
 def each_denial(
-    model: Model,
-    ctx: RuleContext,
-    action: str,
-    consequence: str = START_FAILURE,
-    *,
-    explain_traps: bool = False,
-) -> Iterator[Finding]:
-    """One finding per denied check of the running rule, in task order (nothing without a
-    policy provider). ``explain_traps`` adds, for a secret read, why a statement written for
-    the secret misses it: the secret's name without its ARN suffix, or the wrong letter case."""
-    provider = ctx.services.policies
-    if provider is None:
-        return
-    for task in model.tasks:
-        for check in _denied(provider, task, ctx.rule.code):
-            trap = None
-            if explain_traps:
-                trap = suffix_trap(check, provider.placement(task)) or case_trap(check)
-            yield denial_finding(ctx, [check], action, consequence, trap)
+    action: str, consequence: str = START_FAILURE, *, explain_traps: bool = False
+) -> RuleCheck:
+    """A check with one finding per denied request, in task order (nothing without a policy
+    provider). ``explain_traps`` adds, for a secret read, why a statement written for the
+    secret misses it: the secret's name without its ARN suffix, or the wrong letter case."""
+
+    def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+        provider = ctx.services.policies
+        if provider is None:
+            return
+        for task in model.tasks:
+            for denied in _denied(provider, task, ctx):
+                trap = None
+                if explain_traps:
+                    trap = suffix_trap(denied, provider.placement(task)) or case_trap(denied)
+                yield denial_finding(ctx, [denied], action, consequence, trap)
+
+    return check
 
 
-def denied_by_place(model: Model, ctx: RuleContext) -> Iterator[list[Check]]:
-    """The running rule's denied checks of each task, grouped by place, in order (nothing
-    without a policy provider)."""
-    provider = ctx.services.policies
-    if provider is None:
-        return
-    for task in model.tasks:
-        groups: dict[tuple[int, str], list[Check]] = {}
-        for check in _denied(provider, task, ctx.rule.code):
-            key = (check.requirement.span.start, check.requirement.subject)
-            groups.setdefault(key, []).append(check)
-        yield from groups.values()
+def denials_by_place(action: str, consequence: str) -> RuleCheck:
+    """A check with one finding per place of a task whose requests are denied, in order
+    (nothing without a policy provider)."""
+
+    def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+        provider = ctx.services.policies
+        if provider is None:
+            return
+        for task in model.tasks:
+            groups: dict[tuple[int, str], list[Check]] = {}
+            for denied in _denied(provider, task, ctx):
+                key = (denied.requirement.span.start, denied.requirement.subject)
+                groups.setdefault(key, []).append(denied)
+            for group in groups.values():
+                yield denial_finding(ctx, group, action, consequence)
+
+    return check
 
 
 def denial_finding(

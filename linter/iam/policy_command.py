@@ -65,10 +65,10 @@ class PolicyOutput:
 
 def load_model(paths: list[str], settings: Settings) -> Model:
     """Every document the paths hold; raises ``PolicyCommandError`` for a file that cannot be
-    read or parsed (EL900), naming the place, and ``MissingPath`` for a missing path."""
+    read or parsed, naming the place, and ``MissingPath`` for a missing path."""
     from ecs_lint.discover import discover
     from ecs_lint.load import load_document
-    from ecs_lint.model import Model
+    from ecs_lint.model import Model, ProblemKind
 
     model = Model()
     for candidate in discover(paths):
@@ -77,7 +77,7 @@ def load_model(paths: list[str], settings: Settings) -> Model:
             continue
         document, _ = loaded
         for problem in document.problems:
-            if problem.code == "EL900":
+            if problem.kind is ProblemKind.PARSE:
                 span = problem.span
                 raise PolicyCommandError(
                     f"{span.path}:{span.line}:{span.column}: {problem.message}"

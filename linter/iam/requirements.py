@@ -4,9 +4,10 @@ The ECS agent (or Fargate) uses the task execution role to read ``repositoryCred
 ``secrets`` (``secretsmanager:GetSecretValue``, ``ssm:GetParameters``, and ``kms:Decrypt`` when a
 customer-managed key encrypts them), and, where the launch type makes it the execution role's
 job, to pull private ECR images and to send ``awslogs`` logs. Each need is a :class:`Requirement`:
-the IAM request, the rule that reports it when the role may not make it, and where in the task
-definition it comes from. The credentials rules check them; policy generation (``ecs-lint
-policy``) writes statements that allow exactly them.
+the IAM request, its kind (:class:`~ecs_lint.iam.Need`: a rule reports the kinds it names when
+the role may not make them), and where in the task definition it comes from. The credentials
+rules check them; policy generation (``ecs-lint policy``) writes statements that allow exactly
+them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
+from ecs_lint.iam import Need
 from ecs_lint.iam.arns import (
     BadReference,
     ParameterRef,
@@ -90,12 +92,12 @@ class SecretLookups(Protocol):
 class Requirement:
     """One request the execution role must be allowed to make for this task to start.
 
-    ``rule`` reports it when denied (EL203, EL205, EL210, EL211, EL212; EL204 when conditional);
+    ``kind`` says which rule reports it when denied (the one whose ``reports`` name it);
     ``subject`` says what it is for, in words; ``secret`` is set for a secret read, to explain
     the suffix trap.
     """
 
-    rule: str
+    kind: Need
     request: Request
     span: Span
     container: str | None
@@ -172,9 +174,9 @@ def task_requirements(
         if pulls:
             found.extend(_ecr(container, placement))
             found.extend(_logs(container, placement))
-    unique: dict[tuple[str, Request], Requirement] = {}
+    unique: dict[tuple[Need, Request], Requirement] = {}
     for requirement in found:
-        unique.setdefault((requirement.rule, requirement.request), requirement)
+        unique.setdefault((requirement.kind, requirement.request), requirement)
     return list(unique.values())
 
 
@@ -199,7 +201,7 @@ def _credentials(
     subject = f"registry credentials secret {located.value}"
     needs = [
         Requirement(
-            "EL203",
+            Need.READ_CREDENTIALS,
             Request.of("secretsmanager:GetSecretValue", facts.resource, _context(region)),
             located.span,
             container.name,
@@ -208,9 +210,8 @@ def _credentials(
         )
     ]
     if facts.key is not None:
-        needs.append(
-            _decrypt("EL205", facts, region, "secretsmanager", located, container, subject)
-        )
+        key = Need.DECRYPT_CREDENTIALS
+        needs.append(_decrypt(key, facts, region, "secretsmanager", located, container, subject))
     return needs
 
 
@@ -235,14 +236,15 @@ def _secret(
     request = Request.of(action, facts.resource, _context(region))
     if secret is not None and facts.secret is not None:
         secret = facts.secret
-    needs = [Requirement("EL210", request, located.span, container.name, subject, secret)]
+    needs = [Requirement(Need.READ_SECRET, request, located.span, container.name, subject, secret)]
     if facts.key is not None:
-        needs.append(_decrypt("EL210", facts, region, service, located, container, subject))
+        key = Need.DECRYPT_SECRET
+        needs.append(_decrypt(key, facts, region, service, located, container, subject))
     return needs
 
 
 def _decrypt(
-    rule: str,
+    kind: Need,
     facts: SecretFacts,
     region: str | None,
     service: str,
@@ -259,7 +261,7 @@ def _decrypt(
         name = "SecretARN" if service == "secretsmanager" else "PARAMETER_ARN"
         context[f"kms:EncryptionContext:{name}"] = str(facts.resource)
     return Requirement(
-        rule,
+        kind,
         Request.of("kms:Decrypt", facts.key.resource, context),
         located.span,
         container.name,
@@ -272,25 +274,13 @@ def _ecr(container: ContainerView, placement: Placement) -> list[Requirement]:
     if private is None or container.image is None:
         return []
     account, region, path = private
-    image = str(container.image.reference)
-    subject = f"private ECR image {image}"
-    span = container.image.span
+    subject = f"private ECR image {container.image.reference}"
     context = _context(region)
     repository = ecr_repository_resource(account, region, path, placement)
-    needs = [
-        Requirement(
-            "EL211",
-            Request.of("ecr:GetAuthorizationToken", "*", context),
-            span,
-            container.name,
-            subject,
-        )
-    ]
-    needs.extend(
-        Requirement("EL211", Request.of(action, repository, context), span, container.name, subject)
-        for action in ECR_PULL_ACTIONS
-    )
-    return needs
+    requests = [Request.of("ecr:GetAuthorizationToken", "*", context)]
+    requests += [Request.of(action, repository, context) for action in ECR_PULL_ACTIONS]
+    span = container.image.span
+    return [Requirement(Need.PULL_ECR, r, span, container.name, subject) for r in requests]
 
 
 def _logs(container: ContainerView, placement: Placement) -> list[Requirement]:
@@ -305,19 +295,8 @@ def _logs(container: ContainerView, placement: Placement) -> list[Requirement]:
     subject = f"awslogs log group {group.value}"
     context = _context(region)
     stream = log_stream_resource(group.value, region, placement, stream=True)
-    needs = [
-        Requirement("EL212", Request.of(action, stream, context), span, container.name, subject)
-        for action in LOG_ACTIONS
-    ]
+    requests = [Request.of(action, stream, context) for action in LOG_ACTIONS]
     if awslogs_creates_group(container):
         bare = log_stream_resource(group.value, region, placement, stream=False)
-        needs.append(
-            Requirement(
-                "EL212",
-                Request.of("logs:CreateLogGroup", bare, context),
-                span,
-                container.name,
-                subject,
-            )
-        )
-    return needs
+        requests.append(Request.of("logs:CreateLogGroup", bare, context))
+    return [Requirement(Need.WRITE_LOGS, r, span, container.name, subject) for r in requests]

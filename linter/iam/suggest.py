@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 from ecs_lint.findings import Edit, Fix
+from ecs_lint.iam import Need
 from ecs_lint.iam.arns import (
     BadReference,
     Placement,
@@ -152,4 +153,6 @@ def _credentials_requirements(
     placement = provider.placement(task) if provider is not None else Placement()
     scope = provider.scope_of(task) if provider is not None else None
     found = task_requirements(single, placement, _Lookups(provider, scope))
-    return [need for need in found if need.rule in ("EL203", "EL205")]
+    return [
+        need for need in found if need.kind in (Need.READ_CREDENTIALS, Need.DECRYPT_CREDENTIALS)
+    ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ecs_lint.reporters.text import _COLOURS, printable, summary, where
+from ecs_lint.reporters.text import _COLOURS, summary, where
+from ecs_lint.textio import printable
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ecs_lint.findings import Severity
 from ecs_lint.reporters._common import logical_name, repository_path
-from ecs_lint.reporters.text import printable
+from ecs_lint.textio import printable
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult

@@ -12,7 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
-from ecs_lint.reporters.text import printable, where
+from ecs_lint.reporters.text import where
+from ecs_lint.textio import printable
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult

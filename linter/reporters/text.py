@@ -6,36 +6,18 @@ shown escaped, so a file cannot move the cursor, change colours or retitle the w
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, TextIO
 
 from ecs_lint.findings import Severity
 from ecs_lint.reporters._common import logical_name
+from ecs_lint.textio import printable
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
     from ecs_lint.findings import Finding
     from ecs_lint.textio import SourceText
 
-# C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
-# the file could forge output lines, GitHub workflow commands among them), DEL, C1 controls, and
-# the Unicode line separators and bidirectional marks, embeddings, overrides and isolates.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-
-
-def printable(text: str) -> str:
-    """Escape control, line-break and bidirectional characters so they print harmlessly."""
-    return _CONTROL.sub(
-        lambda match: (
-            f"\\x{ord(match.group()):02x}"
-            if ord(match.group()) < 0x100
-            else f"\\u{ord(match.group()):04x}"
-        ),
-        text,
-    )
 
 
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:

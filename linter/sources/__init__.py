@@ -27,6 +27,13 @@ class Parser(Protocol):
     def __call__(self, source: SourceText, settings: Settings) -> Document: ...
 
 
+DEPLOY_TIME_VALUES = (
+    "pass its value (--parameter Name=Value for template parameters) or lint the rendered "
+    "file your deploy tool produces"
+)
+"""``ImageUse.values_hint`` of the formats whose variables a deploy tool fills in."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFormat:
     name: str

@@ -23,12 +23,14 @@ from ecs_lint.model import (
     Located,
     LogView,
     Problem,
+    ProblemKind,
     SecretView,
     TaskView,
     UnresolvedRef,
     UseKind,
 )
 from ecs_lint.references import resolve_reference
+from ecs_lint.sources import DEPLOY_TIME_VALUES
 from ecs_lint.sources._insert import json_view_insertion
 from ecs_lint.sources._values import UNKNOWN, Text, shape_of
 
@@ -166,6 +168,7 @@ class Naming:
 
 CAMEL: Final = Naming(pascal=False)
 PASCAL: Final = Naming(pascal=True)
+CREDENTIALS_HINT: Final = "authenticate with repositoryCredentials"
 
 
 # --- Reading the model --------------------------------------------------------------------------
@@ -187,6 +190,8 @@ class TaskReader:
     image_reference: Callable[[Text], Reference] = _plain_reference
     images: list[ImageUse] = field(default_factory=list)
     insertion: Callable[[Node], MemberInsertion | None] | None = None
+    values_hint: str = DEPLOY_TIME_VALUES
+    """How the variables of an image's reference get values, in the source's terms."""
     """Where a fix may add members to a container; by default, a JSON file's own objects."""
 
     def task(
@@ -260,6 +265,8 @@ class TaskReader:
             edit_span=text.edit_span,
             container=container,
             origin=text.origin.note if text.origin is not None else None,
+            credentials_hint=CREDENTIALS_HINT,
+            values_hint=self.values_hint,
         )
         self.images.append(use)
         return use
@@ -275,6 +282,8 @@ class TaskReader:
             kind=UseKind.CONTAINER,
             authenticated=auth,
             container=container,
+            credentials_hint=CREDENTIALS_HINT,
+            values_hint=self.values_hint,
         )
         self.images.append(use)
         return use
@@ -487,7 +496,7 @@ def _validator(naming: Naming, containers_only: bool) -> Validator:
 def shape_problems(
     node: Node, where: tuple[PathPart, ...], naming: Naming, *, containers_only: bool = False
 ) -> list[Problem]:
-    """EL902 for each value of the wrong shape in a task definition (or bare container list), in
+    """A shape problem for each wrong value in a task definition (or bare container list), in
     text order. ``where`` is the path to ``node`` from the top of its file, for messages."""
     shapes = checker(naming)
     if isinstance(node, JsonView):
@@ -553,13 +562,14 @@ def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -
         assert isinstance(required, list), "the schemas list required keys"
         missing = [key for key in required if key not in error.instance]
         return [
-            Problem("EL902", f'{path} has no "{key}", which ECS requires', span) for key in missing
+            Problem(ProblemKind.SHAPE, f'{path} has no "{key}", which ECS requires', span)
+            for key in missing
         ]
     if error.validator == "type":
         wanted = _WITH_ARTICLE.get(str(error.validator_value), str(error.validator_value))
         got = _json_type(error.instance)
-        return [Problem("EL902", f"{path} must be {wanted}, got {got}", span)]
-    return [Problem("EL902", f"{path}: {printable(error.message)}", span)]
+        return [Problem(ProblemKind.SHAPE, f"{path} must be {wanted}, got {got}", span)]
+    return [Problem(ProblemKind.SHAPE, f"{path}: {printable(error.message)}", span)]
 
 
 def _descend(node: Node, path: list[PathPart]) -> Node:

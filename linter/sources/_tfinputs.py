@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint.model import Problem, Span
+from ecs_lint.model import Problem, ProblemKind, Span
 from ecs_lint.sources._hcl import Evaluator, is_null
 from ecs_lint.sources._hclsyntax import parse_hcl, syntax_error
 from ecs_lint.sources._tfmodule import ModuleDir
@@ -80,7 +80,9 @@ def _read_tfvars(
         source = read_source(path, display, settings.max_file_size)
     except UnreadableFile as error:
         span = Span(display, error.line, error.column, error.line, error.column + 1)
-        _broken(found, Problem("EL900", f"cannot read variables file: {error.message}", span))
+        _broken(
+            found, Problem(ProblemKind.PARSE, f"cannot read variables file: {error.message}", span)
+        )
         return
     found.paths.add(display)
     found.texts[display] = source
@@ -105,7 +107,7 @@ def _hcl_tfvars(source: SourceText, found: RootValues, run: RunCache) -> dict[st
     hcl = parse_hcl(source)
     error = syntax_error(hcl)
     if error is not None:
-        _broken(found, Problem("EL900", f"invalid variables file: {error[1]}", error[0]))
+        _broken(found, Problem(ProblemKind.PARSE, f"invalid variables file: {error[1]}", error[0]))
         return None
     from ecs_lint.sources._tfinstance import Instance
 
@@ -119,7 +121,7 @@ def _hcl_tfvars(source: SourceText, found: RootValues, run: RunCache) -> dict[st
         elif child.type == "block":
             span = hcl.span(child)
             message = "invalid variables file: blocks are not allowed, only NAME = VALUE"
-            _broken(found, Problem("EL900", message, span))
+            _broken(found, Problem(ProblemKind.PARSE, message, span))
             return None
     return values
 
@@ -132,12 +134,14 @@ def _json_tfvars(source: SourceText, found: RootValues) -> dict[str, Value] | No
         parsed = jsonpos.parse(source.text)
     except jsonpos.JsonError as error:
         span = source.span(error.offset, min(error.offset + 1, len(source.text)))
-        _broken(found, Problem("EL900", f"invalid variables file: {error.message}", span))
+        _broken(found, Problem(ProblemKind.PARSE, f"invalid variables file: {error.message}", span))
         return None
     root = json_value(source, parsed.root)
     if not isinstance(root, Mapping):
         message = "invalid variables file: it must hold one JSON object"
-        _broken(found, Problem("EL900", message, source.span(0, min(1, len(source.text)))))
+        _broken(
+            found, Problem(ProblemKind.PARSE, message, source.span(0, min(1, len(source.text))))
+        )
         return None
     return {key: member.value for key, member in root.members.items()}
 

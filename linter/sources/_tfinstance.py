@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.model import Problem
+from ecs_lint.model import Problem, ProblemKind
 from ecs_lint.sources._hcl import Evaluator, Failed, is_null, known_text
 from ecs_lint.sources._tfinputs import apply_type, mark_origin, root_values
 from ecs_lint.sources._tfmodule import (
@@ -268,7 +268,7 @@ class Instance:
         key = f"local.{name}"
         if key in self._busy:
             message = f"local.{name} depends on itself, a cycle Terraform rejects"
-            self.problems.append(Problem("EL900", message, file.span(node)))
+            self.problems.append(Problem(ProblemKind.PARSE, message, file.span(node)))
             return None
         self._busy.add(key)
         try:
@@ -374,11 +374,11 @@ class Instance:
                 f"module {name!r} is nested more than {MAX_MODULE_DEPTH} modules deep, so it is "
                 "not followed"
             )
-            self.problems.append(Problem("EL900", message, at))
+            self.problems.append(Problem(ProblemKind.PARSE, message, at))
             return None
         if any(directory == instance.module.directory for instance in self._chain()):
             message = f"module {name!r} calls {source!r}, which calls it back (a cycle)"
-            self.problems.append(Problem("EL900", message, at))
+            self.problems.append(Problem(ProblemKind.PARSE, message, at))
             return None
         return directory
 
@@ -440,7 +440,7 @@ class Instance:
                 message = (
                     f"module {name!r}: source {source!r} is not a directory of .tf files ({shown})"
                 )
-                self.problems.append(Problem("EL900", message, at))
+                self.problems.append(Problem(ProblemKind.PARSE, message, at))
                 return None
             return directory
         downloaded = downloaded_modules(self.root_directory).get(".".join((*self.key_path, name)))

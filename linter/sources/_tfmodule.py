@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.model import Problem, Span
+from ecs_lint.model import Problem, ProblemKind, Span
 from ecs_lint.sources._hcl import block_parts
 from ecs_lint.sources._hclsyntax import parse_hcl, syntax_error
 from ecs_lint.textio import UnreadableFile, read_source
@@ -163,11 +163,11 @@ def _parsed(
         source = given or read_source(path, display, run.settings.max_file_size)
     except UnreadableFile as error:
         span = Span(display, error.line, error.column, error.line, error.column + 1)
-        found: HclFile | Problem = Problem("EL900", error.message, span)
+        found: HclFile | Problem = Problem(ProblemKind.PARSE, error.message, span)
     else:
         hcl = parse_hcl(source)
         error_at = syntax_error(hcl)
-        found = hcl if error_at is None else Problem("EL900", error_at[1], error_at[0])
+        found = hcl if error_at is None else Problem(ProblemKind.PARSE, error_at[1], error_at[0])
     run.files[key] = (stamp, found)
     return found
 

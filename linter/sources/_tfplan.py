@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from ecs_lint import jsonpos
 from ecs_lint.jsonpos import JsonArray, JsonError, JsonNode, JsonObject, JsonScalar
-from ecs_lint.model import Problem
+from ecs_lint.model import Problem, ProblemKind
 from ecs_lint.sources._mapped import MappedStr, decoded_json_string
 from ecs_lint.sources._values import Hole, Mapping, Member, Opaque, Scalar, Sequence, Str
 from ecs_lint.sources.terraform import TfResource, strip_index
@@ -40,7 +40,7 @@ def read_plan(source: SourceText, document: Document) -> list[TfResource]:
     except JsonError as error:
         end = min(error.offset + 1, len(source.text))
         span = source.span(error.offset, end)
-        document.problems.append(Problem("EL900", f"invalid JSON: {error.message}", span))
+        document.problems.append(Problem(ProblemKind.PARSE, f"invalid JSON: {error.message}", span))
         return []
     root = parsed.root
     if not isinstance(root, JsonObject):

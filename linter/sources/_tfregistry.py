@@ -129,10 +129,11 @@ MODULES: Final = (
 _BY_SOURCE: Final = {module.source: module for module in MODULES}
 _GITHUB: Final = re.compile(r"github\.com[/:]([^/]+)/terraform-([a-z0-9]+)-([^/?]+?)(?:\.git)?$")
 
-SUPPLY: Final = (
+VALUES_HINT: Final = (
     "give the module call's argument a known value (a literal, or a variable with a value from "
     "--var NAME=VALUE, --var-file FILE, terraform.tfvars or its default)"
 )
+CREDENTIALS_HINT: Final = "give the module its registry credentials input"
 
 
 def registry_module(source: str) -> RegistryModule | None:
@@ -260,7 +261,8 @@ def _image_use(image: Value, authenticated: bool, container: str | None) -> Imag
             edit_span=text.edit_span,
             container=container,
             origin=text.origin.note if text.origin is not None else None,
-            supply=SUPPLY,
+            credentials_hint=CREDENTIALS_HINT,
+            values_hint=VALUES_HINT,
         )
     if isinstance(image, Opaque):
         return ImageUse(
@@ -269,6 +271,7 @@ def _image_use(image: Value, authenticated: bool, container: str | None) -> Imag
             kind=UseKind.MODULE_INPUT,
             authenticated=authenticated,
             container=container,
-            supply=SUPPLY,
+            credentials_hint=CREDENTIALS_HINT,
+            values_hint=VALUES_HINT,
         )
     return None

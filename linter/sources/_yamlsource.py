@@ -1,17 +1,18 @@
 """What the YAML sources (Kubernetes, Compose, GitHub Actions) share: loading a file into
-position-tracking nodes, turning an image scalar into an ``ImageUse`` with exact spans, and
-``# ecs-lint:`` comment directives.
+position-tracking nodes, turning an image scalar into an ``ImageUse`` with exact spans, and the
+``# ecs-lint:`` comments before image entries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from ecs_lint import yamlpos
-from ecs_lint.model import Document, ImageUse, Problem, UnresolvedRef
+from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef
 from ecs_lint.references import resolve_reference
-from ecs_lint.suppress import comment_suppressions
+from ecs_lint.sources import DEPLOY_TIME_VALUES
+from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
     import re
@@ -20,11 +21,9 @@ if TYPE_CHECKING:
     from ecs_lint.textio import SourceText
     from ecs_lint.yamlpos import Entry, YamlDocument
 
-PARSE_ERROR: Final = "EL900"
-
 
 def load(source: SourceText, document: Document) -> list[YamlDocument] | None:
-    """The YAML documents of ``source``; ``None`` (and an EL900 problem) when it is not YAML."""
+    """The YAML documents of ``source``; ``None`` (and a parse problem) when it is not YAML."""
     try:
         return yamlpos.load_documents(source.text)
     except yamlpos.YamlError as error:
@@ -35,7 +34,7 @@ def load(source: SourceText, document: Document) -> list[YamlDocument] | None:
 def yaml_problem(source: SourceText, error: yamlpos.YamlError) -> Problem:
     start = min(error.offset, len(source.text))
     end = min(start + 1, len(source.text))
-    return Problem(PARSE_ERROR, f"invalid YAML: {error.message}", source.span(start, end))
+    return Problem(ProblemKind.PARSE, f"invalid YAML: {error.message}", source.span(start, end))
 
 
 def expression_reference(text: str, pattern: re.Pattern[str]) -> UnresolvedRef | None:
@@ -48,7 +47,7 @@ def expression_reference(text: str, pattern: re.Pattern[str]) -> UnresolvedRef |
 
 @dataclass(slots=True)
 class ImageCollector:
-    """Builds a document's image uses, each once, and the suppressions that can cover them."""
+    """Builds a document's image uses, each once, and the comments that can cover them."""
 
     source: SourceText
     document: Document
@@ -60,7 +59,9 @@ class ImageCollector:
         ydoc: YamlDocument,
         entry: Entry,
         kind: UseKind,
+        credentials_hint: str,
         *,
+        values_hint: str = DEPLOY_TIME_VALUES,
         reference: Reference | None = None,
         prefix: int = 0,
         editable: bool = True,
@@ -74,6 +75,8 @@ class ImageCollector:
         (``docker://``). ``reference`` replaces the one parsed from the text (after
         interpolation, or for an expression). A fix may rewrite the text only when it is exactly
         the value (no escapes, no folding), ``editable`` is true, and no alias shares the node.
+        The hints say, in the format's terms, how the pull gets credentials and its variables
+        values (``ImageUse``).
         """
         value_node = entry.value
         value = yamlpos.text(value_node)
@@ -96,6 +99,8 @@ class ImageCollector:
             container=container,
             pulls_as=pulls_as,
             shared_text=shared,
+            credentials_hint=credentials_hint,
+            values_hint=values_hint,
         )
         # An alias or merge key repeats the same text for several containers: one use is enough
         # (one finding where the text is), unless the pulls differ in what decides the rules.
@@ -109,10 +114,7 @@ class ImageCollector:
         return use
 
     def finish(self) -> Document:
-        """Attach the ``# ecs-lint:`` directives written on the lines before image entries."""
+        """Attach the ``# ecs-lint:`` comments written on the lines before image entries."""
         if "ecs-lint" in self.source.text:
-            lines = sorted(set(self._lines))
-            suppressions, problems = comment_suppressions(self.source, lines)
-            self.document.suppressions.extend(suppressions)
-            self.document.problems.extend(problems)
+            self.document.comments = comments(self.source, sorted(set(self._lines)))
         return self.document

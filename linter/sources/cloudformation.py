@@ -35,6 +35,7 @@ from ecs_lint.model import (
     Located,
     PolicyDefinition,
     Problem,
+    ProblemKind,
     RoleDefinition,
     SecretDefinition,
     ServiceView,
@@ -56,6 +57,7 @@ from ecs_lint.sources._values import (
     has_opaque,
     span_of,
 )
+from ecs_lint.sources._yamlsource import yaml_problem
 from ecs_lint.sources.cfn_intrinsics import (
     Parameter,
     RawCall,
@@ -68,6 +70,7 @@ from ecs_lint.sources.cfn_intrinsics import (
     Resource,
     Template,
 )
+from ecs_lint.sources.taskdef import json_problem, report_duplicates
 
 if TYPE_CHECKING:
     from yaml.nodes import Node as YamlNode
@@ -98,7 +101,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
 
 
 def read_template(source: SourceText, document: Document) -> Template | None:
-    """The template in ``source``; ``None`` (with an EL900 problem for bad syntax) when there is
+    """The template in ``source``; ``None`` (with a parse problem for bad syntax) when there is
     none, as when a file only mentions one in a comment."""
     root = _load(source, document)
     if not isinstance(root, RawMap) or not isinstance(root.get("Resources"), RawMap):
@@ -115,21 +118,15 @@ def _load(source: SourceText, document: Document) -> RawNode | None:
         try:
             parsed = jsonpos.parse(text)
         except JsonError as error:
-            end = min(error.offset + 1, len(text))
-            span = source.span(error.offset, end)
-            document.problems.append(Problem("EL900", f"invalid JSON: {error.message}", span))
+            document.problems.append(json_problem(source, error))
             return None
         if parsed.duplicates:
-            from ecs_lint.sources.taskdef import report_duplicates
-
             report_duplicates(source, document, parsed.root, parsed.duplicates)
         return _JsonBuilder(source).build(parsed.root, 0)
     try:
         documents = yamlpos.load_documents(text)
     except yamlpos.YamlError as error:
-        start = min(error.offset, len(text))
-        span = source.span(start, min(start + 1, len(text)))
-        document.problems.append(Problem("EL900", f"invalid YAML: {error.message}", span))
+        document.problems.append(yaml_problem(source, error))
         return None
     if not documents:
         return None
@@ -536,7 +533,7 @@ class _Reader:
         if not codes:
             self.document.problems.append(
                 Problem(
-                    "EL901",
+                    ProblemKind.DIRECTIVE,
                     "malformed ecs-lint metadata: expected "
                     "'Metadata: {ecs-lint: {ignore: [EL101, EL105]}}'",
                     where.span,

@@ -25,9 +25,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import yamlpos
-from ecs_lint.model import Document, LintRequest, Problem, Span, UnresolvedRef, UseKind
+from ecs_lint.model import (
+    Document,
+    LintRequest,
+    Problem,
+    ProblemKind,
+    Span,
+    UnresolvedRef,
+    UseKind,
+)
 from ecs_lint.references import resolve_reference
-from ecs_lint.sources._yamlsource import PARSE_ERROR, ImageCollector, load
+from ecs_lint.sources._yamlsource import ImageCollector, load
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -187,6 +195,8 @@ class _Reader:
             ydoc,
             entry,
             UseKind.SERVICE,
+            "run docker login on the hosts that pull it",
+            values_hint="pass --env NAME=VALUE or set it in the .env file beside the compose file",
             reference=reference,
             editable="$" not in raw,  # a fix must not replace variables with a literal
             container=service,
@@ -242,7 +252,7 @@ class _Reader:
 
     def _problem(self, node: Node, message: str) -> None:
         span = self.source.span(*yamlpos.node_span(node, self.source.text))
-        self.images.document.problems.append(Problem(PARSE_ERROR, message, span))
+        self.images.document.problems.append(Problem(ProblemKind.PARSE, message, span))
 
 
 def _env_file(source: SourceText, document: Document, limit: int) -> dict[str, str]:
@@ -256,13 +266,13 @@ def _env_file(source: SourceText, document: Document, limit: int) -> dict[str, s
         # read (and quote, in interpolated images) a file elsewhere on the machine.
         span = Span(display, 1, 1, 1, 2)
         message = f"{ENV_FILE}: symbolic link to a path outside the project; not followed"
-        document.problems.append(Problem(PARSE_ERROR, message, span))
+        document.problems.append(Problem(ProblemKind.PARSE, message, span))
         return {}
     try:
         env = read_source(path, display, limit)
     except UnreadableFile as error:
         span = Span(display, error.line, error.column, error.line, error.column + 1)
-        document.problems.append(Problem(PARSE_ERROR, f"{ENV_FILE}: {error.message}", span))
+        document.problems.append(Problem(ProblemKind.PARSE, f"{ENV_FILE}: {error.message}", span))
         return {}
     return parse_env_file(env.text)
 

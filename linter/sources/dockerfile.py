@@ -49,9 +49,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.model import Document, ImageUse, Problem, UnresolvedRef, UseKind
+from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef, UseKind
 from ecs_lint.references import parse_reference
-from ecs_lint.suppress import comment_suppressions
+from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,7 +60,9 @@ if TYPE_CHECKING:
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 
-PROBLEM: Final = "EL900"
+# How a pull of the build gets credentials, and its variables values (``ImageUse`` hints).
+BUILD_LOGIN: Final = "run docker login on the build host"
+BUILD_ARGS: Final = "give the ARG a default or pass --build-arg NAME=VALUE"
 
 # The instructions BuildKit knows; any other is a build error ("unknown instruction").
 KNOWN_INSTRUCTIONS: Final = frozenset(
@@ -111,9 +113,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
-    suppressions, problems = comment_suppressions(source, split.line_ranges)
-    document.suppressions.extend(suppressions)
-    document.problems.extend(problems)
+    document.comments = comments(source, split.line_ranges)
     return document
 
 
@@ -828,7 +828,7 @@ class _Interpreter:
         return _UNKNOWN if value is None else _Binding(value)
 
     def report(self, message: str, span: Span) -> None:
-        self.document.problems.append(Problem(PROBLEM, message, span))
+        self.document.problems.append(Problem(ProblemKind.PARSE, message, span))
 
     def dispatch(self, instruction: _Instruction) -> None:
         keyword = instruction.keyword
@@ -1026,7 +1026,16 @@ class _Interpreter:
             # literal character (and an invalid one), not a variable.
             reference = parse_reference(expansion.value)
         edit = _edit_span(written, expansion, scope)
-        self.document.images.append(ImageUse(reference, written.span, kind, edit_span=edit))
+        self.document.images.append(
+            ImageUse(
+                reference,
+                written.span,
+                kind,
+                edit_span=edit,
+                credentials_hint=BUILD_LOGIN,
+                values_hint=BUILD_ARGS,
+            )
+        )
 
 
 def _flag_values(instruction: _Instruction, name: str) -> list[_Piece]:

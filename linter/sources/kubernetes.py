@@ -127,6 +127,7 @@ class _Reader:
                     ydoc,
                     entry,
                     UseKind.POD_CONTAINER,
+                    "give the pod imagePullSecrets",
                     reference=expression_reference(value, _GO_TEMPLATE) if "{{" in value else None,
                     authenticated=authenticated,
                     container=yamlpos.text(yamlpos.get_value(container, "name")),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecs_lint import jsonpos
 from ecs_lint.jsonpos import JsonArray, JsonError, JsonNode, JsonObject
-from ecs_lint.model import Document, Problem, TaskView
+from ecs_lint.model import Document, Problem, ProblemKind, TaskView
 from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, checker, printable, shape_problems
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     try:
         parsed = jsonpos.parse(source.text)
     except JsonError as error:
-        document.problems.append(_invalid_json(source, error))
+        document.problems.append(json_problem(source, error))
         return document
     found = _find_task_definitions(parsed.root)
     if found:
@@ -78,9 +78,11 @@ def parse(source: SourceText, settings: Settings) -> Document:
     return document
 
 
-def _invalid_json(source: SourceText, error: JsonError) -> Problem:
+def json_problem(source: SourceText, error: JsonError) -> Problem:
     end = min(error.offset + 1, len(source.text))
-    return Problem("EL900", f"invalid JSON: {error.message}", source.span(error.offset, end))
+    return Problem(
+        ProblemKind.PARSE, f"invalid JSON: {error.message}", source.span(error.offset, end)
+    )
 
 
 def report_duplicates(
@@ -89,7 +91,7 @@ def report_duplicates(
     root: JsonNode,
     duplicates: tuple[jsonpos.Duplicate, ...],
 ) -> None:
-    """EL903 at the earlier of each pair of duplicate keys (the one AWS tools ignore)."""
+    """A duplicate-key problem at the earlier of each pair (the one AWS tools ignore)."""
     paths = jsonpos.find_paths(root, [duplicate.obj for duplicate in duplicates])
     for duplicate in duplicates:
         path = paths.get(id(duplicate.obj))
@@ -99,7 +101,7 @@ def report_duplicates(
             f"duplicate key '{printable(key.key)}' in {where}; the last value wins, as in AWS tools"
         )
         span = source.span(key.key_start, key.key_end)
-        document.problems.append(Problem("EL903", message, span))
+        document.problems.append(Problem(ProblemKind.DUPLICATE_KEY, message, span))
 
 
 # --- Which form the file is in ------------------------------------------------------------------

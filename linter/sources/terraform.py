@@ -34,15 +34,14 @@ from typing import TYPE_CHECKING, Final
 from ecs_lint import jsonpos
 from ecs_lint.model import (
     Document,
-    ImageUse,
     Located,
     PolicyDefinition,
     Problem,
+    ProblemKind,
     RoleDefinition,
     SecretDefinition,
     ServiceView,
     TaskView,
-    UnresolvedRef,
 )
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
@@ -94,23 +93,18 @@ def parse(source: SourceText, settings: Settings) -> Document:
             document.images.extend(registry_images(call))
         document.covered_directories.extend(dict.fromkeys(read.module_directories))
         document.related_texts = read.texts
-        document.images = [_with_supply(use) for use in document.images]
         return document
     build_document(document, resources)
     return document
 
 
-def _with_supply(use: ImageUse) -> ImageUse:
-    """An unresolved image of a ``.tf`` file, with how to give it values (EL103's advice)."""
-    if use.supply is not None or not isinstance(use.reference, UnresolvedRef):
-        return use
-    return replace(use, supply=SUPPLY)
-
-
-SUPPLY: Final = (
+VALUES_HINT: Final = (
     "give the variables it uses a value (--var NAME=VALUE, --var-file FILE, terraform.tfvars or "
     "a default), or lint the plan: terraform show -json PLAN > plan.json"
 )
+"""``ImageUse.values_hint`` of ``.tf`` files."""
+PLAN_VALUES_HINT: Final = "it is known only after apply: lint the state (terraform show -json)"
+"""``ImageUse.values_hint`` of plans."""
 
 
 class ModuleContainers(Opaque):
@@ -193,6 +187,7 @@ class _Builder:
 
     def _task(self, resource: TfResource) -> None:
         reader = TaskReader(CAMEL, _image_reference)
+        reader.values_hint = PLAN_VALUES_HINT if self.tf_source is None else VALUES_HINT
         if self.tf_source is not None:
             # jsonencode([{...}]) objects take ``key = value`` members; heredoc JSON, JSON.
             reader.insertion = mapping_insertions(self.tf_source, pascal=False, hcl=True)
@@ -258,7 +253,7 @@ class _Builder:
         except jsonpos.JsonError as error:
             span = span_of(error.offset, error.offset + 1)
             message = f"{resource.address}.container_definitions is not valid JSON: {error.message}"
-            self.document.problems.append(Problem("EL902", message, span))
+            self.document.problems.append(Problem(ProblemKind.SHAPE, message, span))
             return None
         return JsonView(parsed.root, span_of, raw, put_at)
 

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from ecs_lint.yamlpos import Entry, YamlDocument
 
 DOCKER_SCHEME: Final = "docker://"
+# How each kind of pull gets registry credentials (``ImageUse.credentials_hint``).
+_CREDENTIALS: Final = {
+    UseKind.JOB_CONTAINER: "give the job container credentials",
+    UseKind.SERVICE_CONTAINER: "give the service container credentials",
+    UseKind.STEP: "log in to Docker Hub in an earlier step",
+}
 _EXPRESSION: Final = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -95,6 +101,7 @@ class _Reader:
             self.ydoc,
             entry,
             kind,
+            _CREDENTIALS[kind],
             reference=reference,
             prefix=prefix,
             editable=expression is None,

@@ -7,6 +7,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,3 +100,13 @@ def test_an_empty_json_report_is_an_empty_array() -> None:
     out = io.StringIO()
     json_reporter.report(RunResult([], 0), out)
     assert out.getvalue() == "[]\n"
+
+
+def test_a_finding_is_complete_when_made_and_its_json_keys_cannot_change() -> None:
+    keys = {"pulls": 4}
+    span = Span("task.json", 3, 5, 3, 9, 20, 24)
+    finding = Finding("EL150", "docker-hub-pull-budget", Severity.WARNING, span, "m", extra=keys)
+    keys["pulls"] = 5
+    with pytest.raises(TypeError):
+        finding.extra["pulls"] = 6  # type: ignore[index]
+    assert json_reporter.finding_to_dict(finding)["pulls"] == 4

@@ -173,3 +173,62 @@ def test_unknown_registry_stays_el103_and_other_registries_stay_quiet(
 ) -> None:
     findings = lint({"Dockerfile": dockerfile}, Settings(select=("EL1",)))
     assert codes(findings) == ([] if "ghcr.io" in dockerfile else ["EL103"])
+
+
+WORKFLOW = """on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    container: acme/private-tool:2.0
+    services:
+      db: {image: acme/private-db:2.0}
+    steps:
+      - uses: docker://acme/private-step:2.0
+"""
+
+
+def test_el101_quotes_how_each_format_gives_a_pull_credentials(lint: Lint) -> None:
+    """The remedy is the source's, in its format's terms; the rule only composes it."""
+    pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - {name: c, image: acme/pod:2.0}\n"
+    files = {
+        "Dockerfile": "FROM acme/build:2.0\n",
+        "pod.yaml": pod,
+        "compose.yaml": "services:\n  web:\n    image: acme/compose:2.0\n",
+        "td.json": task({"name": "web", "image": "acme/task:2.0"}),
+        "ci.yml": WORKFLOW,
+    }
+    findings = lint(files, Settings(select=("EL101",)))
+    assert sorted((f.image, f.message.rsplit(", or ", 1)[1]) for f in findings) == [
+        ("docker.io/acme/build:2.0", "run docker login on the build host"),
+        ("docker.io/acme/compose:2.0", "run docker login on the hosts that pull it"),
+        ("docker.io/acme/pod:2.0", "give the pod imagePullSecrets"),
+        ("docker.io/acme/private-db:2.0", "give the service container credentials"),
+        ("docker.io/acme/private-step:2.0", "log in to Docker Hub in an earlier step"),
+        ("docker.io/acme/private-tool:2.0", "give the job container credentials"),
+        ("docker.io/acme/task:2.0", "authenticate with repositoryCredentials"),
+    ]
+
+
+def test_el103_quotes_how_each_format_gives_its_variables_values(lint: Lint) -> None:
+    deploy_time = (
+        "pass its value (--parameter Name=Value for template parameters) or lint the rendered "
+        "file your deploy tool produces"
+    )
+    files = {
+        "Dockerfile": "ARG BASE\nFROM ${BASE}\n",
+        "compose.yaml": "services:\n  web:\n    image: ${REGISTRY}/app:1\n",
+        "td.json": task({"name": "web", "image": "${IMAGE}"}),
+        "ci.yml": "on: push\njobs:\n  t:\n    runs-on: x\n    container: ${{ matrix.image }}\n",
+        "pod.yaml": 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: "{{ .V.i }}"\n',
+    }
+    findings = lint(files, Settings(select=("EL103",)))
+    assert sorted((f.span.path.rsplit("/", 1)[1], f.message.split("; ")[-1]) for f in findings) == [
+        ("Dockerfile", "give the ARG a default or pass --build-arg NAME=VALUE"),
+        ("ci.yml", deploy_time),
+        (
+            "compose.yaml",
+            "pass --env NAME=VALUE or set it in the .env file beside the compose file",
+        ),
+        ("pod.yaml", deploy_time),
+        ("td.json", deploy_time),
+    ]

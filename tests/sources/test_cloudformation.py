@@ -15,7 +15,7 @@ from ecs_lint.model import Document, ImageRef, InvalidRef, RegistryKind, Unresol
 from ecs_lint.settings import Settings
 from ecs_lint.sources import cloudformation, formats_for
 from ecs_lint.textio import SourceText
-from support import codes, run_cli
+from support import codes, reported_as, run_cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cloudformation"
 STACK = FIXTURES / "web-stack.yaml"
@@ -164,7 +164,7 @@ def test_metadata_suppression_is_scoped_to_its_resource() -> None:
 def test_malformed_metadata_is_reported() -> None:
     text = STACK.read_text().replace("ignore: [EL105]", "ignore: {EL105: yes}")
     document = parse_text(text)
-    assert [(p.code, p.span.line) for p in document.problems] == [("EL901", 80)]
+    assert [(reported_as(p), p.span.line) for p in document.problems] == [("EL901", 80)]
 
 
 # --- End to end: the execution role proved from the template ---------------------------------
@@ -374,12 +374,14 @@ def test_recognised_by_content_under_every_name_pattern() -> None:
 
 def test_invalid_yaml_and_json_are_el900_at_the_position() -> None:
     document = parse_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
-    ((code, line),) = [(p.code, p.span.line) for p in document.problems]
+    ((code, line),) = [(reported_as(p), p.span.line) for p in document.problems]
     assert code == "EL900" and line == 3
     document = parse_text(
         '{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {,}}', "t.json"
     )
-    assert [(p.code, p.span.line, p.span.column) for p in document.problems] == [("EL900", 2, 16)]
+    assert [(reported_as(p), p.span.line, p.span.column) for p in document.problems] == [
+        ("EL900", 2, 16)
+    ]
 
 
 def test_a_comment_mentioning_a_template_is_not_one() -> None:
@@ -394,7 +396,7 @@ def test_wrong_shapes_are_el902_in_template_terms() -> None:
         "        - Image: !Ref Unknown\n"
     )
     document = parse_text(text)
-    assert [(p.code, p.message, p.span.line) for p in document.problems] == [
+    assert [(reported_as(p), p.message, p.span.line) for p in document.problems] == [
         (
             "EL902",
             "Resources.T.Properties.ContainerDefinitions[0].Image must be a string, got array",

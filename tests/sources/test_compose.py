@@ -17,7 +17,7 @@ from ecs_lint.settings import Settings
 from ecs_lint.sources import compose, formats_for
 from ecs_lint.sources.compose import InterpolationError, Interpolator, parse_env_file
 from ecs_lint.textio import SourceText
-from support import run_cli
+from support import reported_as, run_cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "compose"
 COMPOSE_FILE = FIXTURES / "docker-compose.yml"
@@ -228,7 +228,7 @@ def test_bad_interpolation_is_a_problem_at_the_value(tmp_path: Path) -> None:
     write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: nginx:${TAG\n"})
     document, _ = parse_file(tmp_path / "compose.yaml")
     ((code, line, column, message),) = [
-        (p.code, p.span.line, p.span.column, p.message) for p in document.problems
+        (reported_as(p), p.span.line, p.span.column, p.message) for p in document.problems
     ]
     assert (code, line, column) == ("EL900", 3, 12)
     assert message == "service 'a': '${' is never closed"

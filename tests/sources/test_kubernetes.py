@@ -13,7 +13,7 @@ from ecs_lint.model import Document, ImageRef, PullIdentity, RegistryKind, Unres
 from ecs_lint.settings import Settings
 from ecs_lint.sources import formats_for, kubernetes
 from ecs_lint.textio import SourceText
-from support import run_cli
+from support import reported_as, run_cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "kubernetes"
 SA = kubernetes.SERVICE_ACCOUNT
@@ -225,7 +225,9 @@ def test_invalid_yaml_is_a_parse_error_with_position() -> None:
     document, _ = parse(
         "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n   image: x\n"
     )
-    ((code, line, column),) = [(p.code, p.span.line, p.span.column) for p in document.problems]
+    ((code, line, column),) = [
+        (reported_as(p), p.span.line, p.span.column) for p in document.problems
+    ]
     assert (code, line, column) == ("EL900", 6, 4)
     assert document.problems[0].message.startswith("invalid YAML: ")
 

@@ -15,6 +15,7 @@ from ecs_lint.model import Document, ImageRef, RegistryKind, UnresolvedRef
 from ecs_lint.settings import Settings
 from ecs_lint.sources import formats_for, terraform
 from ecs_lint.textio import SourceText
+from support import reported_as
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "terraform"
 PLAN = FIXTURES / "plan.json"
@@ -191,7 +192,9 @@ def test_plan_recognised_by_content() -> None:
 def test_invalid_plan_json_is_el900() -> None:
     text = '{"format_version": "1.2", "terraform_version": "1.7.5", "planned_values": {,}}'
     document = terraform.parse(SourceText("plan.json", text), Settings())
-    assert [(p.code, p.span.column) for p in document.problems] == [("EL900", text.index(",}") + 1)]
+    assert [(reported_as(p), p.span.column) for p in document.problems] == [
+        ("EL900", text.index(",}") + 1)
+    ]
 
 
 def test_bad_container_json_in_a_plan_is_el902_inside_the_string(tmp_path: Path) -> None:
@@ -201,7 +204,7 @@ def test_bad_container_json_in_a_plan_is_el902_inside_the_string(tmp_path: Path)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan, indent=2))
     document, text = parse_file(path)
-    (problem,) = [p for p in document.problems if p.code == "EL902"]
+    (problem,) = [p for p in document.problems if reported_as(p) == "EL902"]
     assert "container_definitions is not valid JSON" in problem.message
     assert (problem.span.line, problem.span.column) == position(text, "nginx}]")
 
@@ -360,7 +363,7 @@ def test_file_outside_the_module_is_not_read(tmp_path: Path) -> None:
 )
 def test_invalid_hcl_is_el900_with_its_line(text: str, line: int) -> None:
     document = terraform.parse(SourceText("main.tf", text), Settings())
-    assert [(p.code, p.span.line) for p in document.problems] == [("EL900", line)]
+    assert [(reported_as(p), p.span.line) for p in document.problems] == [("EL900", line)]
     assert document.problems[0].message.startswith("invalid HCL: ")
 
 
