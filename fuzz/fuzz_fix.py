@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _common import SECRET, instrumented, main
+from _common import SECRET, TERRAFORM_MODULES, instrumented, main
 
 with instrumented():
     from ecs_lint.engine import lint_paths
@@ -45,14 +45,7 @@ with instrumented():
         "ecs_lint.sources.compose",
         "ecs_lint.sources.cloudformation",
         "ecs_lint.sources.terraform",
-        "ecs_lint.sources._hcl",
-        "ecs_lint.sources._hclsyntax",
-        "ecs_lint.sources._tffunctions",
-        "ecs_lint.sources._tfinputs",
-        "ecs_lint.sources._tfinstance",
-        "ecs_lint.sources._tfmodule",
-        "ecs_lint.sources._tfregistry",
-        "ecs_lint.sources._tfplan",
+        *TERRAFORM_MODULES,
         "ecs_lint.iam.suggest",
     ):
         importlib.import_module(lazy)

@@ -16,7 +16,14 @@ from __future__ import annotations
 import importlib
 from functools import partial
 
-from _common import check_document, check_edit_spans, check_insertion, instrumented, main
+from _common import (
+    TERRAFORM_MODULES,
+    check_document,
+    check_edit_spans,
+    check_insertion,
+    instrumented,
+    main,
+)
 
 with instrumented():
     from ecs_lint.settings import Settings
@@ -24,16 +31,7 @@ with instrumented():
     from ecs_lint.textio import UnreadableFile, decode_source
 
     # The source imports its readers when it needs them: imported here to be instrumented.
-    for lazy in (
-        "ecs_lint.sources._hcl",
-        "ecs_lint.sources._hclsyntax",
-        "ecs_lint.sources._tffunctions",
-        "ecs_lint.sources._tfinputs",
-        "ecs_lint.sources._tfinstance",
-        "ecs_lint.sources._tfmodule",
-        "ecs_lint.sources._tfregistry",
-        "ecs_lint.sources._tfplan",
-    ):
+    for lazy in TERRAFORM_MODULES:
         importlib.import_module(lazy)
 
 PLAN, MODULE_FILE = "/nonexistent/plan.json", "/nonexistent/main.tf"

@@ -37,6 +37,7 @@ from ecs_lint.sources._values import (
     Sequence,
     Str,
     Where,
+    any_within,
     label_text,
 )
 
@@ -95,16 +96,11 @@ def is_null(value: Value | None) -> bool:
 
 def is_known(value: Value) -> bool:
     """Whether the whole value is known: no hole and no unknown part anywhere in it."""
-    pending = [value]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, Opaque) or (isinstance(current, Str) and not current.is_known):
-            return False
-        if isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Mapping):
-            pending.extend(member.value for member in current.members.values())
-    return True
+    return not any_within(value, _is_unknown)
+
+
+def _is_unknown(value: Value) -> bool:
+    return isinstance(value, Opaque) or (isinstance(value, Str) and not value.is_known)
 
 
 def known_text(value: Value | None) -> str | None:
@@ -277,7 +273,7 @@ class Evaluator:
 
     def _nested_block(self, node: Node, members: dict[str, Member], depth: int) -> None:
         kind, labels, inner = block_parts(self.file, node)
-        if inner is None or kind in skip_blocks:
+        if inner is None or kind in _SKIP_BLOCKS:
             return
         if kind == "dynamic" and labels:
             # Generated blocks: their number and content are not known.
@@ -745,7 +741,7 @@ _HANDLERS: Final = {
 
 # --- Blocks ------------------------------------------------------------------------------------
 
-skip_blocks: Final = frozenset({"lifecycle", "provisioner", "connection"})
+_SKIP_BLOCKS: Final = frozenset({"lifecycle", "provisioner", "connection"})
 
 
 def block_parts(file: HclFile, node: Node) -> tuple[str, list[str], Node | None]:
