@@ -82,7 +82,9 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
 def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list[str]) -> None:
     """The files documents' values come from, for fixes and code frames: only those inside a
     linted path, so a fix edits no file the run was not asked to check."""
-    roots = [_directory_of(path) for path in paths]
+    if not any(document.related_texts for document in model.documents):
+        return
+    roots = [root for root in map(_directory_of, paths) if root is not None]
     outside: set[str] = set()
     for document in model.documents:
         for text in document.related_texts:
@@ -94,13 +96,19 @@ def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list
                 outside.add(text.path)
 
 
-def _directory_of(path: str) -> Path:
-    resolved = Path(path).resolve()
+def _directory_of(path: str) -> Path | None:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: reported as such, holds no related file
+        return None
     return resolved if resolved.is_dir() else resolved.parent
 
 
 def _inside(path: str, roots: list[Path]) -> bool:
-    resolved = Path(path).resolve()
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
     return any(resolved.is_relative_to(root) for root in roots)
 
 

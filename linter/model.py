@@ -576,15 +576,21 @@ class Model:
         """Drop the documents of files in directories another document lints as modules it
         calls (``Document.covered_directories``), unless that document's own directory is
         covered back (modules calling each other, which Terraform rejects: both are kept)."""
+        if not any(document.covered_directories for document in self.documents):
+            return
         from pathlib import Path
 
-        directory = {id(doc): str(Path(doc.path).parent.resolve()) for doc in self.documents}
+        def resolved(path: str) -> str:
+            try:
+                return str(Path(path).parent.resolve())
+            except (OSError, RuntimeError):  # a link loop: not a module anyone calls
+                return path
+
+        directory = {id(doc): resolved(doc.path) for doc in self.documents}
         callers: dict[str, set[str]] = {}
         for doc in self.documents:
             for covered in doc.covered_directories:
                 callers.setdefault(covered, set()).add(directory[id(doc)])
-        if not callers:
-            return
 
         def dropped(doc: Document) -> bool:
             own = directory[id(doc)]

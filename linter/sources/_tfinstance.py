@@ -434,7 +434,10 @@ class Instance:
         """The directory a module source names: a local path, or where ``terraform init`` put
         a downloaded module; ``None`` for a module that is not on disk."""
         if source in (".", "..") or source.startswith(("./", "../")):
-            directory = (self.module.directory / source).resolve()
+            try:
+                directory = (self.module.directory / source).resolve()
+            except (OSError, RuntimeError):  # a link loop
+                directory = self.module.directory / source
             if not has_tf_files(directory):
                 shown = posixpath.join(self.module.display or ".", source)
                 message = (
