@@ -1,7 +1,9 @@
 """The pipeline: discover → load (sources) → requested files → model → rules → findings.
 
 Each stage is a module of its own (``discover``, ``load``, ``requested``, the rules); this one
-runs them in order. Reporters and fixes take the ``RunResult`` from here; nothing here prints.
+runs them in order: :func:`load_model` builds the run's model (every command that reads files
+calls it, and ``ecs-lint aws`` with the documents it read from AWS), :func:`lint_model` runs the
+rules over it. Reporters and fixes take the ``RunResult`` from here; nothing here prints.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from ecs_lint.rule import Lookup, Rule, RuleContext, Services
 from ecs_lint.rules import BY_CODE, RULES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ecs_lint.findings import Finding
+    from ecs_lint.model import Document
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 
@@ -62,8 +67,17 @@ class RunResult:
 
 def lint_paths(paths: list[str], settings: Settings, services: Services | None = None) -> RunResult:
     """Lint files and directories; raises ``MissingPath`` for a path that does not exist."""
+    return lint_model(load_model(paths, settings), settings, services)
+
+
+def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
+    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
+    parse problem of its document), the files they ask for linted with them, the files their
+    values come from (inside ``paths``), the plain lint of files that documents lint as modules
+    they call dropped, and ``documents`` read elsewhere (from AWS); then pull identities and
+    services' task definitions resolved across all of them. Raises ``MissingPath`` for a path
+    that does not exist."""
     model = Model()
-    sources: dict[str, SourceText] = {}
     for candidate in discover(paths):
         loaded = load_document(candidate, settings)
         if loaded is None:
@@ -71,15 +85,17 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         document, source = loaded
         model.documents.append(document)
         if source is not None:
-            sources[document.path] = source
-    lint_requested_files(model, sources, settings, paths)
-    _add_related_texts(model, sources, paths)
+            model.sources[document.path] = source
+    lint_requested_files(model, model.sources, settings, paths)
+    _add_related_texts(model, paths)
     model.drop_covered()
+    model.documents.extend(documents)
     model.resolve_pull_identities()
-    return lint_model(model, settings, services, sources)
+    model.resolve_task_definitions()
+    return model
 
 
-def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list[str]) -> None:
+def _add_related_texts(model: Model, paths: list[str]) -> None:
     """The files documents' values come from, for fixes and code frames: only those inside a
     linted path, so a fix edits no file the run was not asked to check."""
     if not any(document.related_texts for document in model.documents):
@@ -88,10 +104,10 @@ def _add_related_texts(model: Model, sources: dict[str, SourceText], paths: list
     outside: set[str] = set()
     for document in model.documents:
         for text in document.related_texts:
-            if text.path in sources or text.path in outside:
+            if text.path in model.sources or text.path in outside:
                 continue
             if _inside(text.path, roots):
-                sources[text.path] = text
+                model.sources[text.path] = text
             else:
                 outside.add(text.path)
 
@@ -112,12 +128,7 @@ def _inside(path: str, roots: list[Path]) -> bool:
     return any(resolved.is_relative_to(root) for root in roots)
 
 
-def lint_model(
-    model: Model,
-    settings: Settings,
-    services: Services | None = None,
-    sources: dict[str, SourceText] | None = None,
-) -> RunResult:
+def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:
     """Run the rules over a model that is already built (from files, or live from AWS)."""
     services = services or Services()
     if services.policies is None and _needs_policies(model, settings):
@@ -135,7 +146,7 @@ def lint_model(
         services.ecr_public.prefetch(model.images)
     findings, suppressed = settle(run_rules(model, settings, services), model, settings)
     checked = [document.path for document in model.documents]
-    return RunResult(findings, len(model.documents), sources or {}, checked, suppressed)
+    return RunResult(findings, len(model.documents), model.sources, checked, suppressed)
 
 
 def _needs_policies(model: Model, settings: Settings) -> bool:

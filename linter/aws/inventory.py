@@ -1,7 +1,7 @@
 """Read what runs in one region: clusters, services, their task definitions and network.
 
-Every call goes through :class:`~ecs_lint.iam.live.LiveAws` (its clients have timeouts, bounded
-adaptive retries and the run's time budget; its errors name the call that failed). List
+Every call goes through :class:`~ecs_lint.awsapi.client.AwsClient` (its clients have timeouts,
+bounded adaptive retries and the run's time budget; its errors name the call that failed). List
 operations use paginators. Independent calls run on a bounded thread pool, phase after phase, so
 no call waits for another in the same pool; the first failure ends the phase: calls not started
 are cancelled and those in flight stop at their next attempt. Each task-definition revision is
@@ -11,8 +11,14 @@ Every call here is essential: what could not be listed could not be checked, so 
 an ``AwsError`` (exit status 2), never a partial, falsely clean report. Every answer is checked
 for the values read from it (a missing ``taskDefinition`` is an error naming the call).
 
+Express Mode services are ECS services: ``ListServices`` lists them and ``DescribeServices``
+gives their task definition, like any other's. Only their scaling maximum is elsewhere, in
+``DescribeExpressGatewayService``, asked for each service Express Mode manages
+(``resourceManagementType`` ``ECS``).
+
 Permissions used: ``ecs:ListClusters`` (or ``ecs:DescribeClusters`` with ``--cluster``),
-``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``, and for Fargate
+``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``,
+``ecs:DescribeExpressGatewayService`` (for Express Mode services only), and for Fargate
 services' networks ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables``,
 ``ec2:DescribeVpcEndpoints``, ``ec2:DescribeSecurityGroups`` (only when a network rule, EL31x,
 is selected: ``fetch_region(..., network=True)``).
@@ -24,15 +30,15 @@ from concurrent.futures import FIRST_EXCEPTION, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ecs_lint.iam.live import AwsError
-from ecs_lint.iam.wire import items, member
+from ecs_lint.awsapi.wire import AwsError, items, member
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from concurrent.futures import ThreadPoolExecutor
 
     from ecs_lint.aws.progress import Tracker
-    from ecs_lint.iam.live import LiveAws
+    from ecs_lint.awsapi.client import AwsClient
+    from ecs_lint.settings import Settings
 
 __all__ = [
     "CONCURRENCY",
@@ -66,6 +72,10 @@ class Scope:
     services: tuple[str, ...] = ()
     task_definitions: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, settings: Settings) -> Scope:
+        return cls(settings.aws_clusters, settings.aws_services, settings.aws_task_definitions)
+
     @property
     def task_definitions_only(self) -> bool:
         return bool(self.task_definitions) and not self.clusters and not self.services
@@ -80,6 +90,9 @@ class RegionInventory:
     """``DescribeServices`` entries of ``ACTIVE`` services, in cluster and name order."""
     task_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``DescribeTaskDefinition`` answers' ``taskDefinition``, by ARN."""
+    express: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``DescribeExpressGatewayService`` answers' ``service``, by service ARN, for the services
+    Express Mode manages."""
     subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
     route_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """By VPC id."""
@@ -130,7 +143,7 @@ def awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def fetch_region(
-    live: LiveAws,
+    live: AwsClient,
     region: str,
     scope: Scope,
     tracker: Tracker,
@@ -144,7 +157,7 @@ def fetch_region(
 
 
 def map_or_stop(
-    pool: ThreadPoolExecutor, live: LiveAws, function: Callable[[T], R], work: Sequence[T]
+    pool: ThreadPoolExecutor, live: AwsClient, function: Callable[[T], R], work: Sequence[T]
 ) -> list[R]:
     """``function`` over ``work`` on ``pool``, in order. The first error is raised as soon as it
     happens, after cancelling the calls not started and stopping ``live``'s calls in flight at
@@ -175,7 +188,7 @@ def map_or_stop(
 
 class _RegionReader:
     def __init__(
-        self, live: LiveAws, region: str, tracker: Tracker, pool: ThreadPoolExecutor
+        self, live: AwsClient, region: str, tracker: Tracker, pool: ThreadPoolExecutor
     ) -> None:
         self.live = live
         self.region = region
@@ -197,6 +210,7 @@ class _RegionReader:
                     )
                 ]
             self.inventory.services = services
+            self._express_services()
         self._task_definitions(scope.task_definitions)
         if network:
             self._networks()
@@ -294,6 +308,33 @@ class _RegionReader:
             raise AwsError(
                 f"no service {', '.join(missing)} in {where} ({self.region}) (--service)"
             )
+
+    def _express_services(self) -> None:
+        arns = [
+            str(service["serviceArn"])
+            for service in self.inventory.services
+            if service.get("resourceManagementType") == "ECS"
+        ]
+        if not arns:
+            return
+        self.tracker.phase(f"{self.region}: Express services")
+        self.tracker.expect(len(arns))
+        for arn, found in zip(arns, self._map(self._describe_express, arns), strict=True):
+            if found is not None:
+                self.inventory.express[arn] = found
+
+    def _describe_express(self, arn: str) -> dict[str, Any] | None:
+        call = (
+            "ecs:DescribeExpressGatewayService",
+            f"Express service {_short(arn)} in {self.region}",
+        )
+        answer = self.live.call(*call, self.ecs.describe_express_gateway_service, serviceArn=arn)
+        self.tracker.done()
+        if answer is None:  # deleted between listing and describing
+            return None
+        found: dict[str, Any] = member(answer, "service", dict, *call)
+        items(found, "activeConfigurations", dict, *call, required=False)
+        return found
 
     # --- Task definitions ------------------------------------------------------------------
 

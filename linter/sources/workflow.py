@@ -32,7 +32,8 @@ _CREDENTIALS: Final = {
     UseKind.SERVICE_CONTAINER: "give the service container credentials",
     UseKind.STEP: "log in to Docker Hub in an earlier step",
 }
-_EXPRESSION: Final = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# An expression left open (``${{ matrix.image``) is still one: GitHub rejects it, never pulls it.
+_EXPRESSION: Final = re.compile(r"\$\{\{(.*?)(?:\}\}|$)", re.DOTALL)
 
 
 def parse(source: SourceText, settings: Settings) -> Document:
