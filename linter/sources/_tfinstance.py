@@ -609,7 +609,7 @@ def root_instance(source: SourceText, settings: Settings) -> Instance:
             run,
             inputs=values.values,
             inputs_final=values.broken,
-            input_paths=frozenset(values.texts),
+            input_paths=frozenset(values.paths),
             input_texts=values.texts,
             var_files=var_files,
             problems=list(values.problems),

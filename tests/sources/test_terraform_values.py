@@ -113,6 +113,7 @@ def test_var_file_and_var_win_over_the_module_files(tmp_path: Path) -> None:
     with_var = run_cli(*base, "--var-file", str(production), "--var", "image=mysql:8").stdout
     assert "library/mysql:8" in with_var and "postgres" not in with_var
     assert "(value from --var image)" in with_var
+    assert with_var.startswith(f"{tmp_path / 'main.tf'}:3:")  # at the task's image = var.image
 
 
 def test_a_var_file_in_json(tmp_path: Path) -> None:
