@@ -34,6 +34,8 @@ TERRAFORM_MODULES = (
     "ecs_lint.sources._tfmodule",
     "ecs_lint.sources._tfregistry",
     "ecs_lint.sources._tfplan",
+    "ecs_lint.sources._tfexpress",
+    "ecs_lint.sources._express",
 )
 """The modules the Terraform source imports when it reads a file (imported by the harnesses so
 that they are instrumented too)."""

@@ -191,9 +191,9 @@ class TaskReader:
     image_reference: Callable[[Text], Reference] = _plain_reference
     images: list[ImageUse] = field(default_factory=list)
     insertion: Callable[[Node], MemberInsertion | None] | None = None
+    """Where a fix may add members to a container; by default, a JSON file's own objects."""
     values_hint: str = DEPLOY_TIME_VALUES
     """How the variables of an image's reference get values, in the source's terms."""
-    """Where a fix may add members to a container; by default, a JSON file's own objects."""
 
     def task(
         self,

@@ -190,9 +190,15 @@ class _Builder:
 
     # --- Task definitions and services ----------------------------------------------------
 
-    def _task(self, resource: TfResource) -> None:
+    def _reader(self) -> TaskReader:
+        """A reader of containers written in this source: its image references (unknown
+        parts named), and how their variables get values (``--var`` for ``.tf`` files)."""
         reader = TaskReader(CAMEL, _image_reference)
         reader.values_hint = PLAN_VALUES_HINT if self.tf_source is None else VALUES_HINT
+        return reader
+
+    def _task(self, resource: TfResource) -> None:
+        reader = self._reader()
         if self.tf_source is not None:
             # jsonencode([{...}]) objects take ``key = value`` members; heredoc JSON, JSON.
             reader.insertion = mapping_insertions(self.tf_source, pascal=False, hcl=True)
@@ -293,7 +299,7 @@ class _Builder:
         from ecs_lint.sources._tfexpress import read_express_service
 
         read = read_express_service(
-            resource.values, resource.address, resource.span, _image_reference
+            resource.values, resource.address, resource.span, self._reader()
         )
         service, images = read.service, list(read.images)
         named = service.task_definition
