@@ -225,13 +225,13 @@ class Settings:
         Key(
             "terraform-vars",
             convert.build_args,
-            "Terraform root module variables (name → string), as `--var`.",
+            "Terraform root module variables (name → its `--var` text).",
         ),
         Option(
             "--var",
             commands=ROLE_SOURCES,
-            help="Terraform root module variable, NAME=VALUE (repeatable; a string: lists and "
-            "maps go in a --var-file); wins over every variables file.",
+            help="Terraform root module variable, NAME=VALUE (repeatable; as terraform's -var: "
+            "HCL for a list, map or object type); wins over every variables file.",
             metavar="NAME=VALUE",
             takes=list,
             convert=convert.assignments,

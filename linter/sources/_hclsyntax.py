@@ -103,6 +103,20 @@ def parse_hcl(source: SourceText) -> HclFile:
     return HclFile(source, data, _parser().parse(data), source.text)
 
 
+def parse_expression(source: SourceText) -> tuple[HclFile, Node | None]:
+    """``source``'s text parsed as one HCL expression (a ``-var`` value), with offsets into it:
+    the file and the expression, ``None`` when the text is not one expression (the file's
+    :func:`syntax_error` says why, if it is a syntax error)."""
+    prefix = "x = "
+    text = prefix + source.text
+    data = text.encode("utf-8", "surrogatepass")
+    file = HclFile(source, data, _parser().parse(data), text, len(prefix))
+    body = file.body
+    if file.root.has_error or len(body) != 1 or body[0].type != "attribute":
+        return file, None
+    return file, body[0].named_children[-1]
+
+
 def parse_template(source: SourceText) -> tuple[HclFile, Node, int, int] | None:
     """A template file (``templatefile``) parsed as the heredoc it is the body of: the file,
     the heredoc node, and the bytes where the template's text starts and ends in it; ``None``

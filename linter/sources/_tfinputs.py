@@ -3,9 +3,9 @@
 A root module's variables get their values from, latest winning (as Terraform reads them):
 ``terraform.tfvars``, ``terraform.tfvars.json``, ``*.auto.tfvars`` and ``*.auto.tfvars.json``
 of the module's directory in name order, the ``--var-file`` files in order, then ``--var``
-(strings; lists and maps go in a file). A file that cannot be read or parsed is an EL900 problem
-naming its line, and what it may set is unknown from then on: the values before it, and the
-variables' defaults, are not used in its place.
+(its text for a variable of a primitive type or none, else the text read as HCL). A file that
+cannot be read or parsed is an EL900 problem naming its line, and what it may set is unknown
+from then on: the values before it, and the variables' defaults, are not used in its place.
 
 A value given to a variable is converted to the variable's ``type`` as far as ecs-lint reads it
 (:func:`apply_type`: an object attribute a type makes ``optional()`` takes its default where it
@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Problem, ProblemKind, Span
-from ecs_lint.sources._hcl import Evaluator, is_null
-from ecs_lint.sources._hclsyntax import parse_hcl, syntax_error
+from ecs_lint.sources._hcl import Evaluator, is_null, unknown_labels
+from ecs_lint.sources._hclsyntax import parse_expression, parse_hcl, syntax_error
 from ecs_lint.sources._tfmodule import ModuleDir
-from ecs_lint.sources._values import Mapping, Member, Origin, Scalar, Sequence, Str
-from ecs_lint.textio import UnreadableFile, read_source
+from ecs_lint.sources._values import Hole, Mapping, Member, Origin, Scalar, Sequence, Str
+from ecs_lint.textio import SourceText, UnreadableFile, read_source
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -33,11 +33,13 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ecs_lint.settings import Settings
-    from ecs_lint.sources._tfmodule import RunCache
+    from ecs_lint.sources._tfmodule import Block, RunCache
     from ecs_lint.sources._values import Value
-    from ecs_lint.textio import SourceText
 
 __all__ = ["RootValues", "apply_type", "mark_origin", "root_values"]
+
+_LITERAL_TYPES = frozenset({"string", "number", "bool", '"string"'})
+"""Variable types whose ``--var`` value is its text (Terraform parses the others as HCL)."""
 
 
 @dataclass(slots=True)
@@ -67,10 +69,47 @@ def root_values(module: ModuleDir, settings: Settings, run: RunCache) -> RootVal
     for given in settings.terraform_var_files:
         _read_tfvars(found, Path(given), given, settings, run)
     for name, text in settings.terraform_vars.items():
-        at = Span(f"--var {name}", 1, 1, 1, 1)
-        found.values[name] = Str((text,) if text else (), at, origin=Origin(f"--var {name}"))
-        found.paths.add(at.path)
+        option = SourceText(f"--var {name}", text)
+        found.values[name] = _given_value(name, option, module, found, run)
+        found.paths.add(option.path)
     return found
+
+
+def _given_value(
+    name: str, given: SourceText, module: ModuleDir, found: RootValues, run: RunCache
+) -> Value:
+    """A ``--var`` value as Terraform reads it: the text itself for a variable with no type or
+    a primitive one (``string``, ``number``, ``bool``), else the text parsed as an HCL
+    expression (``["a", "b"]``, ``{ image = "nginx" }``). One that is not a constant value is a
+    problem at its text (Terraform refuses it), and the variable is unknown."""
+    whole = given.span(0, len(given.text))
+    if not _takes_hcl(module.variables.get(name)):
+        return Str((given.text,) if given.text else (), whole, origin=Origin(given.path))
+    hcl, expression = parse_expression(given)
+    if expression is None:
+        error = syntax_error(hcl)
+        at, problem = error or (whole, "expected one value (HCL syntax, as in a .tfvars file)")
+    else:
+        from ecs_lint.sources._tfinstance import Instance
+
+        constants = Instance(ModuleDir(module.directory, ""), run)  # no names: constants
+        value = Evaluator(constants, hcl).expression(expression, 0)
+        unknown = unknown_labels([value], 1)
+        if not unknown:
+            mark_origin(value, "", note=given.path)
+            return value
+        at, problem = whole, f"{unknown[0]} is not a value (variables are not allowed here)"
+    message = f"invalid value of --var {name}: {problem}"
+    found.problems.append(Problem(ProblemKind.PARSE, message, at))
+    return Str((Hole(f"var.{name}"),), whole, typed=False)
+
+
+def _takes_hcl(block: Block | None) -> bool:
+    """Whether Terraform parses a ``-var`` value of this variable as HCL: it declares a type,
+    and not a primitive one (``any`` is parsed too)."""
+    if block is None or (type_node := block.attribute("type")) is None:
+        return False
+    return "".join(block.file.text(type_node).split()) not in _LITERAL_TYPES
 
 
 def _read_tfvars(
@@ -146,10 +185,13 @@ def _json_tfvars(source: SourceText, found: RootValues) -> dict[str, Value] | No
     return {key: member.value for key, member in root.members.items()}
 
 
-def mark_origin(value: Value, what: str, paths: Container[str] | None = None) -> None:
+def mark_origin(
+    value: Value, what: str, paths: Container[str] | None = None, note: str | None = None
+) -> None:
     """Say of every string in ``value`` where it is written (``terraform.tfvars:3``), for the
     messages and fixes of whatever uses it elsewhere; only of those written in ``paths`` when
-    given (a module's local holds strings its callers wrote too: those are reported there)."""
+    given (a module's local holds strings its callers wrote too: those are reported there).
+    ``note`` says it of text that is in no file (``--var images``): no fix rewrites it."""
     pending = [value]
     while pending:
         current = pending.pop()
@@ -157,8 +199,8 @@ def mark_origin(value: Value, what: str, paths: Container[str] | None = None) ->
             if paths is not None and current.span.path not in paths:
                 continue
             span = current.span
-            literal = span if current.editable else None
-            current.origin = Origin(f"{span.path}:{span.line}{what}", literal)
+            literal = span if current.editable and note is None else None
+            current.origin = Origin(note or f"{span.path}:{span.line}{what}", literal)
         elif isinstance(current, Sequence):
             pending.extend(current.items)
         elif isinstance(current, Mapping):

@@ -141,6 +141,86 @@ def test_config_keys_give_variables_and_var_files(tmp_path: Path) -> None:
     assert "library/mysql:8" in run_cli(*base).stdout
 
 
+TYPED_VARIABLES = """\
+variable "images" {
+  type = list(string)
+}
+
+variable "services" {
+  type = map(object({
+    image = string
+    port  = optional(number, 80)
+  }))
+  default = {}
+}
+
+variable "image" {
+  type    = string
+  default = "nginx:1.25"
+}
+
+variable "untyped" {
+  default = "nginx:1.25"
+}
+"""
+
+
+def test_var_is_read_by_the_variables_type(tmp_path: Path) -> None:
+    """As terraform's -var: HCL for a list, map or object type; the text itself for a string."""
+    (tmp_path / "variables.tf").write_text(TYPED_VARIABLES)
+    main = task("var.images[1]") + task("var.services.api.image").replace('"web"', '"api"')
+    (tmp_path / "main.tf").write_text(main)
+    run = run_cli(
+        str(tmp_path),
+        *("--select", "EL101", "-o", "concise"),
+        *("--var", 'images=["public.ecr.aws/nginx/nginx:1", "redis:7.2"]'),
+        *("--var", 'services={ api = { image = "postgres:16" } }'),
+    )
+    lines = run.stdout.splitlines()[:-1]
+    assert [line.split(": EL101 ")[1].split(" (container image)")[0] for line in lines] == [
+        "docker.io/library/redis:7.2",
+        "docker.io/library/postgres:16",
+    ]
+    # Each at the expression that uses it, saying where it came from.
+    assert lines[0].startswith(f"{tmp_path / 'main.tf'}:3:")
+    assert lines[1].startswith(f"{tmp_path / 'main.tf'}:7:")
+    assert "(value from --var images)" in lines[0]
+    assert "(value from --var services)" in lines[1]
+
+
+@pytest.mark.parametrize("variable", ["image", "untyped"])
+def test_var_of_a_string_or_untyped_variable_is_its_text(lint: Lint, variable: str) -> None:
+    files = {"main.tf": task(f"var.{variable}"), "variables.tf": TYPED_VARIABLES}
+    given = Settings(select=("EL101", "EL104"), terraform_vars={variable: '["redis:7.2"]'})
+    (finding,) = lint(files, given)
+    assert finding.rule == "EL104"  # not parsed: the image is the text, brackets and all
+    assert "'[\"redis:7.2\"]'" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "column"),
+    [
+        ('["redis:7.2"', "invalid HCL: expected ']'", 13),
+        ('["redis:7.2"]\nimage = "x"', "expected one value (HCL syntax", 1),
+        ("[redis]", "redis is not a value (variables are not allowed here)", 1),
+    ],
+)
+def test_a_var_that_is_not_a_value_of_its_type_is_reported(
+    lint: Lint, text: str, problem: str, column: int
+) -> None:
+    files = {
+        "main.tf": task("var.images[0]") + task('"nginx:1.25"').replace('"web"', '"api"'),
+        "variables.tf": TYPED_VARIABLES,
+    }
+    given = Settings(select=("EL900", "EL101", "EL103"), terraform_vars={"images": text})
+    findings = lint(files, given)
+    assert codes(findings) == ["EL900", "EL103", "EL101"]  # and the rest still linted
+    bad = findings[0]
+    assert (bad.span.path, bad.span.line, bad.span.column) == ("--var images", 1, column)
+    assert bad.message.startswith(f"invalid value of --var images: {problem}")
+    assert "depends on var.images" in findings[1].message
+
+
 def test_a_missing_var_file_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(task("var.image"))
     run = run_cli(str(tmp_path), "--var-file", str(tmp_path / "nope.tfvars"))
