@@ -61,6 +61,9 @@ class PullThroughCache:
 @dataclass(slots=True)
 class Settings:
     build_args: dict[str, str] = field(default_factory=dict)
+    build_contexts: dict[str, str] = field(default_factory=dict)
+    """Named build contexts (``--build-context NAME=VALUE``): a Dockerfile name that is one is
+    not an image, unless its value is ``docker-image://REF``, which pulls ``REF``."""
     env: dict[str, str] = field(default_factory=dict)
     """Variables for Docker Compose interpolation (``--env``); they win over a ``.env`` file."""
     parameters: dict[str, str] = field(default_factory=dict)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known, unknown_parts
 from ecs_lint.findings import Finding, Fix, Severity
 from ecs_lint.model import ImageUse, Model, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
@@ -55,11 +55,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+            f"{ref} ({use.described}) is pulled anonymously from Docker Hub{unknown_parts(use)}, "
+            f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )
-        if equivalents is None:
-            remedy = f"{MIRRORS}, or {use.credentials_hint}"
+        avoid = f", or {use.avoid_hint}" if use.avoid_hint else ""
+        if equivalents is None or not repository_is_known(use):
+            remedy = f"{MIRRORS}, or {use.credentials_hint}{avoid}"
             yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)
@@ -73,7 +74,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     remedy += " (--unsafe-fixes adds the docker-hub-credentials secret)"
         yield ctx.finding(
             use.span,
-            f"{problem}; {remedy}",
+            f"{problem}; {remedy}{avoid}",
             image=str(ref),
             replacement=advice.replacement,
             fix=fix,

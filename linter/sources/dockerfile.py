@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef, UseKind
-from ecs_lint.references import parse_reference
+from ecs_lint.references import familiar_name, find_variables, parse_reference
 from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
@@ -63,6 +63,20 @@ if TYPE_CHECKING:
 # How a pull of the build gets credentials, and its variables values (``ImageUse`` hints).
 BUILD_LOGIN: Final = "run docker login on the build host"
 BUILD_ARGS: Final = "give the ARG a default or pass --build-arg NAME=VALUE"
+CONTEXT_VALUES: Final = "give the named build context a value known in the file that defines it"
+# How a build does without its frontend image (``ImageUse.avoid_hint``).
+KEEP_DIRECTIVE_OUT: Final = (
+    "remove the # syntax directive where the builder's built-in Dockerfile frontend suffices"
+)
+KEEP_SYNTAX_ARG_OUT: Final = (
+    "stop passing BUILDKIT_SYNTAX where the builder's built-in Dockerfile frontend suffices"
+)
+SYNTAX_ARG: Final = "BUILDKIT_SYNTAX"
+"""The build arg that names the frontend image, overriding the ``# syntax=`` directive."""
+BUILTIN_FRONTEND: Final = "dockerfile.v0"
+"""A ``BUILDKIT_SYNTAX`` value that selects the builder's own frontend: nothing is pulled."""
+DOCKER_IMAGE_CONTEXT: Final = "docker-image://"
+"""The prefix of a named build context that is an image (``docker-image://alpine:3.20``)."""
 
 # The instructions BuildKit knows; any other is a build error ("unknown instruction").
 KNOWN_INSTRUCTIONS: Final = frozenset(
@@ -94,6 +108,7 @@ _DIRECTIVES: Final = frozenset({"syntax", "escape", "check"})
 _KEYWORD_RE: Final = re.compile(r"[^\t\v\f\r ]+")  # BuildKit splits the command off at these
 _STAGE_NAME_RE: Final = re.compile(r"[a-z][a-z0-9\-_.]*", re.ASCII)
 _STAGE_INDEX_RE: Final = re.compile(r"[+-]?[0-9]+", re.ASCII)  # what Go's strconv.Atoi accepts
+_BARE_NAME_RE: Final = re.compile(r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*", re.ASCII)  # one component
 _HEREDOC_RE: Final = re.compile(r"[0-9]*<<(-?)([^<]*)", re.ASCII)
 _SINGLE_VARIABLE_RE: Final = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -110,6 +125,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     interpreter = _Interpreter(source, settings, document, split.escape)
     for error in split.errors:
         interpreter.report(error.message, source.span(error.start, error.end))
+    interpreter.frontend(split.frontend)
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
@@ -169,6 +185,8 @@ class _Split:
     errors: list[_SplitError] = field(default_factory=list)
     line_ranges: list[tuple[int, int]] = field(default_factory=list)
     """(first, last) 1-based line of each instruction, heredoc bodies included."""
+    frontend: tuple[int, int] | None = None
+    """Where the frontend reference of a ``# syntax=`` directive is (start, end offsets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +228,7 @@ class _Splitter:
         self.directives_seen: set[str] = set()
 
     def run(self) -> _Split:
+        self.split.frontend = _syntax_directive(self.lines)
         while self.index < len(self.lines):
             line = self.lines[self.index]
             first = self.index + 1
@@ -282,6 +301,25 @@ class _Splitter:
 
     def _error(self, message: str, start: int, end: int) -> None:
         self.split.errors.append(_SplitError(message, start, end))
+
+
+def _syntax_directive(lines: list[_Line]) -> tuple[int, int] | None:
+    """Where the frontend image of a ``# syntax=`` directive is written, found as BuildKit's
+    ``DetectSyntax`` finds it before it reads the file as a Dockerfile: a first line starting
+    ``#!`` is skipped; then only an unbroken run of directives counts, each written from the
+    line's first column (unlike ``# escape``, an indented one ends the run), the names in any
+    case; the reference is the value's first space-separated word."""
+    seen: set[str] = set()
+    for line in lines[1:] if lines and lines[0].text.startswith("#!") else lines:
+        match = _DIRECTIVE_RE.fullmatch(line.text)
+        name = match.group(1).lower() if match else ""
+        if match is None or name not in _DIRECTIVES or name in seen:
+            return None
+        if name == "syntax":
+            start = line.start + match.start(2)
+            return start, start + len(match.group(2).split(" ", 1)[0])
+        seen.add(name)
+    return None
 
 
 def _make_instruction(text: str, offsets: _OffsetMap) -> _Instruction | None:
@@ -817,6 +855,7 @@ class _Interpreter:
     ) -> None:
         self.source = source
         self.build_args = settings.build_args
+        self.contexts = _named_contexts(settings.build_contexts)
         self.document = document
         self.escape = escape
         self.globals = _Scope({name: self._predefined(name) for name in PLATFORM_ARGS})
@@ -829,6 +868,79 @@ class _Interpreter:
 
     def report(self, message: str, span: Span) -> None:
         self.document.problems.append(Problem(ProblemKind.PARSE, message, span))
+
+    # The frontend: # syntax=<image>, or the BUILDKIT_SYNTAX build arg, which wins over it
+
+    def frontend(self, directive: tuple[int, int] | None) -> None:
+        """Record the frontend image BuildKit pulls to read this file, if it pulls one."""
+        span = self.source.span(*directive) if directive is not None else None
+        syntax_arg = self.build_args.get(SYNTAX_ARG)
+        if syntax_arg is not None:
+            text = syntax_arg.strip().split(" ", 1)[0]
+            if text and text != BUILTIN_FRONTEND:
+                at = span or self.source.span(0, 0)  # the arg is written nowhere in this file
+                note = f"named by the {SYNTAX_ARG} build arg"
+                self._frontend_image(text, at, None, note, KEEP_SYNTAX_ARG_OUT)
+        elif span is not None:
+            text = self.source.text[span.start : span.end]
+            self._frontend_image(text, span, span, "", KEEP_DIRECTIVE_OUT)
+
+    def _frontend_image(
+        self, text: str, span: Span, edit: Span | None, note: str, avoid: str
+    ) -> None:
+        context = self._context(text)
+        if context is not None:  # a named build context may stand for the frontend too
+            self._context_image(_Written(text, span), context, UseKind.FRONTEND)
+            return
+        self.document.images.append(
+            ImageUse(
+                parse_reference(text),
+                span,
+                UseKind.FRONTEND,
+                edit_span=edit,
+                credentials_hint=BUILD_LOGIN,
+                avoid_hint=avoid,
+                note=note,
+            )
+        )
+
+    # Named build contexts (--build-context NAME=VALUE): a name that is one is not an image
+
+    def _context(self, value: str) -> tuple[str, str] | None:
+        """The named build context ``value`` names (name, value), if the build gives one."""
+        if not self.contexts:
+            return None
+        name = familiar_name(value)
+        context = self.contexts.get(name) if name is not None else None
+        return (name, context) if name is not None and context is not None else None
+
+    def _context_image(self, written: _Written, context: tuple[str, str], kind: UseKind) -> None:
+        """Record the image a named build context pulls: only a ``docker-image://`` one does
+        (a directory, a Git or HTTP source, an OCI layout or another Bake target pull nothing)."""
+        name, value = context
+        if not value.startswith(DOCKER_IMAGE_CONTEXT):
+            return
+        text = value.removeprefix(DOCKER_IMAGE_CONTEXT)
+        if text == SCRATCH:  # BuildKit's name for the empty image
+            return
+        # A value the build's source could not resolve keeps its variables or expressions.
+        reference = (
+            UnresolvedRef(text, find_variables(text) or (text,))
+            if "$" in text
+            else parse_reference(text)
+        )
+        self.document.images.append(
+            ImageUse(
+                reference,
+                written.span,
+                kind,
+                # The text here names the context, not the image: a fix must not rewrite it.
+                shared_text=True,
+                credentials_hint=BUILD_LOGIN,
+                values_hint=CONTEXT_VALUES,
+                note=f"from named build context '{name}' = {value}",
+            )
+        )
 
     def dispatch(self, instruction: _Instruction) -> None:
         keyword = instruction.keyword
@@ -921,7 +1033,11 @@ class _Interpreter:
             return base.scope.copy()
         if expansion.value == SCRATCH:
             return _Scope()
-        self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
+        context = self._context(expansion.value)
+        if context is not None:
+            self._context_image(written, context, UseKind.BASE_IMAGE)
+        else:
+            self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
         return _Scope(open=True)
 
     # ARG NAME[=default] ... and ENV NAME=value ...
@@ -993,8 +1109,24 @@ class _Interpreter:
         expansion = self._expand(written, scope)
         if expansion is None:
             return
-        if expansion.unresolved or self._is_image(expansion.value):
+        if expansion.unresolved:
             self._record(written, expansion, kind, scope)
+        elif self._is_image(expansion.value):
+            context = self._context(expansion.value)
+            if context is not None:
+                self._context_image(written, context, kind)
+            else:
+                self._record(written, expansion, kind, scope, note=self._bare_name(expansion.value))
+
+    def _bare_name(self, value: str) -> str:
+        """What a bare name (``plugin``) that is no stage may be instead of an image, when the
+        build gives ecs-lint no named build context: messages say how to tell it one."""
+        if self.contexts or not _BARE_NAME_RE.fullmatch(value):
+            return ""
+        return (
+            f"no stage of this file: if '{value}' is a named build context, pass "
+            f"--build-context {value}=VALUE"
+        )
 
     def _is_image(self, value: str) -> bool:
         """False for a stage index, ``scratch``, or a stage defined so far.
@@ -1016,7 +1148,13 @@ class _Interpreter:
             return None
 
     def _record(
-        self, written: _Written, expansion: _Expansion, kind: UseKind, scope: _Scope
+        self,
+        written: _Written,
+        expansion: _Expansion,
+        kind: UseKind,
+        scope: _Scope,
+        *,
+        note: str = "",
     ) -> None:
         reference: Reference
         if expansion.unresolved:
@@ -1034,8 +1172,21 @@ class _Interpreter:
                 edit_span=edit,
                 credentials_hint=BUILD_LOGIN,
                 values_hint=BUILD_ARGS,
+                note=note,
             )
         )
+
+
+def _named_contexts(given: dict[str, str]) -> dict[str, str]:
+    """The build's named contexts by the name BuildKit matches them by (``alpine:latest`` and
+    ``docker.io/library/alpine`` are both ``alpine``); a name that is no reference is left out,
+    as buildx refuses it."""
+    contexts: dict[str, str] = {}
+    for name, value in given.items():
+        key = familiar_name(name)
+        if key is not None:
+            contexts[key] = value
+    return contexts
 
 
 def _flag_values(instruction: _Instruction, name: str) -> list[_Piece]:

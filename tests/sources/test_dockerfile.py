@@ -76,6 +76,7 @@ def problems(source: SourceText, document: Document) -> list[tuple[str, Where]]:
 def test_from_images_skip_stages_indexes_and_scratch() -> None:
     source, document = load("stages.Dockerfile")
     assert uses(source, document) == [
+        (UseKind.FRONTEND, "docker.io/docker/dockerfile:1", (1, 10, 1, 29, "docker/dockerfile:1")),
         (BASE, "docker.io/library/golang:1.23", (2, 32, 2, 43, "golang:1.23")),
         (BASE, "docker.io/library/alpine:3.20", (3, 6, 3, 17, "alpine:3.20")),
         # FROM build, FROM scratch, --from=BUILD, --from=0, --from=Runtime, --from=scratch: none.
