@@ -220,6 +220,8 @@ class LintRequest:
     build: str = field(default="", compare=False)
     """The build in words, for messages when builds of one file disagree (``compose service
     'web'``, ``bake target 'app' in docker-bake.hcl``)."""
+    if_present: bool = False
+    """True when a missing file is no error: a CI step may build a file an earlier step makes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,8 @@ def lint_requested_files(
                 )
             source = read_source(Path(display), display, settings.max_file_size)
         except UnreadableFile as error:
-            model.documents.append(_unreadable(display, requests, error))
+            if not all(request.if_present for request in requests) or resolved.exists():
+                model.documents.append(_unreadable(display, requests, error))
             continue
         model.documents.append(_lint_each_build(source, requests, settings))
         sources[display] = source
