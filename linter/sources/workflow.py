@@ -135,9 +135,12 @@ class _Reader:
 
     def _default(self, step: Node, job: Node, key: str) -> str | None:
         """A ``run:`` setting of the step, else of the job's or the workflow's ``defaults``."""
-        for node in (step, job, self.ydoc.root):
-            if node is not step:
-                node = yamlpos.get_value(yamlpos.get_value(node, "defaults"), "run")
+        places = (
+            step,
+            yamlpos.get_value(yamlpos.get_value(job, "defaults"), "run"),
+            yamlpos.get_value(yamlpos.get_value(self.ydoc.root, "defaults"), "run"),
+        )
+        for node in places:
             value = yamlpos.text(yamlpos.get_value(node, key))
             if value is not None:
                 return value
