@@ -220,6 +220,22 @@ def build_args(value: object, _: ConfigFile) -> dict[str, str]:
     return args
 
 
+def build_contexts(value: object, config: ConfigFile) -> dict[str, str]:
+    """Named build contexts: values strings, names checked by :func:`context_names`."""
+    return context_names(build_args(value, config))
+
+
+def context_names(contexts: dict[str, str]) -> dict[str, str]:
+    """``contexts``, whose names must be what ``docker buildx build --build-context`` takes: an
+    image reference (``base``, ``alpine:3.20``)."""
+    from ecs_lint.references import familiar_name
+
+    bad = next((name for name in contexts if familiar_name(name) is None), None)
+    if bad is not None:
+        raise BadValue(f"invalid context name {bad!r} (a name is an image reference: lowercase)")
+    return contexts
+
+
 def registry_host(text: str) -> str:
     """A registry host, or ``host/namespace`` prefix, normalised like image references are."""
     from ecs_lint.references import DEFAULT_DOMAIN, DOCKER_HUB_HOSTS
@@ -395,6 +411,12 @@ KEYS: tuple[ConfigKey, ...] = (
         "fail-level", "fail_level", fail_level, "Lowest severity that makes the exit status 1."
     ),
     ConfigKey("build-args", "build_args", build_args, "Dockerfile ARG values (name → string)."),
+    ConfigKey(
+        "build-contexts",
+        "build_contexts",
+        build_contexts,
+        "Named build contexts of Dockerfile builds (name → value, as --build-context).",
+    ),
     ConfigKey(
         "trusted-registries",
         "trusted_registries",

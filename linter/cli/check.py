@@ -42,6 +42,16 @@ def check_command(
             metavar="NAME=VALUE",
         ),
     ] = None,
+    build_context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--build-context",
+            help="Named build context of Dockerfile builds, NAME=VALUE (repeatable), as "
+            "docker buildx build takes it: a FROM or --from name that is one is no image, unless "
+            "VALUE is docker-image://REF.",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
     env: Annotated[
         list[str] | None,
         typer.Option(

@@ -148,6 +148,7 @@ CHECK = CommandLine.listing(
     "paths",
     _text("output_format", "--output-format", "-o", default="text"),
     _texts("build_arg", "--build-arg"),
+    _texts("build_context", "--build-context"),
     _texts("env", "--env"),
     _texts("parameter", "--parameter"),
     _texts("select", "--select"),

@@ -28,6 +28,7 @@ def load_settings(
     offline: bool = False,
     docker_hub_limit: int | None = None,
     build_arg: list[str] | None = None,
+    build_context: list[str] | None = None,
     env: list[str] | None = None,
     parameter: list[str] | None = None,
     iam: list[str] | None = None,
@@ -58,6 +59,7 @@ def load_settings(
         "offline": _given(offline),
         "docker_hub_limit": docker_hub_limit,
         "build_args": _assignments(build_arg, "--build-arg"),
+        "build_contexts": _build_contexts(build_context),
         "env": _assignments(env, "--env"),
         "parameters": _assignments(parameter, "--parameter"),
         "iam_files": tuple(iam) if iam else None,
@@ -115,6 +117,17 @@ def _assignments(values: list[str] | None, option: str) -> dict[str, str] | None
             fail(f"{option} expects NAME=VALUE, got '{value}'")
         assignments[name] = text
     return assignments
+
+
+def _build_contexts(values: list[str] | None) -> dict[str, str] | None:
+    """``--build-context NAME=VALUE``; a name must be a reference, as buildx insists."""
+    contexts = _assignments(values, "--build-context")
+    from ecs_lint.config import BadValue, context_names
+
+    try:
+        return None if contexts is None else context_names(contexts)
+    except BadValue as error:
+        fail(f"--build-context: {error}")
 
 
 def _role_policies(values: list[str] | None) -> dict[str, tuple[str, ...]] | None:
