@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
 from servers.gallery_server import GalleryServer, realistic_dataset
 
 from support import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 DIRECTIVE = "# syntax=docker/dockerfile:1.7\nFROM public.ecr.aws/docker/library/alpine:3.20\n"
 

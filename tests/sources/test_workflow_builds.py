@@ -3,14 +3,18 @@ run lines apply their build args and named contexts to the Dockerfile they build
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from ecs_lint.model import Document
 from ecs_lint.settings import Settings
 from ecs_lint.sources import workflow
 from ecs_lint.sources._dockerbuild import BuildCommand, build_commands
 from ecs_lint.textio import SourceText
 from support import Lint, codes
+
+if TYPE_CHECKING:
+    from ecs_lint.model import Document
 
 EL1 = Settings(select=("EL1",))
 CI = ".github/workflows/ci.yml"
