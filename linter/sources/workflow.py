@@ -51,6 +51,7 @@ _CREDENTIALS: Final = {
 }
 _EXPRESSION: Final = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 BUILD_PUSH_ACTION: Final = "docker/build-push-action@"
+BAKE_ACTION: Final = "docker/bake-action@"
 _DEFAULT_CONTEXT: Final = re.compile(r"\{\{\s*defaultContext\s*\}\}(?::(.*))?", re.DOTALL)
 _REMOTE_CONTEXT: Final = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 _POSIX_SHELLS: Final = frozenset({"bash", "sh"})
@@ -63,7 +64,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     if not documents:
         return document
     ydoc = documents[0]
-    reader = _Reader(ImageCollector(source, document), ydoc)
+    reader = _Reader(ImageCollector(source, document), ydoc, settings.max_file_size)
     for job in yamlpos.entries(yamlpos.get_value(ydoc.root, "jobs")):
         reader.job(job)
     return reader.images.finish()
@@ -79,10 +80,11 @@ def repository_root(workflow: str) -> Path:
 
 
 class _Reader:
-    def __init__(self, images: ImageCollector, ydoc: YamlDocument) -> None:
+    def __init__(self, images: ImageCollector, ydoc: YamlDocument, limit: int) -> None:
         self.images = images
         self.ydoc = ydoc
         self.root = repository_root(images.source.path)
+        self.limit = limit
 
     def job(self, job: Entry) -> None:
         name = job.key.value
@@ -99,6 +101,7 @@ class _Reader:
                 self._run(step, job.value, build)
             else:
                 self._build_push(step, build)
+                self._bake(step, job.value, build)
 
     # Build steps: the Dockerfile they build, linted with their values (LintRequest)
 
@@ -118,6 +121,49 @@ class _Reader:
         args = _known_pairs(_input_list(yamlpos.get_value(inputs, "build-args")))
         contexts = _pairs(_input_list(yamlpos.get_value(inputs, "build-contexts")))
         self._request(dockerfile, args, contexts, uses.value, build)
+
+    def _bake(self, step: Node, job: Node, build: str) -> None:
+        """A ``docker/bake-action`` step: its Bake files' targets, with the step's variables
+        (``env`` of the workflow, the job and the step, and ``vars``) and ``set`` overrides."""
+        uses = yamlpos.text(yamlpos.get_value(step, "uses"))
+        if uses is None or not uses.startswith(BAKE_ACTION):
+            return
+        inputs = yamlpos.get_value(step, "with")
+        directory = _bake_directory(yamlpos.text(yamlpos.get_value(inputs, "source")))
+        names = _input_list(yamlpos.get_value(inputs, "files"), commas=True)
+        if directory is None or any("${{" in name for name in names):
+            return
+        from ecs_lint.sources.bake import DEFAULT_FILES, bake_requests
+
+        base = self.root / directory
+        paths = [base / name for name in names] or [
+            path for path in (base / name for name in DEFAULT_FILES) if path.is_file()
+        ]
+        repository = self.root.resolve()
+        if not paths or not all(path.resolve().is_relative_to(repository) for path in paths):
+            return
+        variables = {
+            **self._env(step, job),
+            **dict(_known_pairs(_input_list(yamlpos.get_value(inputs, "vars")))),
+        }
+        targets = _input_list(yamlpos.get_value(inputs, "targets"), commas=True)
+        overrides = [
+            item for item in _input_list(yamlpos.get_value(inputs, "set")) if "${{" not in item
+        ]
+        requests, _unreadable = bake_requests(
+            paths, variables, targets, overrides, f"{build}, ", self.limit
+        )
+        self.images.document.lint_requests.extend(requests)
+
+    def _env(self, step: Node, job: Node) -> dict[str, str]:
+        """The literal ``env`` values a step runs with: the workflow's, the job's, its own."""
+        env: dict[str, str] = {}
+        for node in (self.ydoc.root, job, step):
+            for entry in yamlpos.entries(yamlpos.get_value(node, "env")):
+                value = yamlpos.text(entry.value)
+                if value is not None and "${{" not in value:
+                    env[entry.key.value] = value
+        return env
 
     def _run(self, step: Node, job: Node, build: str) -> None:
         """The ``docker build`` commands of a ``run:`` script in a POSIX shell."""
@@ -227,9 +273,10 @@ def _action_dockerfile(context: str | None, file: str | None) -> str | None:
     return posixpath.normpath(dockerfile)
 
 
-def _input_list(node: Node | None) -> list[str]:
-    """A list input as the Docker actions read one with commas kept: one item a line, trimmed,
-    a line wholly in double quotes unquoted as CSV; a YAML list's items as they are."""
+def _input_list(node: Node | None, *, commas: bool = False) -> list[str]:
+    """A list input as the Docker actions read one: one item a line, trimmed, a line wholly in
+    double quotes unquoted as CSV, and with ``commas`` also split at commas; a YAML list's items
+    as they are."""
     if yamlpos.is_sequence(node):
         return [item for item in map(yamlpos.text, yamlpos.items(node)) if item]
     items = []
@@ -237,9 +284,20 @@ def _input_list(node: Node | None) -> list[str]:
         line = raw.strip()
         if len(line) >= 2 and line[0] == line[-1] == '"':
             line = line[1:-1].replace('""', '"')
-        if line:
-            items.append(line)
+        pieces = line.split(",") if commas else [line]
+        items += [piece.strip() for piece in pieces if piece.strip()]
     return items
+
+
+def _bake_directory(source: str | None) -> str | None:
+    """Where a bake-action step's files are, in the repository; ``None`` when a remote
+    definition or an expression decides it."""
+    default = _DEFAULT_CONTEXT.fullmatch(source) if source else None
+    if source is None or default is not None:
+        return (default.group(1) if default else None) or "."
+    if "${{" in source or _REMOTE_CONTEXT.match(source):
+        return None
+    return source
 
 
 def _pairs(items: list[str]) -> tuple[tuple[str, str], ...]:
