@@ -169,6 +169,8 @@ BAKE_PATTERNS = (
     "docker-bake.*.json",
     "*.bake.hcl",
     "*.bake.json",
+    "*-bake.hcl",
+    "*-bake.json",
 )
 
 DOCKERFILE_PATTERNS = (

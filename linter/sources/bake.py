@@ -14,7 +14,8 @@ left out: the Dockerfile's default applies) and ``contexts`` (named build contex
 ``inherits`` (parents in order, the target's own values last). A target another one inherits
 from is a template, not a build, unless a ``group`` lists it. A remote context, an inline
 Dockerfile (``dockerfile-inline``) or a ``matrix`` whose values are not literal lists leave
-the target out.
+the target out, and so does a Dockerfile that is not there (the Bake files vendored with a
+dependency name files its vendoring left out).
 
 Values are evaluated as Bake evaluates them where the file says enough: ``variable`` defaults
 (``--env NAME=VALUE`` overrides them, as the environment does for buildx; a variable with no
@@ -99,31 +100,41 @@ def parse(source: SourceText, settings: Settings) -> Document:
     return document
 
 
-def bake_requests(
-    paths: list[Path],
-    variables: Mapping[str, str],
-    targets: list[str],
-    overrides: list[str],
-    build: str,
-    limit: int,
-) -> tuple[list[LintRequest], str | None]:
-    """The requests of a ``docker buildx bake`` run over ``paths`` with environment
-    ``variables``, building ``targets`` (names of targets or groups; none: ``default``) with
-    ``--set`` ``overrides``; ``build`` prefixes the name of each build. The second value says why
-    the run cannot be read (a missing or broken file), else ``None``."""
+@dataclass(frozen=True, slots=True)
+class BakeRun:
+    """A ``docker buildx bake`` run as a CI step writes it."""
+
+    files: tuple[Path, ...]
+    variables: Mapping[str, str]
+    """The environment's values (and ``--var``s), which win over variable defaults."""
+    targets: tuple[str, ...] | None
+    """Targets or groups named (none: ``default``); ``None`` when only the run knows them."""
+    overrides: tuple[str, ...]
+    """``--set target.key=value`` overrides."""
+    all_files_known: bool
+    """False when the run also reads a file only it knows (``${{ steps.meta.outputs.bake-file
+    }}``): a target inheriting one this lint does not see then inherits nothing known."""
+    build: str
+    """Names the run in messages; each build's name follows it."""
+
+
+def bake_requests(run: BakeRun, limit: int) -> list[LintRequest]:
+    """The requests of the builds of ``run``; none when one of its files cannot be read or
+    parsed (its own lint says why)."""
     files = []
-    for path in paths:
+    for path in run.files:
         display = os.path.normpath(path)
         try:
             source = read_source(path, display, limit)
         except UnreadableFile:
-            return [], f"cannot read {display}"
+            return []
         parsed = _parsed(source, Document(display))
         if parsed is None:
-            return [], f"{display} is not a valid Bake file"
+            return []
         files.append(parsed)
-    definition = Definition(files, variables, overrides)
-    return definition.requests(targets=targets or ["default"], build=build), None
+    definition = Definition(files, run.variables, run.overrides, strict=run.all_files_known)
+    targets = None if run.targets is None else list(run.targets or ("default",))
+    return definition.requests(targets=targets, build=run.build)
 
 
 # --- Files -------------------------------------------------------------------------------------
@@ -199,12 +210,16 @@ class Definition:
         self,
         files: list[_File],
         variables: Mapping[str, str],
-        overrides: list[str] | None = None,
+        overrides: tuple[str, ...] = (),
+        *,
+        strict: bool = True,
     ) -> None:
+        """``strict``: a parent target no file defines is an error (else it gives nothing)."""
         self.files = files
+        self.strict = strict
         self.directory = Path(files[0].source.path).parent
         self.overrides = dict(variables)
-        self.set_overrides = list(overrides or ())
+        self.set_overrides = overrides
         self.variables: dict[str, tuple[Expr | None, _File]] = {}
         self.groups: dict[str, list[tuple[Expr, _File]]] = {}
         self.targets: dict[str, _Target] = {}
@@ -317,7 +332,7 @@ class Definition:
             for item in value if isinstance(value, list) else []:
                 if isinstance(item, str) and item in self.targets:
                     names.append(item)
-                elif isinstance(item, str):
+                elif isinstance(item, str) and self.strict:
                     if report:
                         message = f"target '{target.name}' inherits '{item}', which is not defined"
                         self._problem(file, attribute.start, expr.end, message)
@@ -419,7 +434,7 @@ class Definition:
         )
         block = target.block
         at = target.file.source.span(block.start, block.end)
-        return LintRequest(path, args, at, contexts, label)
+        return LintRequest(path, args, at, contexts, label, if_present=True)
 
     # Evaluating expressions
 

@@ -130,30 +130,30 @@ class _Reader:
             return
         inputs = yamlpos.get_value(step, "with")
         directory = _bake_directory(yamlpos.text(yamlpos.get_value(inputs, "source")))
-        names = _input_list(yamlpos.get_value(inputs, "files"), commas=True)
-        if directory is None or any("${{" in name for name in names):
+        if directory is None:
             return
-        from ecs_lint.sources.bake import DEFAULT_FILES, bake_requests
+        from ecs_lint.sources.bake import DEFAULT_FILES, BakeRun, bake_requests
 
         base = self.root / directory
-        paths = [base / name for name in names] or [
-            path for path in (base / name for name in DEFAULT_FILES) if path.is_file()
-        ]
+        names = _input_list(yamlpos.get_value(inputs, "files"), commas=True)
+        known = [base / name for name in names if "${{" not in name]
+        paths = known if names else [base / name for name in DEFAULT_FILES]
+        paths = [path for path in paths if path.is_file()]
         repository = self.root.resolve()
         if not paths or not all(path.resolve().is_relative_to(repository) for path in paths):
             return
-        variables = {
-            **self._env(step, job),
-            **dict(_known_pairs(_input_list(yamlpos.get_value(inputs, "vars")))),
-        }
         targets = _input_list(yamlpos.get_value(inputs, "targets"), commas=True)
-        overrides = [
-            item for item in _input_list(yamlpos.get_value(inputs, "set")) if "${{" not in item
-        ]
-        requests, _unreadable = bake_requests(
-            paths, variables, targets, overrides, f"{build}, ", self.limit
+        variables = _known_pairs(_input_list(yamlpos.get_value(inputs, "vars")))
+        overrides = _input_list(yamlpos.get_value(inputs, "set"))
+        run = BakeRun(
+            files=tuple(paths),
+            variables={**self._env(step, job), **dict(variables)},
+            targets=None if any("${{" in t for t in targets) else tuple(targets),
+            overrides=tuple(item for item in overrides if "${{" not in item),
+            all_files_known=not names or len(paths) == len(names),
+            build=f"{build}, ",
         )
-        self.images.document.lint_requests.extend(requests)
+        self.images.document.lint_requests.extend(bake_requests(run, self.limit))
 
     def _env(self, step: Node, job: Node) -> dict[str, str]:
         """The literal ``env`` values a step runs with: the workflow's, the job's, its own."""

@@ -288,10 +288,11 @@ def test_a_broken_sibling_is_reported_once_in_its_own_file(lint: Lint) -> None:
     ]
 
 
-def test_a_missing_dockerfile_is_reported_at_the_target(lint: Lint) -> None:
-    findings = lint({"docker-bake.hcl": 'target "app" {\n  context = "app"\n}\n'}, Settings())
-    assert [(f.rule, f.span.line) for f in findings] == [("EL900", 1)]
-    assert "cannot lint Dockerfile" in findings[0].message
+def test_a_missing_dockerfile_is_skipped(lint: Lint) -> None:
+    """Vendored Bake files of dependencies name Dockerfiles their vendoring left out."""
+    hcl = 'target "app" {\n  context = "app"\n}\ntarget "b" {\n  dockerfile = "b.Dockerfile"\n}\n'
+    files = {"vendor/x/docker-bake.hcl": hcl, "vendor/x/b.Dockerfile": "FROM alpine:3.20\n"}
+    assert [(f.rule, f.span.line) for f in lint(files, Settings())] == [("EL101", 1)]
 
 
 # --- Names ------------------------------------------------------------------------------------
@@ -392,3 +393,28 @@ jobs:
         (Path(r.path).name, r.build_args, r.build_contexts) for r in document.lint_requests
     ] == [("Dockerfile", (("BASE", "alpine:3.20"),), (("src", "./src"),))]
     assert str(Path(document.lint_requests[0].path).parent) == str(tmp_path / "build")
+
+
+def test_a_bake_file_only_the_run_knows_leaves_the_others_linted(lint: Lint) -> None:
+    """docker/metadata-action's Bake file defines the ``docker-metadata-action`` target the
+    others inherit; a step reading it as well as the repository's still builds those."""
+    hcl = (
+        'target "app" {\n  inherits = ["docker-metadata-action"]\n'
+        '  args = { BASE = "alpine:3.20" }\n}\n'
+    )
+    ci = """\
+on: push
+jobs:
+  bake:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/bake-action@v6
+        with:
+          files: |
+            ./ci-bake.hcl
+            ${{ steps.meta.outputs.bake-file }}
+          targets: ${{ matrix.target }}
+"""
+    files = {CI: ci, "ci-bake.hcl": hcl, "Dockerfile": BASE_DOCKERFILE}
+    findings = lint(files, EL1)
+    assert images(findings) == [("EL101", "docker.io/library/alpine:3.20")]
