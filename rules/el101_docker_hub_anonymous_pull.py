@@ -7,6 +7,16 @@ without ``repositoryCredentials``, every Dockerfile ``FROM``, ``COPY --from`` an
 ``RUN --mount=...,from=`` image, a Kubernetes container whose pod has no ``imagePullSecrets``, a
 Compose service image, and a GitHub Actions job, service or step image without ``credentials``.
 
+A build pulls more than its ``FROM`` lines: the BuildKit frontend image a Dockerfile's
+``# syntax=`` directive (or the ``BUILDKIT_SYNTAX`` build arg) names is pulled before the file
+is read, on every build with a fresh builder, and a named build context given as
+``docker-image://REF`` pulls ``REF`` where the Dockerfile names the context. Both are reported
+here, their message saying so (``BuildKit frontend``, ``from named build context 'base'``): the
+limit they count against and the remedies are this rule's, so they have no code of their own,
+and selecting or suppressing EL101 covers them. A reference whose variables cannot reach its
+registry (``hexpm/erlang-${ARCH}:26.2``: Docker reads a host only in the first component) is a
+Docker Hub pull whatever the variables are; the message names them.
+
 ## Why is this bad?
 Docker Hub allows 100 anonymous pulls per 6 hours per IPv4 address (or IPv6 /64). Behind a NAT
 gateway every task in the VPC shares one address, so a deployment or scale-out can exhaust the
@@ -25,6 +35,11 @@ pull-through cache, or authenticate the pull with ``repositoryCredentials`` (a S
 secret the task execution role can read). With ``docker-hub-credentials`` configured, an unsafe
 fix adds it to task-definition containers whose image has no ECR Public equivalent, and says
 which statement the execution role then needs.
+
+For a frontend image, doing without it is a remedy too: remove the ``# syntax`` directive where
+the builder's built-in Dockerfile frontend suffices (or pin it to a mirror you have checked:
+ECR Public carries no ``docker/dockerfile`` today, and ecs-lint suggests a gallery image only
+when the gallery has it).
 
 The message names the ECR Public equivalent and how sure ecs-lint is of it (``identical``: same
 digest; ``verified``: the tag exists there; ``catalog``: the repository is mirrored, the tag was
