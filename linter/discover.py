@@ -14,6 +14,9 @@ credentials:
 * a path named on the command line that is itself a symbolic link is followed only when its
   target lies inside the working directory; otherwise it is reported (EL900) and not read. A
   named path that is not a link is read wherever it is: naming it is the user's choice.
+
+What cannot be read is reported (a parse problem), never skipped in silence nor the end of the
+run: a directory that cannot be listed, a link that loops, a named path the system refuses.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ class Candidate:
     display: str
     explicit: bool
     refused: str | None = None
-    """Why the file must not be read (a link out of the tree): reported instead of read."""
+    """Why the path must not or cannot be read (a link out of the tree, a link loop, a directory
+    that cannot be listed): reported instead of read."""
 
 
 OUTSIDE_LINK = (
@@ -71,21 +75,29 @@ def discover(paths: list[str]) -> list[Candidate]:
     seen: set[str] = set()
     found: list[Candidate] = []
     for given in paths:
-        root = Path(given)
-        if not root.exists():
-            raise MissingPath(given)
-        if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
-            found.append(Candidate(root, given, explicit=True, refused=OUTSIDE_LINK))
-            continue
-        if root.is_dir():
-            candidates: Iterator[tuple[Candidate, str]] = _walk(root)
-        else:
-            candidates = iter([(Candidate(root, given, explicit=True), os.path.realpath(root))])
-        for candidate, real_path in candidates:
+        for candidate, real_path in _named(given):
             if real_path not in seen:
                 seen.add(real_path)
                 found.append(candidate)
     return found
+
+
+def _named(given: str) -> Iterator[tuple[Candidate, str]]:
+    """The candidates a path named on the command line stands for, with their real paths."""
+    root = Path(given)
+    try:
+        root.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise MissingPath(given) from None
+    except OSError as error:  # a link loop, a path too long, a directory we may not search
+        yield _refused(given, f"cannot open: {_reason(error)}; not read", explicit=True), given
+        return
+    if root.is_symlink() and not root.resolve().is_relative_to(Path.cwd().resolve()):
+        yield Candidate(root, given, explicit=True, refused=OUTSIDE_LINK), given
+    elif root.is_dir():
+        yield from _walk(root)
+    else:
+        yield Candidate(root, given, explicit=True), os.path.realpath(root)
 
 
 def _walk(root: Path) -> Iterator[tuple[Candidate, str]]:
@@ -93,33 +105,64 @@ def _walk(root: Path) -> Iterator[tuple[Candidate, str]]:
 
     ``os.scandir`` tells links and directories apart from the directory listing itself, and the
     real path of a file that is not a link is its directory's real path plus its name (linked
-    directories are never entered), so only links cost a system call each.
+    directories are never entered), so only links cost a system call each. A directory that
+    cannot be listed and a link that cannot be followed (a loop) are candidates refused with the
+    reason, so the run reports them instead of stopping or saying nothing.
     """
     top = os.path.realpath(root)
     pending = [(str(root), top)]
     while pending:
         directory, real_directory = pending.pop()
         try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            continue  # unreadable or vanished meanwhile, as os.walk skips it
+            entries = _listing(directory)
+        except FileNotFoundError:
+            continue  # removed since its parent was listed
+        except OSError as error:
+            message = f"cannot read directory: {_reason(error)}; its files were not checked"
+            yield _refused(os.path.normpath(directory), message), real_directory
+            continue
         subdirectories = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIPPED_DIRECTORIES:
                     subdirectories.append((entry.path, _child(real_directory, entry.name)))
-                continue
-            if not is_candidate_name(entry.name):
-                continue
-            if entry.is_symlink():
-                real_path = os.path.realpath(entry.path)
-                if entry.is_dir() or not _inside(real_path, top):
-                    continue
-            else:
-                real_path = _child(real_directory, entry.name)
-            yield Candidate(Path(entry.path), os.path.normpath(entry.path), False), real_path
+            elif is_candidate_name(entry.name):
+                found = _candidate(entry, real_directory, top)
+                if found is not None:
+                    yield found
         pending.extend(reversed(subdirectories))
+
+
+def _listing(directory: str) -> list[os.DirEntry[str]]:
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda entry: entry.name)
+
+
+def _candidate(
+    entry: os.DirEntry[str], real_directory: str, top: str
+) -> tuple[Candidate, str] | None:
+    """The candidate a file named like one of ours stands for, with its real path; ``None`` for
+    a link to a directory or out of the tree."""
+    display = os.path.normpath(entry.path)
+    if not entry.is_symlink():
+        return Candidate(Path(entry.path), display, False), _child(real_directory, entry.name)
+    try:
+        linked_directory = entry.is_dir()
+    except OSError as error:  # a link loop, or a target we may not look at
+        message = f"cannot follow symbolic link: {_reason(error)}; not read"
+        return _refused(display, message), display
+    real_path = os.path.realpath(entry.path)
+    if linked_directory or not _inside(real_path, top):
+        return None
+    return Candidate(Path(entry.path), display, False), real_path
+
+
+def _refused(display: str, message: str, *, explicit: bool = False) -> Candidate:
+    return Candidate(Path(display), display, explicit, refused=message)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _child(directory: str, name: str) -> str:

@@ -8,11 +8,15 @@ fixes of a run:
 - edits are grouped by file; a fix whose edits overlap an already accepted edit is skipped (it
   stays a finding, and the next run can apply it); the same edit from two findings (one ARG
   default feeding two FROM lines) is applied once;
-- the file is read again and must still be exactly what was parsed, else it is skipped;
+- the file is read again, in its directory without following a link: it must still be the very
+  file read (a symbolic link swapped in since, pointing elsewhere, is refused and never written
+  through), hold exactly what was parsed, and be writable (a read-only file is left alone, not
+  replaced by the rename), else it is skipped;
 - the new bytes are the old ones with only the edited spans replaced, so a byte-order mark, CRLF
   line endings, a missing final newline and everything else outside the spans stay as they were;
 - the file is written atomically: a temporary file in the same directory, flushed and fsynced,
-  given the original's permission bits, then renamed over it.
+  given the original's permission bits, then renamed over it (both through the directory
+  opened for the check).
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import secrets
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from ecs_lint.textio import BOM, UnreadableFile, decode_source, read_limited
+from ecs_lint.textio import BOM, UnreadableFile, decode_source, printable, read_file
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
@@ -34,6 +38,10 @@ if TYPE_CHECKING:
     from ecs_lint.textio import SourceText
 
 _UTF8_BOM = BOM.encode()
+_CHANGED: Final = ", the file changed since it was checked"
+_ANY_WRITE: Final = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
+_NEW_FILE: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
 @dataclass(slots=True)
@@ -177,25 +185,73 @@ def write_fixes(plan: FixPlan) -> tuple[list[FileFix], list[str]]:
     return written, problems
 
 
+class _NotFixed(Exception):
+    """Why a planned file is left alone: the end of its message (``not fixed...``)."""
+
+
 def _write_one(change: FileFix) -> str | None:
-    path = Path(change.path)
-    target = Path(os.path.realpath(path))  # write through a symbolic link, not over it
-    checked = len(change.source.text.encode("utf-8")) + (len(_UTF8_BOM) if change.source.bom else 0)
+    """Check the file again and replace it; ``None`` once written, else why it was not.
+
+    It all happens in the directory the file's real path names, opened once: the file is read
+    again there without following a link and must be the very file checked (same device and
+    inode), and the new file is renamed over that entry. A symbolic link swapped in since the
+    check is refused, never written through, and a rename never follows one.
+    """
+    target = Path(os.path.realpath(change.path))  # a link inside the tree is written through
+    name = target.name
     try:
-        info = target.stat()
-        # A file of another size has changed; one of the same size is read no further than that.
-        current = read_limited(target, checked) if info.st_size == checked else None
+        directory = _open_directory(target.parent)
+        try:
+            info = _check_again(directory, name, change, target)
+            _replace_atomically(directory, name, change.new_bytes(), info)
+        finally:
+            os.close(directory)
+    except _NotFixed as reason:
+        return f"{change.path}: not fixed{reason}"
     except OSError as error:
-        return f"{change.path}: not fixed, cannot read it again ({error.strerror or error})"
-    except UnreadableFile as error:
-        return f"{change.path}: not fixed, cannot read it again ({error.message})"
-    if current is None or not _unchanged(current, change.source):
-        return f"{change.path}: not fixed, the file changed since it was checked"
-    try:
-        _replace_atomically(target, change.new_bytes(), info)
-    except OSError as error:
-        return f"{change.path}: not fixed, cannot write it ({error.strerror or error})"
+        return f"{change.path}: not fixed, cannot write it ({_reason(error)})"
     return None
+
+
+def _open_directory(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | _DIRECTORY)
+    except OSError as error:
+        raise _NotFixed(f", cannot read it again ({_reason(error)})") from None
+
+
+def _check_again(directory: int, name: str, change: FileFix, target: Path) -> os.stat_result:
+    """The status of the file ``name`` once it is shown to be the file checked, unchanged, and
+    writable; raises :class:`_NotFixed` otherwise."""
+    source = change.source
+    checked = len(source.text.encode("utf-8")) + (len(_UTF8_BOM) if source.bom else 0)
+    try:
+        info = os.stat(name, dir_fd=directory, follow_symlinks=False)
+    except OSError as error:
+        raise _NotFixed(f", cannot read it again ({_reason(error)})") from None
+    _same_file(info, change, target)
+    if not info.st_mode & _ANY_WRITE or not os.access(name, os.W_OK, dir_fd=directory):
+        raise _NotFixed(": file is read-only")
+    if info.st_size != checked:  # a file of the same size is read no further than that
+        raise _NotFixed(_CHANGED)
+    try:
+        data, opened = read_file(name, checked, dir_fd=directory)
+    except UnreadableFile as error:
+        raise _NotFixed(f", cannot read it again ({error.message})") from None
+    _same_file(opened, change, target)
+    if not _unchanged(data, source):
+        raise _NotFixed(_CHANGED)
+    return opened
+
+
+def _same_file(info: os.stat_result, change: FileFix, target: Path) -> None:
+    """Refuse a file other than the one read (a link swapped in, a file replaced)."""
+    identity = change.source.identity
+    if identity is None or identity == (info.st_dev, info.st_ino):
+        return
+    if Path(change.path).is_symlink() or stat.S_ISLNK(info.st_mode):
+        raise _NotFixed(f": it now leads to {target}, which is not the file that was checked")
+    raise _NotFixed(_CHANGED)
 
 
 def _unchanged(data: bytes, source: SourceText) -> bool:
@@ -206,56 +262,79 @@ def _unchanged(data: bytes, source: SourceText) -> bool:
     return again.text == source.text and again.bom == source.bom
 
 
-def _replace_atomically(target: Path, data: bytes, info: os.stat_result) -> None:
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
+def _replace_atomically(directory: int, name: str, data: bytes, info: os.stat_result) -> None:
+    """A new file beside ``name`` in ``directory``, written, synced and given the old one's
+    permission bits (and owner where allowed), renamed over it, then the rename synced."""
+    temporary = f".{name}.{secrets.token_hex(8)}.tmp"
+    descriptor = os.open(temporary, _NEW_FILE, 0o600, dir_fd=directory)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).chmod(stat.S_IMODE(info.st_mode))
-        with contextlib.suppress(OSError, AttributeError):
-            os.chown(temporary, info.st_uid, info.st_gid)  # only possible as root or the owner
-        Path(temporary).replace(target)
+            os.fchmod(stream.fileno(), stat.S_IMODE(info.st_mode))
+            with contextlib.suppress(OSError):
+                os.fchown(stream.fileno(), info.st_uid, info.st_gid)  # as root or the owner
+        os.replace(temporary, name, src_dir_fd=directory, dst_dir_fd=directory)
     except BaseException:
         with contextlib.suppress(OSError):
-            Path(temporary).unlink()
+            os.unlink(temporary, dir_fd=directory)
         raise
-    _sync_directory(target.parent)
+    with contextlib.suppress(OSError):  # makes the rename itself durable (POSIX)
+        os.fsync(directory)
 
 
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where directories cannot be opened."""
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
-def unified_diff(change: FileFix) -> str:
-    """A unified diff of one planned change (``a/`` and ``b/`` prefixes, like git)."""
+def unified_diff(change: FileFix) -> bytes:
+    """A unified diff of one planned change (``a/`` and ``b/`` prefixes, like git), in the bytes
+    ``git apply`` and ``patch -p1`` need: every line as the file holds it, byte-order mark, CRLF
+    endings and control characters included (``on_terminal`` makes it safe to show)."""
+    bom = BOM if change.source.bom else ""
     lines = difflib.unified_diff(
-        _lines(change.old_text),
-        _lines(change.new_text),
-        fromfile=f"a/{change.path}",
-        tofile=f"b/{change.path}",
+        _lines(bom + change.old_text),
+        _lines(bom + change.new_text),
+        fromfile=_diff_name(f"a/{change.path}"),
+        tofile=_diff_name(f"b/{change.path}"),
     )
-    from ecs_lint.textio import printable
-
     out: list[str] = []
     for line in lines:
-        # A CRLF ending stays (CR then LF moves no text), so the diff applies to CRLF files;
-        # every other control character in file text is escaped: it never reaches a terminal raw.
-        ending = "\r\n" if line.endswith("\r\n") else "\n"
-        body = line.removesuffix(ending) if line.endswith("\n") else line
-        out.append(printable(body) + ending)
+        out.append(line)
         if not line.endswith("\n"):
-            out.append("\\ No newline at end of file\n")
-    return "".join(out)
+            out.append("\n\\ No newline at end of file\n")
+    # A path's bytes that are not UTF-8 are surrogate escapes: they go back to those bytes.
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def on_terminal(diff: bytes) -> str:
+    """A diff for a terminal: every control character of the file's text escaped, so that none
+    reaches the terminal raw, but the CR of a CRLF ending (it moves no text)."""
+    lines = diff.decode("utf-8", "surrogateescape").split("\n")
+    return "\n".join(
+        printable(line.removesuffix("\r")) + "\r" * line.endswith("\r") for line in lines
+    )
+
+
+# The escapes git writes in a quoted file name (``"a/x\ty"``); other controls are octal.
+_NAME_ESCAPES: Final = {
+    **{"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f"},
+    **{"\r": "\\r", '"': '\\"', "\\": "\\\\"},
+}
+
+
+def _diff_name(name: str) -> str:
+    """A diff header's file name, C-quoted as git quotes one holding a control character, a
+    quote or a backslash (``git apply`` and ``patch`` read the quoted form back)."""
+    escaped = [_name_escape(char) for char in name]
+    return name if escaped == list(name) else '"' + "".join(escaped) + '"'
+
+
+def _name_escape(char: str) -> str:
+    if char in _NAME_ESCAPES:
+        return _NAME_ESCAPES[char]
+    return f"\\{ord(char):03o}" if char < " " or char == "\x7f" else char
 
 
 def _lines(text: str) -> list[str]:

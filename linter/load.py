@@ -36,6 +36,9 @@ def load_document(
     formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
     if not formats:
         return None
+    if not source.text.strip() and formats[0].promised_by(candidate.path.name):
+        message = f"empty file, though its name says it is in the {formats[0].name} format"
+        return unreadable_document(candidate.display, UnreadableFile(message)), source
     return parse_guarded(formats[0].parser(), source, settings), source
 
 

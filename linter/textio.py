@@ -23,14 +23,18 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 # C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
-# the file could forge output lines, GitHub workflow commands among them), DEL, C1 controls, and
-# the Unicode line separators and bidirectional marks, embeddings, overrides and isolates.
+# the file could forge output lines, GitHub workflow commands among them), DEL, C1 controls, the
+# Unicode line separators and bidirectional marks, embeddings, overrides and isolates, and lone
+# surrogates: a path's bytes that are not UTF-8 (Python's surrogate escapes, ``\udce9`` for the
+# byte 0xE9) are shown as those escapes, as the JSON formats write them, in any output encoding.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    r"\ud800-\udfff]"
 )
 MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the run's limit
 BOM = "\ufeff"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows does not follow links in open
 
 
 class UnreadableFile(Exception):
@@ -50,6 +54,9 @@ class SourceText:
     path: str
     text: str
     bom: bool = False
+    identity: tuple[int, int] | None = None
+    """(device, inode) of the file it was read from, so that ``--fix`` writes back only to that
+    file; ``None`` for text that was not read from a file."""
     # Offsets where lines start, built on first use. A typed array, not a list: a run keeps
     # every file's text and index for code frames and fixes, and a list costs 36 bytes a line.
     _line_starts: array[int] = field(default_factory=lambda: array("q"), repr=False)
@@ -113,7 +120,8 @@ def comments(source: SourceText, statements: Sequence[tuple[int, int]]) -> list[
 
 
 def printable(text: str) -> str:
-    """Escape control, line-break and bidirectional characters so they print harmlessly."""
+    """Escape control, line-break and bidirectional characters and lone surrogates, so they
+    print harmlessly and encode in any output encoding."""
     return _CONTROL.sub(
         lambda match: (
             f"\\x{ord(match.group()):02x}"
@@ -126,19 +134,32 @@ def printable(text: str) -> str:
 
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
     """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse."""
-    return decode_source(read_limited(path, limit), display, limit)
+    data, info = read_file(path, limit)
+    source = decode_source(data, display, limit)
+    source.identity = (info.st_dev, info.st_ino)
+    return source
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; ``UnreadableFile`` otherwise.
+    """The bytes of a regular file of at most ``limit`` bytes; ``UnreadableFile`` otherwise."""
+    return read_file(path, limit)[0]
+
+
+def read_file(
+    path: Path | str, limit: int = MAX_FILE_BYTES, *, dir_fd: int | None = None
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most ``limit`` bytes and its status; ``UnreadableFile``
+    otherwise. With ``dir_fd``, ``path`` is a name in that open directory, and a symbolic link
+    there is refused rather than followed.
 
     A FIFO or a device (``/dev/zero``, a named pipe called ``Dockerfile``) would block or never
     end, so only regular files are read: the type is checked on the opened descriptor (opened
     without blocking, so a FIFO cannot hang the open itself), and at most ``limit + 1`` bytes are
     read whatever size ``stat`` said, so a file growing meanwhile cannot exceed the limit either.
     """
+    flags = os.O_RDONLY | _NONBLOCK | (_NOFOLLOW if dir_fd is not None else 0)
     try:
-        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK)
+        descriptor = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
     try:
@@ -154,7 +175,7 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(descriptor)
     if len(data) > limit:
         raise UnreadableFile(_over_limit(len(data), limit))
-    return data
+    return data, info
 
 
 def _read_at_most(descriptor: int, size: int, limit: int) -> bytes:

@@ -17,6 +17,12 @@ even though ``secretsmanager:GetSecretValue`` is allowed.
 A secret with ``"KmsKeyId": "alias/registry"`` and an execution role that only allows
 ``secretsmanager:GetSecretValue``.
 
+IAM matches ``kms:Decrypt`` against the key's ARN, also when the secret names its key by an
+alias: a policy allowing the alias ARN (``arn:aws:kms:...:alias/registry``) grants nothing on
+the key, and the finding says so. For a key known only by its alias,
+``arn:aws:kms:REGION:ACCOUNT:key/*`` covers it; a resource naming part of a key id
+(``key/abc*``) may or may not (EL204).
+
 ## How to fix
 Allow ``kms:Decrypt`` on the key's ARN in the execution role's policy (optionally with the
 condition ``"kms:ViaService": "secretsmanager.<region>.amazonaws.com"``). ecs-lint reads identity
@@ -35,7 +41,7 @@ RULE = Rule(
     "EL205",
     "execution-role-cannot-decrypt",
     Severity.ERROR,
-    each_denial("cannot decrypt"),
+    each_denial("cannot decrypt", explain_traps=True),
     __doc__ or "",
     reports=(Need.DECRYPT_CREDENTIALS,),
 )

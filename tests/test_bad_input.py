@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from support import run_cli
 
 if TYPE_CHECKING:
@@ -40,6 +42,39 @@ def test_empty_files_are_fine(tmp_path: Path) -> None:
     (tmp_path / "task.json").write_text("")
     run = run_cli(str(tmp_path))
     assert run.status == 0
+
+
+EMPTY_TASK_DEFINITION = "EL900 empty file, though its name says it is in the task-definition format"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("task-definition.json", b"", f"1:1: {EMPTY_TASK_DEFINITION}"),
+        ("web.taskdef.json", b"  \n\t", f"1:1: {EMPTY_TASK_DEFINITION}"),
+        ("Container-Definitions.json", b"", f"1:1: {EMPTY_TASK_DEFINITION}"),
+        ("prod-task-definition.json", b'{"family": "web", "contai', "1:19: EL900 invalid JSON"),
+        ("taskdef.json", b'{"family": "web"', "1:17: EL900 invalid JSON"),
+    ],
+)
+def test_an_empty_or_truncated_task_definition_is_reported(
+    tmp_path: Path, name: str, data: bytes, expected: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "package.json").write_bytes(data)  # not named like a task definition: skipped
+    run = run_cli(str(tmp_path), "-o", "concise", "--select", "EL900")
+    assert run.status == 2
+    (line, summary) = run.stdout.splitlines()
+    assert line.startswith(f"{tmp_path / name}:{expected}")
+    assert summary == "Found 1 error (1 file checked)."
+
+
+def test_json_without_a_task_definition_in_a_file_named_like_one_is_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "task-definition.json").write_text("{}")
+    run = run_cli(str(tmp_path), "-o", "concise")
+    assert (run.status, run.stdout) == (0, "All clear: no findings (1 file checked).\n")
 
 
 def test_file_over_10_mib_is_refused_unread(tmp_path: Path) -> None:

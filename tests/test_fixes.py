@@ -10,6 +10,7 @@ import json
 import shutil
 import stat
 import subprocess
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -163,6 +164,58 @@ def test_the_diff_applies_with_patch_as_fix_would_write(
     assert after.count(newline.encode()) == 4
 
 
+def diff_bytes(*args: str, cwd: Path) -> bytes:
+    """What the real console writes to a pipe for ``--diff``, byte for byte."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ecs_lint", "--offline", "--diff", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"\xef\xbb\xbfFROM nginx:1.25\nRUN make\n",  # a byte-order mark on the changed line
+        b"\xef\xbb\xbf# base\nFROM nginx:1.25",  # on a context line; no final newline
+        b"# \x1b[31mred\x1b[0m\x07\x0c\tx\nFROM nginx:1.25\n# \rCR \x7f\xc2\x85\xe2\x80\xae\r\n",
+    ],
+    ids=["bom-changed", "bom-context", "controls"],
+)
+def test_the_diff_applies_byte_exactly(tmp_path: Path, text: bytes) -> None:
+    trees = {name: tmp_path / name for name in ("fixed", "git", "patch")}
+    for tree in trees.values():
+        tree.mkdir()
+        (tree / "Dockerfile").write_bytes(text)
+    diff = diff_bytes("--unsafe-fixes", "--select", "EL101", "Dockerfile", cwd=trees["git"])
+    run_cli("--offline", "--fix", "--unsafe-fixes", str(trees["fixed"] / "Dockerfile"))
+    expected = (trees["fixed"] / "Dockerfile").read_bytes()
+    assert expected != text
+    for tree, command in ((trees["git"], ["git", "apply"]), (trees["patch"], ["patch", "-p1"])):
+        if command[0] == "git":
+            check = [*command, "--check"]
+            assert subprocess.run(check, cwd=tree, input=diff, check=False).returncode == 0
+        applied = subprocess.run(command, cwd=tree, input=diff, capture_output=True, check=False)
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+        assert (tree / "Dockerfile").read_bytes() == expected
+
+
+def test_a_diff_names_an_awkward_path_as_git_does(tmp_path: Path) -> None:
+    name = 'Dockerfile.a\tb"c\\d'
+    (tmp_path / name).write_bytes(b"FROM nginx:1.25\n")
+    diff = diff_bytes("--unsafe-fixes", ".", cwd=tmp_path)
+    assert diff.startswith(
+        b'--- "a/Dockerfile.a\\tb\\"c\\\\d"\n+++ "b/Dockerfile.a\\tb\\"c\\\\d"\n'
+    )
+    applied = subprocess.run(["git", "apply"], cwd=tmp_path, input=diff, check=False)
+    assert applied.returncode == 0
+    assert (tmp_path / name).read_bytes() == f"FROM {ECR}nginx:1.25\n".encode()
+
+
 def test_diff_with_nothing_to_fix_exits_zero(tmp_path: Path) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(f"FROM {ECR}nginx:1.25\n", encoding="utf-8")
@@ -191,6 +244,42 @@ def test_a_file_changed_since_it_was_checked_is_left_alone(tmp_path: Path) -> No
     assert written == []
     assert problems == [f"{path}: not fixed, the file changed since it was checked"]
     assert path.read_text(encoding="utf-8") == edited
+
+
+def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path: Path) -> None:
+    tree, outside = tmp_path / "repo", tmp_path / "outside"
+    tree.mkdir()
+    outside.mkdir()
+    path = copy_fixture(tree, "task-definition.json")
+    result = lint_paths([str(tree)], Settings(offline=True), _services())
+    plan = plan_fixes(result, unsafe=True)
+    assert len(plan.files) == 1
+    # Between the check and the write the file becomes a link to a file outside the tree,
+    # with the very text that was checked.
+    victim = outside / "task-definition.json"
+    shutil.copyfile(path, victim)
+    before = victim.read_bytes()
+    path.unlink()
+    path.symlink_to(victim)
+    written, problems = write_fixes(plan)
+    assert written == []
+    assert problems == [
+        f"{path}: not fixed: it now leads to {victim}, which is not the file that was checked"
+    ]
+    assert victim.read_bytes() == before
+    assert path.is_symlink()
+    assert sorted(outside.iterdir()) == [victim]  # nothing written beside it either
+
+
+def test_a_read_only_file_is_left_unchanged(tmp_path: Path) -> None:
+    path = copy_fixture(tmp_path, "task-definition.json")
+    path.chmod(0o444)
+    before, inode = path.read_bytes(), path.stat().st_ino
+    done = run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    assert f"ecs-lint: {path}: not fixed: file is read-only" in done.stderr.splitlines()
+    assert (path.read_bytes(), path.stat().st_ino) == (before, inode)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert sorted(tmp_path.iterdir()) == [path]
 
 
 def test_overlapping_fixes_are_refused_and_identical_ones_applied_once(tmp_path: Path) -> None:

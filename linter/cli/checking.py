@@ -130,7 +130,7 @@ def show_diff(result: RunResult, settings: Settings) -> NoReturn:
 
     plan = plan_fixes(result, unsafe=settings.unsafe_fixes)
     for change in plan.files:
-        sys.stdout.write(unified_diff(change))
+        _write_diff(unified_diff(change))
     for message in plan.skipped:
         say(f"ecs-lint: {message}")
     say(
@@ -140,6 +140,24 @@ def show_diff(result: RunResult, settings: Settings) -> NoReturn:
     if result.could_not_check:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if plan.files else EXIT_CLEAN)
+
+
+def _write_diff(diff: bytes) -> None:
+    """The diff's exact bytes to a pipe or a file, so that ``git apply`` and ``patch`` apply it;
+    to a terminal with the file's control characters escaped (``fixes.on_terminal``)."""
+    from ecs_lint.fixes import on_terminal
+
+    stream = sys.stdout
+    if stream.isatty():
+        stream.write(on_terminal(diff))
+        return
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream of text only (a StringIO): the text of those bytes
+        stream.write(diff.decode("utf-8", "surrogateescape"))
+        return
+    stream.flush()
+    buffer.write(diff)
+    buffer.flush()
 
 
 def apply_fixes(

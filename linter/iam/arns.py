@@ -593,6 +593,12 @@ def _parameter_name(text: str) -> ParameterRef | BadReference:
 # --- KMS keys ---------------------------------------------------------------------------------
 
 
+# The characters of a key id: a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) or a multi-Region
+# key's mrk-1234abcd12ab34cd56ef1234567890ab. Never a '/' or ':', so an unknown id stays inside
+# "key/..." when a policy's wildcards are matched against it.
+KEY_ID: Final = frozenset("0123456789abcdef-mrk")
+
+
 class KeyForm(enum.Enum):
     KEY_ID = "key id"
     KEY_ARN = "key ARN"
@@ -618,20 +624,26 @@ class KeyRef:
         return self.form in (KeyForm.ALIAS, KeyForm.ALIAS_ARN) and self.key.startswith("alias/aws/")
 
     def resource(self, placement: Placement = Placement()) -> Resource:
-        """The key's ARN. For an alias the key id is unknown until looked up."""
+        """The key's ARN, which IAM matches ``kms:Decrypt`` against even when the caller names
+        the key by an alias: a policy's alias ARN never grants the key ("You cannot use a key id,
+        alias name, or alias ARN to identify a KMS key in an IAM policy statement",
+        https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html; "the
+        policy applies to the alias resource, not to any KMS key that might be associated with
+        it", https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html).
+        For an alias, the key is some ``key/<id>`` of its account and region, its id unknown
+        until looked up."""
         if self.form is KeyForm.KEY_ID and _whole_arn_reference(self.text):
             return Resource.parse(self.text)  # ${KmsKey.Arn}, ${aws_kms_key.x.arn}: the ARN itself
-        key: str | Unknown = f"key/{self.key}"
+        key: list[str | Unknown] = [f"key/{self.key}"]
         if self.form in (KeyForm.ALIAS, KeyForm.ALIAS_ARN):
-            key = Unknown(
-                f"key of {self.key}", f"the key behind {self.key}", f"key/<id of {self.key}>"
-            )
+            what = f"the key behind {self.key}"
+            key = ["key/", Unknown(f"key of {self.key}", what, f"<id of {self.key}>", KEY_ID)]
         return _arn_parts(
             self.partition or placement.partition,
             "kms",
             self.region or placement.region,
             self.account or placement.account,
-            [key],
+            key,
         )
 
 

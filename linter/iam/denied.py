@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.iam.explain import START_FAILURE, case_trap, denials, role_label, suffix_trap
+from ecs_lint.iam.explain import (
+    START_FAILURE,
+    alias_trap,
+    case_trap,
+    denials,
+    role_label,
+    suffix_trap,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -39,8 +46,8 @@ def each_denial(
     action: str, consequence: str = START_FAILURE, *, explain_traps: bool = False
 ) -> RuleCheck:
     """A check with one finding per denied request, in task order (nothing without a policy
-    provider). ``explain_traps`` adds, for a secret read, why a statement written for the
-    secret misses it: the secret's name without its ARN suffix, or the wrong letter case."""
+    provider). ``explain_traps`` adds why a statement written for the resource misses it: a
+    secret's name without its ARN suffix, the wrong letter case, a KMS key's alias ARN."""
 
     def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         provider = ctx.services.policies
@@ -50,7 +57,11 @@ def each_denial(
             for denied in _denied(provider, task, ctx):
                 trap = None
                 if explain_traps:
-                    trap = suffix_trap(denied, provider.placement(task)) or case_trap(denied)
+                    trap = (
+                        suffix_trap(denied, provider.placement(task))
+                        or case_trap(denied)
+                        or alias_trap(denied)
+                    )
                 yield denial_finding(ctx, [denied], action, consequence, trap)
 
     return check

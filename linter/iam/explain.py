@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ecs_lint.iam.provider import Check, KnownRole
 
 _TEMPLATE_VALUE: Final = re.compile(r"\$\{([^}]*)\}")
+_ALIAS_ARN: Final = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:alias/")
 START_FAILURE: Final = (
     "the task will stop at start with ResourceInitializationError: unable to pull secrets or "
     "registry auth (AccessDeniedException)"
@@ -110,6 +111,29 @@ def case_trap(check: Check) -> str | None:
                 "letter case is ignored; IAM compares resource names case-sensitively, so it "
                 f"never matches: write the name in its own letter case ('{resource.as_pattern()}')"
             )
+    return None
+
+
+def alias_trap(check: Check) -> str | None:
+    """Explain a policy that names a KMS key by an alias ARN.
+
+    IAM authorises ``kms:Decrypt`` against the key's ARN only: an alias ARN in a ``Resource``
+    applies to the alias itself, never to the key behind it (see ``KeyRef.resource``).
+    """
+    decision = check.decision
+    if not decision.denied or decision.denied_by or decision.request.action != "kms:Decrypt":
+        return None
+    for statement in decision.near_misses:
+        if statement.not_resource:
+            continue
+        for pattern in statement.resources:
+            if _ALIAS_ARN.match(pattern):
+                return (
+                    f"{statement.describe()} allows '{pattern}', an alias ARN: IAM matches "
+                    "kms:Decrypt against the key's own ARN, never an alias's, so it grants "
+                    f"nothing on the key: allow '{decision.request.resource.as_pattern()}' "
+                    "instead (a kms:ResourceAliases condition keeps it to the alias)"
+                )
     return None
 
 

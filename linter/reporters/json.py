@@ -58,9 +58,13 @@ def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
 
 
 # Characters ``ensure_ascii=False`` would write raw that a terminal acts on (C1 controls such as
-# CSI) or that reorder or break the text shown (line separators, bidirectional controls). JSON
-# text holds non-ASCII characters only inside strings, so escaping them keeps every value.
-_UNSAFE_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# CSI), that reorder or break the text shown (line separators, bidirectional controls), or that
+# no encoding can write: lone surrogates, which stand for the bytes of a path that are not UTF-8
+# (``"\udce9"`` is the byte 0xE9; ``os.fsencode`` of the value read back gives the path's bytes).
+# JSON text holds non-ASCII characters only inside strings, so escaping them keeps every value.
+_UNSAFE_RAW = re.compile(
+    r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool = False) -> None:

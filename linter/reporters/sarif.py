@@ -7,6 +7,7 @@ on a live AWS resource has no file: it gets a logical location instead of a phys
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -114,10 +115,12 @@ def location(span: Span) -> dict[str, Any]:
 
 
 def artifact(path: str) -> dict[str, Any]:
+    """Where a file is, as a URI: the path's bytes percent-encoded, those that are not UTF-8 too
+    (``Path.as_uri`` encodes the same bytes)."""
     relative = repository_path(path)
     if relative is None:
         return {"uri": absolute_path(path).as_uri()}
-    return {"uri": urllib.parse.quote(relative), "uriBaseId": SRCROOT}
+    return {"uri": urllib.parse.quote(os.fsencode(relative)), "uriBaseId": SRCROOT}
 
 
 def region(span: Span) -> dict[str, int]:

@@ -42,6 +42,9 @@ class SourceFormat:
     """Shell patterns on the file's base name that make a file a candidate for this format."""
     looks_like: Callable[[str], bool]
     """A cheap test of the decoded text; false means "not this format", silently."""
+    promised_by: Callable[[str], object] = lambda _filename: False
+    """Whether a base name says the file is of this format: such a file is parsed whatever its
+    content, so that an empty or broken one is reported instead of silently skipped."""
 
     def matches_name(self, filename: str) -> bool:
         return _name_matcher(self.name_patterns)(filename) is not None
@@ -149,6 +152,12 @@ def _looks_like_kubernetes(text: str) -> bool:
     )
 
 
+# Names that say "task definition", as the pre-commit hook's pattern reads them (task-definition,
+# taskdef, task_defs, container-definitions...).
+_TASK_DEFINITION_NAME = re.compile(
+    r".*(?:task[-_.]?def|container[-_.]?definition).*\.json", re.IGNORECASE | re.DOTALL
+)
+
 COMPOSE_PATTERNS = (
     "compose.yaml",
     "compose.yml",
@@ -204,6 +213,7 @@ FORMATS: tuple[SourceFormat, ...] = (
         "ecs_lint.sources.taskdef",
         ("*.json",),
         _looks_like_task_definition,
+        _TASK_DEFINITION_NAME.fullmatch,
     ),
     # Compose claims its own file names first; any other YAML file is a GitHub Actions workflow
     # or a Kubernetes manifest by its content, wherever it lives (a Helm render piped to a file,
@@ -242,4 +252,4 @@ def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[Sou
     by_name = [fmt for fmt in FORMATS if fmt.matches_name(filename)]
     if explicit and not by_name:
         by_name = list(FORMATS)
-    return [fmt for fmt in by_name if fmt.looks_like(text)]
+    return [fmt for fmt in by_name if fmt.looks_like(text) or fmt.promised_by(filename)]

@@ -10,7 +10,8 @@ a linter that reads a Dockerfile differently from the builder reports the wrong 
   (``RUN <<EOF ... EOF``) whose bodies are not instructions;
 * words and flags (``parser/line_parsers.go``, ``extractBuilderFlags``);
 * variables (``shell/lex.go``): ``$V``, ``${V}``, ``${V:-w}``, ``${V-w}``, ``${V:+w}``, ``${V+w}``,
-  ``${V:?w}``, ``${V#p}``, ``${V%p}``, ``${V/p/r}``, quotes, and the escape character;
+  ``${V:?w}``, ``${V#p}``, ``${V%p}``, ``${V/p/r}`` (their patterns matched by ``_shellpattern``,
+  in time linear in the value), quotes, and the escape character;
 * ARG scoping (``dockerfile2llb/convert.go``): global ARGs (before the first ``FROM``) are what
   ``FROM`` sees; a stage sees its own ARG and ENV declarations, a re-declared ``ARG NAME`` imports
   the global value, and a stage built ``FROM`` an earlier stage inherits that stage's variables.
@@ -42,6 +43,7 @@ Where we differ from BuildKit on purpose, to still check the image the author me
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import itertools
 import json
@@ -54,7 +56,7 @@ from ecs_lint.references import familiar_name, find_variables, parse_reference
 from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ecs_lint.model import Reference, Span
     from ecs_lint.settings import Settings
@@ -726,7 +728,8 @@ class _Lexer:
             self.pos += 1
         if operator == "/" and not null_is_unset:
             return self._replace(name)
-        if not operator or operator not in "+-?#%":
+        # BuildKit has no ${V:#p} or ${V:%p}: the colon forms are only those of unset values.
+        if not operator or operator not in ("+-?" if null_is_unset else "+-?#%"):
             raise _ExpandError(f"unsupported modifier ({':' if null_is_unset else ''}{operator})")
         word, word_unresolved = self._word("}", raw_escapes=operator in "#%")
         binding = self._lookup(name)
@@ -780,53 +783,32 @@ class _Lexer:
             self.unresolved.update(pattern_unresolved)
             return "" if binding is None else binding.value or ""
         self.unresolved.update(replacement_unresolved)
-        regex = _pattern_regex(pattern, greedy=True, anchored=False)
-        return regex.sub(lambda _: replacement, binding.value, count=0 if replace_all else 1)
+        from ecs_lint.sources._shellpattern import replace  # few Dockerfiles hold a pattern
 
-
-def _pattern_regex(pattern: str, greedy: bool, anchored: bool) -> re.Pattern[str]:
-    """A shell pattern (``*``, ``?``, ``\\`` escapes) as a regular expression, as BuildKit's."""
-    out = ["^"] if anchored else []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        index += 1
-        if char in "*?":
-            out.append((".*" if greedy else ".*?") if char == "*" else ".")
-            continue
-        if char == "\\":
-            if pattern[index : index + 1] in ("}", "/"):
-                continue
-            char = pattern[index : index + 1]
-            index += 1
-            if char not in ("*", "?", "\\"):
-                raise _ExpandError(f"invalid escape '\\{char}' in pattern {_short(pattern)!r}")
-        out.append(re.escape(char))
-    return re.compile("".join(out), re.DOTALL)
+        with _pattern_errors(pattern):
+            return replace(binding.value, pattern, replacement, replace_all)
 
 
 def _trim_pattern(value: str, word: str, operator: str) -> str:
     """``${V#p}``/``${V##p}`` trim a prefix, ``${V%p}``/``${V%%p}`` a suffix."""
-    greedy = word.startswith(operator)
-    pattern = word[1:] if greedy else word
-    if operator == "#":
-        match = _pattern_regex(pattern, greedy, anchored=True).match(value)
-        return value[match.end() :] if match else value
-    # Regular expressions find leftmost matches, so a suffix is trimmed on the reversed text.
-    reversed_value = value[::-1]
-    match = _pattern_regex(_reverse_pattern(pattern), greedy, anchored=True).match(reversed_value)
-    return reversed_value[match.end() :][::-1] if match else value
+    from ecs_lint.sources._shellpattern import trim_prefix, trim_suffix
+
+    longest = word.startswith(operator)
+    pattern = word[1:] if longest else word
+    trim = trim_prefix if operator == "#" else trim_suffix
+    with _pattern_errors(pattern):
+        return trim(value, pattern, longest)
 
 
-def _reverse_pattern(pattern: str) -> str:
-    """Reverse a pattern, keeping each ``\\x`` escape in front of the character it escapes."""
-    tokens = []
-    index = 0
-    while index < len(pattern):
-        size = 2 if pattern[index] == "\\" and index + 1 < len(pattern) else 1
-        tokens.append(pattern[index : index + size])
-        index += size
-    return "".join(reversed(tokens))
+@contextlib.contextmanager
+def _pattern_errors(pattern: str) -> Iterator[None]:
+    """Turn a pattern BuildKit cannot compile into an expansion error naming the pattern."""
+    from ecs_lint.sources._shellpattern import PatternError
+
+    try:
+        yield
+    except PatternError as error:
+        raise _ExpandError(f"{error} in pattern {_short(pattern)!r}") from None
 
 
 # --- Instructions --------------------------------------------------------------------------------
@@ -860,6 +842,8 @@ class _Interpreter:
         self.escape = escape
         self.globals = _Scope({name: self._predefined(name) for name in PLATFORM_ARGS})
         self.stages: list[_Stage] = []
+        self.stages_by_name: dict[str, _Stage] = {}
+        """Named stages by lower-cased name, the first of a duplicated name kept."""
         self.reported_unknown = False
 
     def _predefined(self, name: str) -> _Binding:
@@ -990,11 +974,16 @@ class _Interpreter:
         if not words:
             message = "FROM has no image: FROM [--platform=<platform>] <image> [AS <name>]"
             self.report(message, self._keyword_span(instruction))
-            self.stages.append(_Stage(None, _Scope(open=True)))
+            self._add_stage(_Stage(None, _Scope(open=True)))
             return
         name = self._stage_name(instruction, words)
         written = _Written(words[0].text, self._span(instruction, words[0].unquoted()))
-        self.stages.append(_Stage(name, self._base_image(written)))
+        self._add_stage(_Stage(name, self._base_image(written)))
+
+    def _add_stage(self, stage: _Stage) -> None:
+        self.stages.append(stage)
+        if stage.name is not None:
+            self.stages_by_name.setdefault(stage.name, stage)
 
     def _stage_name(self, instruction: _Instruction, words: list[_Piece]) -> str | None:
         if len(words) == 3 and words[1].text.lower() == "as":
@@ -1014,8 +1003,7 @@ class _Interpreter:
 
     def _stage(self, name: str) -> _Stage | None:
         """The stage of that name defined so far; names compare case-insensitively."""
-        lowered = name.lower()
-        return next((stage for stage in self.stages if stage.name == lowered), None)
+        return self.stages_by_name.get(name.lower())
 
     def _base_image(self, written: _Written) -> _Scope:
         """Record a FROM image, and return the scope its stage starts with."""

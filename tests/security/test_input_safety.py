@@ -1,12 +1,13 @@
 """Hostile input costs one clear message and a little time, never a hang, a crash or a leak.
 
 YAML alias bombs, oversized inputs of every kind (linted files, the compose ``.env``, the
-configuration, policy files), FIFOs and devices where a file is expected, and symbolic links that
-lead out of the tree being linted.
+configuration, policy files), FIFOs and devices where a file is expected, symbolic links that
+lead out of the tree being linted or loop, and directories that cannot be listed.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -252,3 +253,124 @@ def test_a_crashing_rule_costs_its_findings_not_the_run(
     assert "Traceback" not in run.stderr
     assert "internal error in rule EL999" in run.stdout
     assert "EL101" in run.stdout  # the other rules still report
+
+
+# --- Paths that cannot be read ----------------------------------------------------------------
+
+
+def el900_lines(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if ": EL900 " in line]
+
+
+def test_link_loops_in_a_walk_are_reported_and_the_rest_is_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM nginx:1.25\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "a.Dockerfile").symlink_to("b.Dockerfile")
+    (sub / "b.Dockerfile").symlink_to("a.Dockerfile")
+    (sub / "task-definition.json").symlink_to("task-definition.json")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(".", "-o", "concise", "--select", "EL101,EL900")
+    assert run.status == 2 and run.stderr == ""
+    loop = "cannot follow symbolic link: Too many levels of symbolic links; not read"
+    assert el900_lines(run.stdout) == [
+        f"sub/a.Dockerfile:1:1: EL900 {loop}",
+        f"sub/b.Dockerfile:1:1: EL900 {loop}",
+        f"sub/task-definition.json:1:1: EL900 {loop}",
+    ]
+    assert run.stdout.startswith("Dockerfile:1:6: EL101 docker.io/library/nginx:1.25 ")
+
+
+def test_a_link_loop_named_on_the_command_line_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "Dockerfile").symlink_to("Dockerfile")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("Dockerfile", "-o", "concise", "--select", "EL900")
+    assert run.status == 2
+    expected = "Dockerfile:1:1: EL900 cannot open: Too many levels of symbolic links; not read"
+    assert el900_lines(run.stdout) == [expected]
+
+
+def deep_directories(top: Path, levels: int) -> None:
+    """Directories nested deeper than a path may be long, made one level at a time."""
+    descriptor = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(levels):
+            os.mkdir("d" * 250, dir_fd=descriptor)
+            deeper = os.open("d" * 250, os.O_RDONLY, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = deeper
+    finally:
+        os.close(descriptor)
+
+
+def test_a_directory_that_cannot_be_listed_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A path longer than the system takes (PATH_MAX) cannot be listed, by root either.
+    (tmp_path / "Dockerfile").write_text("FROM nginx:1.25\n")
+    deep_directories(tmp_path, levels=20)
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(".", "-o", "concise", "--select", "EL101,EL900")
+    assert run.status == 2 and "All clear" not in run.stdout
+    (reported,) = el900_lines(run.stdout)
+    path, _, message = reported.partition(":1:1: EL900 ")
+    assert set(path.split("/")) == {"d" * 250}
+    assert message == "cannot read directory: File name too long; its files were not checked"
+    assert run.stdout.startswith("Dockerfile:1:6: EL101 ")
+
+
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def held_to_permission_bits() -> None:
+    """In a child process of root, before it runs the command: drop the two capabilities that
+    let root read any file from the bounding set, so that the command (whose permitted set an
+    exec of root takes from the bounding set) is held to permission bits like any user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_held_to_permission_bits(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``run_subprocess``, but as root without the power to read every file; skips the test when
+    this root may not give that power up (no CAP_SETPCAP)."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "ecs_lint", *args],
+            cwd=cwd,
+            env={**os.environ, "ECS_LINT_OFFLINE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            preexec_fn=held_to_permission_bits if os.geteuid() == 0 else None,
+        )
+    except subprocess.SubprocessError as error:
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise
+        pytest.skip("runs as root, which may not drop CAP_DAC_OVERRIDE here: it reads any file")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops capabilities with Linux's prctl")
+def test_a_directory_without_read_permission_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM nginx:1.25\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "Dockerfile").write_text("FROM redis:7\n")
+    locked.chmod(0)
+    try:
+        done = run_held_to_permission_bits(
+            ".", "-o", "concise", "--select", "EL101,EL900", cwd=tmp_path
+        )
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 2, done.stderr
+    assert el900_lines(done.stdout) == [
+        "locked:1:1: EL900 cannot read directory: Permission denied; its files were not checked"
+    ]
+    assert done.stdout.startswith("Dockerfile:1:6: EL101 docker.io/library/nginx:1.25 ")

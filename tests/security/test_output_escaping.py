@@ -10,11 +10,19 @@ other than the github format's own annotations may start a workflow command.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
+
+if sys.platform != "win32":
+    import pty
+    import tty
 
 from support import run_cli
 
@@ -113,15 +121,40 @@ def test_statistics_and_quiet_outputs_are_safe(tmp_path: Path) -> None:
         assert_safe(run.stderr)
 
 
-def test_diff_shows_context_lines_escaped(tmp_path: Path) -> None:
+def on_a_terminal(*args: str, cwd: Path) -> tuple[str, str]:
+    """stdout and stderr of the real console run with stdout on a pseudo-terminal, as the
+    terminal receives it (raw mode: no newline translation)."""
+    main, terminal = pty.openpty()
+    tty.setraw(terminal)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecs_lint", "--offline", *args],
+            cwd=cwd,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        os.close(terminal)
+    received = []
+    with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+        while chunk := os.read(main, 65536):
+            received.append(chunk)
+    os.close(main)
+    _, stderr = process.communicate(timeout=60)
+    return b"".join(received).decode(), stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_diff_shows_context_lines_escaped_on_a_terminal(tmp_path: Path) -> None:
+    # A pipe gets the file's bytes (tests/test_fixes.py: the diff applies); a terminal never.
     (tmp_path / "Dockerfile").write_text(
         f"# {ESC_SEQUENCES}\nFROM nginx:1.25\n# after {ESC_SEQUENCES}\n", encoding="utf-8"
     )
-    run = run_cli(str(tmp_path), "--diff", "--unsafe-fixes")
-    assert "+FROM public.ecr.aws/docker/library/nginx:1.25" in run.stdout
-    assert "\\x1b]52;c;" in run.stdout
-    assert_safe(run.stdout)
-    assert_safe(run.stderr)
+    stdout, stderr = on_a_terminal(str(tmp_path), "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert "+FROM public.ecr.aws/docker/library/nginx:1.25" in stdout
+    assert "\\x1b]52;c;" in stdout
+    assert_safe(stdout)
+    assert_safe(stderr)
 
 
 def test_messages_on_stderr_are_escaped(tmp_path: Path) -> None:

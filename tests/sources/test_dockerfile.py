@@ -109,6 +109,19 @@ def test_copy_from_stage_index_is_not_an_image() -> None:
     assert len(document.images) == 1
 
 
+def test_thousands_of_stages_are_looked_up_by_name() -> None:
+    # Each FROM used to scan every earlier stage: 32,000 stages took 26 s.
+    stages = 32_000
+    lines = [f"FROM busybox:1.36 AS s{index}" for index in range(stages)]
+    lines += ["FROM S0", "COPY --from=s31999 / /", "FROM alpine:3.20 AS S7"]
+    source, document = parse_text("\n".join(lines) + "\n")
+    assert len(document.images) == stages + 1  # FROM S0 and --from=s31999 are stages
+    assert shown(document.images[-1]) == "docker.io/library/alpine:3.20"
+    assert problems(source, document) == [
+        ("duplicate stage name 'S7'", (stages + 3, 21, stages + 3, 23, "S7"))
+    ]
+
+
 def test_add_from_is_not_a_copy_source() -> None:
     _source, document = parse_text("FROM alpine:3.20\nADD --from=busybox:1.36 a b\n")
     assert [use.kind for use in document.images] == [BASE]
@@ -322,6 +335,31 @@ def test_variable_forms() -> None:
     assert [use.edit_span for use in document.images[:9]] == [None] * 9
 
 
+def test_pattern_with_many_stars_on_a_long_value() -> None:
+    # Each '*' used to be a backtracking regular expression: this took minutes.
+    text = "ARG V=" + "a" * 60 + "\nFROM nginx:${V#*a*a*a*a*a*a*a*a*b}\n"
+    _source, document = parse_text(text)
+    assert [shown(use) for use in document.images] == ["docker.io/library/nginx:" + "a" * 60]
+
+
+@pytest.mark.parametrize(
+    ("text", "build_args", "image"),
+    [
+        # Go's '.' stops at a newline, so BuildKit's '*' does: nothing is trimmed here.
+        ("ARG V\nFROM ${V##*/}\n", {"V": "a\nb/nginx:1.25"}, "invalid a\nb/nginx:1.25"),
+        # Go's ReplaceAll leaves an empty match right after a match alone.
+        ("ARG V=nginx\nFROM ${V//*/httpd}\n", {}, "docker.io/library/httpd:latest"),
+        ("ARG V=nginx:1.25-alpine\nFROM ${V%%-*}\n", {}, "docker.io/library/nginx:1.25"),
+        ("ARG V=library/nginx\nFROM ${V##*\\/}\n", {}, "docker.io/library/nginx:latest"),
+    ],
+)
+def test_patterns_match_as_buildkit_matches_them(
+    text: str, build_args: dict[str, str], image: str
+) -> None:
+    _source, document = parse_text(text, **build_args)
+    assert [shown(use) for use in document.images] == [image]
+
+
 def test_unknown_value_in_default_forms_stays_unresolved() -> None:
     text = "ARG A\nARG B=x\nFROM ${A:-nginx}\nFROM ${B:-$A}\nFROM ${A:+x}${B}\n"
     _source, document = parse_text(text)
@@ -337,6 +375,8 @@ def test_unknown_value_in_default_forms_stays_unresolved() -> None:
     [
         ("ARG E=\nFROM ${E:?no-base}\n", "E: no-base"),
         ("FROM ${X:x}\n", "unsupported modifier (:x)"),
+        ("ARG X=a\nFROM ${X:#a}\n", "unsupported modifier (:#)"),
+        ("ARG X=a\nFROM ${X%a\\b}\n", "invalid escape '\\b' in pattern 'a\\\\b'"),
         ("FROM ${}\n", "bad substitution"),
         ("FROM 'nginx\n", "single quote is never closed"),
         ("FROM " + "${A:-" * 40 + "x" + "}" * 40 + "\n", "nested too deeply"),
