@@ -49,13 +49,3 @@ def repository_is_known(use: ImageUse) -> bool:
     digest is unknown."""
     written = use.reference
     return not isinstance(written, UnresolvedRef) or known_repository(written) is not None
-
-
-def unknown_parts(use: ImageUse) -> str:
-    """`` whatever ARCH is``: the variables a Docker Hub pull does not depend on for its
-    registry, for messages; empty for a literal reference."""
-    written = use.reference
-    if not isinstance(written, UnresolvedRef):
-        return ""
-    verb = "is" if len(written.variables) == 1 else "are"
-    return f" whatever {', '.join(written.variables)} {verb}"

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.load import parse_guarded
-from ecs_lint.model import Document, ImageUse, Problem, ProblemKind
+from ecs_lint.model import Document, Problem, ProblemKind
 from ecs_lint.sources import format_named
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
-    from ecs_lint.model import LintRequest, Model
+    from ecs_lint.model import ImageUse, LintRequest, Model
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 

@@ -51,9 +51,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known, unknown_parts
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known
 from ecs_lint.findings import Finding, Fix, Severity
-from ecs_lint.model import ImageUse, Model, UseKind
+from ecs_lint.model import ImageUse, Model, UnresolvedRef, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -95,6 +95,15 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             fix=fix,
             evidence=advice.evidence,
         )
+
+
+def unknown_parts(use: ImageUse) -> str:
+    """`` whatever ARCH is``: the variables of a reference that cannot change its registry."""
+    written = use.reference
+    if not isinstance(written, UnresolvedRef):
+        return ""
+    verb = "is" if len(written.variables) == 1 else "are"
+    return f" whatever {', '.join(written.variables)} {verb}"
 
 
 def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | None:

@@ -244,9 +244,9 @@ class Definition:
         elif block.kind in ("variable", "group", "target"):
             labels = "one label" if block.kind != "target" else "a name"
             self._problem(file, block.start, block.end, f"a {block.kind} block needs {labels}")
-        elif block.kind == "" and block.attributes:
+        elif block.kind == "":  # a top-level attribute: a constant, as a variable's default
             for attribute in block.attributes:
-                self.variables.setdefault(attribute.name, (attribute.expr, file))
+                self.variables[attribute.name] = (attribute.expr, file)
 
     def _add_target(self, name: str, file: _File, block: Block) -> None:
         target = self.targets.get(name)

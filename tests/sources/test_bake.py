@@ -418,3 +418,8 @@ jobs:
     files = {CI: ci, "ci-bake.hcl": hcl, "Dockerfile": BASE_DOCKERFILE}
     findings = lint(files, EL1)
     assert images(findings) == [("EL101", "docker.io/library/alpine:3.20")]
+
+
+def test_a_top_level_attribute_is_a_constant(tmp_path: Path) -> None:
+    hcl = 'BASE = "alpine:3.20"\ntarget "app" {\n  args = { BASE = BASE }\n}\n'
+    assert built(tmp_path, {"docker-bake.hcl": hcl}) == [("Dockerfile", {"BASE": "alpine:3.20"})]
