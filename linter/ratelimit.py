@@ -17,9 +17,9 @@ Credentials, when found, make the check authenticated (the account's own limit):
 The endpoints are Docker Hub's unless the configuration (``dockerhub-auth-url``,
 ``dockerhub-registry-url``) or ``ECS_LINT_DOCKERHUB_AUTH_URL`` / ``ECS_LINT_DOCKERHUB_REGISTRY_URL``
 say otherwise: https only, plain http for loopback hosts (tests). This command always asks the
-network, even when look-ups are offline: asking is all it does. Through ``HTTPS_PROXY`` unless
-``NO_PROXY`` says otherwise (``gallery/proxy.py``); a proxy variable that cannot be used is an
-error here, since there is nothing to fall back on.
+network, even when look-ups are offline: asking is all it does, within ``lookup-budget`` seconds.
+Through ``HTTPS_PROXY`` unless ``NO_PROXY`` says otherwise (``gallery/proxy.py``); a proxy
+variable that cannot be used is an error here, since there is nothing to fall back on.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlencode, urlsplit
 
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ecs_lint.gallery.endpoints import Endpoints
     from ecs_lint.gallery.http import HttpClient, Response
     from ecs_lint.settings import Settings
 
@@ -57,7 +57,6 @@ __all__ = [
 ENV_USERNAME: Final = "DOCKERHUB_USERNAME"
 ENV_TOKEN: Final = "DOCKERHUB_TOKEN"
 REPOSITORY: Final = "ratelimitpreview/test"
-SERVICE: Final = "registry.docker.io"
 # The keys ``docker login`` writes for Docker Hub (the first), and forms people write by hand.
 DOCKER_HUB_KEYS: Final = (
     "https://index.docker.io/v1/",
@@ -246,6 +245,7 @@ def check_rate_limit(
     settings: Settings, environ: Mapping[str, str] | None = None
 ) -> tuple[RateLimit, list[str]]:
     """Ask Docker Hub; the answer, and notes for the user. Raises ``RateLimitError``."""
+    from ecs_lint.gallery.concurrency import NotReady, call_within
     from ecs_lint.gallery.endpoints import EndpointError, resolve_endpoints
     from ecs_lint.gallery.http import Budget, HttpClient, ProxyError, TransportError
     from ecs_lint.gallery.proxy import proxy_settings
@@ -257,15 +257,17 @@ def check_rate_limit(
         raise RateLimitError(str(error)) from None
     credentials, notes = find_credentials(env, settings.max_file_size)
     http = HttpClient(Budget(settings.lookup_budget), per_host=1, proxies=proxy_settings(env))
-    try:
-        token = _token(http, endpoints.dockerhub_auth, credentials)
-        response = _head(http, endpoints.dockerhub_registry, token)
+
+    try:  # a proxy dripping its answer can hold a request past every socket timeout
+        response = call_within(lambda: _ask(http, endpoints, credentials), http.budget.remaining())
+    except NotReady:
+        raise RateLimitError(f"cannot reach Docker Hub: {http.budget.reason}") from None
     except ProxyError as error:  # names the proxy (or its variable), never its credentials
         raise RateLimitError(f"cannot reach Docker Hub ({error.host}: {error.reason})") from None
     except TransportError as error:
         raise RateLimitError(f"cannot reach {error.host}: {error.reason}") from None
     finally:
-        http.abort_all()
+        http.close()
     limit = parse_quota(response.header("ratelimit-limit"))
     return (
         RateLimit(
@@ -278,40 +280,26 @@ def check_rate_limit(
     )
 
 
-def _token(http: HttpClient, auth_url: str, credentials: Credentials | None) -> str:
-    query = urlencode({"service": SERVICE, "scope": f"repository:{REPOSITORY}:pull"})
-    separator = "&" if "?" in auth_url else "?"
-    headers = {"Accept": "application/json"}
+def _ask(http: HttpClient, endpoints: Endpoints, credentials: Credentials | None) -> Response:
+    """The manifest ``HEAD``'s answer: 200, or 429 when no pull is left (its headers say so)."""
+    from ecs_lint.gallery.client import docker_hub_registry
+    from ecs_lint.gallery.http import ProtocolError
+
+    hub = docker_hub_registry(http, endpoints.dockerhub_registry, endpoints.dockerhub_auth)
+    basic = None
     if credentials is not None:
         pair = f"{credentials.username}:{credentials.secret}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-    response = http.request("GET", f"{auth_url}{separator}{query}", headers=headers)
-    host = urlsplit(auth_url).hostname or auth_url
-    if response.status == 401 and credentials is not None:
-        raise RateLimitError(
-            f"{host} rejected the credentials from {credentials.source} (HTTP 401): check the "
-            "user name and token"
-        )
-    if response.status != 200:
-        raise RateLimitError(f"{host} answered the token request with HTTP {response.status}")
+        basic = "Basic " + base64.b64encode(pair).decode("ascii")
     try:
-        body = json.loads(response.body)
-    except ValueError:
-        body = None
-    token = (body.get("token") or body.get("access_token")) if isinstance(body, dict) else None
-    if not isinstance(token, str) or not token:
-        raise RateLimitError(f"{host} sent no token")
-    return token
-
-
-def _head(http: HttpClient, registry_url: str, token: str) -> Response:
-    from ecs_lint.gallery.client import MANIFEST_MEDIA_TYPES
-
-    url = f"{registry_url}/v2/{REPOSITORY}/manifests/latest"
-    headers = {"Authorization": f"Bearer {token}", "Accept": ", ".join(MANIFEST_MEDIA_TYPES)}
-    # 429 is an answer here: the limit is used up, and its headers say so.
-    response = http.request("HEAD", url, headers=headers, answers=frozenset({429}))
+        token = hub.fetch_token([REPOSITORY], basic)
+    except ProtocolError as error:
+        if credentials is None or not error.reason.endswith("HTTP 401"):
+            raise
+        raise RateLimitError(
+            f"{error.host} rejected the credentials from {credentials.source} (HTTP 401): check "
+            "the user name and token"
+        ) from None
+    response = hub.head(REPOSITORY, "latest", token, answers=frozenset({429}))
     if response.status not in (200, 429):
-        host = urlsplit(registry_url).hostname or registry_url
-        raise RateLimitError(f"{host} answered the manifest HEAD with HTTP {response.status}")
+        raise RateLimitError(f"{hub.host} answered the manifest HEAD with HTTP {response.status}")
     return response

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 __all__ = ["lint"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share one worker (an ``xdist_group``: the pre-commit hook tests, the longest
+    run of the suite) go first, so the other workers share the rest meanwhile."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 @pytest.fixture(autouse=True)
 def _no_network_lookups(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

@@ -88,20 +88,22 @@ def test_lint_step_annotates_and_fails(action: dict[str, Any], repo: Path) -> No
 
 
 def test_lint_step_passes_on_clean_paths(action: dict[str, Any], repo: Path) -> None:
-    run, output = run_lint_step(action, repo, paths="ok")
+    run, output = run_lint_step(action, repo, paths="ok", args="--select EL101")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "::error" not in run.stdout
     assert output == "exit-code=0\n"
 
 
 def test_lint_step_passes_args_through(action: dict[str, Any], repo: Path) -> None:
-    run, output = run_lint_step(action, repo, args="--ignore EL101 --fail-level error")
+    run, output = run_lint_step(
+        action, repo, args="--select EL101,EL105 --ignore EL101 --fail-level error"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert output == "exit-code=0\n"
 
 
 def test_lint_step_writes_sarif_and_still_fails(action: dict[str, Any], repo: Path) -> None:
-    run, output = run_lint_step(action, repo, sarif="reports/ecs-lint.sarif")
+    run, output = run_lint_step(action, repo, args="--select EL101", sarif="reports/ecs-lint.sarif")
     assert run.returncode == 1
     assert output == "exit-code=1\n"
     sarif = json.loads((repo / "reports" / "ecs-lint.sarif").read_text())

@@ -11,6 +11,7 @@ import pytest
 
 from ecs_lint.config import EXTEND_SELECT, KEYS, resolve_settings
 from ecs_lint.findings import Severity
+from ecs_lint.rules import RULES
 from ecs_lint.settings import Settings
 from support import run_cli
 
@@ -33,6 +34,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+# The rules these tests configure, as a configuration file selects them: an option's --select
+# would replace the file's selection, which is what many tests here are about.
+SELECT = 'select = ["EL101", "EL105"]\n'
+
+
 def rules_reported(*args: str) -> list[str]:
     run = run_cli("-o", "json", *args)
     assert run.status in (0, 1), run.stderr
@@ -40,11 +46,14 @@ def rules_reported(*args: str) -> list[str]:
 
 
 def test_without_configuration_every_rule_reports(project: Path) -> None:
-    assert rules_reported("ecs") == ["EL101", "EL105", "EL105"]
+    reported = rules_reported("ecs")
+    every_rule = ",".join(rule.code for rule in RULES)
+    assert reported == rules_reported("--select", every_rule, "ecs")
+    assert reported.count("EL101") == 1 and reported.count("EL105") == 2
 
 
 def test_dedicated_file_is_found_in_the_current_directory(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL105"]\n')
     assert rules_reported("ecs") == ["EL101"]
 
 
@@ -52,7 +61,7 @@ def test_pyproject_table_is_found_from_a_subdirectory(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n[tool.ecs-lint]\nselect = ["EL1"]\nignore = ["EL101"]\n'
+        '[project]\nname = "x"\n[tool.ecs-lint]\n' + SELECT + 'ignore = ["EL101"]\n'
     )
     monkeypatch.chdir(project / "ecs")
     assert rules_reported("task.json") == ["EL105", "EL105"]
@@ -61,7 +70,7 @@ def test_pyproject_table_is_found_from_a_subdirectory(
 def test_pyproject_without_the_table_is_passed_over_for_a_parent_file(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL101"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL101"]\n')
     (project / "ecs" / "pyproject.toml").write_text("[tool.black]\nline-length = 90\n")
     monkeypatch.chdir(project / "ecs")
     assert rules_reported("task.json") == ["EL105", "EL105"]
@@ -70,8 +79,10 @@ def test_pyproject_without_the_table_is_passed_over_for_a_parent_file(
 def test_nearest_file_wins_and_dedicated_file_beats_pyproject(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL101"]\n')
-    (project / "ecs" / "pyproject.toml").write_text('[tool.ecs-lint]\nignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL101"]\n')
+    (project / "ecs" / "pyproject.toml").write_text(
+        "[tool.ecs-lint]\n" + SELECT + 'ignore = ["EL105"]\n'
+    )
     monkeypatch.chdir(project / "ecs")
     assert rules_reported("task.json") == ["EL101"]
     (project / "ecs" / ".ecs-lint.toml").write_text('select = ["EL105"]\n')
@@ -79,8 +90,8 @@ def test_nearest_file_wins_and_dedicated_file_beats_pyproject(
 
 
 def test_explicit_config_replaces_discovery(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL101"]\n')
-    (project / "ci.toml").write_text('ignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL101"]\n')
+    (project / "ci.toml").write_text(SELECT + 'ignore = ["EL105"]\n')
     assert rules_reported("--config", "ci.toml", "ecs") == ["EL101"]
 
 
@@ -94,13 +105,13 @@ def test_missing_explicit_config_is_an_error(project: Path) -> None:
 
 
 def test_select_option_replaces_the_files_selection_and_ignores(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('select = ["EL1"]\nignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL105"]\n')
     assert rules_reported("ecs") == ["EL101"]
     assert rules_reported("--select", "EL105", "ecs") == ["EL105", "EL105"]
 
 
 def test_ignore_option_adds_to_the_files_ignores(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL105"]\n')
     assert rules_reported("--ignore", "EL101", "ecs") == []
 
 
@@ -112,12 +123,12 @@ def test_extend_select_in_file_and_option(project: Path) -> None:
 
 
 def test_extend_select_option_re_enables_what_the_file_ignores(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('ignore = ["EL105"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'ignore = ["EL105"]\n')
     assert rules_reported("--extend-select", "EL105", "ecs") == ["EL101", "EL105", "EL105"]
 
 
 def test_fail_level_option_overrides_the_file(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('fail-level = "error"\nignore = ["EL101"]\n')
+    (project / ".ecs-lint.toml").write_text(SELECT + 'fail-level = "error"\nignore = ["EL101"]\n')
     assert run_cli("ecs").status == 0
     assert run_cli("--fail-level", "warning", "ecs").status == 1
 
@@ -131,9 +142,10 @@ def test_build_arg_option_overrides_the_file_per_name(tmp_path: Path) -> None:
 
 def test_build_args_from_the_file_reach_the_dockerfile(project: Path) -> None:
     (project / "Dockerfile").write_text("ARG BASE\nFROM ${BASE}\n")
-    assert rules_reported("Dockerfile") == ["EL103"]
+    selected = ("--select", "EL101,EL103")
+    assert rules_reported(*selected, "Dockerfile") == ["EL103"]
     (project / ".ecs-lint.toml").write_text('[build-args]\nBASE = "nginx:1.25"\n')
-    assert rules_reported("Dockerfile") == ["EL101"]
+    assert rules_reported(*selected, "Dockerfile") == ["EL101"]
 
 
 def test_options_not_given_leave_the_file_values(tmp_path: Path) -> None:
@@ -148,7 +160,9 @@ def test_options_not_given_leave_the_file_values(tmp_path: Path) -> None:
 
 
 def test_severity_override_changes_reported_severity_and_exit_status(project: Path) -> None:
-    (project / ".ecs-lint.toml").write_text('fail-level = "error"\n[severity]\nEL101 = "warning"\n')
+    (project / ".ecs-lint.toml").write_text(
+        SELECT + 'fail-level = "error"\n[severity]\nEL101 = "warning"\n'
+    )
     run = run_cli("-o", "json", "ecs")
     severities = {finding["rule"]: finding["severity"] for finding in json.loads(run.stdout)}
     assert severities == {"EL101": "warning", "EL105": "warning"}
@@ -180,7 +194,8 @@ def test_fail_level_error_still_fails_on_errors(project: Path) -> None:
 
 def test_trusted_registry_silences_docker_hub_rules(project: Path) -> None:
     (project / ".ecs-lint.toml").write_text('trusted-registries = ["docker.io"]\n')
-    assert rules_reported("ecs") == ["EL105", "EL105"]
+    docker_hub_rules_and_el105 = ("--select", "EL101,EL102,EL150,EL105")
+    assert rules_reported(*docker_hub_rules_and_el105, "ecs") == ["EL105", "EL105"]
 
 
 def test_trusted_namespace_covers_only_that_namespace(project: Path) -> None:

@@ -363,12 +363,12 @@ def test_a_tag_with_variables_keeps_them_when_the_repository_is_rewritten(
 ) -> None:
     path = tmp_path / name
     path.write_text(before, encoding="utf-8")
-    safe_only = run_cli("--offline", "--fix", str(path))
+    safe_only = run_cli("--offline", "--select", "EL101", "--fix", str(path))
     assert path.read_text(encoding="utf-8") == before  # the tags the variables take: unchecked
     assert "1 more fix available with --unsafe-fixes" in safe_only.stderr
-    run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    run_cli("--offline", "--select", "EL101", "--fix", "--unsafe-fixes", str(path))
     assert path.read_text(encoding="utf-8") == after
-    again = run_cli("--offline", "--fix", "--unsafe-fixes", str(path))
+    again = run_cli("--offline", "--select", "EL101", "--fix", "--unsafe-fixes", str(path))
     assert (again.status, path.read_text(encoding="utf-8")) == (0, after)
 
 
@@ -383,6 +383,8 @@ def test_a_tag_with_variables_keeps_them_when_the_repository_is_rewritten(
 def test_variables_before_the_tag_leave_the_text_alone(tmp_path: Path, before: str) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(before, encoding="utf-8")
-    done = run_cli("--offline", "--fix", "--unsafe-fixes", "-o", "json", str(path))
+    done = run_cli(
+        "--offline", "--select", "EL101", "--fix", "--unsafe-fixes", "-o", "json", str(path)
+    )
     assert [finding["rule"] for finding in json.loads(done.stdout)] == ["EL101"]
     assert path.read_text(encoding="utf-8") == before

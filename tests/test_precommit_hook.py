@@ -2,11 +2,12 @@
 
 pre-commit installs a ``language: python`` hook from a git repository into a virtualenv of its
 own (``pip install .``). So that no test reaches the internet, that pip installs from a local
-wheelhouse of the project's dependencies (``PIP_NO_INDEX``, ``PIP_FIND_LINKS``: pip reads them
-from the environment pre-commit passes on), made once with network by ``.ci/run`` and by the
-README's test command (:data:`WHEELHOUSE_COMMAND`). Without a wheelhouse these tests skip and say
-how to make one (in CI, where ``.ci/run`` makes it, they fail instead); anything that still tries
-the network meets a proxy address where nothing listens, and fails at once.
+wheelhouse (``PIP_NO_INDEX``, ``PIP_FIND_LINKS``: pip reads them from the environment pre-commit
+passes on), which the ``wheelhouse`` fixture builds once per run, without network, from the
+distributions installed in the test virtualenv (tests/offline_wheels.py). Anything that still
+tries the network meets a proxy address where nothing listens, and fails at once. The tests of
+this module run in one pytest-xdist worker (their ``xdist_group``), so the wheelhouse and the
+hook's virtualenv are built once.
 
 The hook repository is a committed snapshot of this working tree (the files git would track), so
 the tests check the code under test, committed by the lead or not. The hooks run as users run
@@ -17,18 +18,29 @@ try-repo`` (which builds a virtualenv of its own each time, so it is used once).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tomllib
+import zipfile
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from offline_wheels import (
+    MissingDistribution,
+    build_wheelhouse,
+    project_requirements,
+    rebuild_wheel,
+    requirement_closure,
+)
 from packaging.requirements import Requirement
+from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from servers.gallery_server import GalleryServer
 
@@ -37,11 +49,11 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOOKS_FILE = PROJECT / ".pre-commit-hooks.yaml"
-WHEELHOUSE = Path(os.environ.get("ECS_LINT_WHEELHOUSE", PROJECT / ".wheelhouse"))
-_TARGET = ".wheelhouse" if WHEELHOUSE == PROJECT / ".wheelhouse" else str(WHEELHOUSE)
-WHEELHOUSE_COMMAND = f".venv/bin/pip wheel -q -w {_TARGET} . setuptools"
 INSTALL_TIMEOUT = 600  # seconds: the first run builds the hook's virtualenv
 NOWHERE = "http://127.0.0.1:9"  # the discard port: a request through this proxy fails at once
+
+# One worker runs this module, so the session's wheelhouse and hook virtualenv are built once.
+pytestmark = pytest.mark.xdist_group("pre-commit")
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -69,41 +81,15 @@ def tracked_files(root: Path) -> list[str]:
     return sorted({name for name in listing.split("\0") if name and (root / name).is_file()})
 
 
-def wheelhouse_gaps(wheelhouse: Path) -> list[str]:
-    """The runtime and build requirements of pyproject.toml no wheel in ``wheelhouse`` meets."""
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
-    versions: dict[str, list[str]] = {}
-    for wheel in wheelhouse.glob("*.whl"):
-        name, version, _, _ = parse_wheel_filename(wheel.name)
-        versions.setdefault(name, []).append(str(version))
-    gaps = []
-    for text in wanted:
-        requirement = Requirement(text)
-        found = versions.get(canonicalize_name(requirement.name), [])
-        if not any(requirement.specifier.contains(version) for version in found):
-            gaps.append(text)
-    return gaps
-
-
-@pytest.fixture(scope="module")
-def wheelhouse() -> Path:
-    """The local wheelhouse; skips (fails in CI) when there is none, fails when it is stale."""
-    if not any(WHEELHOUSE.glob("*.whl")):
-        reason = (
-            f"no wheelhouse at {WHEELHOUSE}: the pre-commit hook tests install the hook offline "
-            f"from it; make it once (network needed) with `{WHEELHOUSE_COMMAND}` in {PROJECT}"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    gaps = wheelhouse_gaps(WHEELHOUSE)
-    if gaps:
-        pytest.fail(
-            f"the wheelhouse at {WHEELHOUSE} has no wheel for {', '.join(gaps)} (pyproject.toml "
-            f"changed): rebuild it with `{WHEELHOUSE_COMMAND}`"
-        )
-    return WHEELHOUSE
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of everything ``pip install`` of the hook needs, rebuilt from this virtualenv."""
+    directory = tmp_path_factory.mktemp("wheelhouse")
+    try:
+        build_wheelhouse(directory)
+    except MissingDistribution as missing:
+        pytest.fail(str(missing))
+    return directory
 
 
 def offline_environment(wheelhouse: Path) -> dict[str, str]:
@@ -167,7 +153,11 @@ class PreCommit:
                 {
                     "repo": str(self.hook_repo),
                     "rev": git(self.hook_repo, "rev-parse", "HEAD").strip(),
-                    "hooks": [{"id": "ecs-lint"}, {"id": "ecs-lint-fix"}],
+                    # The rule these tests are about, passed as a user's hook entry does.
+                    "hooks": [
+                        {"id": "ecs-lint", "args": ["--select", "EL101"]},
+                        {"id": "ecs-lint-fix", "args": ["--select", "EL101"]},
+                    ],
                 }
             ]
         }
@@ -305,13 +295,50 @@ def test_pip_in_the_offline_environment_uses_no_index(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("six*"))
 
 
-def test_a_stale_wheelhouse_is_named(tmp_path: Path) -> None:
-    (tmp_path / "typer-0.12.0-py3-none-any.whl").write_bytes(b"")
-    (tmp_path / "PyYAML-5.4-cp311-cp311-linux_x86_64.whl").write_bytes(b"")  # too old
-    gaps = wheelhouse_gaps(tmp_path)
-    assert not any(gap.startswith("typer") for gap in gaps)
-    assert any(gap.startswith("PyYAML") for gap in gaps)
-    assert any(gap.startswith("setuptools") for gap in gaps)  # the build backend
+def test_the_wheelhouse_meets_every_requirement_of_the_project(wheelhouse: Path) -> None:
+    wheels = [parse_wheel_filename(wheel.name) for wheel in wheelhouse.glob("*.whl")]
+    versions = {name: version for name, version, _, _ in wheels}
+    for text in project_requirements():
+        requirement = Requirement(text)
+        version = versions.get(canonicalize_name(requirement.name))
+        assert version is not None and requirement.specifier.contains(version), text
+
+
+def test_a_requirement_the_virtualenv_lacks_is_named_with_the_install_command() -> None:
+    with pytest.raises(MissingDistribution, match=r"no-such-distribution>=1 is not installed"):
+        requirement_closure(["no-such-distribution>=1"])
+    with pytest.raises(MissingDistribution, match=r"PyYAML<1 is needed but PyYAML 6\.") as raised:
+        requirement_closure(["PyYAML<1"])
+    assert "pip install -e '.[test]'" in str(raised.value)
+
+
+def test_requirements_of_requirements_are_included_and_markers_respected() -> None:
+    names = {
+        distribution.metadata["Name"].lower()
+        for distribution in requirement_closure(["jsonschema", "botocore; python_version < '3'"])
+    }
+    assert {"jsonschema", "referencing", "rpds-py", "attrs"} <= names
+    assert "botocore" not in names
+
+
+def test_a_rebuilt_wheel_holds_the_installed_files_under_its_tags(tmp_path: Path) -> None:
+    distribution = metadata.distribution("PyYAML")  # compiled: a platform-specific wheel
+    wheel = rebuild_wheel(distribution, tmp_path)
+    name, version, _, tags = parse_wheel_filename(wheel.name)
+    assert (name, str(version)) == ("pyyaml", distribution.version)
+    assert tags & set(sys_tags())  # pip on this machine takes it
+    with zipfile.ZipFile(wheel) as archive:
+        (record_name,) = [n for n in archive.namelist() if n.endswith(".dist-info/RECORD")]
+        rows = [row.rsplit(",", 2) for row in archive.read(record_name).decode().splitlines()]
+        assert {path for path, _, _ in rows} == set(archive.namelist())
+        for path, digest, size in rows:
+            if path == record_name:
+                continue
+            data = archive.read(path)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            assert (digest, size) == (f"sha256={expected.decode()}", str(len(data)))
+    assert "yaml/__init__.py" in set(archive.namelist())
+    assert not any("__pycache__" in path or path.startswith("..") for path, _, _ in rows)
 
 
 def test_hooks_file_declares_both_hooks() -> None:

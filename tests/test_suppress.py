@@ -22,6 +22,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+# The rules these tests suppress, and EL901, which judges the suppressions.
+SUPPRESSED = ("--select", "EL101,EL105,EL901")
+
+
 def findings(path: Path | str, *options: str) -> list[dict[str, Any]]:
     run = run_cli("-o", "json", *options, str(path))
     assert run.status in (0, 1), run.stderr
@@ -70,16 +74,16 @@ def test_malformed_directive_is_an_error_message(comment: str) -> None:
 
 def test_directive_suppresses_the_next_instruction(workdir: Path) -> None:
     path = dockerfile(workdir, "FROM nginx AS a\n")
-    assert located(path) == [("EL101", 1), ("EL105", 1)]
+    assert located(path, *SUPPRESSED) == [("EL101", 1), ("EL105", 1)]
     path = dockerfile(
         workdir, "# ecs-lint: ignore=EL101,EL105 -- mirrored by the proxy\nFROM nginx AS a\n"
     )
-    assert located(path) == []
+    assert located(path, *SUPPRESSED) == []
 
 
 def test_directive_covers_only_the_codes_it_names(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL105\nFROM nginx\n")
-    assert located(path) == [("EL101", 2)]
+    assert located(path, *SUPPRESSED) == [("EL101", 2)]
 
 
 def test_directive_does_not_reach_later_instructions(workdir: Path) -> None:
@@ -87,7 +91,7 @@ def test_directive_does_not_reach_later_instructions(workdir: Path) -> None:
         workdir,
         "# ecs-lint: ignore=EL101\nFROM nginx:1.25 AS a\nFROM redis:7\n",
     )
-    assert located(path) == [("EL101", 3)]
+    assert located(path, *SUPPRESSED) == [("EL101", 3)]
 
 
 def test_directive_covers_continuation_lines(workdir: Path) -> None:
@@ -100,33 +104,33 @@ def test_directive_covers_continuation_lines(workdir: Path) -> None:
         "  /etc/nginx /etc/nginx\n"
         "COPY --from=redis:7 /a /b\n",
     )
-    assert located(path) == [("EL101", 6)]
+    assert located(path, *SUPPRESSED) == [("EL101", 6)]
 
 
 def test_stacked_comment_lines_keep_the_directive_attached(workdir: Path) -> None:
     path = dockerfile(
         workdir, "# ecs-lint: ignore=EL101 -- mirror\n# pinned by renovate\nFROM nginx:1.25\n"
     )
-    assert located(path) == []
+    assert located(path, *SUPPRESSED) == []
 
 
 def test_directive_separated_by_a_blank_line_is_reported(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL101\n\nFROM nginx:1.25\n")
-    result = findings(path)
+    result = findings(path, *SUPPRESSED)
     assert [(f["rule"], f["line"]) for f in result] == [("EL901", 1), ("EL101", 3)]
     assert "line right before" in result[0]["message"]
 
 
 def test_directive_with_crlf_line_endings(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL101\r\nFROM nginx:1.25\r\nFROM redis:7\r\n")
-    assert located(path) == [("EL101", 3)]
+    assert located(path, *SUPPRESSED) == [("EL101", 3)]
 
 
 def test_ignore_file_applies_anywhere_in_the_file(workdir: Path) -> None:
     path = dockerfile(
         workdir, "FROM nginx AS a\nFROM redis AS b\n# ecs-lint: ignore-file=EL105 -- legacy\n"
     )
-    assert located(path) == [("EL101", 1), ("EL101", 2)]
+    assert located(path, *SUPPRESSED) == [("EL101", 1), ("EL101", 2)]
 
 
 def test_heredoc_body_is_not_a_directive(workdir: Path) -> None:
@@ -134,13 +138,15 @@ def test_heredoc_body_is_not_a_directive(workdir: Path) -> None:
         workdir,
         "FROM nginx:1.25\nRUN <<EOF\n# ecs-lint: ignore-file=EL101\nEOF\n",
     )
-    assert located(path) == [("EL101", 1)]
+    assert located(path, *SUPPRESSED) == [("EL101", 1)]
 
 
 def test_directive_in_one_file_does_not_suppress_another(workdir: Path) -> None:
     dockerfile(workdir, "# ecs-lint: ignore-file=EL101\nFROM nginx:1.25\n", "a.Dockerfile")
     dockerfile(workdir, "FROM nginx:1.25\n", "b.Dockerfile")
-    assert [(f["file"], f["rule"]) for f in findings(".")] == [("b.Dockerfile", "EL101")]
+    assert [(f["file"], f["rule"]) for f in findings(".", *SUPPRESSED)] == [
+        ("b.Dockerfile", "EL101")
+    ]
 
 
 # --- EL901 unused-suppression -----------------------------------------------------------------
@@ -153,7 +159,7 @@ def test_unused_directive_is_reported_at_the_comment(workdir: Path) -> None:
             "nginx", "public.ecr.aws/docker/library/nginx"
         ),
     )
-    (finding,) = findings(path)
+    (finding,) = findings(path, *SUPPRESSED)
     assert (finding["rule"], finding["line"], finding["column"]) == ("EL901", 2, 3)
     assert finding["end_column"] == len("  # ecs-lint: ignore=EL101 -- mirror") + 1
     assert finding["unused"] == ["EL101"]
@@ -162,7 +168,7 @@ def test_unused_directive_is_reported_at_the_comment(workdir: Path) -> None:
 
 def test_partly_used_directive_names_only_the_unused_code(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL101,EL105\nFROM nginx:1.25\n")
-    (finding,) = findings(path)
+    (finding,) = findings(path, *SUPPRESSED)
     assert finding["rule"] == "EL901"
     assert finding["unused"] == ["EL105"]
     assert "EL101" not in finding["message"]
@@ -175,14 +181,14 @@ def test_unknown_code_in_a_directive_is_reported(workdir: Path) -> None:
             "alpine", "public.ecr.aws/docker/library/alpine"
         ),
     )
-    (finding,) = findings(path)
+    (finding,) = findings(path, *SUPPRESSED)
     assert finding["rule"] == "EL901"
     assert finding["unknown"] == ["EL999"]
 
 
 def test_malformed_directive_is_reported(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignroe=EL101\nFROM nginx:1.25\n")
-    assert located(path) == [("EL901", 1), ("EL101", 2)]
+    assert located(path, *SUPPRESSED) == [("EL901", 1), ("EL101", 2)]
 
 
 def test_directive_for_a_rule_that_did_not_run_is_not_judged(workdir: Path) -> None:
@@ -193,16 +199,16 @@ def test_directive_for_a_rule_that_did_not_run_is_not_judged(workdir: Path) -> N
 
 def test_unused_suppression_rule_can_be_ignored(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL101\nFROM public.ecr.aws/nginx/nginx:1.25\n")
-    assert located(path) == [("EL901", 1)]
-    assert located(path, "--ignore", "EL901") == []
+    assert located(path, *SUPPRESSED) == [("EL901", 1)]
+    assert located(path, *SUPPRESSED, "--ignore", "EL901") == []
     (workdir / ".ecs-lint.toml").write_text('[per-file-ignores]\n"Dockerfile" = ["EL901"]\n')
-    assert located(path) == []
+    assert located(path, *SUPPRESSED) == []
 
 
 def test_unused_suppression_makes_the_exit_status_1(workdir: Path) -> None:
     path = dockerfile(workdir, "# ecs-lint: ignore=EL101\nFROM public.ecr.aws/nginx/nginx:1.25\n")
-    assert run_cli(str(path)).status == 1
-    assert run_cli("--fail-level", "error", str(path)).status == 0
+    assert run_cli(*SUPPRESSED, str(path)).status == 1
+    assert run_cli(*SUPPRESSED, "--fail-level", "error", str(path)).status == 0
 
 
 # --- --no-suppressions --------------------------------------------------------------------------
@@ -214,13 +220,14 @@ def test_no_suppressions_shows_everything_and_judges_nothing(workdir: Path) -> N
         "# ecs-lint: ignore=EL105\nFROM nginx\n# ecs-lint: ignore-file=EL103\n",
     )
     (workdir / ".ecs-lint.toml").write_text('[per-file-ignores]\n"*" = ["EL101"]\n')
-    assert located(path) == [("EL901", 3)]
-    assert located(path, "--no-suppressions") == [("EL101", 2), ("EL105", 2)]
+    selected = ("--select", "EL101,EL103,EL105,EL901")
+    assert located(path, *selected) == [("EL901", 3)]
+    assert located(path, *selected, "--no-suppressions") == [("EL101", 2), ("EL105", 2)]
 
 
 def test_suppressed_findings_are_kept_aside_in_the_result(workdir: Path) -> None:
     dockerfile(workdir, "# ecs-lint: ignore=EL101\nFROM nginx:1.25\n")
-    result = lint_paths([str(workdir)], Settings())
+    result = lint_paths([str(workdir)], Settings(select=("EL101", "EL901")))
     assert result.findings == []
     assert [finding.rule for finding in result.suppressed] == ["EL101"]
 
@@ -299,5 +306,5 @@ def test_per_file_ignore_for_other_codes_keeps_the_finding(ecs_project: Path) ->
 def test_container_narrowing_matches_no_dockerfile_finding(tmp_path: Path) -> None:
     dockerfile(tmp_path, "FROM nginx:1.25\n")
     entry = PerFileIgnore("Dockerfile", ("EL101",), str(tmp_path), container="web")
-    result = lint_paths([str(tmp_path)], Settings(per_file_ignores=(entry,)))
+    result = lint_paths([str(tmp_path)], Settings(select=("EL101",), per_file_ignores=(entry,)))
     assert [finding.rule for finding in result.findings] == ["EL101"]

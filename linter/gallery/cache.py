@@ -1,6 +1,11 @@
 """The on-disk cache of look-up answers, shared by every ecs-lint process of a user.
 
-One small JSON file per answer (``<dir>/v1/<2 hex>/<sha256 of the key>.json``), so that the
+Two kinds of answer, kept apart so that one service failing costs only its own part next time:
+what ECR Public has for an image (``answer``: the repository and its digest, or none) and Docker
+Hub's digest of a tag (``hub_digest``), which turns a ``verified`` answer into ``identical``. Only
+what a service actually answered is stored (the resolver decides; catalog answers never are).
+
+One small JSON file per answer (``<dir>/v2/<2 hex>/<sha256 of the key>.json``), so that the
 processes pre-commit starts in parallel never contend for one file. Writes go to a temporary file
 in the same directory, then ``os.replace`` it over the entry: a reader sees the old entry or the
 new one, never half of one. No fsync: a cache may lose entries in a crash, and an entry that is
@@ -18,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 ENV_CACHE_DIR = "ECS_LINT_CACHE_DIR"
-CACHE_LAYOUT = "v1"
+CACHE_LAYOUT = "v2"  # v1 answers included the Docker Hub comparison
 MAX_ENTRY_BYTES = 64 * 1024
 CLOCK_SKEW = 60.0
 
@@ -47,6 +53,12 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return (Path(base) if base and Path(base).is_absolute() else home / ".cache") / "ecs-lint"
 
 
+@dataclass(frozen=True, slots=True)
+class HubDigest:
+    digest: str | None
+    """``None``: Docker Hub has no such tag."""
+
+
 class AnswerCache:
     def __init__(self, directory: Path, ttl: float, clock: Callable[[], float] = time.time) -> None:
         self.directory = directory / CACHE_LAYOUT
@@ -59,7 +71,24 @@ class AnswerCache:
         return self.directory / digest[:2] / f"{digest}.json"
 
     def get(self, key: str) -> Equivalent | None:
-        """The stored answer for ``key`` if present, intact and fresh; else ``None``."""
+        """The stored ECR Public answer for ``key`` if present, intact and fresh; else ``None``."""
+        return _answer_from_json(self._get(key))
+
+    def put(self, key: str, answer: Equivalent) -> None:
+        """Store an answer the network gave; catalog answers are never stored."""
+        if answer.checked and answer.evidence is not Evidence.CATALOG:
+            self._put(key, _answer_to_json(answer))
+
+    def hub_digest(self, key: str) -> HubDigest | None:
+        """The stored Docker Hub digest for ``key`` (``HubDigest(None)``: no such tag)."""
+        data = self._get(key)
+        digest = data.get("digest", False) if isinstance(data, dict) else False
+        return HubDigest(digest) if digest is None or isinstance(digest, str) else None
+
+    def put_hub_digest(self, key: str, digest: str | None) -> None:
+        self._put(key, {"digest": digest})
+
+    def _get(self, key: str) -> Any:
         try:
             with self.path_for(key).open("rb") as stream:
                 data = stream.read(MAX_ENTRY_BYTES + 1)
@@ -71,19 +100,18 @@ class AnswerCache:
             entry = json.loads(data)
         except (ValueError, RecursionError):
             return None
-        return self._fresh_answer(entry, key)
+        return self._fresh(entry, key)
 
-    def put(self, key: str, answer: Equivalent) -> None:
-        """Store an answer the network gave; catalog answers are never stored."""
-        if not self.writable or not answer.checked or answer.evidence is Evidence.CATALOG:
+    def _put(self, key: str, answer: dict[str, Any]) -> None:
+        if not self.writable:
             return
-        entry = {"key": key, "stored_at": self._clock(), "answer": _answer_to_json(answer)}
+        entry = {"key": key, "stored_at": self._clock(), "answer": answer}
         try:
             _write_atomically(self.path_for(key), json.dumps(entry).encode())
         except OSError:
             self.writable = False
 
-    def _fresh_answer(self, entry: Any, key: str) -> Equivalent | None:
+    def _fresh(self, entry: Any, key: str) -> Any:
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         stored_at = entry.get("stored_at")
@@ -92,7 +120,7 @@ class AnswerCache:
         age = self._clock() - stored_at
         if age > self.ttl or age < -CLOCK_SKEW:
             return None
-        return _answer_from_json(entry.get("answer"))
+        return entry.get("answer")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -118,7 +146,7 @@ def _answer_to_json(answer: Equivalent) -> dict[str, Any]:
 
 
 def _answer_from_json(data: Any) -> Equivalent | None:
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or "evidence" not in data:
         return None
     repository, evidence = data.get("repository"), data.get("evidence")
     digests = data.get("ecr_digest"), data.get("hub_digest")
@@ -132,4 +160,4 @@ def _answer_from_json(data: Any) -> Equivalent | None:
         return None
     if repository is None or kind is Evidence.CATALOG:
         return None
-    return Equivalent(repository, kind, True, digests[0], digests[1])
+    return Equivalent(repository, kind, True, *digests)

@@ -5,8 +5,14 @@ in and out. Registries answer ``HEAD /v2/<repository>/manifests/<reference>`` wi
 digest in ``Docker-Content-Digest``, after an anonymous bearer token from their token endpoint.
 A HEAD does not count as a pull on Docker Hub.
 
-Every answer is validated before it is believed: a malformed body, a wrong content type or a
-missing digest is a ``ProtocolError``, which makes the caller fall back instead of guessing.
+Every answer is classified before it is believed. Definitive: a well-formed 200 with every field
+relied on; the gallery's 400 ``RepositoryNotFoundException`` (``None``: no such repository); a
+registry's 404 ``MANIFEST_UNKNOWN`` / ``NAME_UNKNOWN`` (``None``: no such tag or repository; a
+``HEAD`` carries no body, and by the distribution spec its 404 means just that). Anything else
+(5xx and 429 after retries, throttling and every other 4xx, 401/403 even after a fresh token, a
+200 without the fields relied on, malformed JSON, a wrong content type, a missing digest) is a
+``TransportError`` (``ProtocolError``), so the caller falls back and caches nothing rather than
+guess.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from ecs_lint.gallery.concurrency import SingleFlight
-from ecs_lint.gallery.http import Budget, HttpClient, ProtocolError, Response
+from ecs_lint.gallery.http import HttpClient, ProtocolError, Response
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -82,7 +88,7 @@ class GalleryClient:
             page = self._call("describeImageTags", payload)
             if page is None:
                 return None
-            for item in _list(page, "imageTagDetails", self.host):
+            for item in _list(page, "imageTagDetails", self.host, "describeImageTags"):
                 tag = item.get("imageTag") if isinstance(item, dict) else None
                 if not isinstance(tag, str):
                     raise ProtocolError(self.host, "describeImageTags: an entry has no imageTag")
@@ -108,7 +114,9 @@ class GalleryClient:
             page = self._call("searchRepositoryCatalogData", payload)
             if page is None:
                 return
-            for item in _list(page, "repositoryCatalogSearchResultList", self.host):
+            for item in _list(
+                page, "repositoryCatalogSearchResultList", self.host, "searchRepositoryCatalogData"
+            ):
                 result = _search_result(item)
                 if result is not None:
                     yield result
@@ -129,11 +137,12 @@ class GalleryClient:
             headers={"Content-Type": "application/json", "Accept": "application/json"},
             body=json.dumps(payload).encode(),
         )
-        if response.status == 400 and not _is_validation_error(response):
-            return None  # the gallery answers 400 for repositories it does not know
-        if response.status != 200:
-            raise ProtocolError(self.host, f"{operation}: HTTP {response.status}")
-        return _json_object(response, self.host, operation)
+        if response.status == 200:
+            return _json_object(response, self.host, operation)
+        kind = _error_kind(response)
+        if response.status == 400 and kind == "RepositoryNotFoundException":
+            return None
+        raise ProtocolError(self.host, f"{operation}: HTTP {response.status} {kind}".rstrip())
 
 
 class RegistryClient:
@@ -173,22 +182,25 @@ class RegistryClient:
 
         return job
 
-    def fetch_token(self, repositories: Sequence[str]) -> str:
-        """An anonymous pull token for ``repositories`` (several scopes in one request)."""
+    def fetch_token(self, repositories: Sequence[str], authorization: str | None = None) -> str:
+        """A pull token for ``repositories`` (several scopes in one request): anonymous, or for
+        the account ``authorization`` (``Basic ...``) names."""
         query = urlencode(
             [("service", self.service)]
             + [("scope", f"repository:{repository}:pull") for repository in repositories]
         )
         separator = "&" if "?" in self.token_url else "?"
-        response = self.http.request(
-            "GET", f"{self.token_url}{separator}{query}", headers={"Accept": "application/json"}
-        )
+        headers = {"Accept": "application/json"}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        response = self.http.request("GET", f"{self.token_url}{separator}{query}", headers=headers)
+        host = urlsplit(self.token_url).hostname or self.token_url
         if response.status != 200:
-            raise ProtocolError(self.host, f"token endpoint answered HTTP {response.status}")
-        body = _json_object(response, self.host, "token")
+            raise ProtocolError(host, f"token endpoint answered HTTP {response.status}")
+        body = _json_object(response, host, "token")
         token = body.get("token") or body.get("access_token")
         if not isinstance(token, str) or not token:
-            raise ProtocolError(self.host, "token endpoint returned no token")
+            raise ProtocolError(host, "token endpoint returned no token")
         return token
 
     def token(self, repository: str) -> str:
@@ -197,26 +209,34 @@ class RegistryClient:
         )
 
     def manifest_digest(self, repository: str, reference: str) -> str | None:
-        """The digest of ``repository:reference`` (a tag or digest); ``None`` when unknown."""
-        response = self._head(repository, reference, self.token(repository))
+        """The digest of ``repository:reference`` (a tag or digest); ``None`` when unknown.
+
+        Docker Hub answers 401 for a repository that does not exist, as for a private one: that
+        is no answer (``ProtocolError``), as every 401 and 403 is.
+        """
+        response = self.head(repository, reference, self.token(repository))
         if response.status == 401:  # a stale or too narrow token: one fresh one
-            response = self._head(repository, reference, self.fetch_token([repository]))
-        if response.status in (401, 403, 404):
-            return None  # unknown repositories answer 401 on Docker Hub, 404 on ECR Public
+            response = self.head(repository, reference, self.fetch_token([repository]))
+        if response.status == 404 and _unknown_manifest(response):
+            return None
         if response.status != 200:
-            raise ProtocolError(self.host, f"manifest HEAD answered HTTP {response.status}")
+            kind = _error_kind(response)
+            raise ProtocolError(
+                self.host, f"manifest HEAD answered HTTP {response.status} {kind}".rstrip()
+            )
         digest = response.header("docker-content-digest")
         if digest is None or not DIGEST_RE.fullmatch(digest.strip()):
             raise ProtocolError(self.host, "manifest HEAD gave no valid Docker-Content-Digest")
         return digest.strip()
 
-    def _head(self, repository: str, reference: str, token: str) -> Response:
+    def head(
+        self, repository: str, reference: str, token: str, answers: frozenset[int] = frozenset()
+    ) -> Response:
+        """The registry's answer to a manifest ``HEAD`` (``answers``: as for ``request``)."""
         url = f"{self.registry_url}/v2/{quote(repository)}/manifests/{quote(reference)}"
-        return self.http.request(
-            "HEAD",
-            url,
-            headers={"Authorization": f"Bearer {token}", "Accept": ", ".join(MANIFEST_MEDIA_TYPES)},
-        )
+        accept = ", ".join(MANIFEST_MEDIA_TYPES)
+        headers = {"Authorization": f"Bearer {token}", "Accept": accept}
+        return self.http.request("HEAD", url, headers=headers, answers=answers)
 
 
 def ecr_public_registry(http: HttpClient, registry_url: str, token_url: str) -> RegistryClient:
@@ -245,10 +265,11 @@ def _json_object(response: Response, host: str, what: str) -> dict[str, Any]:
     return data
 
 
-def _list(page: dict[str, Any], key: str, host: str) -> list[Any]:
-    items = page.get(key, [])
+def _list(page: dict[str, Any], key: str, host: str, operation: str) -> list[Any]:
+    """``page[key]``, which a complete answer always has (an empty list when there is nothing)."""
+    items = page.get(key)
     if not isinstance(items, list):
-        raise ProtocolError(host, f"'{key}' is not a list")
+        raise ProtocolError(host, f"{operation}: incomplete answer (no '{key}' list)")
     return items
 
 
@@ -273,22 +294,27 @@ def _search_result(item: Any) -> SearchResult | None:
     )
 
 
-def _is_validation_error(response: Response) -> bool:
-    """A 400 that blames our request rather than naming an unknown repository."""
+def _error_kind(response: Response) -> str:
+    """The error an AWS or registry answer names (``ThrottlingException``, ``DENIED``...), or
+    "" (only a plain identifier: it goes into a warning)."""
     try:
-        body = json.loads(response.body)
-    except ValueError:
-        return False
-    kind = str(body.get("__type") or body.get("code") or "") if isinstance(body, dict) else ""
-    return "Validation" in kind or "InvalidParameter" in kind
+        body = json.loads(response.body) if response.body else {}
+    except (ValueError, RecursionError):
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    errors = body.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else {}
+    kind = (
+        response.header("x-amzn-errortype")
+        or body.get("__type")
+        or body.get("code")
+        or (first.get("code") if isinstance(first, dict) else None)
+    )
+    # "com.amazonaws...#ThrottlingException", "ThrottlingException:http://internal..."
+    name = str(kind or "").partition(":")[0].rpartition("#")[2]
+    return name if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,63}", name) else ""
 
 
-__all__ = [
-    "Budget",
-    "GalleryClient",
-    "RegistryClient",
-    "RepositoryListing",
-    "SearchResult",
-    "docker_hub_registry",
-    "ecr_public_registry",
-]
+def _unknown_manifest(response: Response) -> bool:
+    """A 404 that says the manifest or repository is unknown (a ``HEAD``'s has no body)."""
+    return not response.body or _error_kind(response) in ("MANIFEST_UNKNOWN", "NAME_UNKNOWN")

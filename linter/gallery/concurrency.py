@@ -1,7 +1,8 @@
 """Bounded concurrency for look-ups: a worker pool with a deadline, and single-flight memos.
 
-The workers are daemon threads: when the look-up budget runs out the run goes on with the
-answers it has (falling back for the rest) and never waits at exit for a request still blocked.
+The workers are daemon threads: when the look-up budget runs out the caller goes on with the
+answers it has (falling back for the rest) and never waits, not even at exit, for a request
+still blocked (a proxy dripping its answer byte by byte can hold one past every socket timeout).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -20,7 +22,11 @@ V = TypeVar("V")
 
 
 class NotReady(Exception):
-    """A single-flight value was still being computed when the caller's time ran out."""
+    """A value was still being computed when the caller's time ran out."""
+
+
+class _Released(Exception):
+    """A claimed key its bulk answer did not cover: whoever waits for it computes it."""
 
 
 def run_bounded(jobs: Iterable[Callable[[], None]], workers: int, timeout: float) -> bool:
@@ -59,10 +65,19 @@ def run_bounded(jobs: Iterable[Callable[[], None]], workers: int, timeout: float
     return all_done.wait(max(0.0, timeout))
 
 
-@dataclass(slots=True)
-class _Outcome(Generic[V]):
-    value: V | None = None
-    error: BaseException | None = None
+def call_within(compute: Callable[[], V], timeout: float) -> V:
+    """``compute()``, run on a daemon thread; ``NotReady`` when it takes more than ``timeout``."""
+    outcome: Future[V] = Future()
+
+    def job() -> None:
+        try:
+            outcome.set_result(compute())
+        except Exception as error:
+            outcome.set_exception(error)
+
+    if not run_bounded([job], 1, timeout):
+        raise NotReady("deadline")
+    return outcome.result()
 
 
 class SingleFlight(Generic[K, V]):
@@ -74,32 +89,24 @@ class SingleFlight(Generic[K, V]):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._done: dict[K, _Outcome[V]] = {}
-        self._pending: dict[K, threading.Event] = {}
+        self._values: dict[K, Future[V]] = {}
 
     def claim(self, keys: Iterable[K]) -> list[K]:
         """Mark the keys nobody has yet as being computed by the caller; returns those keys."""
-        event = threading.Event()
-        claimed: list[K] = []
         with self._lock:
-            for key in keys:
-                if key not in self._done and key not in self._pending:
-                    self._pending[key] = event
-                    claimed.append(key)
+            claimed = [key for key in keys if key not in self._values]
+            self._values.update((key, Future()) for key in claimed)
         return claimed
 
     def settle(self, keys: Iterable[K], values: dict[K, V]) -> None:
         """Finish claimed keys: store the values given, release the others."""
-        events: set[threading.Event] = set()
-        with self._lock:
-            for key in keys:
-                event = self._pending.pop(key, None)
-                if event is not None:
-                    events.add(event)
-                if key in values:
-                    self._done[key] = _Outcome(values[key])
-        for event in events:
-            event.set()
+        for key in keys:
+            if key in values:
+                self._values[key].set_result(values[key])
+                continue
+            with self._lock:
+                released = self._values.pop(key)
+            released.set_exception(_Released())
 
     def get(self, key: K, compute: Callable[[], V], timeout: float) -> V:
         """The value for ``key``, computing it here unless another thread already is.
@@ -108,36 +115,17 @@ class SingleFlight(Generic[K, V]):
         """
         while True:
             with self._lock:
-                outcome = self._done.get(key)
-                waiting = self._pending.get(key) if outcome is None else None
-                if outcome is None and waiting is None:
-                    event = self._pending[key] = threading.Event()
-            if outcome is not None:
-                if outcome.error is not None:
-                    raise outcome.error
-                return cast("V", outcome.value)  # None is a legitimate value
-            if waiting is not None:
-                if not waiting.wait(max(0.0, timeout)):
-                    raise NotReady(str(key))
+                found = self._values.get(key)
+                value = self._values[key] = found or Future()
+            if found is None:
+                try:
+                    value.set_result(compute())
+                except Exception as error:
+                    value.set_exception(error)
+                return value.result()
+            try:
+                return value.result(max(0.0, timeout))
+            except FutureTimeout:
+                raise NotReady(str(key)) from None
+            except _Released:
                 continue
-            return self._compute(key, compute, event)
-
-    def _compute(self, key: K, compute: Callable[[], V], event: threading.Event) -> V:
-        try:
-            value = compute()
-        except BaseException as error:
-            with self._lock:
-                self._done[key] = _Outcome(error=error)
-                self._pending.pop(key, None)
-            event.set()
-            raise
-        with self._lock:
-            self._done[key] = _Outcome(value)
-            self._pending.pop(key, None)
-        event.set()
-        return value
-
-    def peek(self, key: K) -> V | None:
-        with self._lock:
-            outcome = self._done.get(key)
-        return outcome.value if outcome is not None else None

@@ -1,44 +1,48 @@
-"""A small HTTP client for look-ups, on the standard library's ``http.client``.
+"""HTTP for look-ups: urllib3 underneath, held to the limits a linter run needs.
 
-It exists for the guarantees a linter in every commit needs, which a plain ``urlopen`` does not
-give: a connect timeout of at most 2 s; one wall-clock budget shared by every request of a run
-(each socket wait is capped by what is left of it, and a slow drip of bytes cannot outlast it);
-retries with jittered exponential backoff on 5xx and 429, honouring ``Retry-After`` when the
-budget allows; at most ``per_host`` requests in flight per host; keep-alive connections per
-thread; redirects never followed (look-ups go only to the configured endpoints); and a host that
-failed once is not asked again in the same run, so an outage costs one timeout, not one per image.
+urllib3 (imported on the first request, so a run answered from the cache never loads it) keeps
+one pool of kept-alive connections per host, at most ``per_host`` of them (a request waits for a
+free one), tunnels https through the proxy with ``CONNECT``, and checks certificates against the
+system's trust store, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set (one TLS context serves
+the run). Redirects are never followed: look-ups go only to the configured endpoints.
 
-Requests to https hosts go through the proxy in ``HTTPS_PROXY`` unless ``NO_PROXY`` says otherwise
-(``proxy.py``), tunnelled with ``CONNECT``: connecting to the proxy and its answer count against
-the same timeouts and budget. A proxy that cannot be reached, or that asks for credentials, is
-not asked again in the run; one that refuses the tunnel to a host fails that host. Messages name
-the proxy by host and port, never with its credentials.
+On top of it, what urllib3 cannot know:
 
-Certificates are checked against the system's trust store, or ``SSL_CERT_FILE`` /
-``SSL_CERT_DIR`` when set (OpenSSL reads them); one TLS context serves the whole run.
+- one wall-clock budget shared by every request of a run: each connect and socket wait is capped
+  by what is left of it, a body is read in small pieces so a slow drip cannot outlast it, and no
+  retry waits past it (urllib3's own retries know nothing of it, nor retry a body that broke
+  off, so ``request`` makes the attempts itself: 5xx, 429 and broken answers, after a jittered
+  exponential backoff or the ``Retry-After`` asked for);
+- a host that cannot be reached, or failed every attempt, is not asked again in the run, so an
+  outage costs one timeout, not one per image; a proxy that cannot be reached, or that asks for
+  credentials, likewise for every host behind it; messages name it by host and port only;
+- which proxy (``proxy.py`` reads ``HTTPS_PROXY`` and ``NO_PROXY``, which urllib3 does not);
+- bodies over 16 MiB are refused, and never decompressed (none is asked for).
+
+A request can still be blocked past the deadline while a proxy or server drips the head of its
+answer byte by byte; callers therefore stop waiting at the deadline (``concurrency``) and leave
+it to its daemon thread.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
-import http.client
+import http
 import random
 import re
-import socket
-import ssl
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ecs_lint import __version__
 from ecs_lint.gallery.proxy import Proxy, ProxySettings, UnusableProxy, proxy_settings
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Callable, Mapping
+
+    from urllib3 import BaseHTTPResponse, PoolManager
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONNECT_TIMEOUT = 2.0
@@ -50,13 +54,8 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 USER_AGENT = f"ecs-lint/{__version__} (+https://github.com/ecs-lint/ecs-lint)"
 
 _Origin = tuple[str, str, int]
-_TUNNEL_REFUSED = re.compile(r"^Tunnel connection failed: (\d{3})\b")
-_STALE_CONNECTION_ERRORS = (
-    http.client.RemoteDisconnected,
-    ConnectionResetError,
-    BrokenPipeError,
-    http.client.CannotSendRequest,
-)
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+_TUNNEL_REFUSED = re.compile(r"Tunnel connection failed: (\d{3})\b")
 
 
 class TransportError(Exception):
@@ -88,25 +87,18 @@ class _ProxyDown(Exception):
 
 
 class _Failed(Exception):
-    """One attempt failed in a way that may succeed on retry.
-
-    ``stale`` marks a kept-alive connection the server had already closed.
-    """
-
-    def __init__(self, reason: str, *, stale: bool = False) -> None:
-        super().__init__(reason)
-        self.stale = stale
+    """One attempt failed in a way that may succeed on retry."""
 
 
 @dataclass(frozen=True, slots=True)
 class Response:
     status: int
     headers: Mapping[str, str]
-    """Header names in lower case."""
+    """Case-insensitive."""
     body: bytes
 
     def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
+        return self.headers.get(name)
 
 
 class Budget:
@@ -123,6 +115,10 @@ class Budget:
     @property
     def exhausted(self) -> bool:
         return self.remaining() <= 0.0
+
+    @property
+    def reason(self) -> str:
+        return f"look-up budget of {self.seconds:g} s exhausted"
 
 
 class HttpClient:
@@ -146,17 +142,12 @@ class HttpClient:
         self.max_attempts = max(1, max_attempts)
         self.backoff = backoff
         self._sleep = sleep
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._slots: dict[_Origin, threading.BoundedSemaphore] = {}
         self._down: dict[_Origin, str] = {}
-        self._open: set[http.client.HTTPConnection] = set()
+        self._managers: dict[Proxy | None, PoolManager] = {}
+        self._tls: ssl.SSLContext | None = None
         self.requests_sent = 0
         self.proxies = proxies if proxies is not None else proxy_settings()
-        self._routes: dict[_Origin, Proxy | UnusableProxy | None] = {}
-        self._tls: ssl.SSLContext | None = None
-
-    # -- public -----------------------------------------------------------------------------
 
     def request(
         self,
@@ -167,33 +158,33 @@ class HttpClient:
         body: bytes | None = None,
         answers: frozenset[int] = frozenset(),
     ) -> Response:
-        """Send one request, retrying 5xx, 429 and broken connections within the budget.
+        """Send one request, retrying 5xx, 429 and broken answers within the budget.
 
         Returns any other response (including 4xx: those are answers), and any status in
         ``answers`` (a 429 that is itself the answer, as for ``ecs-lint ratelimit``). Raises
         ``TransportError`` when no answer could be had; the host is then skipped for the rest of
         the run.
         """
-        origin, target = _split(url)
-        host = origin[1]
-        if not all(_sendable(text) for text in (target, *(headers or {}).values())):
-            # A token (or a name in the URL) that HTTP cannot carry came from a server's answer:
-            # http.client would raise UnicodeEncodeError or InvalidURL, a traceback for the user.
-            raise ProtocolError(host, "a token or URL to send is not plain printable ASCII")
-        route = self._route(origin)
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme])
+        if not all(_sendable(text) for text in (url, *(headers or {}).values())):
+            # A token (or a name in the URL) that HTTP cannot carry came from a server's answer.
+            raise ProtocolError(origin[1], "a token or URL to send is not plain printable ASCII")
+        # Plain http goes only to loopback hosts (endpoints.py), which no proxy serves.
+        route = self.proxies.proxy_for(origin[1], origin[2]) if origin[0] == "https" else None
         if isinstance(route, UnusableProxy):
             raise ProxyError(route.variable, f"{route.reason}; no look-ups made")
+        sent = {"User-Agent": USER_AGENT, **(headers or {})}
         reason = "no attempt made"
         for attempt in range(self.max_attempts):
-            self._check_usable(origin)
+            self._check_usable(origin, route)
             retry_after: float | None = None
             try:
-                response = self._exchange(origin, method, target, headers or {}, body)
+                response = self._attempt(route, method, url, sent, body)
             except _Unreachable as error:
-                self._mark_down(origin, str(error))
-                raise TransportError(host, str(error)) from None
+                raise TransportError(origin[1], self._mark_down(origin, str(error))) from None
             except _ProxyDown as error:
-                assert isinstance(route, Proxy)
+                assert route is not None
                 self._mark_down(_proxy_origin(route), str(error))
                 raise ProxyError(f"proxy {route.label}", str(error)) from None
             except _Failed as error:
@@ -202,46 +193,36 @@ class HttpClient:
                 if response.status not in RETRY_STATUSES or response.status in answers:
                     return response
                 reason = f"HTTP {response.status}"
-                retry_after = parse_retry_after(response.header("retry-after"))
+                retry_after = _retry_after(response.header("retry-after"))
             wait = self._wait_before_retry(attempt, retry_after)
             if attempt + 1 >= self.max_attempts or wait >= self.budget.remaining():
                 break
             self._sleep(wait)
-        self._mark_down(origin, reason)
-        raise TransportError(host, reason)
+        raise TransportError(origin[1], self._mark_down(origin, reason))
 
-    def abort_all(self) -> None:
-        """Close every open connection, waking any thread blocked on one (budget over)."""
+    def close(self) -> None:
+        """Close the idle connections (one still in use closes when its request ends)."""
         with self._lock:
-            connections = list(self._open)
-            self._open.clear()
-        for connection in connections:
-            _shut(connection)
-
-    def down_hosts(self) -> dict[str, str]:
-        with self._lock:
-            return {origin[1]: reason for origin, reason in self._down.items()}
+            managers = list(self._managers.values())
+        for manager in managers:
+            manager.clear()
 
     # -- internals --------------------------------------------------------------------------
 
-    def _check_usable(self, origin: _Origin) -> None:
-        route = self._route(origin)
+    def _check_usable(self, origin: _Origin, route: Proxy | None) -> None:
         with self._lock:
             reason = self._down.get(origin)
-            proxy_reason = (
-                self._down.get(_proxy_origin(route)) if isinstance(route, Proxy) else None
-            )
-        if isinstance(route, Proxy) and proxy_reason is not None:
+            proxy_reason = self._down.get(_proxy_origin(route)) if route is not None else None
+        if route is not None and proxy_reason is not None:
             raise ProxyError(f"proxy {route.label}", proxy_reason)
+        if reason is None and self.budget.exhausted:
+            reason = self._mark_down(origin, self.budget.reason)
         if reason is not None:
             raise TransportError(origin[1], reason)
-        if self.budget.exhausted:
-            self._mark_down(origin, _budget_reason(self.budget))
-            raise TransportError(origin[1], _budget_reason(self.budget))
 
-    def _mark_down(self, origin: _Origin, reason: str) -> None:
+    def _mark_down(self, origin: _Origin, reason: str) -> str:
         with self._lock:
-            self._down.setdefault(origin, reason)
+            return self._down.setdefault(origin, reason)
 
     def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -249,241 +230,188 @@ class HttpClient:
         jitter = 0.5 + random.random() / 2  # spread out clients retrying together
         return float(self.backoff * 2**attempt * jitter)
 
-    def _slot(self, origin: _Origin) -> threading.BoundedSemaphore:
+    def _manager(self, route: Proxy | None) -> PoolManager:
+        """Pools of at most ``per_host`` connections per host (a request waits for a free one),
+        direct or through ``route``."""
+        import ssl
+
+        import urllib3
+
         with self._lock:
-            slot = self._slots.get(origin)
-            if slot is None:
-                slot = self._slots[origin] = threading.BoundedSemaphore(self.per_host)
-            return slot
-
-    def _exchange(
-        self,
-        origin: _Origin,
-        method: str,
-        target: str,
-        headers: Mapping[str, str],
-        body: bytes | None,
-    ) -> Response:
-        slot = self._slot(origin)
-        if not slot.acquire(timeout=self.budget.remaining()):
-            raise _Failed(_budget_reason(self.budget))
-        try:
-            connection, reused = self._connection(origin)
-            try:
-                return self._send(connection, method, target, headers, body)
-            except _Failed as error:
-                if not (reused and error.stale):
-                    raise
-            # A kept-alive connection the server had already closed: one fresh try, not a retry.
-            connection = self._connect(origin)
-            return self._send(connection, method, target, headers, body)
-        finally:
-            slot.release()
-
-    def _connection(self, origin: _Origin) -> tuple[http.client.HTTPConnection, bool]:
-        pool: dict[_Origin, http.client.HTTPConnection] = getattr(self._local, "pool", {})
-        self._local.pool = pool
-        connection = pool.get(origin)
-        if connection is not None and connection.sock is not None:
-            return connection, True
-        return self._connect(origin), False
-
-    def _route(self, origin: _Origin) -> Proxy | UnusableProxy | None:
-        """The proxy for ``origin`` (plain http goes only to loopback hosts: never proxied)."""
-        with self._lock:
-            if origin not in self._routes:
-                scheme, host, port = origin
-                proxied = scheme == "https"
-                self._routes[origin] = self.proxies.proxy_for(host, port) if proxied else None
-            return self._routes[origin]
-
-    def _tls_context(self) -> ssl.SSLContext:
-        # One context for the run: building one loads the trust store, which takes milliseconds.
-        with self._lock:
-            if self._tls is None:
+            if route in self._managers:
+                return self._managers[route]
+            if self._tls is None:  # building one loads the trust store (milliseconds): once a run
                 self._tls = ssl.create_default_context()
-                self._tls.set_alpn_protocols(["http/1.1"])
-            return self._tls
+            pools: dict[str, Any] = {
+                "maxsize": self.per_host,
+                "block": True,
+                "ssl_context": self._tls,
+            }
+            if route is None:
+                manager = urllib3.PoolManager(num_pools=16, **pools)
+            else:
+                authorization = route.authorization
+                manager = urllib3.ProxyManager(
+                    f"http://{route.label}",
+                    num_pools=16,
+                    proxy_headers={"Proxy-Authorization": authorization} if authorization else None,
+                    **pools,
+                )
+            self._managers[route] = manager
+            return manager
 
-    def _connect(self, origin: _Origin) -> http.client.HTTPConnection:
-        scheme, host, port = origin
-        timeout = min(self.connect_timeout, self.budget.remaining())
-        if timeout <= 0:
-            raise _Failed(_budget_reason(self.budget))
-        route = self._route(origin)
-        connection: http.client.HTTPConnection
-        if scheme != "https":
-            connection = http.client.HTTPConnection(host, port, timeout=timeout)
-        elif isinstance(route, Proxy):
-            try:
-                connection = _tunnel(route, host, port, timeout, self._tls_context())
-            except UnicodeError:
-                raise _Unreachable("the host name cannot be written in ASCII (IDNA)") from None
-        else:
-            connection = http.client.HTTPSConnection(
-                host, port, timeout=timeout, context=self._tls_context()
-            )
-        with self._lock:  # from now on abort_all can interrupt it (a proxy slow to answer)
-            self._open.add(connection)
-        try:
-            connection.connect()
-        except (OSError, http.client.HTTPException) as error:
-            reached = connection.sock is not None  # the proxy was reached, if there is one
-            self._discard(connection)
-            if self.budget.exhausted:
-                raise _Failed(_budget_reason(self.budget)) from None
-            if isinstance(route, Proxy):
-                raise _proxy_failure(route, error, timeout, reached=reached) from None
-            raise _Unreachable(_connect_failure(error, timeout)) from None
-        self._local.pool[origin] = connection
-        return connection
-
-    def _send(
+    def _attempt(
         self,
-        connection: http.client.HTTPConnection,
+        route: Proxy | None,
         method: str,
-        target: str,
+        url: str,
         headers: Mapping[str, str],
         body: bytes | None,
     ) -> Response:
-        sock = connection.sock
+        import urllib3
+
+        remaining = self.budget.remaining()
+        if remaining <= 0:
+            raise _Failed(self.budget.reason)
+        connect = min(self.connect_timeout, remaining)
+        timeout = urllib3.Timeout(connect=connect, read=min(self.read_timeout, remaining))
+        manager = self._manager(route)
         with self._lock:
             self.requests_sent += 1
         try:
-            if sock is None:
-                raise _Failed("connection closed")
-            sock.settimeout(self._socket_timeout())
-            connection.request(
-                method, target, body=body, headers={"User-Agent": USER_AGENT, **headers}
+            answer = manager.urlopen(
+                method,
+                url,
+                body=body,
+                headers=dict(headers),
+                retries=False,
+                redirect=False,
+                preload_content=False,
+                timeout=timeout,
+                pool_timeout=remaining,  # waiting for one of the host's connections
             )
-            response = connection.getresponse()
-            data = self._read_body(sock, response)
-        except _Failed:
-            self._discard(connection)
+        except urllib3.exceptions.EmptyPoolError:
+            raise _Failed(self.budget.reason) from None
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            if self.budget.exhausted:
+                raise _Failed(self.budget.reason) from None
+            raise _failure(error, route, connect) from None
+        try:
+            data = self._read_body(answer)
+        except BaseException:
+            answer.close()  # a connection left in the middle of an answer carries no other
             raise
-        except (TimeoutError, OSError, http.client.HTTPException) as error:
-            self._discard(connection)
-            stale = isinstance(error, _STALE_CONNECTION_ERRORS)
-            reason = _budget_reason(self.budget) if self.budget.exhausted else _describe(error)
-            raise _Failed(reason, stale=stale) from None
-        if response.will_close:
-            self._discard(connection)
-        names = {name.lower(): value for name, value in response.getheaders()}
-        return Response(response.status, names, data)
+        finally:
+            answer.release_conn()
+        return Response(answer.status, answer.headers, data)
 
-    def _read_body(self, sock: socket.socket, response: http.client.HTTPResponse) -> bytes:
-        # read1 returns what has arrived, so the budget is checked between small reads and a
-        # server dripping one byte at a time cannot hold the run past its deadline.
+    def _read_body(self, answer: BaseHTTPResponse) -> bytes:
+        """The body, piece by piece with the budget checked in between (a slow drip ends at the
+        deadline), at most ``MAX_BODY_BYTES``."""
+        from urllib3.exceptions import HTTPError
+
+        sock = getattr(answer.connection, "sock", None)
         chunks: list[bytes] = []
         total = 0
-        while True:
-            sock.settimeout(self._socket_timeout())
-            chunk = response.read1(65536)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > MAX_BODY_BYTES:
-                raise _Failed(f"response larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
-            chunks.append(chunk)
-        if response.length:  # the server promised more bytes than it sent
-            raise _Failed("response truncated")
-        response.close()  # done with this response: the connection can carry the next request
-        return b"".join(chunks)
-
-    def _socket_timeout(self) -> float:
-        remaining = self.budget.remaining()
-        if remaining <= 0:
-            raise _Failed(_budget_reason(self.budget))
-        return min(self.read_timeout, remaining)
-
-    def _discard(self, connection: http.client.HTTPConnection) -> None:
-        with self._lock:
-            self._open.discard(connection)
-        pool: dict[_Origin, http.client.HTTPConnection] = getattr(self._local, "pool", {})
-        for origin, pooled in list(pool.items()):
-            if pooled is connection:
-                del pool[origin]
-        _shut(connection)
+        try:
+            while True:
+                remaining = self.budget.remaining()
+                if remaining <= 0:
+                    raise _Failed(self.budget.reason)
+                if sock is not None:
+                    sock.settimeout(min(self.read_timeout, remaining))
+                chunk = answer.read1(65536, decode_content=False)
+                if not chunk:
+                    return b"".join(chunks)
+                total += len(chunk)
+                if total > MAX_BODY_BYTES:
+                    raise _Failed(f"response larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+                chunks.append(chunk)
+        except (HTTPError, OSError) as error:
+            reason = self.budget.reason if self.budget.exhausted else _describe(_root(error))
+            raise _Failed(reason) from None
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+def _failure(error: BaseException, route: Proxy | None, timeout: float) -> Exception:
+    """What an exception from urllib3 means for the host (or the proxy), and in which words."""
+    from urllib3 import exceptions
+
+    root = _root(error)
+    refused = _TUNNEL_REFUSED.match(str(root))
+    if refused is not None and route is not None:
+        status = int(refused.group(1))
+        answer = f"HTTP {status} {_phrase(status)}".rstrip()
+        if status == 407:
+            wanted = "rejected the credentials" if route.authorization else "asks for credentials"
+            return _ProxyDown(
+                f"{wanted} ({answer}): give them in {route.variable} as "
+                "http://user:password@host:port"
+            )
+        return _Unreachable(f"proxy {route.label} refused the tunnel ({answer})")
+    if isinstance(error, exceptions.ProxyError) and route is not None:
+        return _ProxyDown(_connect_failure(root, timeout))  # the proxy itself is out of reach
+    if isinstance(error, exceptions.ReadTimeoutError | exceptions.ProtocolError) and not (
+        route is not None and getattr(error, "url", None) == f"http://{route.label}"
+    ):
+        return _Failed(_describe(root))  # the answer broke off (a timeout in CONNECT does not)
+    if isinstance(error, exceptions.LocationValueError):
+        return _Unreachable("cannot send to this URL")
+    reason = _connect_failure(root, timeout)
+    return _Unreachable(f"through proxy {route.label}: {reason}" if route else reason)
 
 
-def _split(url: str) -> tuple[_Origin, str]:
-    parts = urlsplit(url)
-    scheme = parts.scheme
-    port = parts.port or (443 if scheme == "https" else 80)
-    target = parts.path or "/"
-    if parts.query:
-        target += f"?{parts.query}"
-    return (scheme, parts.hostname or "", port), target
-
-
-def _proxy_origin(proxy: Proxy) -> _Origin:
-    return ("proxy", proxy.host, proxy.port)
-
-
-def _tunnel(
-    proxy: Proxy, host: str, port: int, timeout: float, context: ssl.SSLContext
-) -> http.client.HTTPSConnection:
-    """A connection to ``proxy`` that, once connected, is a TLS connection to ``host:port``
-    through a ``CONNECT`` tunnel (the certificate checked against ``host``)."""
-    connection = http.client.HTTPSConnection(
-        proxy.host, proxy.port, timeout=timeout, context=context
-    )
-    headers = {"Proxy-Authorization": proxy.authorization} if proxy.authorization else None
-    # CONNECT names the host in ASCII (http.client would raise on anything else).
-    target = host if host.isascii() else host.encode("idna").decode("ascii")
-    connection.set_tunnel(target, port, headers=headers)
-    return connection
+def _root(error: BaseException) -> BaseException:
+    """The exception urllib3 wrapped (a ``ProxyError`` wraps a ``NewConnectionError`` wraps...)."""
+    seen = {id(error)}
+    while True:
+        inner = next((arg for arg in error.args if isinstance(arg, BaseException)), None)
+        inner = inner or error.__cause__
+        if inner is None or id(inner) in seen:
+            return error
+        seen.add(id(inner))
+        error = inner
 
 
 def _connect_failure(error: BaseException, timeout: float) -> str:
+    import socket
+
     if isinstance(error, socket.gaierror):
         return f"cannot resolve host ({error.strerror or error})"
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
     if isinstance(error, TimeoutError):
         return f"connection timed out after {timeout:.1f} s"
-    if isinstance(error, OSError):
-        return f"cannot connect ({error.strerror or error})"
     return f"cannot connect ({_describe(error)})"
 
 
-def _proxy_failure(
-    proxy: Proxy, error: BaseException, timeout: float, *, reached: bool
-) -> _Unreachable | _ProxyDown:
-    """What a failed connection through ``proxy`` means: the proxy is down or wants other
-    credentials (every host behind it is out of reach), or it could not give this host."""
-    refused = _TUNNEL_REFUSED.match(str(error)) if isinstance(error, OSError) else None
-    if refused is not None:
-        status = int(refused.group(1))
-        answer = f"HTTP {status} {_phrase(status)}".rstrip()
-        if status == 407:
-            wanted = "rejected the credentials" if proxy.authorization else "asks for credentials"
-            return _ProxyDown(
-                f"{wanted} ({answer}): give them in {proxy.variable} as "
-                "http://user:password@host:port"
-            )
-        return _Unreachable(f"proxy {proxy.label} refused the tunnel ({answer})")
-    if not reached:  # the proxy itself could not be reached
-        return _ProxyDown(_connect_failure(error, timeout))
-    if isinstance(error, http.client.HTTPException):
-        return _Unreachable(f"proxy {proxy.label} did not answer CONNECT ({_describe(error)})")
-    return _Unreachable(f"through proxy {proxy.label}: {_connect_failure(error, timeout)}")
+def _describe(error: BaseException) -> str:
+    """In our words: a server's own text never reaches a message."""
+    from http.client import IncompleteRead
+
+    if isinstance(error, TimeoutError):
+        return "timed out waiting for the response"
+    if isinstance(error, IncompleteRead):
+        return "response truncated"
+    if isinstance(error, ConnectionError):
+        return "server closed the connection"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return f"bad HTTP response ({type(error).__name__})"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date)."""
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util import Retry
+
+    try:
+        return Retry(0).parse_retry_after(value) if value is not None else None
+    except InvalidHeader:
+        return None
+
+
+def _proxy_origin(proxy: Proxy) -> _Origin:
+    return ("proxy", proxy.host, proxy.port)
 
 
 def _phrase(status: int) -> str:
@@ -494,29 +422,5 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def _shut(connection: http.client.HTTPConnection) -> None:
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-    connection.close()
-
-
 def _sendable(text: str) -> bool:
     return text.isascii() and text.isprintable()
-
-
-def _budget_reason(budget: Budget) -> str:
-    return f"look-up budget of {budget.seconds:g} s exhausted"
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, TimeoutError):
-        return "timed out waiting for the response"
-    if isinstance(error, http.client.RemoteDisconnected):
-        return "server closed the connection"
-    if isinstance(error, http.client.IncompleteRead):
-        return "response truncated"
-    if isinstance(error, OSError):
-        return error.strerror or type(error).__name__
-    return f"bad HTTP response ({type(error).__name__})"

@@ -14,14 +14,17 @@ The network path for ``docker.io/<namespace>/<name>:<tag>``:
 3. Identity: the Docker Hub manifest digest (a HEAD, which is not a pull) equal to the ECR Public
    one makes the answer ``identical``; otherwise it stays ``verified``.
 
-Everything runs on a bounded pool of threads within one wall-clock budget. A look-up the network
-could not finish falls back to the catalog (``catalog`` evidence or none) and is not cached.
+Everything runs on a bounded pool of threads within one wall-clock budget. The two halves are
+cached apart (``cache.py``): ECR Public's answer (steps 1-2) and Docker Hub's digest (step 3). A
+look-up whose ECR Public half failed falls back to the catalog (``catalog`` evidence or none); one
+whose Docker Hub half failed stays ``verified``; neither failure is cached, and each is said once
+(``warnings``).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ecs_lint.gallery.catalog import Catalog, Equivalent, Evidence
@@ -82,85 +85,116 @@ class Resolver:
         )
         self._listings: SingleFlight[str, RepositoryListing | None] = SingleFlight()
         self._searches: SingleFlight[str, str | None] = SingleFlight()
-        self.failures: dict[str, str] = {}
-        """First failure reason per host (or ``budget``) in this run."""
-        self.fallbacks = 0
-        """Images answered from the catalog because the network could not answer."""
         self._lock = threading.Lock()
+        self._failures: dict[str, str] = {}
+        """First reason per host (or ``budget``) an ECR Public look-up failed in this run."""
+        self._hub_failures: dict[str, str] = {}
+        """Likewise for Docker Hub digests."""
+        self._fallbacks: set[str] = set()
+        """Images answered from the catalog because the network could not answer."""
+        self._uncompared: set[str] = set()
+        """Images left ``verified`` because Docker Hub's digest could not be had."""
 
-    @property
-    def requests_sent(self) -> int:
-        return self.http.requests_sent
-
-    def cache_key(self, ref: ImageRef) -> str:
+    def answer_key(self, ref: ImageRef) -> str:
         return f"answer|{self.endpoints.gallery}|{self.endpoints.registry}|{ref}"
+
+    def hub_digest_key(self, ref: ImageRef) -> str:
+        return f"hub-digest|{self.endpoints.dockerhub_registry}|{ref.path}:{_tag(ref)}"
 
     def resolve(self, refs: Sequence[ImageRef]) -> dict[str, Equivalent]:
         """Answers keyed by ``str(ref)``, each distinct image looked up once."""
-        unique = {str(ref): ref for ref in refs}
         answers: dict[str, Equivalent] = {}
-        todo: list[ImageRef] = []
-        for key, ref in unique.items():
-            cached = self.cache.get(self.cache_key(ref)) if self.cache is not None else None
-            if cached is not None:
-                answers[key] = cached
-            else:
-                todo.append(ref)
-        if not todo:
+        pending: list[tuple[ImageRef, Equivalent | None]] = []
+        for key, ref in {str(ref): ref for ref in refs}.items():
+            known = self.cache.get(self.answer_key(ref)) if self.cache else None
+            if known is not None:
+                answers[key] = known
+                if not self._needs_hub(known):
+                    continue
+                cached = self.cache.hub_digest(self.hub_digest_key(ref)) if self.cache else None
+                if cached is not None:
+                    answers[key] = _compared(known, cached.digest)
+                    continue
+            pending.append((ref, known))
+        if not pending:
             return answers
-        results: dict[str, Equivalent] = {}
         jobs: list[Callable[[], None]] = []
         if self.identity_check:
-            jobs += self.hub.reserve_tokens([ref.path for ref in todo if ref.digest is None])
+            jobs += self.hub.reserve_tokens([ref.path for ref, _ in pending if ref.digest is None])
         # Longest chains first: an image found only through search needs one more round trip.
-        todo.sort(key=lambda ref: bool(self.catalog.candidates(ref.path)))
-        jobs += [self._job(ref, results) for ref in todo]
+        pending.sort(
+            key=lambda item: item[1] is not None or bool(self.catalog.candidates(item[0].path))
+        )
+        compared: set[str] = set()
+        jobs += [self._job(ref, known, answers, compared) for ref, known in pending]
         if not run_bounded(jobs, self.workers, self.budget.remaining()):
-            self.http.abort_all()
-            self._note(NotReady("budget"))
-        for ref in todo:
-            answer = results.get(str(ref))
-            answers[str(ref)] = answer if answer is not None else self._fallback(ref)
+            self.http.close()
+            self._note(self._failures, "budget", self.budget.reason)
+            self._note(self._hub_failures, "budget", self.budget.reason)
+        with self._lock:  # what jobs still running past the deadline do no longer counts
+            compared, answers = set(compared), dict(answers)
+        for ref, _ in pending:
+            key = str(ref)
+            if key not in answers:
+                answers[key] = self._fallback(ref)
+            elif self._needs_hub(answers[key]) and key not in compared:
+                self._uncompared.add(key)
         return answers
 
-    def _job(self, ref: ImageRef, results: dict[str, Equivalent]) -> Callable[[], None]:
+    def _job(
+        self,
+        ref: ImageRef,
+        known: Equivalent | None,
+        answers: dict[str, Equivalent],
+        compared: set[str],
+    ) -> Callable[[], None]:
+        """Fill in ``answers[ref]``: ECR Public's answer unless ``known``, then Docker Hub's
+        digest when it may make it ``identical`` (``compared``)."""
+        key = str(ref)
+
         def job() -> None:
-            try:
-                answer, definitive = self.lookup(ref)
-            except _LookupFailure as error:
-                self._note(error)
-                results[str(ref)] = self._fallback(ref)
+            answer = known
+            if answer is None:
+                try:
+                    answer = self.lookup(ref)
+                except _LookupFailure as error:
+                    self._note_failure(self._failures, error)
+                    return
+                if self.cache is not None:
+                    self.cache.put(self.answer_key(ref), answer)
+                answers[key] = answer
+            if not self._needs_hub(answer):
                 return
-            if definitive and self.cache is not None:
-                self.cache.put(self.cache_key(ref), answer)
-            results[str(ref)] = answer
+            try:
+                digest = self.hub.manifest_digest(ref.path, _tag(ref))
+            except _LookupFailure as error:
+                self._note_failure(self._hub_failures, error)
+                return
+            if self.cache is not None:
+                self.cache.put_hub_digest(self.hub_digest_key(ref), digest)
+            with self._lock:
+                answers[key] = _compared(answer, digest)
+                compared.add(key)
 
         return job
 
-    def lookup(self, ref: ImageRef) -> tuple[Equivalent, bool]:
-        """The network's answer, and whether it is definitive (worth caching)."""
+    def lookup(self, ref: ImageRef) -> Equivalent:
+        """ECR Public's answer (before any comparison with Docker Hub); raises on a failure."""
         for repository in self._candidates(ref.path):
             found = self._at_ecr_public(repository, ref)
             if found is None:
                 continue
-            if ref.digest is not None:
-                return Equivalent(repository, Evidence.IDENTICAL, True, ref.digest), True
-            return self._with_identity(ref, repository, found.digest)
-        return Equivalent(None, None, checked=True), True
+            evidence = Evidence.IDENTICAL if ref.digest is not None else Evidence.VERIFIED
+            return Equivalent(repository, evidence, True, found.digest)
+        return Equivalent(None, None, checked=True)
 
-    def _with_identity(
-        self, ref: ImageRef, repository: str, ecr_digest: str | None
-    ) -> tuple[Equivalent, bool]:
-        verified = Equivalent(repository, Evidence.VERIFIED, True, ecr_digest)
-        if not self.identity_check or ecr_digest is None:
-            return verified, True
-        try:
-            hub_digest = self.hub.manifest_digest(ref.path, ref.pulled_tag or "latest")
-        except _LookupFailure as error:
-            self._note(error)
-            return verified, False  # still verified; ask again next run
-        evidence = Evidence.IDENTICAL if hub_digest == ecr_digest else Evidence.VERIFIED
-        return Equivalent(repository, evidence, True, ecr_digest, hub_digest), True
+    def _needs_hub(self, answer: Equivalent) -> bool:
+        """Whether Docker Hub's digest could make ``answer`` ``identical``."""
+        return (
+            self.identity_check
+            and answer.evidence is Evidence.VERIFIED
+            and answer.ecr_digest is not None
+        )
 
     def _candidates(self, hub_path: str) -> list[str]:
         found = self.catalog.candidates(hub_path)
@@ -187,7 +221,7 @@ class Resolver:
     def _at_ecr_public(self, repository: str, ref: ImageRef) -> _Found | None:
         if ref.digest is not None:
             return _Found(ref.digest) if self.ecr.manifest_digest(repository, ref.digest) else None
-        tag = ref.pulled_tag or "latest"
+        tag = _tag(ref)
         alias, _, name = repository.partition("/")
         try:
             listing = self._listings.get(
@@ -196,7 +230,6 @@ class Resolver:
                 self.budget.remaining(),
             )
         except _LookupFailure as gallery_failure:
-            self._note(gallery_failure)
             try:  # the registry can still answer for this one tag
                 return self._by_registry(repository, tag)
             except _LookupFailure:
@@ -213,33 +246,60 @@ class Resolver:
 
     def _fallback(self, ref: ImageRef) -> Equivalent:
         with self._lock:
-            self.fallbacks += 1
+            self._fallbacks.add(str(ref))
         return self.catalog.answer(ref.path)
 
-    def _note(self, error: BaseException) -> None:
+    def _note_failure(self, failures: dict[str, str], error: BaseException) -> None:
         if isinstance(error, TransportError):
-            host, reason = error.host, error.reason
+            self._note(failures, error.host, error.reason)
         else:
-            host, reason = "budget", f"look-up budget of {self.budget.seconds:g} s exhausted"
-        with self._lock:
-            self.failures.setdefault(host, reason)
+            self._note(failures, "budget", self.budget.reason)
 
-    def warning(self) -> str | None:
-        """One line for the run when some answers had to come from the catalog."""
-        if not self.fallbacks:
-            return None
-        parts: dict[str, None] = {}
-        for host, reason in self.failures.items():
-            if host != "budget":
-                parts[f"{host}: {reason}"] = None
-            elif not any(reason in part for part in parts):
-                parts[reason] = None
-        reasons = "; ".join(parts)
-        images = f"{self.fallbacks} image{'s' if self.fallbacks != 1 else ''}"
-        return (
-            f"ECR Public look-ups failed ({reasons or 'unknown error'}); answered {images} "
-            "from the embedded catalog (tags not checked)"
-        )
+    def _note(self, failures: dict[str, str], host: str, reason: str) -> None:
+        with self._lock:
+            failures.setdefault(host, reason)
+
+    def warnings(self) -> list[str]:
+        """One line for each half of the look-ups that could not answer some image."""
+        with self._lock:
+            fallbacks, uncompared = len(self._fallbacks), len(self._uncompared)
+            failures, hub_failures = dict(self._failures), dict(self._hub_failures)
+        lines = []
+        if fallbacks:
+            lines.append(
+                f"ECR Public look-ups failed ({_reasons(failures)}); answered {_images(fallbacks)} "
+                "from the embedded catalog (tags not checked)"
+            )
+        if uncompared:
+            lines.append(
+                f"Docker Hub digest look-ups failed ({_reasons(hub_failures)}); "
+                f"{_images(uncompared)} left 'verified', not compared with Docker Hub"
+            )
+        return lines
 
     def close(self) -> None:
-        self.http.abort_all()
+        self.http.close()
+
+
+def _tag(ref: ImageRef) -> str:
+    return ref.pulled_tag or "latest"
+
+
+def _compared(answer: Equivalent, hub_digest: str | None) -> Equivalent:
+    """``answer`` with Docker Hub's digest: ``identical`` when it is ECR Public's."""
+    same = hub_digest is not None and hub_digest == answer.ecr_digest
+    evidence = Evidence.IDENTICAL if same else Evidence.VERIFIED
+    return replace(answer, evidence=evidence, hub_digest=hub_digest)
+
+
+def _reasons(failures: dict[str, str]) -> str:
+    """``host: reason`` for each host, and the budget only when no host failed first."""
+    parts = [f"{host}: {reason}" for host, reason in failures.items() if host != "budget"]
+    budget = failures.get("budget")
+    if budget is not None and not any(budget in part for part in parts):
+        parts.append(budget)
+    return "; ".join(parts) or "unknown error"
+
+
+def _images(count: int) -> str:
+    return f"{count} image{'s' if count != 1 else ''}"

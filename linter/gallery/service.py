@@ -56,7 +56,6 @@ class EcrPublicEquivalents:
         """Raises ``EndpointError`` (online only) when a configured endpoint is unacceptable."""
         self.settings = settings
         self.offline = settings.offline or offline_from_environment(environ)
-        self.warnings: list[str] = []
         self._environ = environ
         self._answers: dict[str, Equivalent] = {}
         self._resolver: Resolver | None = None
@@ -67,8 +66,9 @@ class EcrPublicEquivalents:
             self.endpoints = resolve_endpoints(settings, environ)
 
     @property
-    def requests_sent(self) -> int:
-        return self._resolver.requests_sent if self._resolver is not None else 0
+    def warnings(self) -> list[str]:
+        """What the look-ups of the run could not do, one line per kind of failure."""
+        return self._resolver.warnings() if self._resolver is not None else []
 
     def prefetch(self, uses: Iterable[ImageUse]) -> None:
         """Resolve every Docker Hub image of the run not answered yet, in one batch."""
@@ -86,11 +86,7 @@ class EcrPublicEquivalents:
             catalog = embedded_catalog()
             self._answers.update({str(ref): catalog.answer(ref.path) for ref in refs})
             return
-        resolver = self._online()
-        self._answers.update(resolver.resolve(refs))
-        warning = resolver.warning()
-        if warning is not None and not self.warnings:
-            self.warnings.append(warning)
+        self._answers.update(self._online().resolve(refs))
 
     def lookup(self, ref: ImageRef) -> Equivalent:
         """The prefetched answer, else the catalog's (never I/O)."""

@@ -36,9 +36,15 @@ class Requests:
         with self._lock:
             self.counts[operation] += 1
 
-    def lint(self, scope: Scope | None = None, regions: tuple[str, ...] = (REGION,)) -> list[str]:
+    def lint(
+        self,
+        scope: Scope | None = None,
+        regions: tuple[str, ...] = (REGION,),
+        select: tuple[str, ...] = (),
+    ) -> list[str]:
+        """The codes found by every rule, or those ``select`` names (which may read less)."""
         live = LiveAws(REGION, _session=self.session)
-        result = lint_aws(Settings(), scope or Scope(), regions, live=live)
+        result = lint_aws(Settings(select=select), scope or Scope(), regions, live=live)
         return [finding.rule for finding in result.findings]
 
 
@@ -79,7 +85,8 @@ def test_services_are_described_ten_at_a_time(world: World) -> None:
     for index in range(23):
         world.service(f"web-{index:02}", arn)
     requests = Requests()
-    assert requests.lint() == []
+    # Every rule about a service's images and network, so the network is read too.
+    assert requests.lint(select=("EL101", "EL150", "EL31")) == []
     assert requests.counts["ecs.DescribeServices"] == 3
     assert requests.counts["ecs.DescribeTaskDefinition"] == 1
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ecs_lint.gallery.cache import AnswerCache, default_cache_dir
+from ecs_lint.gallery.cache import AnswerCache, HubDigest, default_cache_dir
 from ecs_lint.gallery.catalog import Equivalent, Evidence
 
 if TYPE_CHECKING:
@@ -53,6 +53,19 @@ def test_catalog_and_unchecked_answers_are_never_stored(tmp_path: Path) -> None:
     cache.put("b", Equivalent(None, None, checked=False))
     assert cache.get("a") is None and cache.get("b") is None
     assert not list(tmp_path.rglob("*.json"))
+
+
+def test_docker_hub_digests_are_kept_apart_from_answers(tmp_path: Path) -> None:
+    cache = AnswerCache(tmp_path, ttl=3600)
+    digest = "sha256:" + "b" * 64
+    cache.put_hub_digest("hub|library/nginx:1.25", digest)
+    cache.put_hub_digest("hub|library/nginx:9.9", None)  # Docker Hub has no such tag
+    assert cache.hub_digest("hub|library/nginx:1.25") == HubDigest(digest)
+    assert cache.hub_digest("hub|library/nginx:9.9") == HubDigest(None)
+    assert cache.hub_digest("hub|library/nginx:1.26") is None  # never asked
+    assert cache.get("hub|library/nginx:1.25") is None  # a digest is not an answer
+    cache.put("nginx", NGINX)
+    assert cache.hub_digest("nginx") is None  # nor an answer a digest
 
 
 def test_entries_from_the_future_are_not_trusted(tmp_path: Path) -> None:
@@ -168,10 +181,12 @@ def test_eight_processes_share_one_cache(gallery: GalleryServer, tmp_path: Path)
     expected = _evidence(results[0])
     assert ("docker.io/library/nginx:1.25", "identical") in expected
     assert all(_evidence(r) == expected for r in results)
-    entries = list(cache.rglob("*.json"))
-    assert len(entries) == len(IMAGES)
+    entries = [json.loads(entry.read_bytes()) for entry in cache.rglob("*.json")]
+    # One ECR Public answer per image, and Docker Hub's digest of each of the five found there.
+    kinds = sorted(entry["key"].partition("|")[0] for entry in entries)
+    assert kinds == ["answer"] * len(IMAGES) + ["hub-digest"] * 5
     for entry in entries:
-        assert json.loads(entry.read_bytes())["answer"]
+        assert entry["answer"]
     assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp-")]
     # And then a ninth run reads it all without a request.
     gallery.reset()

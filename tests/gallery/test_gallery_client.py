@@ -115,9 +115,12 @@ def test_docker_hub_tokens_for_many_repositories_come_in_one_request(
     assert sum(1 for path in gallery.paths() if path.startswith("/hub-auth/token")) == 1
 
 
-def test_docker_hub_unknown_repository_is_none(gallery: GalleryServer) -> None:
-    # Docker Hub grants no access to a repository that does not exist: 401, fresh token, 401.
-    assert hub(gallery).manifest_digest("nobody/nothing", "latest") is None
+def test_docker_hub_denying_access_is_no_answer(gallery: GalleryServer) -> None:
+    # Docker Hub grants no access to a repository that does not exist, as to a private one: 401,
+    # fresh token, 401. Not "no such tag": nothing is known.
+    with pytest.raises(ProtocolError, match=r"manifest HEAD answered HTTP 401$"):
+        hub(gallery).manifest_digest("nobody/nothing", "latest")
+    assert operations(gallery, "/manifests/latest") == 2
 
 
 # -- failures -----------------------------------------------------------------------------------

@@ -316,6 +316,20 @@ def test_a_proxy_that_never_answers_costs_no_more_than_the_budget(
     assert elapsed < 2.5
 
 
+@pytest.mark.usefixtures("gallery")
+def test_a_proxy_dripping_its_connect_answer_costs_no_more_than_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ConnectProxy(drip=0.05) as proxy:  # each byte well within every socket timeout
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        run, elapsed = lint(tmp_path, budget=1)
+    assert run.status == 1
+    (warning,) = warnings(run.stderr)
+    assert "look-up budget of 1 s exhausted" in warning
+    assert "answered 4 images from the embedded catalog" in warning
+    assert elapsed < 2.5
+
+
 def test_an_unreachable_proxy_is_one_warning_naming_it_without_credentials(
     gallery: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -410,3 +424,20 @@ def test_ratelimit_through_a_failing_proxy_is_an_error_without_credentials(
     assert "127.0.0.1" in run.stderr or proxy_kind == "socks"
     assert SECRET not in run.stdout + run.stderr
     assert hub.requests == []
+
+
+def test_ratelimit_through_a_proxy_dripping_its_connect_answer_ends_at_the_budget(
+    hub: RateLimitServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "budget.toml").write_text("lookup-budget = 1\n")
+    with ConnectProxy(drip=0.05) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        started = time.monotonic()
+        run = run_cli("ratelimit", "--config", str(tmp_path / "budget.toml"))
+        elapsed = time.monotonic() - started
+    assert run.status == 2
+    assert run.stderr == (
+        "ecs-lint: error: cannot reach Docker Hub: look-up budget of 1 s exhausted\n"
+    )
+    assert proxy.attempts and hub.requests == []
+    assert elapsed < 2.5

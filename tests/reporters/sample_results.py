@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from ecs_lint.textio import SourceText
 
 
+# The rules the sample files below are about, for tests that lint them (--select).
+SAMPLE_RULES = ("--select", "EL101,EL103,EL104,EL105")
+
+
 def task_json(*images: str) -> str:
     """A task definition, one container per image, one container per line."""
     containers = ",\n".join(

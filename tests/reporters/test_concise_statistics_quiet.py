@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from sample_results import finding, live_finding, render, result_of, task_json
+from sample_results import SAMPLE_RULES, finding, live_finding, render, result_of, task_json
 
 from ecs_lint.textio import SourceText
 from support import run_cli
@@ -23,7 +23,7 @@ def task(tmp_path: Path) -> Path:
 
 
 def test_concise_is_one_line_per_finding_and_a_summary(task: Path) -> None:
-    run = run_cli("--output-format", "concise", str(task))
+    run = run_cli(*SAMPLE_RULES, "--output-format", "concise", str(task))
     lines = run.stdout.splitlines()
     assert run.status == 1
     assert lines[0].startswith(f"{task}:4:30: EL101 docker.io/library/nginx:1.25 ")
@@ -43,23 +43,23 @@ def test_concise_names_live_resources_and_escapes_control_characters() -> None:
 
 
 def test_quiet_prints_only_findings(task: Path) -> None:
-    loud = run_cli(str(task)).stdout
-    quiet = run_cli("--quiet", str(task))
+    loud = run_cli(*SAMPLE_RULES, str(task)).stdout
+    quiet = run_cli(*SAMPLE_RULES, "--quiet", str(task))
     assert quiet.status == 1
     assert loud.startswith(quiet.stdout)
     assert "Found " in loud
     assert "Found " not in quiet.stdout
-    assert run_cli("-q", "-o", "concise", str(task)).stdout.count("\n") == 4
+    assert run_cli(*SAMPLE_RULES, "-q", "-o", "concise", str(task)).stdout.count("\n") == 4
 
 
 def test_quiet_clean_run_prints_nothing(tmp_path: Path) -> None:
     (tmp_path / "task.json").write_text(task_json("public.ecr.aws/docker/library/nginx:1.25"))
-    run = run_cli("--quiet", str(tmp_path))
+    run = run_cli(*SAMPLE_RULES, "--quiet", str(tmp_path))
     assert (run.status, run.stdout) == (0, "")
 
 
 def test_statistics_counts_per_rule_most_frequent_first(task: Path) -> None:
-    run = run_cli("--statistics", str(task))
+    run = run_cli(*SAMPLE_RULES, "--statistics", str(task))
     assert run.status == 1
     assert run.stdout.splitlines() == [
         "3  EL101  docker-hub-anonymous-pull",
@@ -69,7 +69,7 @@ def test_statistics_counts_per_rule_most_frequent_first(task: Path) -> None:
 
 
 def test_statistics_quiet_is_just_the_table(task: Path) -> None:
-    run = run_cli("--statistics", "--quiet", str(task))
+    run = run_cli(*SAMPLE_RULES, "--statistics", "--quiet", str(task))
     assert run.stdout.splitlines() == [
         "3  EL101  docker-hub-anonymous-pull",
         "1  EL105  mutable-image-tag",
@@ -77,7 +77,7 @@ def test_statistics_quiet_is_just_the_table(task: Path) -> None:
 
 
 def test_statistics_as_json(task: Path) -> None:
-    run = run_cli("--statistics", "--output-format", "json", str(task))
+    run = run_cli(*SAMPLE_RULES, "--statistics", "--output-format", "json", str(task))
     assert json.loads(run.stdout) == [
         {"code": "EL101", "name": "docker-hub-anonymous-pull", "count": 3, "fixable": False},
         {"code": "EL105", "name": "mutable-image-tag", "count": 1, "fixable": False},

@@ -6,7 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sample_results import enter_repository, finding, live_finding, render, result_of, task_json
+from sample_results import (
+    SAMPLE_RULES,
+    enter_repository,
+    finding,
+    live_finding,
+    render,
+    result_of,
+    task_json,
+)
 
 from ecs_lint.findings import Severity
 from ecs_lint.textio import SourceText
@@ -60,7 +68,7 @@ def test_annotations_carry_position_title_and_severity(
 ) -> None:
     root = enter_repository(tmp_path, monkeypatch)
     (root / "deploy" / "task.json").write_text(task_json("nginx:1.25", "redis"))
-    run = run_cli("--output-format", "github", ".")
+    run = run_cli(*SAMPLE_RULES, "--output-format", "github", ".")
     assert run.status == 1
     error, error2, warning = parse_commands(run.stdout)
     assert error.name == "error"
@@ -116,7 +124,8 @@ def test_dockerfile_content_cannot_inject_workflow_commands(
         'ARG BASE="x::error::pwned"\n'
         "FROM ${BASE}\n"
     )
-    run = run_cli("--output-format", "github", str(dockerfile))
+    invalid_and_unparsable = ("--select", "EL104,EL900")
+    run = run_cli(*invalid_and_unparsable, "--output-format", "github", str(dockerfile))
     commands = parse_commands(run.stdout)
     assert len(commands) == len(run.stdout.splitlines()) == 3
     assert [c.properties["line"] for c in commands] == ["1", "2", "4"]
@@ -161,5 +170,5 @@ def test_paths_are_relative_to_the_repository_root_from_its_top_too(
     root = enter_repository(tmp_path, monkeypatch)
     (root / "deploy" / "task.json").write_text(task_json("nginx:1.25"))
     monkeypatch.chdir(root)
-    (command,) = parse_commands(run_cli("-o", "github", "deploy/task.json").stdout)
+    (command,) = parse_commands(run_cli(*SAMPLE_RULES, "-o", "github", "deploy/task.json").stdout)
     assert command.properties["file"] == "deploy/task.json"

@@ -6,7 +6,15 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from sample_results import enter_repository, finding, live_finding, render, result_of, task_json
+from sample_results import (
+    SAMPLE_RULES,
+    enter_repository,
+    finding,
+    live_finding,
+    render,
+    result_of,
+    task_json,
+)
 
 from ecs_lint.findings import Severity
 from ecs_lint.textio import SourceText
@@ -21,8 +29,8 @@ if TYPE_CHECKING:
 def test_code_quality_issues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = enter_repository(tmp_path, monkeypatch)
     (root / "deploy" / "task.json").write_text(task_json("nginx:1.25", "nginx:1.25", "redis"))
-    as_json = json.loads(run_cli("-o", "json", "task.json").stdout)
-    run = run_cli("--output-format", "gitlab", "task.json")
+    as_json = json.loads(run_cli(*SAMPLE_RULES, "-o", "json", "task.json").stdout)
+    run = run_cli(*SAMPLE_RULES, "--output-format", "gitlab", "task.json")
     assert run.status == 1
     issues = json.loads(run.stdout)
     assert len(issues) == len(as_json) == 4
@@ -53,5 +61,5 @@ def test_no_findings_is_an_empty_array(tmp_path: Path, monkeypatch: pytest.Monke
     (root / "deploy" / "task.json").write_text(
         task_json("public.ecr.aws/docker/library/nginx:1.25")
     )
-    run = run_cli("--output-format", "gitlab", ".")
+    run = run_cli(*SAMPLE_RULES, "--output-format", "gitlab", ".")
     assert (run.status, json.loads(run.stdout)) == (0, [])

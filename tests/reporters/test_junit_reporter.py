@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from sample_results import finding, live_finding, render, result_of, task_json
+from sample_results import SAMPLE_RULES, finding, live_finding, render, result_of, task_json
 
 from ecs_lint.textio import SourceText
 from support import run_cli
@@ -18,7 +18,7 @@ def test_one_testcase_per_checked_file_and_a_failure_per_finding(tmp_path: Path)
     (tmp_path / "bad.json").write_text(task_json("nginx:1.25", "redis"))
     (tmp_path / "clean.json").write_text(task_json("public.ecr.aws/docker/library/nginx:1.25"))
     (tmp_path / "README.md").write_text("not checked")
-    run = run_cli("--output-format", "junit", str(tmp_path))
+    run = run_cli(*SAMPLE_RULES, "--output-format", "junit", str(tmp_path))
     assert run.status == 1
     assert run.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     suites = ET.fromstring(run.stdout)
@@ -66,6 +66,6 @@ def test_a_live_finding_gets_its_own_testcase() -> None:
 
 def test_a_clean_run_is_all_passed(tmp_path: Path) -> None:
     (tmp_path / "task.json").write_text(task_json("public.ecr.aws/docker/library/nginx:1.25"))
-    run = run_cli("--output-format", "junit", str(tmp_path))
+    run = run_cli(*SAMPLE_RULES, "--output-format", "junit", str(tmp_path))
     suites = ET.fromstring(run.stdout)
     assert (run.status, suites.get("tests"), suites.get("failures")) == (0, "1", "0")

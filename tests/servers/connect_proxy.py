@@ -6,6 +6,8 @@ A threaded TCP server on 127.0.0.1. For each ``CONNECT host:port`` it records th
   carries ``Proxy-Authorization: Basic`` of exactly that user and password;
 - with ``refuse`` set, answers that status (403 forbidden by policy, 502 upstream unreachable);
 - with ``hang`` set, reads the request and never answers (until the client gives up);
+- with ``drip`` set, answers 200 and then a header line one byte at a time, every ``drip``
+  seconds, without end: each byte comes well within any socket timeout;
 - otherwise resolves the host itself, as a proxy does: names under ``domain`` (``gallery.test``)
   and loopback addresses are 127.0.0.1, anything else is 502, so a test never reaches beyond this
   machine; then answers 200 and relays bytes both ways until either side closes.
@@ -46,6 +48,7 @@ class ConnectProxy:
     credentials: tuple[str, str] | None = None
     refuse: int | None = None
     hang: bool = False
+    drip: float = 0.0
     domain: str = "test"
     attempts: list[Attempt] = field(default_factory=list)
     tunnels: list[str] = field(default_factory=list)
@@ -141,6 +144,8 @@ def _handler(proxy: ConnectProxy) -> type[socketserver.StreamRequestHandler]:
                 self._answer(proxy.refuse)
             elif proxy.hang:
                 proxy._stopped.wait(IDLE_TIMEOUT)
+            elif proxy.drip:
+                self._drip()
             else:
                 self._tunnel(target)
 
@@ -167,6 +172,12 @@ def _handler(proxy: ConnectProxy) -> type[socketserver.StreamRequestHandler]:
                 f"HTTP/1.1 {status} {phrase}\r\n{extra}Content-Length: 0\r\n"
                 "Connection: close\r\n\r\n".encode("latin-1")
             )
+
+        def _drip(self) -> None:
+            self.wfile.write(b"HTTP/1.1 200 Connection established\r\nX-Drip: ")
+            with contextlib.suppress(OSError):
+                while not proxy._stopped.wait(proxy.drip):
+                    self.wfile.write(b"a")
 
         def _tunnel(self, target: str) -> None:
             host, _, port = target.rpartition(":")

@@ -8,14 +8,16 @@ the usual endpoint settings (``environment()``):
   400 ``RepositoryNotFoundException`` for unknown repositories), ``searchRepositoryCatalogData``
   and ``getRepositoryCatalogData``;
 - ``/ecr/token/`` and ``/ecr/v2/<repository>/manifests/<reference>``: the ECR Public registry's
-  anonymous token and manifest ``HEAD``/``GET`` (bearer token required, ``Docker-Content-Digest``,
-  404 for unknown repositories and tags, a manifest only for an ``Accept`` that allows its type);
+  anonymous token (for any repository) and manifest ``HEAD``/``GET`` (bearer token required,
+  ``Docker-Content-Digest``, 404 ``NAME_UNKNOWN``/``MANIFEST_UNKNOWN`` for unknown repositories and
+  tags, a manifest only for an ``Accept`` that allows its type);
 - ``/hub-auth/token`` and ``/hub/v2/...``: Docker Hub's token service and registry (a token
   grants only repositories that exist, so unknown ones answer 401, as Docker Hub does).
 
 ``faults`` switches on what networks do to clients: 5xx, 429 with ``Retry-After``, added latency,
-malformed or truncated JSON, a wrong content type, and a slow drip of body bytes; ``requests``
-counts and records every request.
+malformed or truncated JSON, a wrong content type, a slow drip of body bytes, and any canned
+answer in place of the real one (``Canned``: a throttling 400, a 403, ``200 {}``...), on every
+service or only under a path prefix; ``requests`` counts and records every request.
 """
 
 from __future__ import annotations
@@ -224,6 +226,19 @@ def realistic_dataset() -> Dataset:
     return data
 
 
+@dataclass(frozen=True)
+class Canned:
+    """An answer given in place of the real one (JSON unless ``content_type`` says otherwise)."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status: int, data: Any, **headers: str) -> Canned:
+        return cls(status, json.dumps(data).encode(), headers)
+
+
 @dataclass
 class Faults:
     """Switches a test flips; counters count down one per request they affect."""
@@ -240,6 +255,8 @@ class Faults:
     """Seconds between single body bytes."""
     digest_header: bool = True
     """False: manifest answers leave out Docker-Content-Digest."""
+    canned: dict[str, Canned] = field(default_factory=dict)
+    """Answers given in place of the real ones, by path prefix (persistent; ``only`` aside)."""
     only: str | None = None
     """Apply the faults above only to paths starting with this prefix (``/gallery``...)."""
 
@@ -249,6 +266,12 @@ class Recorded:
     method: str
     path: str
     body: bytes
+
+
+class _Listener(ThreadingHTTPServer):
+    # As a real service's: a burst of new connections is queued, not dropped (with the default
+    # of 5 the kernel drops SYNs beyond it, and each dropped client waits 1 s to try again).
+    request_queue_size = 128
 
 
 class GalleryServer:
@@ -276,7 +299,7 @@ class GalleryServer:
         self._servers: dict[str, ThreadingHTTPServer] = {}
         for service in self.SERVICES:
             listener = (
-                ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+                _Listener(("127.0.0.1", 0), _handler_for(self))
                 if tls is None
                 else TlsHTTPServer(("127.0.0.1", 0), _handler_for(self), tls)
             )
@@ -396,6 +419,9 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "gallery-test/1.0"
+        # Headers and body go out in two writes: with Nagle's algorithm the body would wait for
+        # the client's delayed ACK of the headers (40 ms a request), which real services avoid.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -418,8 +444,11 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
             server.record(method, self.path, body)
             faults = server.faults
             applies = faults.only is None or path.startswith(faults.only)
-            if faults.delay:
+            if applies and faults.delay:
                 time.sleep(faults.delay)
+            canned = next((c for p, c in faults.canned.items() if path.startswith(p)), None)
+            if canned is not None:
+                return self._send(canned.status, canned.body, "application/json", canned.headers)
             if applies and server.take("errors"):
                 return self._json(faults.error_status, {"message": "Service Unavailable"})
             if applies and server.take("rate_limited"):
@@ -433,7 +462,7 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/gallery/") and method == "POST":
                 return self._gallery(path.removeprefix("/gallery/"), body)
             if path.rstrip("/") == "/ecr/token":
-                return self._token("public.ecr.aws", server.dataset.ecr)
+                return self._token("public.ecr.aws", None)
             if path == "/hub-auth/token":
                 return self._token("registry.docker.io", server.dataset.hub)
             if path.startswith("/ecr/v2/") and method in ("HEAD", "GET"):
@@ -628,7 +657,8 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
 
         # -- registries --------------------------------------------------------------------
 
-        def _token(self, service: str, repositories: dict[str, Repository]) -> None:
+        def _token(self, service: str, repositories: dict[str, Repository] | None) -> None:
+            """A token for the repositories asked for (``repositories``: only those)."""
             query = parse_qs(urlsplit(self.path).query)
             if query.get("service") != [service]:
                 return self._json(
@@ -638,7 +668,8 @@ def _handler_for(server: GalleryServer) -> type[BaseHTTPRequestHandler]:
             for scope in query.get("scope", []):
                 kind, _, rest = scope.partition(":")
                 name, _, actions = rest.rpartition(":")
-                if kind == "repository" and "pull" in actions.split(",") and name in repositories:
+                known = repositories is None or name in repositories
+                if kind == "repository" and "pull" in actions.split(",") and known:
                     granted.append(name)
             token = _encode_token(granted, service)
             self._json(

@@ -48,6 +48,7 @@ class TlsHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # a burst of new connections is queued, not dropped
 
     def __init__(self, address: tuple[str, int], handler: Any, context: ssl.SSLContext) -> None:
         super().__init__(address, handler)

@@ -124,7 +124,7 @@ def test_build_asks_for_the_dockerfile_with_the_service_args() -> None:
 
 
 def test_dockerfile_is_linted_with_build_args_and_reported_once() -> None:
-    findings = lint_paths([str(FIXTURES)], Settings()).findings
+    findings = lint_paths([str(FIXTURES)], Settings(select=("EL101",))).findings
     dockerfile = [
         (f.rule, f.span.line, f.image)
         for f in findings
@@ -236,10 +236,16 @@ def test_bad_interpolation_is_a_problem_at_the_value(tmp_path: Path) -> None:
 
 def test_env_option_on_the_command_line(tmp_path: Path) -> None:
     write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: ${IMAGE}\n"})
-    unresolved = run_cli(str(tmp_path), "-o", "concise")
+    image_rules = ("--select", "EL101,EL102,EL103,EL104,EL105")
+    unresolved = run_cli(*image_rules, str(tmp_path), "-o", "concise")
     assert "EL103" in unresolved.stdout
     resolved = run_cli(
-        str(tmp_path), "-o", "concise", "--env", "IMAGE=public.ecr.aws/docker/library/nginx:1.25"
+        *image_rules,
+        str(tmp_path),
+        "-o",
+        "concise",
+        "--env",
+        "IMAGE=public.ecr.aws/docker/library/nginx:1.25",
     )
     assert resolved.status == 0, resolved.stdout
     assert run_cli(str(tmp_path), "--env", "=x").status == 2

@@ -68,9 +68,9 @@ def test_fix_is_idempotent(tmp_path: Path) -> None:
     name, before, _ = CASES["kubernetes"]
     path = tmp_path / name
     path.write_bytes(before.encode())
-    run_cli(str(tmp_path), "--fix", "--unsafe-fixes")
+    run_cli("--select", "EL101", str(tmp_path), "--fix", "--unsafe-fixes")
     once = path.read_bytes()
-    second = run_cli(str(tmp_path), "--fix", "--unsafe-fixes")
+    second = run_cli("--select", "EL101", str(tmp_path), "--fix", "--unsafe-fixes")
     assert path.read_bytes() == once
     assert second.status == 0, second.stdout
 
