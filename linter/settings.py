@@ -65,7 +65,8 @@ class Settings:
     """Named build contexts (``--build-context NAME=VALUE``): a Dockerfile name that is one is
     not an image, unless its value is ``docker-image://REF``, which pulls ``REF``."""
     env: dict[str, str] = field(default_factory=dict)
-    """Variables for Docker Compose interpolation (``--env``); they win over a ``.env`` file."""
+    """Variables for Docker Compose interpolation and Docker Bake files (``--env``); they win over
+    a ``.env`` file and over a Bake variable's default, as the environment does."""
     parameters: dict[str, str] = field(default_factory=dict)
     """CloudFormation parameter values (``--parameter Name=Value``): they win over a parameter's
     ``Default``; pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only here."""

@@ -56,8 +56,8 @@ def check_command(
         list[str] | None,
         typer.Option(
             "--env",
-            help="Variable for Docker Compose interpolation, NAME=VALUE (repeatable); "
-            "wins over the compose file's .env.",
+            help="Variable for Docker Compose interpolation and Docker Bake files, NAME=VALUE "
+            "(repeatable); wins over the compose file's .env and a Bake variable's default.",
             metavar="NAME=VALUE",
         ),
     ] = None,
