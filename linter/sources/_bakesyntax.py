@@ -31,7 +31,7 @@ __all__ = [
     "Conditional",
     "Expr",
     "ListExpr",
-    "Literal",
+    "Constant",
     "Not",
     "ObjectExpr",
     "Opaque",
@@ -53,7 +53,7 @@ class SyntaxProblem(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Literal:
+class Constant:
     """``true``, ``false``, ``null``, or a number (its text)."""
 
     value: str | bool | None
@@ -132,7 +132,7 @@ class Opaque:
 
 
 Expr: TypeAlias = (
-    Literal | Ref | Template | ListExpr | ObjectExpr | Binary | Not | Conditional | Opaque
+    Constant | Ref | Template | ListExpr | ObjectExpr | Binary | Not | Conditional | Opaque
 )
 
 
@@ -203,8 +203,8 @@ def _json_expr(node: jsonpos.JsonNode) -> Expr:
         return template(node.value, node.start, node.end)
     value = node.value
     if isinstance(value, bool) or value is None:
-        return Literal(value, node.start, node.end)
-    return Literal(json.dumps(value), node.start, node.end)
+        return Constant(value, node.start, node.end)
+    return Constant(json.dumps(value), node.start, node.end)
 
 
 _INTERPOLATION: Final = re.compile(r"\$\$\{|%%\{|\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)?\s*\}|\$\{|%\{")
@@ -323,10 +323,10 @@ class _Walk:
         if data == "identifier":
             return Ref(_token(node), start, end)
         if data in ("int_lit", "float_lit"):
-            return Literal(_token(node), start, end)  # as text: what a build arg gets
+            return Constant(_token(node), start, end)  # as text: what a build arg gets
         if data == "literal_value":
             word = _token(node)
-            return Literal({"true": True, "false": False}.get(word), start, end)
+            return Constant({"true": True, "false": False}.get(word), start, end)
         if data == "string":
             return self._string(node, start, end)
         if data == "tuple":

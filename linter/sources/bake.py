@@ -41,7 +41,7 @@ from ecs_lint.sources._bakesyntax import (
     Binary,
     Conditional,
     ListExpr,
-    Literal,
+    Constant,
     Not,
     ObjectExpr,
     Opaque,
@@ -444,7 +444,7 @@ class Definition:
         scope = self.overrides if scope is None else scope
         if depth > MAX_DEPTH:
             return Unknown("…")
-        if isinstance(expr, Literal):
+        if isinstance(expr, Constant):
             return expr.value
         if isinstance(expr, Ref):
             return self._variable(expr.name, scope, depth)

@@ -1111,10 +1111,8 @@ class _Interpreter:
         build gives ecs-lint no named build context: messages say how to tell it one."""
         if self.contexts or not _BARE_NAME_RE.fullmatch(value):
             return ""
-        return (
-            f"no stage of this file: if '{value}' is a named build context, pass "
-            f"--build-context {value}=VALUE"
-        )
+        # Not "no stage": a stage defined only later is an image here, as for the classic builder.
+        return f"if '{value}' is a named build context, pass --build-context {value}=VALUE"
 
     def _is_image(self, value: str) -> bool:
         """False for a stage index, ``scratch``, or a stage defined so far.
