@@ -40,8 +40,8 @@ from ecs_lint.model import Document, LintRequest, Problem, ProblemKind
 from ecs_lint.sources._bakesyntax import (
     Binary,
     Conditional,
-    ListExpr,
     Constant,
+    ListExpr,
     Not,
     ObjectExpr,
     Opaque,
