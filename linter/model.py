@@ -87,10 +87,16 @@ class InvalidRef:
 
 @dataclass(frozen=True, slots=True)
 class UnresolvedRef:
-    """A reference whose value depends on variables that have no known value."""
+    """A reference whose value depends on variables that have no known value.
+
+    ``partial`` is the reference with the values that are known put in and each unknown one
+    written ``${NAME}``, when the source can tell (a Dockerfile with ``ARG REGISTRY=docker.io``
+    makes ``${REGISTRY}/app:${TAG}`` ``docker.io/app:${TAG}``): what the registry rules read.
+    """
 
     original: str
     variables: tuple[str, ...]
+    partial: str | None = field(default=None, compare=False)
 
 
 Reference = ImageRef | InvalidRef | UnresolvedRef

@@ -150,16 +150,15 @@ def known_repository(ref: UnresolvedRef) -> ImageRef | None:
     rules can judge it; the tag and digest keep their written text (variables included) for
     messages. ``None`` when an unknown value may change the registry or the repository.
     """
-    split = _literal_repository(ref.original)
+    text = ref.partial or ref.original
+    split = _literal_repository(text)
     if split is None:
         return None
     parsed, separator = split
-    suffix = ref.original[separator + 1 :]
-    at_digest = ref.original[separator] == "@"
+    suffix = text[separator + 1 :]
+    at_digest = text[separator] == "@"
     tag, _, digest = ("", "", suffix) if at_digest else suffix.partition("@")
-    return ImageRef(
-        ref.original, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry
-    )
+    return ImageRef(text, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry)
 
 
 def familiar_name(text: str) -> str | None:
@@ -203,7 +202,7 @@ def known_registry(ref: UnresolvedRef) -> ImageRef | None:
     tag_only = known_repository(ref)
     if tag_only is not None:
         return tag_only
-    text = ref.original
+    text = ref.partial or ref.original
     first_unknown = text.find("$")
     slash = text.find("/", 0, max(first_unknown, 0))
     if slash <= 0:

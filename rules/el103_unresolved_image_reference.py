@@ -7,9 +7,10 @@ by a deploy tool, or template expressions that cannot be resolved statically. A 
 only unknown part is its tag (``nginx:${TAG}``) is not flagged here: its registry is known, and
 EL101/EL102 judge it. Nor is a Docker Hub reference whose unknown part is in its path after a
 literal first component (``hexpm/erlang-${ARCH}:26.2``): no value can give it a registry host
-(Docker reads one only in a first component followed by ``/``), so EL101/EL102 judge it too. A
-variable in the first component (``${REGISTRY}/app``, ``erlang-${ARCH}``) leaves the registry
-unknown.
+(Docker reads one only in a first component followed by ``/``), so EL101/EL102 judge it too (the
+values that are known are put in first: with ``ARG REGISTRY=docker.io``,
+``${REGISTRY}/hexpm/erlang-${ARCH}`` is such a reference). An unknown variable in the first
+component (``${REGISTRY}/app``, ``erlang-${ARCH}``) leaves the registry unknown.
 
 ## Why is this bad?
 Whatever the variable becomes decides where the image is pulled from. ecs-lint will not guess:

@@ -577,7 +577,8 @@ class _Scope:
 class _Expansion:
     value: str
     unresolved: tuple[str, ...]
-    """Variables without a known value; when any is named, ``value`` means nothing."""
+    """Variables without a known value; when any is named, ``value`` holds each unknown part
+    as ``${NAME}``."""
     references: int
     """How many variables the text refers to; 0 for a literal."""
 
@@ -700,7 +701,9 @@ class _Lexer:
 
     def _value(self, name: str) -> str:
         binding = self._lookup(name)
-        return "" if binding is None or binding.value is None else binding.value
+        if binding is None:
+            return ""
+        return _unknown(name) if binding.value is None else binding.value
 
     def _dollar(self) -> str:
         self.pos += 1
@@ -735,7 +738,7 @@ class _Lexer:
         binding = self._lookup(name)
         if binding is not None and binding.value is None:
             self.unresolved.update(word_unresolved)
-            return ""
+            return _unknown(name)
         value = None if binding is None else binding.value
         return self._apply(name, operator, value, null_is_unset, word, word_unresolved)
 
@@ -769,7 +772,7 @@ class _Lexer:
             return value or ""
         if word_unresolved:
             self.unresolved.update(word_unresolved)
-            return ""
+            return _unknown(name)
         return _trim_pattern(value or "", word, operator)
 
     def _replace(self, name: str) -> str:
@@ -781,12 +784,18 @@ class _Lexer:
         binding = self._lookup(name)
         if binding is None or binding.value is None or pattern_unresolved:
             self.unresolved.update(pattern_unresolved)
-            return "" if binding is None else binding.value or ""
+            return "" if binding is None else _unknown(name)
         self.unresolved.update(replacement_unresolved)
         from ecs_lint.sources._shellpattern import replace  # few Dockerfiles hold a pattern
 
         with _pattern_errors(pattern):
             return replace(binding.value, pattern, replacement, replace_all)
+
+
+def _unknown(name: str) -> str:
+    """What an unknown value stands as in an expansion's value (``${NAME}``): the parts that
+    are known stay readable (``docker.io/app:${TAG}``), for ``UnresolvedRef.partial``."""
+    return f"${{{name}}}"
 
 
 def _trim_pattern(value: str, word: str, operator: str) -> str:
@@ -1144,7 +1153,7 @@ class _Interpreter:
     ) -> None:
         reference: Reference
         if expansion.unresolved:
-            reference = UnresolvedRef(written.text, expansion.unresolved)
+            reference = UnresolvedRef(written.text, expansion.unresolved, expansion.value)
         else:
             # Not resolve_reference: a '$' still there after expansion was escaped, so it is a
             # literal character (and an invalid one), not a variable.

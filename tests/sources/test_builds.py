@@ -338,3 +338,29 @@ def test_a_variable_that_may_reach_the_registry_stays_el103(
     findings = lint({"Dockerfile": dockerfile}, EL1)
     assert codes(findings) == ["EL103"]
     assert f"so its {unknown} is unknown" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "rule", "image"),
+    [
+        (
+            "ARG REGISTRY=docker.io\nARG ARCH\nFROM ${REGISTRY}/hexpm/erlang-${ARCH}:26.2\n",
+            "EL101",
+            "docker.io/hexpm/erlang-${ARCH}:26.2",
+        ),
+        (
+            "ARG ORG=hexpm\nARG A\nFROM ${ORG}/erlang-${A}\n",
+            "EL101",
+            "docker.io/hexpm/erlang-${A}:latest",
+        ),
+        ("ARG N=python\nARG T\nFROM $N:${T}\n", "EL101", "docker.io/library/python:${T}"),
+        ("ARG R=ghcr.io\nARG O\nFROM ${R}/${O}/app:1\n", "EL103", None),
+        ("ARG R=public.ecr.aws/docker/library\nARG T\nFROM ${R}/node:${T}\n", None, None),
+    ],
+)
+def test_known_values_before_an_unknown_one_decide_the_registry(
+    lint: Lint, dockerfile: str, rule: str | None, image: str | None
+) -> None:
+    """The registry is read from the reference with the values the file gives put in."""
+    findings = lint({"Dockerfile": dockerfile}, EL1)
+    assert [(f.rule, f.image) for f in findings] == ([(rule, image)] if rule else [])
