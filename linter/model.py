@@ -96,7 +96,7 @@ class UnresolvedRef:
 
     original: str
     variables: tuple[str, ...]
-    partial: str | None = field(default=None, compare=False)
+    partial: str | None = field(default=None, compare=False, repr=False)
 
 
 Reference = ImageRef | InvalidRef | UnresolvedRef
