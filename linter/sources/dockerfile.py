@@ -28,7 +28,9 @@ kept as a cross-check of instruction line ranges in the tests.
 What is unknown stays unknown: an ARG with no default and no ``--build-arg``, the automatic
 platform ARGs (``TARGETARCH``...), and in a stage a name the base image's ENV might define, make
 the reference an :class:`UnresolvedRef`, never a guess. A name never declared in the global scope
-is unset there, as in BuildKit (``${MIRROR:-docker.io}`` then means ``docker.io``).
+is unset there, as in BuildKit (``${MIRROR:-docker.io}`` then means ``docker.io``). An
+unresolved name whose literal parts match a stage defined before it (``FROM binaries-$TARGETOS``
+after ``FROM ... AS binaries-linux``) names that stage whatever the platform, so it is no image.
 
 Where we differ from BuildKit on purpose, to still check the image the author meant:
 
@@ -110,6 +112,7 @@ _DIRECTIVES: Final = frozenset({"syntax", "escape", "check"})
 _KEYWORD_RE: Final = re.compile(r"[^\t\v\f\r ]+")  # BuildKit splits the command off at these
 _STAGE_NAME_RE: Final = re.compile(r"[a-z][a-z0-9\-_.]*", re.ASCII)
 _STAGE_INDEX_RE: Final = re.compile(r"[+-]?[0-9]+", re.ASCII)  # what Go's strconv.Atoi accepts
+_UNKNOWN_RE: Final = re.compile(r"\$\{[A-Za-z0-9_]*\}")  # an unknown part of a value
 _BARE_NAME_RE: Final = re.compile(r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*", re.ASCII)  # one component
 _HEREDOC_RE: Final = re.compile(r"[0-9]*<<(-?)([^<]*)", re.ASCII)
 _SINGLE_VARIABLE_RE: Final = re.compile(
@@ -1020,7 +1023,8 @@ class _Interpreter:
         if expansion is None:
             return _Scope(open=True)
         if expansion.unresolved:
-            self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
+            if not self._may_be_stage(expansion.value):
+                self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
             return _Scope(open=True)
         if not expansion.value:
             self.report(f"FROM image {_short(written.text)!r} expands to nothing", written.span)
@@ -1107,13 +1111,24 @@ class _Interpreter:
         if expansion is None:
             return
         if expansion.unresolved:
-            self._record(written, expansion, kind, scope)
+            if not self._may_be_stage(expansion.value):
+                self._record(written, expansion, kind, scope)
         elif self._is_image(expansion.value):
             context = self._context(expansion.value)
             if context is not None:
                 self._context_image(written, context, kind)
             else:
                 self._record(written, expansion, kind, scope, note=self._bare_name(expansion.value))
+
+    def _may_be_stage(self, partial: str) -> bool:
+        """Whether an unresolved name, its literal parts kept (``binaries-${TARGETOS}``), is
+        one of the stages defined so far whatever its unknown parts are: BuildKit builds on the
+        stage the value names (``binaries-linux``), so it is not an image. A name with no
+        literal part (``${BASE}``) may be anything, an image first of all."""
+        pieces = [piece.lower() for piece in _UNKNOWN_RE.split(partial)]
+        if not "".join(pieces):
+            return False
+        return any(_matches_with_gaps(name, pieces) for name in self.stages_by_name)
 
     def _bare_name(self, value: str) -> str:
         """What a bare name (``plugin``) that is no stage may be instead of an image, when the
@@ -1170,6 +1185,24 @@ class _Interpreter:
                 note=note,
             )
         )
+
+
+def _matches_with_gaps(name: str, pieces: list[str]) -> bool:
+    """Whether ``name`` is ``pieces`` in order with anything between consecutive ones (a glob
+    of ``*`` only), found left to right in linear time (a regular expression of ``.*`` could
+    backtrack without end on a long name)."""
+    first, last = pieces[0], pieces[-1]
+    if len(first) + len(last) > len(name) or not name.startswith(first):
+        return False
+    if not name.endswith(last):
+        return False
+    position, end = len(first), len(name) - len(last)
+    for piece in pieces[1:-1]:
+        found = name.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
 def _named_contexts(given: dict[str, str]) -> dict[str, str]:
