@@ -1,7 +1,9 @@
 """The pipeline: discover → load (sources) → requested files → model → rules → findings.
 
 Each stage is a module of its own (``discover``, ``load``, ``requested``, the rules); this one
-runs them in order. Reporters and fixes take the ``RunResult`` from here; nothing here prints.
+runs them in order: :func:`load_model` builds the run's model (every command that reads files
+calls it, and ``ecs-lint aws`` with the documents it read from AWS), :func:`lint_model` runs the
+rules over it. Reporters and fixes take the ``RunResult`` from here; nothing here prints.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from ecs_lint.rule import Lookup, Rule, RuleContext, Services
 from ecs_lint.rules import BY_CODE, RULES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ecs_lint.findings import Finding
+    from ecs_lint.model import Document
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
 
@@ -61,8 +66,15 @@ class RunResult:
 
 def lint_paths(paths: list[str], settings: Settings, services: Services | None = None) -> RunResult:
     """Lint files and directories; raises ``MissingPath`` for a path that does not exist."""
+    return lint_model(load_model(paths, settings), settings, services)
+
+
+def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
+    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
+    parse problem of its document), the files they ask for linted with them, and ``documents``
+    read elsewhere (from AWS); then pull identities resolved across all of them. Raises
+    ``MissingPath`` for a path that does not exist."""
     model = Model()
-    sources: dict[str, SourceText] = {}
     for candidate in discover(paths):
         loaded = load_document(candidate, settings)
         if loaded is None:
@@ -70,18 +82,14 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
         document, source = loaded
         model.documents.append(document)
         if source is not None:
-            sources[document.path] = source
-    lint_requested_files(model, sources, settings, paths)
+            model.sources[document.path] = source
+    lint_requested_files(model, model.sources, settings, paths)
+    model.documents.extend(documents)
     model.resolve_pull_identities()
-    return lint_model(model, settings, services, sources)
+    return model
 
 
-def lint_model(
-    model: Model,
-    settings: Settings,
-    services: Services | None = None,
-    sources: dict[str, SourceText] | None = None,
-) -> RunResult:
+def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:
     """Run the rules over a model that is already built (from files, or live from AWS)."""
     services = services or Services()
     if services.policies is None and _needs_policies(model, settings):
@@ -99,7 +107,7 @@ def lint_model(
         services.ecr_public.prefetch(model.images)
     findings, suppressed = settle(run_rules(model, settings, services), model, settings)
     checked = [document.path for document in model.documents]
-    return RunResult(findings, len(model.documents), sources or {}, checked, suppressed)
+    return RunResult(findings, len(model.documents), model.sources, checked, suppressed)
 
 
 def _needs_policies(model: Model, settings: Settings) -> bool:

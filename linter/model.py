@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ecs_lint.textio import SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +561,8 @@ class Model:
     """The whole run's model: every document's contributions, in discovery order."""
 
     documents: list[Document] = field(default_factory=list)
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    """The decoded text of every file read, by display path, for code frames and fixes."""
 
     @property
     def images(self) -> list[ImageUse]:

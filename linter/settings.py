@@ -1,11 +1,30 @@
-"""The run's settings: command-line options (and, later, configuration files) in one plain value."""
+"""The run's settings: one plain value with every option and configuration key.
+
+:class:`Settings` is also the table of options: each field declares, with ``setting``, the
+configuration key and the command-line options that set it (``ecs_lint.options`` derives the
+configuration keys, typer's parameters and the fast ``check`` parser from it).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
+from ecs_lint import convert
 from ecs_lint.findings import Severity
+from ecs_lint.options import (
+    AWS,
+    CHECK,
+    LINTING,
+    POLICY,
+    RATELIMIT,
+    READING_AWS,
+    ROLE_SOURCES,
+    RULES,
+    Key,
+    Option,
+    setting,
+)
 
 MAX_FILE_SIZE: Final = 10 * 1024 * 1024
 """The default of ``max-file-size``: the largest input file read, in bytes."""
@@ -60,97 +79,544 @@ class PullThroughCache:
 
 @dataclass(slots=True)
 class Settings:
-    build_args: dict[str, str] = field(default_factory=dict)
-    build_contexts: dict[str, str] = field(default_factory=dict)
-    """Named build contexts (``--build-context NAME=VALUE``): a Dockerfile name that is one is
-    not an image, unless its value is ``docker-image://REF``, which pulls ``REF``."""
-    env: dict[str, str] = field(default_factory=dict)
-    """Variables for Docker Compose interpolation and Docker Bake files (``--env``); they win over
-    a ``.env`` file and over a Bake variable's default, as the environment does."""
-    parameters: dict[str, str] = field(default_factory=dict)
-    """CloudFormation parameter values (``--parameter Name=Value``): they win over a parameter's
-    ``Default``; pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only here."""
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    exit_zero: bool = False
-    # From configuration (ecs_lint.config) as well as options:
-    fail_level: Severity = Severity.INFO
-    """The lowest severity that makes the exit status 1."""
-    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    """The run's settings, and the table of every option and configuration key (one ``setting``
+    per field: its default, its key, its options). A command's help lists its options in the
+    order of the fields."""
+
+    # --- ecs-lint policy -----------------------------------------------------------------------
+    policy_format: str = setting(
+        Option(
+            "--format",
+            "-f",
+            commands=(POLICY,),
+            help="json (a policy document), cloudformation (an AWS::IAM::Role Policies item) "
+            "or terraform (an aws_iam_role_policy block).",
+            metavar="FORMAT",
+        ),
+        default="json",
+    )
+    policy_missing: bool = setting(
+        Option(
+            "--missing",
+            commands=(POLICY,),
+            help="Print only what the role's current policies (--iam, --role-policy, the "
+            "template, --aws) do not allow yet; exit 1 when anything is missing.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    policy_role: str | None = setting(
+        Option(
+            "--role",
+            commands=(POLICY,),
+            help="Only this execution role (name or ARN).",
+            metavar="ROLE",
+        ),
+        default=None,
+    )
+    policy_name: str = setting(
+        Option("--policy-name", commands=(POLICY,), help="The policy's name.", metavar="NAME"),
+        default="ecs-task-execution",
+    )
+    # --- Reporting ----------------------------------------------------------------------------
+    output_format: str = setting(
+        Option(
+            "--output-format",
+            "-o",
+            commands=LINTING,
+            help="Output format: text, concise, json, sarif, github, gitlab or junit.",
+            metavar="FORMAT",
+            convert=convert.report_format,
+        ),
+        Option(
+            "--output-format",
+            "-o",
+            commands=(RULES, RATELIMIT),
+            help="text or json.",
+            metavar="FORMAT",
+        ),
+        default="text",
+    )
+    # --- What to read from AWS (ecs_lint.aws) ---------------------------------------------------
+    aws_regions: tuple[str, ...] = setting(
+        Option(
+            "--region",
+            commands=(AWS,),
+            help="Region to read (repeatable; default: aws-region in the configuration, else the "
+            "profile's or AWS_REGION).",
+            metavar="REGION",
+            takes=list,
+            convert=convert.region_names,
+        ),
+        default=(),
+    )
+    """The regions ``ecs-lint aws`` reads, the first also ``aws_region``."""
+    aws_clusters: tuple[str, ...] = setting(
+        Option(
+            "--cluster",
+            commands=READING_AWS,
+            help="Read the services of this cluster from AWS, by name or ARN (repeatable).",
+            metavar="CLUSTER",
+            takes=list,
+        ),
+        default=(),
+    )
+    aws_services: tuple[str, ...] = setting(
+        Option(
+            "--service",
+            commands=READING_AWS,
+            help="Read this service from AWS, by name or ARN, in any cluster read (repeatable).",
+            metavar="SERVICE",
+            takes=list,
+        ),
+        default=(),
+    )
+    aws_task_definitions: tuple[str, ...] = setting(
+        Option(
+            "--task-definition",
+            commands=READING_AWS,
+            help="FAMILY[:REVISION] or ARN (repeatable). Alone: read just these task definitions "
+            "(a family: its latest ACTIVE revision); with --cluster or --service: only the "
+            "services running one of them.",
+            metavar="TASKDEF",
+            takes=list,
+        ),
+        default=(),
+    )
+    # --- What the files mean --------------------------------------------------------------------
+    build_args: dict[str, str] = setting(
+        Key("build-args", convert.build_args, "Dockerfile ARG values (name → string)."),
+        Option(
+            "--build-arg",
+            commands=(CHECK,),
+            help="Dockerfile ARG value, NAME=VALUE (repeatable).",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.assignments,
+        ),
+        factory=dict,
+    )
+    build_contexts: dict[str, str] = setting(
+        Key(
+            "build-contexts",
+            convert.build_contexts,
+            "Named build contexts of Dockerfile builds (name → value, as --build-context).",
+        ),
+        Option(
+            "--build-context",
+            commands=(CHECK,),
+            help="Named build context of Dockerfile builds, NAME=VALUE (repeatable), as docker "
+            "buildx build takes it: a FROM or --from name that is one is no image, unless VALUE "
+            "is docker-image://REF.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.context_assignments,
+        ),
+        factory=dict,
+    )
+    """A Dockerfile name that is a named build context is not an image, unless its value is
+    ``docker-image://REF``, which pulls ``REF``."""
+    env: dict[str, str] = setting(
+        Option(
+            "--env",
+            commands=(CHECK,),
+            help="Variable for Docker Compose interpolation and Docker Bake files, NAME=VALUE "
+            "(repeatable); wins over the compose file's .env and a Bake variable's default.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.assignments,
+        ),
+        factory=dict,
+    )
+    parameters: dict[str, str] = setting(
+        Option(
+            "--parameter",
+            commands=ROLE_SOURCES,
+            help="CloudFormation parameter value, NAME=VALUE (repeatable); wins over the "
+            "template's Default. Pseudo parameters too: --parameter AWS::AccountId=123456789012.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.assignments,
+        ),
+        factory=dict,
+    )
+    """Pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only from here."""
+    # --- Which rules, which findings fail the run ----------------------------------------------
+    select: tuple[str, ...] = setting(
+        Key("select", convert.rule_codes, "Rule codes or prefixes to enable (default: all)."),
+        Option(
+            "--select",
+            commands=LINTING,
+            help="Rule codes or prefixes to enable (comma-separated or repeated).",
+            metavar="CODES",
+            takes=list,
+            convert=convert.codes,
+        ),
+        default=(),
+    )
+    ignore: tuple[str, ...] = setting(
+        Key("ignore", convert.rule_codes, "Rule codes or prefixes to disable."),
+        Option(
+            "--ignore",
+            commands=LINTING,
+            help="Rule codes or prefixes to disable (comma-separated or repeated).",
+            metavar="CODES",
+            takes=list,
+            convert=convert.codes,
+        ),
+        default=(),
+    )
+    extend_select: tuple[str, ...] = setting(
+        Key("extend-select", convert.rule_codes, "Codes to enable on top of `select`."),
+        Option(
+            "--extend-select",
+            commands=LINTING,
+            help="Rule codes or prefixes to enable on top of the selection.",
+            metavar="CODES",
+            takes=list,
+            convert=convert.codes,
+        ),
+        default=(),
+    )
+    """Folded into ``select`` and ``ignore`` by ``config.resolve_settings`` (the file's and the
+    option's, in layers): read those."""
+    exit_zero: bool = setting(
+        Option(
+            "--exit-zero", commands=LINTING, help="Exit 0 even when findings remain.", takes=bool
+        ),
+        default=False,
+    )
+    config_file: str | None = setting(
+        Option(
+            "--config",
+            commands=(CHECK, AWS, POLICY, RATELIMIT),
+            help="Configuration file (.ecs-lint.toml, or pyproject.toml with [tool.ecs-lint]); "
+            "default: the nearest one from the current directory up.",
+            metavar="PATH",
+        ),
+        default=None,
+    )
+    """The configuration file read (``--config``, else the nearest one; ``None``: none)."""
+    fail_level: Severity = setting(
+        Key("fail-level", convert.fail_level, "Lowest severity that makes the exit status 1."),
+        Option(
+            "--fail-level",
+            commands=LINTING,
+            help="Lowest severity that makes the exit status 1: error, warning or info.",
+            metavar="LEVEL",
+            convert=convert.level,
+        ),
+        default=Severity.INFO,
+    )
+    use_suppressions: bool = setting(
+        Option(
+            "--no-suppressions",
+            commands=LINTING,
+            help="Ignore suppression comments and per-file-ignores: show everything.",
+            takes=bool,
+        ),
+        default=True,
+    )
+    statistics: bool = setting(
+        Option(
+            "--statistics",
+            commands=LINTING,
+            help="Print the number of findings per rule instead.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    quiet: bool = setting(
+        Option(
+            "--quiet",
+            "-q",
+            commands=LINTING,
+            help="Print only the findings, no summary.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    # --- Fixes ---------------------------------------------------------------------------------
+    fix: bool = setting(
+        Option(
+            "--fix",
+            commands=(CHECK,),
+            help="Apply safe fixes, then report what remains.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    unsafe_fixes: bool = setting(
+        Option(
+            "--unsafe-fixes",
+            commands=(CHECK,),
+            help="Also apply unsafe fixes (e.g. an ECR Public image whose tag was not checked).",
+            takes=bool,
+        ),
+        default=False,
+    )
+    diff: bool = setting(
+        Option(
+            "--diff",
+            commands=(CHECK,),
+            help="Print the fixes as a unified diff; write nothing.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    # --- ECR Public equivalents (ecs_lint.gallery) ---------------------------------------------
+    offline: bool = setting(
+        Key("offline", convert.boolean, "No network look-ups: the embedded catalog only."),
+        Option(
+            "--offline",
+            commands=LINTING,
+            help="No network look-ups: ECR Public equivalents from the embedded catalog only "
+            "(also ECS_LINT_OFFLINE=1).",
+            takes=bool,
+        ),
+        default=False,
+    )
+    # --- Where execution roles' policies, secrets and keys come from (ecs_lint.iam) -------------
+    iam_files: tuple[str, ...] = setting(
+        Key("iam-files", convert.paths, "`aws iam get-account-authorization-details` outputs."),
+        Option(
+            "--iam",
+            commands=ROLE_SOURCES,
+            help="Output of 'aws iam get-account-authorization-details': the roles and managed "
+            "policies the execution-role checks use (repeatable).",
+            metavar="FILE",
+            takes=list,
+        ),
+        default=(),
+    )
+    role_policy_files: dict[str, tuple[str, ...]] = setting(
+        Key(
+            "role-policies",
+            convert.role_policies,
+            "Role name or ARN → policy file (or list of files): all of the role's policies.",
+        ),
+        Option(
+            "--role-policy",
+            commands=ROLE_SOURCES,
+            help="A policy document of an execution role, by role name or ARN (repeatable; the "
+            "files given for a role are all of its policies).",
+            metavar="ROLE=FILE",
+            takes=list,
+            convert=convert.role_policy_files,
+        ),
+        factory=dict,
+    )
+    secret_kms_keys: dict[str, str] = setting(
+        Key(
+            "secret-kms-keys",
+            convert.secret_kms_keys,
+            "Secret or parameter → the customer-managed KMS key that encrypts it.",
+        ),
+        Option(
+            "--secret-kms-key",
+            commands=ROLE_SOURCES,
+            help="The customer-managed KMS key (id, ARN or alias) encrypting a secret or SSM "
+            "parameter, by its name or ARN (repeatable).",
+            metavar="SECRET=KEY",
+            takes=list,
+            convert=convert.assignments,
+        ),
+        factory=dict,
+    )
+    """By the secret's name or ARN as the task definition writes it."""
+    aws: bool = setting(
+        Option(
+            "--aws",
+            commands=ROLE_SOURCES,
+            help="Look execution roles, managed policies, secrets and KMS keys up in AWS "
+            "(standard credential chain; read-only IAM, Secrets Manager, SSM and KMS calls).",
+            takes=bool,
+        ),
+        default=False,
+    )
+    """Live look-ups (boto3); ``ecs-lint aws`` always makes them."""
+    aws_region: str | None = setting(
+        Key("aws-region", convert.aws_region, "The region tasks run in."),
+        Option(
+            "--region",
+            commands=ROLE_SOURCES,
+            help="Region of the tasks and of --aws look-ups (completes bare secret names).",
+            metavar="REGION",
+            convert=convert.region_name,
+        ),
+        default=None,
+    )
+    """``None``: unknown offline, the profile's region live."""
+    aws_profile: str | None = setting(
+        Option(
+            "--profile",
+            commands=(CHECK, AWS, POLICY),
+            help="AWS profile (default: the standard credential chain).",
+            metavar="PROFILE",
+        ),
+        default=None,
+    )
+    # --- The Docker Hub pull budget (EL150) and input sizes ------------------------------------
+    docker_hub_limit: int = setting(
+        Key(
+            "docker-hub-limit",
+            convert.positive_integer,
+            "Anonymous Docker Hub pulls per address per window, for the pull budget (EL150).",
+        ),
+        Option(
+            "--docker-hub-limit",
+            commands=LINTING,
+            help="Anonymous Docker Hub pulls allowed per address in its window, for the pull "
+            "budget (EL150; default 100, Docker Hub's limit per 6 hours).",
+            metavar="PULLS",
+            takes=int,
+            minimum=1,
+        ),
+        default=100,
+    )
+    max_file_size: int = setting(
+        Key(
+            "max-file-size",
+            convert.file_size,
+            "Largest input file read (default 10MiB): bytes, or `20MiB`, `512KiB`...",
+        ),
+        Option(
+            "--max-file-size",
+            commands=ROLE_SOURCES,
+            help="Largest input file read, in bytes or with a unit (20MiB, 512KiB; default "
+            "10MiB): linted files, the files they name, --iam and --role-policy files, the "
+            "configuration.",
+            metavar="SIZE",
+            convert=convert.size,
+        ),
+        default=MAX_FILE_SIZE,
+    )
+    """In bytes. Every input is held to it: linted files, the files they name (a compose
+    ``.env``, Terraform ``file()`` and module files, a compose service's Dockerfile), ``--iam``
+    and ``--role-policy`` files, Docker's ``config.json``, and the configuration file itself
+    (which only the option can raise it for)."""
+    # --- Configuration only --------------------------------------------------------------------
+    per_file_ignores: tuple[PerFileIgnore, ...] = setting(
+        Key(
+            "per-file-ignores",
+            convert.per_file_ignores,
+            'Glob (or `glob:container`) → codes ignored there: `"ecs/*.json:web" = ["EL105"]`.',
+        ),
+        default=(),
+    )
+    severity_overrides: dict[str, Severity] = setting(
+        Key("severity", convert.severity_overrides, "Code → severity override."), factory=dict
+    )
     """Severity by rule code or prefix (the longest matching prefix wins)."""
-    per_file_ignores: tuple[PerFileIgnore, ...] = ()
-    trusted_registries: tuple[str, ...] = ()
-    """Registry hosts (or ``host/namespace`` prefixes) treated as safe: EL101/EL102 skip them."""
-    use_suppressions: bool = True
-    """False with ``--no-suppressions``: comments, metadata and per-file-ignores are ignored."""
-    config_file: str | None = None
-    # ECR Public equivalents and fixes (ecs_lint.gallery, ecs_lint.fixes):
-    offline: bool = False
-    """No network look-ups (``--offline`` or ``ECS_LINT_OFFLINE=1``): the embedded catalog only."""
-    gallery_url: str | None = None
-    """The ECR Public Gallery API; ``None``: ``ECS_LINT_GALLERY_URL``, else the real one."""
-    registry_url: str | None = None
-    """The ECR Public registry; ``None``: ``ECS_LINT_REGISTRY_URL``, else https://public.ecr.aws."""
-    dockerhub_registry_url: str | None = None
-    """Docker Hub's registry; ``None``: ``ECS_LINT_DOCKERHUB_REGISTRY_URL``, else registry-1."""
-    dockerhub_auth_url: str | None = None
-    """Docker Hub's token service; ``None``: ``ECS_LINT_DOCKERHUB_AUTH_URL``, else the real one."""
-    cache_dir: str | None = None
-    """The look-up cache; ``None``: ``ECS_LINT_CACHE_DIR``, else the user cache directory."""
-    cache_ttl: float = 24 * 3600.0
-    """Seconds a looked-up answer stays valid in the cache (0 disables the cache)."""
-    lookup_budget: float = 10.0
+    trusted_registries: tuple[str, ...] = setting(
+        Key(
+            "trusted-registries",
+            convert.trusted_registries,
+            "Registry hosts (or `host/namespace`) treated as safe: EL101/EL102 skip them.",
+        ),
+        default=(),
+    )
+    gallery_url: str | None = setting(
+        Key("gallery-url", convert.endpoint, "ECR Public Gallery API endpoint."), default=None
+    )
+    """``None``: ``ECS_LINT_GALLERY_URL``, else the real one."""
+    registry_url: str | None = setting(
+        Key("registry-url", convert.endpoint, "ECR Public registry endpoint."), default=None
+    )
+    """``None``: ``ECS_LINT_REGISTRY_URL``, else https://public.ecr.aws."""
+    dockerhub_registry_url: str | None = setting(
+        Key(
+            "dockerhub-registry-url",
+            convert.endpoint,
+            "Docker Hub registry endpoint (digest checks).",
+        ),
+        default=None,
+    )
+    """``None``: ``ECS_LINT_DOCKERHUB_REGISTRY_URL``, else registry-1."""
+    dockerhub_auth_url: str | None = setting(
+        Key("dockerhub-auth-url", convert.endpoint, "Docker Hub token endpoint."), default=None
+    )
+    """``None``: ``ECS_LINT_DOCKERHUB_AUTH_URL``, else the real one."""
+    cache_dir: str | None = setting(
+        Key("cache-dir", convert.path_value, "Look-up cache directory."), default=None
+    )
+    """``None``: ``ECS_LINT_CACHE_DIR``, else the user cache directory."""
+    cache_ttl: float = setting(
+        Key("cache-ttl", convert.non_negative_number, "Cache lifetime, seconds (0: off)."),
+        default=24 * 3600.0,
+    )
+    lookup_budget: float = setting(
+        Key("lookup-budget", convert.positive_number, "Seconds all look-ups may take."),
+        default=10.0,
+    )
     """Wall-clock seconds all network look-ups of one run may take together."""
-    lookup_concurrency: int = 16
-    """Look-up requests in flight at once against any one host."""
-    identity_check: bool = True
+    lookup_concurrency: int = setting(
+        Key(
+            "lookup-concurrency",
+            convert.positive_integer,
+            "Look-up requests in flight at once per host.",
+        ),
+        default=16,
+    )
+    identity_check: bool = setting(
+        Key(
+            "identity-check",
+            convert.boolean,
+            "Compare Docker Hub digests to call a replacement identical.",
+        ),
+        default=True,
+    )
     """Also ask Docker Hub for the digest, to tell ``identical`` from ``verified``."""
-    pull_through_cache: dict[str, str] = field(default_factory=dict)
-    """An ECR pull-through cache rule for Docker Hub: keys ``account``, ``region``, ``prefix``."""
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False
-    # Execution-role checks (ecs_lint.iam): where role policies, secrets and keys come from.
-    iam_files: tuple[str, ...] = ()
-    """``--iam FILE``: ``aws iam get-account-authorization-details`` output files."""
-    role_policy_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """``--role-policy ROLE=FILE``: a role's policy documents, by role name or ARN; the files
-    given for a role are all of its policies."""
-    secret_kms_keys: dict[str, str] = field(default_factory=dict)
-    """``--secret-kms-key SECRET=KEY``: the KMS key (id, ARN or alias) encrypting a secret or SSM
-    parameter, by its name or ARN as the task definition writes it."""
-    aws: bool = False
-    """``--aws``: look roles, managed policies, secrets and keys up in AWS (boto3)."""
-    aws_region: str | None = None
-    """``--region``: the region for live look-ups, and the region tasks run in (it completes
-    bare secret and parameter names); ``None``: unknown offline, the profile's region live."""
-    aws_profile: str | None = None
-    """``--profile``: the AWS profile for live look-ups; ``None``: the standard credential chain."""
-    aws_connect_timeout: float = 5.0
-    """Seconds to wait for a connection to AWS (live look-ups, ``ecs-lint aws``)."""
-    aws_read_timeout: float = 20.0
-    """Seconds to wait for AWS to answer one request before trying again."""
-    aws_max_attempts: int = 4
-    """Attempts per AWS request, retries of throttled, failed and timed-out ones included."""
-    aws_budget: float = 600.0
-    """Wall-clock seconds all AWS calls of one run may take together."""
+    pull_through_cache: dict[str, str] = setting(
+        Key(
+            "pull-through-cache",
+            convert.pull_through_cache,
+            "ECR pull-through cache for Docker Hub: `{account, region, prefix}`.",
+        ),
+        factory=dict,
+    )
+    # Live AWS calls (--aws, ecs-lint aws, policy --aws): ecs_lint.awsapi
+    aws_connect_timeout: float = setting(
+        Key(
+            "aws-connect-timeout",
+            convert.positive_number,
+            "Seconds to wait for a connection to AWS.",
+        ),
+        default=5.0,
+    )
+    aws_read_timeout: float = setting(
+        Key(
+            "aws-read-timeout",
+            convert.positive_number,
+            "Seconds to wait for AWS to answer one request.",
+        ),
+        default=20.0,
+    )
+    """Before trying again."""
+    aws_max_attempts: int = setting(
+        Key(
+            "aws-max-attempts",
+            convert.positive_integer,
+            "Attempts per AWS request, retries included.",
+        ),
+        default=4,
+    )
+    aws_budget: float = setting(
+        Key("aws-budget", convert.positive_number, "Seconds all AWS calls may take."), default=600.0
+    )
+    docker_hub_credentials: str | None = setting(
+        Key(
+            "docker-hub-credentials",
+            convert.secret_reference,
+            "Secrets Manager secret with Docker Hub credentials, offered as repositoryCredentials.",
+        ),
+        default=None,
+    )
+    """For Docker Hub images without an ECR Public equivalent."""
+    # --- Set by the running command ------------------------------------------------------------
     role_policy_hint: str = ROLE_POLICY_HINT
     """How the user can give ecs-lint an execution role's unknown policies (EL207's advice), in
     the terms of the running command: ``check --aws`` and ``ecs-lint aws`` set their own."""
-    docker_hub_credentials: str | None = None
-    """``docker-hub-credentials``: the Secrets Manager secret (ARN or name) holding Docker Hub
-    credentials, offered as ``repositoryCredentials`` for Docker Hub images without an ECR Public
-    equivalent."""
-    # The Docker Hub pull budget (EL150).
-    docker_hub_limit: int = 100
-    """``--docker-hub-limit``: anonymous Docker Hub pulls allowed per address in its rate-limit
-    window (100 per 6 hours when written; Docker has announced other limits)."""
-    max_file_size: int = MAX_FILE_SIZE
-    """``max-file-size``/``--max-file-size``: the largest file ecs-lint reads, in bytes. Every
-    input is held to it: linted files, the files they name (a compose ``.env``, Terraform
-    ``file()`` and module files, a compose service's Dockerfile), ``--iam`` and ``--role-policy``
-    files, Docker's ``config.json``, and the configuration file itself (which only the option
-    can raise it for)."""
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:

@@ -176,6 +176,24 @@ def test_version() -> None:
     assert run.stdout.startswith("ecs-lint ")
 
 
+@pytest.mark.parametrize("args", [["--version"], ["-V"], ["version"]])
+def test_the_version_is_printed_without_typer_or_pydantic(args: list[str]) -> None:
+    script = (
+        "import atexit, sys\n"
+        "heavy = ('typer', 'click', 'pydantic')\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m in heavy)))\n"
+        "from ecs_lint.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    version, modules = run.stdout.splitlines()
+    assert version == run_cli("--version").stdout.rstrip()
+    assert modules == "[]"
+
+
 def test_a_bare_from_is_reported_not_skipped(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM\nRUN true\n")
     run = run_cli("-o", "json", str(tmp_path))

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import typer
+import typer.main
 
 from ecs_lint.cli import COMMANDS
-from ecs_lint.cli.check import check_command
-from ecs_lint.cli.commands import app
-from ecs_lint.cli.fastpath import CHECK, CommandLine
+from ecs_lint.cli.commands import app, check_command
+from ecs_lint.cli.fastpath import CHECK
 from support import run_cli
 
 PLAIN_LINES = [
@@ -72,9 +72,26 @@ def typer_arguments(args: list[str]) -> dict[str, Any]:
     return passed
 
 
-def test_the_written_out_line_is_the_one_typer_reads() -> None:
-    """An option added to ``check_command`` must be added to ``fastpath.CHECK`` too."""
-    assert CommandLine.of(check_command) == CHECK
+def test_the_fast_parser_reads_the_options_typer_declares() -> None:
+    """Both are made of the options declared on ``Settings``; they must read them alike: the
+    same spellings, each for the same parameter, a flag, repeatable or a bounded number alike."""
+    check = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    declared = {
+        spelling: (param.name, param.is_flag, param.multiple, param.min)
+        for param in check.params
+        if param.param_type_name == "option"
+        for spelling in param.opts
+    }
+    fast = {
+        spelling: (
+            found.name,
+            found.option.takes is bool,
+            found.option.takes is list,
+            found.option.minimum,
+        )
+        for spelling, found in CHECK.options.items()
+    }
+    assert fast == declared
 
 
 def test_every_command_is_known_to_main() -> None:
@@ -138,15 +155,6 @@ def test_usage_errors_are_still_typers(tmp_path: Path) -> None:
     below = run_cli("--docker-hub-limit", "0", str(task))
     assert below.status == 2
     assert "--docker-hub-limit" in below.stderr
-
-
-def test_a_command_with_an_option_it_cannot_read_is_left_to_typer() -> None:
-    def command(
-        paths: list[str],  # not Annotated: typer's own conventions apply
-        verbose: bool = False,
-    ) -> None: ...
-
-    assert CommandLine.of(command) is None
 
 
 # The same check written as a plain line (fastpath) and as one left to typer (an attached value).

@@ -1,4 +1,4 @@
-"""The neutral model of one region: a document per task definition and one per service.
+"""The documents of one region: one per task definition and one per service.
 
 Task definitions go through the same reader and shape checks as task-definition files
 (:mod:`ecs_lint.sources._tasks`), walking the API answer with :class:`LiveNode`, so the rules see
@@ -12,28 +12,28 @@ from typing import TYPE_CHECKING, Any
 from ecs_lint.aws.inventory import service_task_definition
 from ecs_lint.aws.livejson import LiveNode, logical_span
 from ecs_lint.aws.network import network_view
-from ecs_lint.model import Document, Located, Model, ServiceView
+from ecs_lint.model import Document, Located, ServiceView
 from ecs_lint.sources._tasks import CAMEL, TaskReader, shape_problems
 
 if TYPE_CHECKING:
     from ecs_lint.aws.inventory import RegionInventory
     from ecs_lint.model import TaskView
 
-__all__ = ["region_model"]
+__all__ = ["region_documents"]
 
 
-def region_model(inventory: RegionInventory) -> Model:
-    model = Model()
+def region_documents(inventory: RegionInventory) -> list[Document]:
+    documents: list[Document] = []
     tasks: dict[str, TaskView] = {}
     for arn in sorted(inventory.task_definitions):
         document = _task_document(arn, inventory.task_definitions[arn])
         tasks[arn] = document.tasks[0]
-        model.documents.append(document)
+        documents.append(document)
     for service in inventory.services:
-        model.documents.append(
+        documents.append(
             Document(service["serviceArn"], services=[_service(service, tasks, inventory)])
         )
-    return model
+    return documents
 
 
 def _task_document(arn: str, raw: dict[str, Any]) -> Document:

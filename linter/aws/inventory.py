@@ -1,7 +1,7 @@
 """Read what runs in one region: clusters, services, their task definitions and network.
 
-Every call goes through :class:`~ecs_lint.iam.live.LiveAws` (its clients have timeouts, bounded
-adaptive retries and the run's time budget; its errors name the call that failed). List
+Every call goes through :class:`~ecs_lint.awsapi.client.AwsClient` (its clients have timeouts,
+bounded adaptive retries and the run's time budget; its errors name the call that failed). List
 operations use paginators. Independent calls run on a bounded thread pool, phase after phase, so
 no call waits for another in the same pool; the first failure ends the phase: calls not started
 are cancelled and those in flight stop at their next attempt. Each task-definition revision is
@@ -24,15 +24,15 @@ from concurrent.futures import FIRST_EXCEPTION, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ecs_lint.iam.live import AwsError
-from ecs_lint.iam.wire import items, member
+from ecs_lint.awsapi.wire import AwsError, items, member
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from concurrent.futures import ThreadPoolExecutor
 
     from ecs_lint.aws.progress import Tracker
-    from ecs_lint.iam.live import LiveAws
+    from ecs_lint.awsapi.client import AwsClient
+    from ecs_lint.settings import Settings
 
 __all__ = [
     "CONCURRENCY",
@@ -65,6 +65,10 @@ class Scope:
     clusters: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     task_definitions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, settings: Settings) -> Scope:
+        return cls(settings.aws_clusters, settings.aws_services, settings.aws_task_definitions)
 
     @property
     def task_definitions_only(self) -> bool:
@@ -130,7 +134,7 @@ def awsvpc(service: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def fetch_region(
-    live: LiveAws,
+    live: AwsClient,
     region: str,
     scope: Scope,
     tracker: Tracker,
@@ -144,7 +148,7 @@ def fetch_region(
 
 
 def map_or_stop(
-    pool: ThreadPoolExecutor, live: LiveAws, function: Callable[[T], R], work: Sequence[T]
+    pool: ThreadPoolExecutor, live: AwsClient, function: Callable[[T], R], work: Sequence[T]
 ) -> list[R]:
     """``function`` over ``work`` on ``pool``, in order. The first error is raised as soon as it
     happens, after cancelling the calls not started and stopping ``live``'s calls in flight at
@@ -175,7 +179,7 @@ def map_or_stop(
 
 class _RegionReader:
     def __init__(
-        self, live: LiveAws, region: str, tracker: Tracker, pool: ThreadPoolExecutor
+        self, live: AwsClient, region: str, tracker: Tracker, pool: ThreadPoolExecutor
     ) -> None:
         self.live = live
         self.region = region

@@ -1,8 +1,9 @@
 """``ecs-lint aws``: read each region, build its model, run the same rules as for files.
 
-Each region is its own model and rule run, because a region completes bare secret names and
-the Docker Hub pull budget is totalled per region. One :class:`LiveAws` serves the whole run, so
-a role used in several regions (IAM is global) is read once. Roles and their customer-managed
+Each region is its own model (the engine's ``load_model`` of the region's documents) and rule
+run, because a region completes bare secret names and the Docker Hub pull budget is totalled per
+region. One :class:`LiveAws` serves the whole run, so a role used in several regions (IAM is
+global) is read once. Roles and their customer-managed
 policies are read concurrently before the rules run; the policy provider then finds them cached.
 """
 
@@ -13,25 +14,27 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ecs_lint.aws.build import region_model
+from ecs_lint.aws.build import region_documents
 from ecs_lint.aws.inventory import CONCURRENCY, Scope, fetch_region, map_or_stop
 from ecs_lint.aws.progress import tracker_for
-from ecs_lint.engine import RunResult, lint_model, needs_lookup
-from ecs_lint.iam.live import AwsError, LiveAws
+from ecs_lint.awsapi.wire import AwsError
+from ecs_lint.engine import RunResult, lint_model, load_model, needs_lookup
+from ecs_lint.iam.live import LiveAws
 from ecs_lint.rule import Lookup, Services
 
 if TYPE_CHECKING:
     from typing import TextIO
 
     from ecs_lint.aws.progress import Tracker
+    from ecs_lint.awsapi.client import AwsClient
     from ecs_lint.gallery.service import EcrPublicEquivalents
-    from ecs_lint.model import Model
+    from ecs_lint.model import Document, Model
     from ecs_lint.settings import Settings
 
-__all__ = ["Scope", "lint_aws", "regions_to_read"]
+__all__ = ["Scope", "lint_aws", "live_documents", "regions_to_read"]
 
 
-def regions_to_read(regions: tuple[str, ...], settings: Settings, live: LiveAws) -> list[str]:
+def regions_to_read(regions: tuple[str, ...], settings: Settings, live: AwsClient) -> list[str]:
     """``--region`` values, else the configured ``aws-region``, else the profile's region."""
     chosen = list(dict.fromkeys(regions)) or [settings.aws_region or live.session_region() or ""]
     if not chosen[0]:
@@ -68,14 +71,28 @@ def lint_aws(
     ):
         for region in chosen:
             inventory = fetch_region(live, region, scope, tracker, pool, network=network)
-            model = region_model(inventory)
-            _read_roles(live, model, tracker, pool)
             region_settings = replace(settings, aws=True, aws_region=region)
+            model = load_model([], region_settings, region_documents(inventory))
+            _read_roles(live, model, tracker, pool)
             results.append(_lint_region(model, region_settings, live, ecr_public))
     result = _merged(results)
     if not result.files_checked:
         result.nothing_found = _nothing_found(scope, chosen)
     return result
+
+
+def live_documents(settings: Settings, scope: Scope, live: AwsClient) -> tuple[list[Document], str]:
+    """The documents of what ``scope`` names in AWS (``ecs-lint policy``: no network), in the
+    run's region (``--region``, else ``aws-region``, else the profile's), and that region."""
+    region = regions_to_read((), settings, live)[0]
+    if live.region is None:
+        live.region = region
+    with (
+        tracker_for(sys.stderr) as tracker,
+        ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="ecs-lint-aws") as pool,
+    ):
+        inventory = fetch_region(live, region, scope, tracker, pool)
+    return region_documents(inventory), region
 
 
 def _nothing_found(scope: Scope, regions: list[str]) -> str:

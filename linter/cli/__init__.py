@@ -3,11 +3,12 @@
 ``ecs-lint PATH...`` is short for ``ecs-lint check PATH...``. Exit status: 0 when nothing is
 found, 1 when findings remain, 2 for usage errors or when a file could not be checked (EL900).
 
-One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``), registered
-in ``commands`` (the typer application); ``options`` declares the options several commands share,
-``values`` turns options into ``Settings``; ``common`` holds the errors, messages, exit statuses
-and report they share. A plain ``check`` line is parsed by ``fastpath`` and runs without
-importing typer; any other line imports the application. Each command imports what it needs
+One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``): what it
+does with its ``Settings``. ``commands`` is the typer application, each command's parameters
+derived from the options declared on ``Settings`` (``ecs_lint.options``); ``values`` turns the
+options given into ``Settings``; ``common`` holds the errors, messages, exit statuses and report
+they share. A plain ``check`` line is parsed by ``fastpath`` and runs without importing typer, and
+so does ``--version``; any other line imports the application. Each command imports what it needs
 when it runs.
 """
 
@@ -18,9 +19,7 @@ import contextlib
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
-
-from ecs_lint.cli import fastpath
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,14 +33,16 @@ COMMANDS = frozenset(
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "--version":
-        args = ["version"]
-    elif args and args[0] not in COMMANDS:
+    if args and args[0] not in COMMANDS and args[0] != "-V":
         args = ["check", *args]
     _tolerate_unencodable_output()
     try:
         with _collecting_garbage_rarely():
+            if args[:1] in (["--version"], ["-V"]) or args == ["version"]:
+                _print_version()  # without typer: a version check should start instantly
             if args and args[0] == "check":
+                from ecs_lint.cli import fastpath
+
                 fastpath.run_check(args[1:])  # exits when the line is a plain one
             from ecs_lint.cli.commands import app
 
@@ -53,6 +54,13 @@ def main(argv: list[str] | None = None) -> None:
         _output_failed(error)
         _lead_nowhere(sys.stdout)
         sys.exit(2)
+
+
+def _print_version() -> NoReturn:
+    from ecs_lint import __version__
+
+    sys.stdout.write(f"ecs-lint {__version__}\n")
+    sys.exit(0)
 
 
 def _exit_if_output_failed() -> None:

@@ -1,103 +1,130 @@
-"""``ecs-lint check PATH...`` (the default command), declared for typer; what it does is
-``cli.checking``."""
+"""``ecs-lint check PATH...`` (the default command): lint files, report, and with ``--fix`` or
+``--diff`` apply or show the fixes. Typer's declaration is derived (``cli.commands``); the plain
+command line comes here from ``cli.fastpath`` without importing typer.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, NoReturn
 
-import typer
-
-from ecs_lint.cli.options import (  # noqa: TC001 (typer reads them at run time)
-    AwsOption,
-    ConfigOption,
-    DockerHubLimitOption,
-    ExitZeroOption,
-    ExtendSelectOption,
-    FailLevelOption,
-    IamOption,
-    IgnoreOption,
-    MaxFileSizeOption,
-    NoSuppressionsOption,
-    OfflineOption,
-    OutputFormatOption,
-    ParameterOption,
-    ProfileOption,
-    QuietOption,
-    RegionOption,
-    RolePolicyOption,
-    SecretKmsKeyOption,
-    SelectOption,
-    StatisticsOption,
+from ecs_lint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    fail,
+    lookup_services,
+    plural,
+    report_and_exit,
+    report_lookup_warnings,
+    say,
 )
 
+if TYPE_CHECKING:
+    from ecs_lint.engine import RunResult
+    from ecs_lint.rule import Services
+    from ecs_lint.settings import Settings
 
-def check_command(
-    paths: Annotated[list[str], typer.Argument(help="Files and directories to lint.")],
-    output_format: OutputFormatOption = "text",
-    build_arg: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--build-arg",
-            help="Dockerfile ARG value, NAME=VALUE (repeatable).",
-            metavar="NAME=VALUE",
-        ),
-    ] = None,
-    build_context: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--build-context",
-            help="Named build context of Dockerfile builds, NAME=VALUE (repeatable), as "
-            "docker buildx build takes it: a FROM or --from name that is one is no image, unless "
-            "VALUE is docker-image://REF.",
-            metavar="NAME=VALUE",
-        ),
-    ] = None,
-    env: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--env",
-            help="Variable for Docker Compose interpolation and Docker Bake files, NAME=VALUE "
-            "(repeatable); wins over the compose file's .env and a Bake variable's default.",
-            metavar="NAME=VALUE",
-        ),
-    ] = None,
-    parameter: ParameterOption = None,
-    select: SelectOption = None,
-    ignore: IgnoreOption = None,
-    extend_select: ExtendSelectOption = None,
-    exit_zero: ExitZeroOption = False,
-    config: ConfigOption = None,
-    fail_level: FailLevelOption = None,
-    no_suppressions: NoSuppressionsOption = False,
-    statistics: StatisticsOption = False,
-    quiet: QuietOption = False,
-    fix: Annotated[
-        bool, typer.Option("--fix", help="Apply safe fixes, then report what remains.")
-    ] = False,
-    unsafe_fixes: Annotated[
-        bool,
-        typer.Option(
-            "--unsafe-fixes",
-            help="Also apply unsafe fixes (e.g. an ECR Public image whose tag was not checked).",
-        ),
-    ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
-    ] = False,
-    offline: OfflineOption = False,
-    iam: IamOption = None,
-    role_policy: RolePolicyOption = None,
-    secret_kms_key: SecretKmsKeyOption = None,
-    aws: AwsOption = False,
-    region: RegionOption = None,
-    profile: ProfileOption = None,
-    docker_hub_limit: DockerHubLimitOption = None,
-    max_file_size: MaxFileSizeOption = None,
-) -> None:
+
+def check(paths: list[str], settings: Settings) -> NoReturn:
     """Lint task definitions and Dockerfiles (the default command)."""
-    # Every parameter by name, as cli.fastpath passes them when it parses the line itself
-    # (copied before anything else becomes a local).
-    options = dict(locals())
-    from ecs_lint.cli.checking import check
+    from dataclasses import replace
 
-    check(**options)
+    from ecs_lint.discover import MissingPath
+    from ecs_lint.engine import lint_paths
+    from ecs_lint.settings import ROLE_POLICY_HINT_LIVE
+
+    if settings.aws:
+        settings = replace(settings, role_policy_hint=ROLE_POLICY_HINT_LIVE)
+    services = lookup_services(settings)
+    try:
+        result = lint_paths(paths, settings, services)
+        if settings.diff:
+            show_diff(result, settings)
+        if settings.fix:
+            result = apply_fixes(paths, result, settings, services)
+    except MissingPath as missing:
+        fail(f"path '{missing}' does not exist")
+    except Exception as error:
+        message = _policy_or_aws_failure(error)
+        if message is None:
+            raise
+        fail(message)
+    finally:
+        report_lookup_warnings(services)
+    report_and_exit(result, settings)
+
+
+def _policy_or_aws_failure(error: Exception) -> str | None:
+    """The message of a bad ``--iam``/``--role-policy`` file or a failed AWS look-up; ``None``
+    for any other error. Their modules are imported once something failed: a lint without a
+    task definition never loads the IAM modules."""
+    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
+    from ecs_lint.iam.sources import PolicySourceError
+
+    if isinstance(error, (PolicySourceError, AwsError)):
+        return error.message
+    return None
+
+
+def show_diff(result: RunResult, settings: Settings) -> NoReturn:
+    """``--diff``: print what the fixes would change, write nothing; exit 1 when there is any."""
+    from ecs_lint.fixes import plan_fixes, unified_diff
+
+    plan = plan_fixes(result, unsafe=settings.unsafe_fixes)
+    for change in plan.files:
+        _write_diff(unified_diff(change))
+    for message in plan.skipped:
+        say(f"ecs-lint: {message}")
+    say(
+        f"Would fix {plural(plan.fixed_count, 'finding')} in {plural(len(plan.files), 'file')}"
+        f"{_withheld(plan.unsafe_withheld)}."
+    )
+    if result.could_not_check:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if plan.files else EXIT_CLEAN)
+
+
+def _write_diff(diff: bytes) -> None:
+    """The diff's exact bytes to a pipe or a file, so that ``git apply`` and ``patch`` apply it;
+    to a terminal with the file's control characters escaped (``fixes.on_terminal``)."""
+    from ecs_lint.fixes import on_terminal
+
+    stream = sys.stdout
+    if stream.isatty():
+        stream.write(on_terminal(diff))
+        return
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream of text only (a StringIO): the text of those bytes
+        stream.write(diff.decode("utf-8", "surrogateescape"))
+        return
+    stream.flush()
+    buffer.write(diff)
+    buffer.flush()
+
+
+def apply_fixes(
+    paths: list[str], result: RunResult, settings: Settings, services: Services
+) -> RunResult:
+    """``--fix``: write the fixes, then lint again so the report shows what remains."""
+    from ecs_lint.engine import lint_paths
+    from ecs_lint.fixes import plan_fixes, write_fixes
+
+    plan = plan_fixes(result, unsafe=settings.unsafe_fixes)
+    written, problems = write_fixes(plan)
+    for message in [*plan.skipped, *problems]:
+        say(f"ecs-lint: {message}")
+    if not written and not plan.unsafe_withheld:
+        return result
+    fixed = sum(len(change.findings) for change in written)
+    say(
+        f"Fixed {plural(fixed, 'finding')} in {plural(len(written), 'file')}"
+        f"{_withheld(plan.unsafe_withheld)}."
+    )
+    return lint_paths(paths, settings, services) if written else result
+
+
+def _withheld(count: int) -> str:
+    if not count:
+        return ""
+    return f" ({plural(count, 'more fix', 'more fixes')} available with --unsafe-fixes)"

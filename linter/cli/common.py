@@ -55,8 +55,9 @@ def require_output_format(
     """A usage error unless ``output_format`` is one of ``choices`` (``command`` names the
     command whose formats they are, when they are not the linting reporters)."""
     if output_format not in choices:
-        where = f" for {command}" if command else ""
-        fail(f"unknown output format '{output_format}'{where} (choose from {', '.join(choices)})")
+        from ecs_lint.convert import unknown_choice
+
+        fail(str(unknown_choice("output format", output_format, choices, command)))
 
 
 def use_color(stream: object) -> bool:
@@ -93,13 +94,12 @@ def report_lookup_warnings(services: Services, live: LiveAws | None = None) -> N
         services.ecr_public.close()
 
 
-def report_and_exit(
-    result: RunResult, settings: Settings, output_format: str, *, statistics: bool, quiet: bool
-) -> NoReturn:
+def report_and_exit(result: RunResult, settings: Settings) -> NoReturn:
     """Print the findings (or ``--statistics``) on stdout and exit with the run's status."""
     from ecs_lint.reporters import reporter
 
-    if statistics:
+    output_format, quiet = settings.output_format, settings.quiet
+    if settings.statistics:
         from ecs_lint.reporters import statistics as per_rule
 
         per_rule.report(result, sys.stdout, as_json=output_format == "json", quiet=quiet)

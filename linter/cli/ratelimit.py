@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ecs_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, fail, require_output_format, say
-from ecs_lint.cli.options import ConfigOption, TextOrJsonOption  # noqa: TC001 (typer reads them)
-from ecs_lint.cli.values import load_settings
+
+if TYPE_CHECKING:
+    from ecs_lint.settings import Settings
 
 
-def ratelimit_command(
-    output_format: TextOrJsonOption = "text", config: ConfigOption = None
-) -> None:
+def ratelimit(settings: Settings) -> None:
     """Show Docker Hub's pull limit for this machine's address and the pulls left.
 
     Authenticated when DOCKERHUB_USERNAME and DOCKERHUB_TOKEN are set, or Docker's config.json
@@ -22,15 +23,14 @@ def ratelimit_command(
 
     from ecs_lint.ratelimit import RateLimitError, check_rate_limit
 
-    require_output_format(output_format, ("text", "json"), command="ratelimit")
-    settings = load_settings(config)
+    require_output_format(settings.output_format, ("text", "json"), command="ratelimit")
     try:
         answer, notes = check_rate_limit(settings)
     except RateLimitError as error:
         fail(error.message)
     for note in notes:
         say(f"ecs-lint: warning: {note}")
-    if output_format == "json":
+    if settings.output_format == "json":
         typer.echo(json.dumps(answer.as_json(), indent=2))
     else:
         from ecs_lint.textio import printable

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ecs_lint.cli.common import fail, require_output_format, use_color
-from ecs_lint.cli.options import TextOrJsonOption  # noqa: TC001 (typer reads it at run time)
+
+if TYPE_CHECKING:
+    from ecs_lint.settings import Settings
 
 
-def rules_command(output_format: TextOrJsonOption = "text") -> None:
+def rules(settings: Settings) -> None:
     """List every rule: code, name, severity and whether it has a fix."""
     from ecs_lint.docs import rules_json, rules_table
     from ecs_lint.rules import RULES
 
-    require_output_format(output_format, ("text", "json"), command="rules")
-    typer.echo(rules_json(RULES) if output_format == "json" else rules_table(RULES), nl=False)
+    json = settings.output_format == "json"
+    require_output_format(settings.output_format, ("text", "json"), command="rules")
+    typer.echo(rules_json(RULES) if json else rules_table(RULES), nl=False)
 
 
 def rule_command(

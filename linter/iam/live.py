@@ -1,12 +1,8 @@
 """Live look-ups in AWS (``--aws``): roles and their policies, secrets' KMS keys, key aliases.
 
-boto3 is imported only inside these methods, so nothing on the start-up path pays for it. The
-standard credential chain applies (``--profile`` picks a profile); ``AWS_ENDPOINT_URL`` points
-every client elsewhere (the tests use a local moto server; plain http only to a loopback host).
-Every client has timeouts, bounded adaptive retries and the run's time budget
-(:mod:`ecs_lint.iam.wire`, the ``aws-*`` configuration keys). Every answer is cached, so each
-role, policy, secret and key is fetched once per run (``calls`` counts the API calls made, by
-operation).
+Through the run's AWS clients (:class:`~ecs_lint.awsapi.client.AwsClient`: boto3, timeouts,
+retries, the time budget, ``calls`` counted by operation). Every answer is cached, so each
+role, policy, secret and key is fetched once per run.
 
 Failures become :class:`AwsError` with a message naming the API call, never a traceback: a
 missing permission, bad credentials, throttling or a server error that outlasts the retries, a
@@ -25,33 +21,18 @@ fix, not a passing failure.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from ecs_lint.awsapi.client import AwsClient
+from ecs_lint.awsapi.wire import AwsError, items, member
 from ecs_lint.iam.evaluator import Policy, PolicyError, parse_policy
-from ecs_lint.iam.wire import (
-    NOT_FOUND,
-    AwsError,
-    AwsLimits,
-    CallGuard,
-    Halted,
-    check_answer,
-    checked_endpoint,
-    failure,
-    items,
-    member,
-    setup_message,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ecs_lint.settings import Settings
-
-__all__ = ["AwsError", "AwsLimits", "LiveAws", "LiveKey", "LiveRole", "LiveSecret"]
+__all__ = ["LiveAws", "LiveKey", "LiveRole", "LiveSecret"]
 
 ORIGIN: Final = "live IAM"
 _Answer = TypeVar("_Answer")
@@ -80,37 +61,16 @@ class LiveKey:
 
 
 @dataclass(slots=True)
-class LiveAws:
-    region: str | None = None
-    profile: str | None = None
-    calls: Counter[str] = field(default_factory=Counter)
-    alternative: str | None = "run without --aws"
-    """What else to do when AWS refuses, for error messages (``None``: nothing else)."""
-    limits: AwsLimits = field(default_factory=AwsLimits)
-    _guard: CallGuard | None = None
+class LiveAws(AwsClient):
+    """The AWS clients with the look-ups of the execution-role checks, each answer cached."""
+
     _skipped: list[str] = field(default_factory=list)
     """Optional look-ups that failed, as their error messages (``warnings``)."""
-    _lock: threading.RLock = field(default_factory=threading.RLock)
-    """Guards the session, the clients and ``calls``: live sources call from several threads."""
-    _session: Any = None
-    _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict)
     _roles: dict[str, LiveRole | None] = field(default_factory=dict)
     _policies: dict[str, Policy | None] = field(default_factory=dict)
     _secrets: dict[tuple[str, str | None], LiveSecret | None] = field(default_factory=dict)
     _parameters: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     _keys: dict[tuple[str, str | None], LiveKey | None] = field(default_factory=dict)
-
-    @classmethod
-    def for_settings(
-        cls, settings: Settings, *, alternative: str | None = "run without --aws"
-    ) -> LiveAws:
-        """The run's live look-ups: its region, profile and ``aws-*`` limits."""
-        return cls(
-            settings.aws_region,
-            settings.aws_profile,
-            alternative=alternative,
-            limits=AwsLimits.of(settings),
-        )
 
     @property
     def warnings(self) -> list[str]:
@@ -127,17 +87,6 @@ class LiveAws:
             f"{count} optional AWS look-ups failed, the first: {first}; ecs-lint went on without "
             "them, as it does without --aws (kms:Decrypt is not checked for those secrets)"
         ]
-
-    def stop(self) -> None:
-        """The run failed: refuse every further call, on every thread, at its next attempt."""
-        self.guard.stop()
-
-    @property
-    def guard(self) -> CallGuard:
-        with self._lock:
-            if self._guard is None:
-                self._guard = CallGuard(self.limits.budget)
-            return self._guard
 
     # --- IAM -----------------------------------------------------------------------------
 
@@ -301,128 +250,6 @@ class LiveAws:
             with self._lock:
                 self._skipped.append(error.message)
             return None
-
-    def session_region(self) -> str | None:
-        """The region the standard chain gives (``--region``, else ``AWS_REGION``, the profile)."""
-        if self.region is not None:
-            return self.region
-        region: str | None = self._boto_session().region_name
-        return region
-
-    # --- Plumbing ------------------------------------------------------------------------
-
-    # The same clients, call counting and error messages serve the other live sources
-    # (ecs_lint.aws).
-    def client(self, service: str, region: str | None) -> Any:
-        """A boto3 client for ``service`` in ``region`` (limits, checks), made once."""
-        key = (service, region)
-        with self._lock:  # boto3 sessions are not thread-safe; the clients they make are
-            if key not in self._clients:
-                from botocore.exceptions import BotoCoreError
-
-                session = self._boto_session()
-                try:
-                    # Making a client resolves the credentials, which may wait on the network.
-                    client = self.guard.run(
-                        lambda: session.client(
-                            service,
-                            region_name=region or self.region,
-                            config=self.limits.client_config(),
-                        )
-                    )
-                except BotoCoreError as error:
-                    raise AwsError(setup_message(error, self.alternative)) from None
-                except Halted as error:
-                    raise AwsError(
-                        f"setting up the {service} client (finding AWS credentials) {error}",
-                        unavailable=True,
-                        echo=error.echo,
-                    ) from None
-                checked_endpoint(client, service)
-                client.meta.events.register_first("before-send", self.guard.before_send)
-                client.meta.events.register_first("needs-retry", self.guard.before_retry)
-                client.meta.events.register("before-parse", check_answer)
-                self._clients[key] = client
-            return self._clients[key]
-
-    def _boto_session(self) -> Any:
-        with self._lock:
-            if self._session is None:
-                import boto3
-                from botocore.exceptions import BotoCoreError
-
-                try:
-                    self._session = boto3.session.Session(
-                        profile_name=self.profile, region_name=self.region
-                    )
-                except BotoCoreError as error:
-                    raise AwsError(setup_message(error, self.alternative)) from None
-            return self._session
-
-    def call(self, permission: str, target: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-        """``method(**kwargs)``; ``None`` for "not found"; ``AwsError`` naming ``permission``."""
-        with self._lock:
-            self.calls[permission] += 1
-        try:
-            return self.guard.run(lambda: self._attempt(permission, target, method, kwargs))
-        except Halted as error:  # the budget ran out while the call was still waiting
-            raise self._failure(error, permission, target) from None
-
-    def _attempt(
-        self, permission: str, target: str, method: Callable[..., Any], kwargs: dict[str, Any]
-    ) -> Any:
-        """``method(**kwargs)`` on the guard's thread, its failure told as an ``AwsError``
-        (there, where the guard knows the endpoint the thread sent to)."""
-        from botocore.exceptions import ClientError
-
-        try:
-            return method(**kwargs)
-        except AwsError:
-            raise
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code", "") in NOT_FOUND:
-                return None
-            raise self._failure(error, permission, target) from None
-        except Exception as error:  # a broken answer must not end in a traceback
-            raise self._failure(error, permission, target) from None
-
-    def _failure(self, error: Exception, permission: str, target: str) -> AwsError:
-        return failure(
-            error,
-            permission,
-            target,
-            limits=self.limits,
-            endpoint=self.guard.endpoint,
-            alternative=self.alternative,
-        )
-
-    def pages(
-        self,
-        permission: str,
-        target: str,
-        client: Any,
-        operation: str,
-        key: str,
-        *,
-        item: type = str,
-        keys: tuple[str, ...] = (),
-        required: bool = False,
-        **kwargs: Any,
-    ) -> list[Any]:
-        """Every item under ``key`` of every page of a paginated ``operation``: each an ``item``
-        (objects with the string members ``keys``); a page without ``key`` is an error when
-        ``required``, else empty."""
-        paginator = client.get_paginator(operation)
-        found: list[Any] = []
-
-        def every_page() -> None:
-            for page in paginator.paginate(**kwargs):
-                found.extend(
-                    items(page, key, item, permission, target, required=required, keys=keys)
-                )
-
-        self.call(permission, target, every_page)
-        return found
 
 
 def _policy_document(answer: Any, key: str, permission: str, target: str) -> Any:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ecs_lint.config import BadValue, byte_size
+from ecs_lint.convert import BadValue, byte_size
 from support import run_cli
 
 if TYPE_CHECKING:

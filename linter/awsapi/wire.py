@@ -1,6 +1,6 @@
 """The wire side of live AWS calls: limits, answer checks, and what a failure tells the user.
 
-:class:`~ecs_lint.iam.live.LiveAws` makes every boto3 client through here, so each one has:
+:class:`~ecs_lint.awsapi.client.AwsClient` makes every boto3 client through here, so each one has:
 
 * timeouts and bounded retries (:class:`AwsLimits`: ``aws-connect-timeout``,
   ``aws-read-timeout``, ``aws-max-attempts``), and a time budget for the whole run
