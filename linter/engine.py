@@ -86,6 +86,7 @@ def load_model(paths: list[str], settings: Settings, documents: Iterable[Documen
     lint_requested_files(model, model.sources, settings, paths)
     model.documents.extend(documents)
     model.resolve_pull_identities()
+    model.resolve_task_definitions()
     return model
 
 

@@ -291,6 +291,10 @@ class TaskView:
     """The region the task runs in when the source says: a template's own region, as its
     policies name it (``${AWS::Region}`` unless given with ``--parameter``); ``None`` when the
     source does not say (``--region`` then tells it)."""
+    title: str | None = None
+    """How messages name this task when it is not a task definition the file defines, in the
+    source's words (``Express service 'web'``: Express Mode registers the task definition from
+    the service); ``None``: it is the task definition of ``family``."""
 
     @property
     def runs_on_fargate(self) -> bool:
@@ -331,6 +335,16 @@ class ServiceView:
     totalled per region."""
     network: NetworkView | None = None
     """Where its tasks' network interfaces are (live AWS, Fargate services only)."""
+    max_count: Located | None = None
+    """The most tasks the service scales out to (its auto-scaling maximum), when the source says:
+    a scale-out to it starts, and pulls the images of, that many tasks. ``max_count_is_default``:
+    the file leaves it out and this is its format's default."""
+    max_count_is_default: bool = False
+    unchecked_images: ImageUse | None = None
+    """The unresolved image use that stands for the images of ``task_definition`` when nothing
+    else in the file runs it (an Express service given a task definition by ARN): it says they
+    are not checked, and goes once the run's own task definitions give the service its tasks
+    (:meth:`Model.resolve_task_definitions`)."""
 
     @property
     def platform(self) -> str | None:
@@ -590,6 +604,33 @@ class Model:
     @property
     def services(self) -> list[ServiceView]:
         return [service for doc in self.documents for service in doc.services]
+
+    def tasks_named(self, task_definition: Located | None) -> tuple[TaskView, ...]:
+        """The run's task definitions whose family ``task_definition`` names (an ARN,
+        ``family:revision`` or a family)."""
+        if task_definition is None or not task_definition.is_known:
+            return ()
+        text = task_definition.value.rsplit("/", 1)[-1]
+        family = text.split(":", 1)[0] if text.count(":") <= 1 else ""
+        return tuple(task for task in self.tasks if family and task.family == family)
+
+    def resolve_task_definitions(self) -> None:
+        """Give each service whose file names its task definition without defining it the run's
+        task definitions of that family, dropping the use that stood for their images.
+
+        Runs once, after every document is loaded: the task definition may be in another file.
+        """
+        for doc in self.documents:
+            for index, service in enumerate(doc.services):
+                if service.tasks or service.task_definition is None:
+                    continue
+                found = self.tasks_named(service.task_definition)
+                if not found:
+                    continue
+                doc.services[index] = replace(service, tasks=found, unchecked_images=None)
+                stale = service.unchecked_images
+                if stale is not None:
+                    doc.images = [use for use in doc.images if use != stale]
 
     def resolve_pull_identities(self) -> None:
         """Mark pulls authenticated whose identity has credentials in any document of the run.

@@ -2,13 +2,17 @@
 
 ## What it does
 For every ECS service whose tasks pull images anonymously from Docker Hub (live services with
-``ecs-lint aws``, ``AWS::ECS::Service`` in CloudFormation, ``aws_ecs_service`` in Terraform),
-estimates the pulls of one deployment: the desired count times the distinct anonymous Docker Hub
-images of one task. It compares the estimate with the anonymous limit that every task behind one
-NAT gateway address shares (100 pulls per 6 hours; set another with ``--docker-hub-limit`` or
+``ecs-lint aws``, ``AWS::ECS::Service`` in CloudFormation, ``aws_ecs_service`` in Terraform,
+Express Mode services in each of them and in their API input), estimates the pulls of one
+deployment: the desired count times the distinct anonymous Docker Hub images of one task. Where
+the file gives the most tasks the service scales out to (an Express service's ``MaxTaskCount``),
+the estimate is of a scale-out to that maximum, which starts and pulls for that many tasks. It
+compares the estimate with the anonymous limit that every task behind one NAT gateway address
+shares (100 pulls per 6 hours; set another with ``--docker-hub-limit`` or
 ``docker-hub-limit``, as Docker has announced other limits), and reports:
 
-- an error when one deployment of the service alone needs more pulls than the limit;
+- an error when one deployment (or scale-out to its maximum) of the service alone needs more
+  pulls than the limit;
 - a warning on each service with anonymous pulls when all of them together (per region live,
   per run for files) need more than the limit, as a region-wide redeployment or scale-out does.
 
@@ -17,8 +21,8 @@ as Fargate keeps no image cache between tasks. On EC2 every task start pulls as 
 agent's default ``ECS_IMAGE_PULL_BEHAVIOR``; with ``once`` or ``prefer-cached`` an instance that
 has the image pulls it about once, so the estimate is an upper bound there. A service without a
 desired count counts as its format's default (CloudFormation creates a service with one task,
-Terraform's AWS provider with none); a daemon service, or one whose count is not known
-statically, is skipped.
+Terraform's AWS provider with none; an Express service with one and scales out to 20); a daemon
+service, or one whose counts are not known statically, is skipped.
 
 ## Why is this bad?
 When the limit is used up, every further task fails to start with
@@ -52,7 +56,7 @@ from ecs_lint.rule import Rule, RuleContext
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ecs_lint.model import Model, ServiceView, Span, TaskView
+    from ecs_lint.model import Located, Model, ServiceView, Span, TaskView
     from ecs_lint.settings import Settings
 
 REMEDY = (
@@ -65,6 +69,8 @@ class Estimate:
     service: ServiceView
     tasks: int
     images: tuple[str, ...]
+    scaled_out: bool = False
+    """``tasks`` is the service's scaling maximum, beyond what one deployment starts."""
 
     @property
     def pulls(self) -> int:
@@ -91,22 +97,22 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _estimate(service: ServiceView, model: Model, settings: Settings) -> Estimate | None:
-    count = service.desired_count
-    if count is None or not count.is_known or not count.value.strip().isdigit():
-        return None  # a count ecs-lint cannot know: no estimate rather than a guess
-    variants = service.tasks or _tasks_named(service, model)
+    deployed = _count(service.desired_count)
+    maximum = _count(service.max_count)
+    if deployed is None and maximum is None:
+        return None  # counts ecs-lint cannot know: no estimate rather than a guess
+    variants = service.tasks or model.tasks_named(service.task_definition)
     images = max((_anonymous_docker_hub(task, settings) for task in variants), key=len, default=())
-    return Estimate(service, int(count.value), images)
+    if maximum is not None and (deployed is None or maximum > deployed):
+        return Estimate(service, maximum, images, scaled_out=True)
+    assert deployed is not None
+    return Estimate(service, deployed, images)
 
 
-def _tasks_named(service: ServiceView, model: Model) -> tuple[TaskView, ...]:
-    """Task definitions of the run whose family the service's task definition names (an ARN,
-    ``family:revision`` or a family), when the service's file does not define it."""
-    if service.task_definition is None or not service.task_definition.is_known:
-        return ()
-    text = service.task_definition.value.rsplit("/", 1)[-1]
-    family = text.split(":", 1)[0] if text.count(":") <= 1 else ""
-    return tuple(task for task in model.tasks if family and task.family == family)
+def _count(count: Located | None) -> int | None:
+    if count is None or not count.is_known or not count.value.strip().isdigit():
+        return None
+    return int(count.value)
 
 
 def _anonymous_docker_hub(task: TaskView, settings: Settings) -> tuple[str, ...]:
@@ -132,15 +138,35 @@ def _platform_note(service: ServiceView) -> str:
 
 def _describe(estimate: Estimate) -> str:
     service = estimate.service
-    tasks = f"{estimate.tasks} task{'s' if estimate.tasks != 1 else ''}"
-    if service.desired_count_is_default:
-        tasks += " (no desired count: the default)"
     count = len(estimate.images)
     images = f"{count} image{'s' if count != 1 else ''} ({', '.join(estimate.images)})"
+    pulls = f"about {estimate.pulls} pulls"
+    if estimate.scaled_out:
+        pulls += " at its maximum"
     return (
-        f"service {service.name} starts {tasks} per deployment, each pulling {images} "
-        f"anonymously from Docker Hub: about {estimate.pulls} pulls ({_platform_note(service)})"
+        f"service {service.name} {_tasks(estimate)}, each pulling {images} anonymously from "
+        f"Docker Hub: {pulls} ({_platform_note(service)})"
     )
+
+
+def _tasks(estimate: Estimate) -> str:
+    """What the service starts: ``starts 2 tasks per deployment``, and the scale-out beyond."""
+    service = estimate.service
+    started = ""
+    deployed = _count(service.desired_count)
+    if deployed is not None:
+        default = " (no desired count: the default)" if service.desired_count_is_default else ""
+        started = f"starts {_plural(deployed, 'task')}{default} per deployment"
+    if not estimate.scaled_out:
+        return started
+    maximum = f"scales out to {_plural(estimate.tasks, 'task')}"
+    if service.max_count_is_default:
+        maximum += " (no maximum given: the default)"
+    return f"{started} and {maximum}" if started else maximum
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _total(region: str | None, services: int, total: int) -> str:
@@ -155,12 +181,16 @@ def _alone(
 ) -> Finding:
     message = (
         f"{_describe(estimate)}, more than the {limit} anonymous pulls Docker Hub allows per "
-        "address, shared by every task behind one NAT gateway: one deployment alone exhausts "
-        "it, and later tasks fail with CannotPullContainerError (toomanyrequests); in all, "
-        f"{_total(region, count, total)}; {REMEDY}"
+        f"address, shared by every task behind one NAT gateway: {_alone_event(estimate)} alone "
+        "exhausts it, and later tasks fail with CannotPullContainerError (toomanyrequests); in "
+        f"all, {_total(region, count, total)}; {REMEDY}"
     )
-    finding = _finding(ctx, _span(estimate.service), message, estimate, limit, total)
+    finding = _finding(ctx, _span(estimate), message, estimate, limit, total)
     return replace(finding, severity=Severity.ERROR)
+
+
+def _alone_event(estimate: Estimate) -> str:
+    return "one scale-out to its maximum" if estimate.scaled_out else "one deployment"
 
 
 def _together(
@@ -171,7 +201,7 @@ def _together(
         f"{limit} anonymous pulls Docker Hub allows per address (shared by every task behind "
         f"one NAT gateway), so redeploying or scaling them at once exhausts it; {REMEDY}"
     )
-    return _finding(ctx, _span(estimate.service), message, estimate, limit, total)
+    return _finding(ctx, _span(estimate), message, estimate, limit, total)
 
 
 def _finding(
@@ -187,8 +217,10 @@ def _finding(
     )
 
 
-def _span(service: ServiceView) -> Span:
-    return service.desired_count.span if service.desired_count is not None else service.span
+def _span(estimate: Estimate) -> Span:
+    service = estimate.service
+    count = service.max_count if estimate.scaled_out else service.desired_count
+    return count.span if count is not None else service.span
 
 
 RULE = Rule("EL150", "docker-hub-pull-budget", Severity.WARNING, check, __doc__ or "")

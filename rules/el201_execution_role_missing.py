@@ -57,7 +57,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if not needs:
             continue
         what = ", ".join(dict.fromkeys(reason for _, reason in needs))
-        family = f"task definition '{task.family}'" if task.family else "this task definition"
+        family = task.title or (
+            f"task definition '{task.family}'" if task.family else "this task definition"
+        )
         consequence = (
             ECS_REFUSAL
             if any(reason.startswith("repositoryCredentials") for _, reason in needs)

@@ -40,7 +40,7 @@ from ecs_lint.rule import Rule, RuleContext
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ecs_lint.model import ContainerView, Model, TaskView
+    from ecs_lint.model import ContainerView, Located, Model, TaskView
 
 
 _denials = denials_by_place(
@@ -64,7 +64,7 @@ def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Find
     wanted = ["awslogs-group", "awslogs-region"]
     if task.runs_on_fargate:
         wanted.append("awslogs-stream-prefix")
-    missing = [name for name in wanted if name not in log.options or not log.options[name].value]
+    missing = [name for name in wanted if not _is_set(log.options.get(name))]
     if not missing:
         return None
     names = ", ".join(missing)
@@ -74,6 +74,11 @@ def _options(task: TaskView, container: ContainerView, ctx: RuleContext) -> Find
         f"container '{container.name}' uses the awslogs driver without {names}{fargate}; "
         "the log driver cannot start without them",
     )
+
+
+def _is_set(option: Located | None) -> bool:
+    """Set to a value, known or not (one known only at deploy time is still set)."""
+    return option is not None and bool(option.value or option.unresolved)
 
 
 RULE = Rule(

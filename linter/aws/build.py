@@ -65,4 +65,20 @@ def _service(
         capacity_providers=tuple(str(item.get("capacityProvider", "")) for item in strategy),
         region=inventory.region,
         network=network_view(raw, inventory),
+        max_count=_scaling_maximum(arn, inventory.express.get(arn)),
     )
+
+
+def _scaling_maximum(arn: str, express: dict[str, Any] | None) -> Located | None:
+    """The most tasks an Express Mode service scales out to: the highest ``maxTaskCount`` of its
+    active configurations (two while a deployment replaces one)."""
+    found: Located | None = None
+    for index, config in enumerate((express or {}).get("activeConfigurations") or []):
+        target = config.get("scalingTarget") if isinstance(config, dict) else None
+        count = target.get("maxTaskCount") if isinstance(target, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool):
+            continue
+        if found is None or count > int(found.value):
+            path = f"activeConfigurations[{index}].scalingTarget.maxTaskCount"
+            found = Located(str(count), logical_span(arn, path))
+    return found

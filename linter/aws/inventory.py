@@ -11,8 +11,14 @@ Every call here is essential: what could not be listed could not be checked, so 
 an ``AwsError`` (exit status 2), never a partial, falsely clean report. Every answer is checked
 for the values read from it (a missing ``taskDefinition`` is an error naming the call).
 
+Express Mode services are ECS services: ``ListServices`` lists them and ``DescribeServices``
+gives their task definition, like any other's. Only their scaling maximum is elsewhere, in
+``DescribeExpressGatewayService``, asked for each service Express Mode manages
+(``resourceManagementType`` ``ECS``).
+
 Permissions used: ``ecs:ListClusters`` (or ``ecs:DescribeClusters`` with ``--cluster``),
-``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``, and for Fargate
+``ecs:ListServices``, ``ecs:DescribeServices``, ``ecs:DescribeTaskDefinition``,
+``ecs:DescribeExpressGatewayService`` (for Express Mode services only), and for Fargate
 services' networks ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables``,
 ``ec2:DescribeVpcEndpoints``, ``ec2:DescribeSecurityGroups`` (only when a network rule, EL31x,
 is selected: ``fetch_region(..., network=True)``).
@@ -84,6 +90,9 @@ class RegionInventory:
     """``DescribeServices`` entries of ``ACTIVE`` services, in cluster and name order."""
     task_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``DescribeTaskDefinition`` answers' ``taskDefinition``, by ARN."""
+    express: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``DescribeExpressGatewayService`` answers' ``service``, by service ARN, for the services
+    Express Mode manages."""
     subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
     route_tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """By VPC id."""
@@ -201,6 +210,7 @@ class _RegionReader:
                     )
                 ]
             self.inventory.services = services
+            self._express_services()
         self._task_definitions(scope.task_definitions)
         if network:
             self._networks()
@@ -298,6 +308,33 @@ class _RegionReader:
             raise AwsError(
                 f"no service {', '.join(missing)} in {where} ({self.region}) (--service)"
             )
+
+    def _express_services(self) -> None:
+        arns = [
+            str(service["serviceArn"])
+            for service in self.inventory.services
+            if service.get("resourceManagementType") == "ECS"
+        ]
+        if not arns:
+            return
+        self.tracker.phase(f"{self.region}: Express services")
+        self.tracker.expect(len(arns))
+        for arn, found in zip(arns, self._map(self._describe_express, arns), strict=True):
+            if found is not None:
+                self.inventory.express[arn] = found
+
+    def _describe_express(self, arn: str) -> dict[str, Any] | None:
+        call = (
+            "ecs:DescribeExpressGatewayService",
+            f"Express service {_short(arn)} in {self.region}",
+        )
+        answer = self.live.call(*call, self.ecs.describe_express_gateway_service, serviceArn=arn)
+        self.tracker.done()
+        if answer is None:  # deleted between listing and describing
+            return None
+        found: dict[str, Any] = member(answer, "service", dict, *call)
+        items(found, "activeConfigurations", dict, *call, required=False)
+        return found
 
     # --- Task definitions ------------------------------------------------------------------
 

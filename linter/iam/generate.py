@@ -311,7 +311,7 @@ def generate_role_policies(
 
 
 def _task_label(task: TaskView) -> str:
-    return task.family or f"{task.span.path}:{task.span.line}"
+    return task.title or task.family or f"{task.span.path}:{task.span.line}"
 
 
 def _add(entry: RolePolicy, task: TaskView, provider: PolicyProvider, missing: bool) -> None:

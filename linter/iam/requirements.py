@@ -288,7 +288,9 @@ def _logs(container: ContainerView, placement: Placement) -> list[Requirement]:
     if group is None or not group.value:
         return []  # EL212 reports the missing option
     region_option = container.log.options.get("awslogs-region")
-    region = region_option.value if region_option is not None else placement.region
+    # An option known only at deploy time (empty here) is the region the task runs in.
+    region = region_option.value if region_option is not None else None
+    region = region or placement.region
     span = container.log.driver.span
     subject = f"awslogs log group {group.value}"
     context = _context(region)

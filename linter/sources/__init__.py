@@ -76,6 +76,15 @@ def _looks_like_task_definition(text: str) -> bool:
     )
 
 
+def _looks_like_express_service(text: str) -> bool:
+    """The input of ``create-`` or ``update-express-gateway-service`` (the source checks the
+    keys are the top-level object's)."""
+    return '"primaryContainer"' in text or (
+        '"taskDefinitionArn"' in text
+        and ('"infrastructureRoleArn"' in text or '"serviceArn"' in text)
+    )
+
+
 _TEMPLATE_VERSION = re.compile(r"""["']?AWSTemplateFormatVersion["']?[ \t]*:""")
 _TEMPLATE_RESOURCES = re.compile(r"""(?:^|[{,\s])["']?Resources["']?[ \t]*:""", re.MULTILINE)
 _TEMPLATE_AWS_TYPE = re.compile(r"""["']?Type["']?[ \t]*:[ \t]*["']?AWS::""")
@@ -107,7 +116,8 @@ def _looks_like_terraform_json(text: str) -> bool:
 
 
 _TERRAFORM_BLOCKS = re.compile(
-    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service|iam_role|iam_role_policy"""
+    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
+    r"""|ecs_express_gateway_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
     r"""data[ \t]+"aws_iam_policy_document")""",
     re.MULTILINE,
@@ -208,6 +218,9 @@ FORMATS: tuple[SourceFormat, ...] = (
         "terraform-json", "ecs_lint.sources.terraform", ("*.json",), _looks_like_terraform_json
     ),
     SourceFormat("terraform", "ecs_lint.sources.terraform", ("*.tf",), _looks_like_terraform),
+    SourceFormat(
+        "express-service", "ecs_lint.sources.express", ("*.json",), _looks_like_express_service
+    ),
     SourceFormat(
         "task-definition",
         "ecs_lint.sources.taskdef",

@@ -67,6 +67,7 @@ _OWN_TYPES: Final = frozenset(
     {
         "aws_ecs_task_definition",
         "aws_ecs_service",
+        "aws_ecs_express_gateway_service",
         "aws_iam_role",
         "aws_iam_role_policy",
         "aws_iam_role_policy_attachment",

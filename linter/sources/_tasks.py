@@ -51,6 +51,7 @@ __all__ = [
     "Node",
     "ShapeChecker",
     "TaskReader",
+    "describe_shape_error",
     "printable",
     "shape_problems",
 ]
@@ -214,14 +215,16 @@ class TaskReader:
         unknown = node.unknown()
         if unknown is not None:
             # The whole list is unknown: its images too, which must be said, not skipped.
-            self._unresolved_image(node, unknown, None)
+            self.unresolved_image(node, unknown, None)
             return ()
         items = node.elements() or []
-        return tuple(self._container(item) for item in items if item.entries() is not None)
+        return tuple(self.container(item) for item in items if item.entries() is not None)
 
-    def _container(self, node: Node) -> ContainerView:
+    def container(self, node: Node, *, name: str | None = None) -> ContainerView:
+        """One container; ``name`` names one whose node has none (an Express service's primary
+        container, which ECS names ``Main``)."""
         key = self.naming
-        name = _string(node.get(key("name")))
+        name = _string(node.get(key("name"))) or name
         credentials = node.get(key("repositoryCredentials"))
         parameter = None
         if credentials is not None:
@@ -247,7 +250,7 @@ class TaskReader:
         if text is None:
             unknown = node.unknown()
             if unknown is not None:
-                return self._unresolved_image(node, unknown, container, auth)
+                return self.unresolved_image(node, unknown, container, auth)
             return None
         use = ImageUse(
             reference=self.image_reference(text),
@@ -262,9 +265,10 @@ class TaskReader:
         self.images.append(use)
         return use
 
-    def _unresolved_image(
+    def unresolved_image(
         self, node: Node, labels: tuple[str, ...], container: str | None, auth: bool = False
     ) -> ImageUse:
+        """The use that stands for an image (or the images of a list) the source cannot know."""
         display = getattr(node, "value", None)
         original = display if isinstance(display, str) and display else ", ".join(labels)
         use = ImageUse(
@@ -325,7 +329,12 @@ def printable(text: str) -> str:
 # --- Shape checks -------------------------------------------------------------------------------
 
 _JSON_TYPES = {str: "string", bool: "boolean", int: "number", float: "number", list: "array"}
-_WITH_ARTICLE = {"string": "a string", "object": "an object", "array": "an array"}
+_WITH_ARTICLE = {
+    "string": "a string",
+    "object": "an object",
+    "array": "an array",
+    "integer": "an integer",
+}
 
 
 class ShapeChecker:
@@ -500,7 +509,7 @@ def shape_problems(
     for error in shapes.validator(containers_only).iter_errors(cast("Any", value)):
         if error.instance is UNKNOWN:
             continue
-        for problem in _describe(node, where, error):
+        for problem in describe_shape_error(node, where, error):
             problems.setdefault((problem.span.start, problem.message), problem)
     return sorted(problems.values(), key=lambda problem: problem.span.start)
 
@@ -544,7 +553,10 @@ def _checked_parts(node: Node, parts: object, naming: Naming) -> object:
     return node.plain()
 
 
-def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -> list[Problem]:
+def describe_shape_error(
+    node: Node, where: tuple[PathPart, ...], error: ValidationError
+) -> list[Problem]:
+    """The shape problems jsonschema's ``error`` stands for, at the values below ``node``."""
     relative = list(error.absolute_path)
     span = _descend(node, relative).span
     path = jsonpos.format_path([*where, *relative])
@@ -557,7 +569,8 @@ def _describe(node: Node, where: tuple[PathPart, ...], error: ValidationError) -
             for key in missing
         ]
     if error.validator == "type":
-        wanted = _WITH_ARTICLE.get(str(error.validator_value), str(error.validator_value))
+        kinds = required if isinstance(required, list) else [required]
+        wanted = " or ".join(_WITH_ARTICLE.get(str(kind), str(kind)) for kind in kinds)
         got = _json_type(error.instance)
         return [Problem(ProblemKind.SHAPE, f"{path} must be {wanted}, got {got}", span)]
     return [Problem(ProblemKind.SHAPE, f"{path}: {printable(error.message)}", span)]

@@ -16,6 +16,10 @@ What a template contributes to the model:
 * ``AWS::SecretsManager::Secret`` (its ``KmsKeyId`` decides EL205) and ``AWS::SSM::Parameter``:
   ``SecretDefinition`` values;
 * ``AWS::ECS::Service``: a ``ServiceView`` with its desired count, for the pull budget;
+* ``AWS::ECS::ExpressGatewayService``: the task Express Mode registers for its
+  ``PrimaryContainer`` (a ``TaskView`` with its ``ExecutionRoleArn``) and a ``ServiceView`` with
+  its ``ScalingTarget`` (:mod:`ecs_lint.sources._express`), variants and shapes as for task
+  definitions;
 * resource ``Metadata: {ecs-lint: {ignore: [EL101]}}``: a suppression scoped to that resource.
 
 Short-form tags (``!Ref``, ``!Sub``...) are kept as tags by the safe YAML loader and read here as
@@ -43,6 +47,8 @@ from ecs_lint.model import (
     Suppression,
     TaskView,
 )
+from ecs_lint.sources._express import ExpressReader, ExpressService
+from ecs_lint.sources._express import shape_problems as express_shape_problems
 from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
 from ecs_lint.sources._roles import RoleCollection, attach_managed_arn, attach_policy
@@ -73,6 +79,8 @@ from ecs_lint.sources.cfn_intrinsics import (
 from ecs_lint.sources.taskdef import json_problem, report_duplicates
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from yaml.nodes import Node as YamlNode
 
     from ecs_lint.jsonpos import JsonNode
@@ -298,6 +306,8 @@ class _Reader:
             self._parameter(resource)
         for resource in by_type.get("AWS::ECS::Service", []):
             self._service(resource)
+        for resource in by_type.get("AWS::ECS::ExpressGatewayService", []):
+            self._express_service(resource)
         self.document.roles.extend(self.roles.defined())
 
     def _properties(self, resource: Resource, resolver: Resolver | None = None) -> Value | None:
@@ -308,26 +318,36 @@ class _Reader:
 
     # --- Task definitions -----------------------------------------------------------------
 
-    def _task_definition(self, resource: Resource) -> None:
-        reader = TaskReader(
+    def _variants(self, resource: Resource) -> Iterator[Mapping]:
+        """The resource's properties once per combination of the conditions its ``Fn::If``s
+        leave unknown."""
+        for resolver in self.resolver.variants(resource.properties):
+            properties = self._properties(resource, resolver)
+            if isinstance(properties, Mapping):
+                yield properties
+
+    def _task_reader(self) -> TaskReader:
+        return TaskReader(
             PASCAL, image_reference, insertion=mapping_insertions(self.source, pascal=True)
         )
+
+    def _region(self, span: Span) -> Located:
+        """The stack's region, as the template's own policies name it."""
+        return Str(self.resolver.pseudo_parts("AWS::Region"), span).text().located()
+
+    def _task_definition(self, resource: Resource) -> None:
+        reader = self._task_reader()
         tasks: list[TaskView] = []
         problems: list[Problem] = []
         where = ("Resources", resource.logical_id, "Properties")
-        for resolver in self.resolver.variants(resource.properties):
-            properties = self._properties(resource, resolver)
-            if not isinstance(properties, Mapping):
-                continue
+        for properties in self._variants(resource):
             family = properties.get("Family")
             task = reader.task(
                 properties,
                 family=family.value if isinstance(family, Str) else resource.logical_id,
                 span=resource.span,
             )
-            # The stack's region, as the template's own policies name it.
-            region = Str(self.resolver.pseudo_parts("AWS::Region"), resource.span).value
-            task = replace(task, region=region or None)
+            task = replace(task, region=self._region(resource.span).value or None)
             if not any(task == other for other in tasks):
                 tasks.append(task)
             for problem in shape_problems(properties, where, PASCAL):
@@ -338,6 +358,38 @@ class _Reader:
         self.document.problems.extend(problems)
         # Each variant reads every image; each use counts once, in text order.
         unique = dict.fromkeys(reader.images)
+        self.document.images.extend(sorted(unique, key=lambda use: use.span.start))
+
+    def _express_service(self, resource: Resource) -> None:
+        reader = ExpressReader(self._task_reader())
+        read: list[ExpressService] = []
+        problems: list[Problem] = []
+        where = ("Resources", resource.logical_id, "Properties")
+        for properties in self._variants(resource):
+            service = reader.read(
+                properties,
+                default_name=resource.logical_id,
+                span=resource.span,
+                region=self._region(resource.span),
+            )
+            if service not in read:
+                read.append(service)
+            for problem in express_shape_problems(properties, where, PASCAL):
+                if problem not in problems:
+                    problems.append(problem)
+        tasks = [service.task for service in read if service.task is not None]
+        self.document.tasks.extend(tasks)
+        images = [use for service in read for use in service.images]
+        if read:
+            # One service, whichever variant deploys: it may run any of them.
+            first = read[0].service
+            defined = self._tasks_defined(first.task_definition)
+            if defined:  # TaskDefinitionArn: !Ref a task definition of this template
+                images = [use for use in images if use != first.unchecked_images]
+                first = replace(first, tasks=defined, unchecked_images=None)
+            self.document.services.append(replace(first, tasks=tuple(tasks) or first.tasks))
+        self.document.problems.extend(problems)
+        unique = dict.fromkeys(images)
         self.document.images.extend(sorted(unique, key=lambda use: use.span.start))
 
     # --- IAM ------------------------------------------------------------------------------
@@ -473,6 +525,15 @@ class _Reader:
         self.document.secrets.append(
             SecretDefinition(resource.span, keys, name=name, service="ssm")
         )
+
+    def _tasks_defined(self, reference: Located | None) -> tuple[TaskView, ...]:
+        """The task definitions of this template a ``!Ref`` names (its variants)."""
+        if reference is None or len(reference.unresolved) != 1:
+            return ()
+        (label,) = reference.unresolved
+        if reference.value != f"${{{label}}}":
+            return ()
+        return tuple(self.tasks_by_id.get(label, ()))
 
     def _service(self, resource: Resource) -> None:
         properties = self._properties(resource)

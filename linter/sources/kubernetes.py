@@ -53,7 +53,8 @@ POD_SPEC_PATHS: Final[dict[str, tuple[str, ...]]] = {
 }
 CONTAINER_LISTS: Final = ("initContainers", "containers", "ephemeralContainers")
 MAX_LIST_NESTING: Final = 8
-_GO_TEMPLATE: Final = re.compile(r"\{\{-?(.*?)-?\}\}", re.DOTALL)
+# An action left open (``{{ .Values.image``) is still a template, not an image name.
+_GO_TEMPLATE: Final = re.compile(r"\{\{-?(.*?)(?:-?\}\}|$)", re.DOTALL)
 
 
 def parse(source: SourceText, settings: Settings) -> Document:

@@ -12,7 +12,9 @@ into the model:
   ``aws_iam_role_policy``, ``aws_iam_role_policy_attachment``, ``aws_iam_policy``: roles and
   policies for the execution-role checks;
 * ``aws_secretsmanager_secret`` (``kms_key_id``) and ``aws_ssm_parameter``: secrets;
-* ``aws_ecs_service``: a ``ServiceView`` with its ``desired_count``.
+* ``aws_ecs_service``: a ``ServiceView`` with its ``desired_count``;
+* ``aws_ecs_express_gateway_service``: an Express Mode service, its task and service read as
+  every source reads them (:mod:`ecs_lint.sources._tfexpress`).
 
 A value Terraform knows only after apply, or that an expression computes from something else, is
 a hole labelled with the reference that gives it (``${aws_iam_role.exec.arn}``,
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -156,6 +158,9 @@ class _Builder:
         for resource in self.of_type("aws_ecs_service"):
             if resource.own:
                 self._service(resource)
+        for resource in self.of_type("aws_ecs_express_gateway_service"):
+            if resource.own:
+                self._express_service(resource)
         self.document.roles.extend(self.roles.defined())
 
     # --- Task definitions and services ----------------------------------------------------
@@ -244,6 +249,26 @@ class _Builder:
                 capacity_providers=tuple(providers),
             )
         )
+
+    def _express_service(self, resource: TfResource) -> None:
+        from ecs_lint.sources._tfexpress import read_express_service
+
+        read = read_express_service(
+            resource.values, resource.address, resource.span, _image_reference
+        )
+        service, images = read.service, list(read.images)
+        named = service.task_definition
+        found = (
+            self.tasks.get(_address(named.unresolved[0])) if named and named.unresolved else None
+        )
+        if found is not None and service.unchecked_images is not None:
+            # task_definition_arn = aws_ecs_task_definition.x.arn: that task definition's images
+            images.remove(service.unchecked_images)
+            service = replace(service, tasks=(found,), unchecked_images=None)
+        if read.task is not None:
+            self.document.tasks.append(read.task)
+        self.document.services.append(service)
+        self.document.images.extend(images)
 
     # --- IAM ------------------------------------------------------------------------------
 

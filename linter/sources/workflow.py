@@ -49,7 +49,8 @@ _CREDENTIALS: Final = {
     UseKind.SERVICE_CONTAINER: "give the service container credentials",
     UseKind.STEP: "log in to Docker Hub in an earlier step",
 }
-_EXPRESSION: Final = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# An expression left open (``${{ matrix.image``) is still one: GitHub rejects it, never pulls it.
+_EXPRESSION: Final = re.compile(r"\$\{\{(.*?)(?:\}\}|$)", re.DOTALL)
 BUILD_PUSH_ACTION: Final = "docker/build-push-action@"
 BAKE_ACTION: Final = "docker/bake-action@"
 _DEFAULT_CONTEXT: Final = re.compile(r"\{\{\s*defaultContext\s*\}\}(?::(.*))?", re.DOTALL)

@@ -140,7 +140,8 @@ def _other_resources(action: str) -> list[str]:
     service = action.split(":", 1)[0]
     places = [(REGION, ACCOUNT), (OTHER_REGION, OTHER_ACCOUNT), (REGION, OTHER_ACCOUNT)]
     templates = {
-        "secretsmanager": ["secret:zz-other-AbCdEf", "secret:zz-AbCdEf"],
+        # Generated names never hold "_": no generated secret is named z_z.
+        "secretsmanager": ["secret:zz-other-AbCdEf", "secret:z_z-AbCdEf"],
         "ssm": ["parameter/zz-other", "parameter/zz/other"],
         "kms": ["key/00000000-0000-0000-0000-000000000000"],
         "ecr": ["repository/zz-other"],
