@@ -90,10 +90,16 @@ class InvalidRef:
 
 @dataclass(frozen=True, slots=True)
 class UnresolvedRef:
-    """A reference whose value depends on variables that have no known value."""
+    """A reference whose value depends on variables that have no known value.
+
+    ``partial`` is the reference with the values that are known put in and each unknown one
+    written ``${NAME}``, when the source can tell (a Dockerfile with ``ARG REGISTRY=docker.io``
+    makes ``${REGISTRY}/app:${TAG}`` ``docker.io/app:${TAG}``): what the registry rules read.
+    """
 
     original: str
     variables: tuple[str, ...]
+    partial: str | None = field(default=None, compare=False, repr=False)
 
 
 Reference = ImageRef | InvalidRef | UnresolvedRef
@@ -103,6 +109,7 @@ class UseKind(enum.Enum):
     """Where an image is used; decides the wording of messages, never the format."""
 
     BASE_IMAGE = "base image"  # Dockerfile FROM
+    FRONTEND = "BuildKit frontend"  # Dockerfile # syntax= directive, BUILDKIT_SYNTAX build arg
     COPY_SOURCE = "COPY --from image"
     MOUNT_SOURCE = "RUN --mount image"
     CONTAINER = "container image"
@@ -150,6 +157,12 @@ class ImageUse:
     ``origin`` says where the reference's value came from when ``span`` is an expression that
     uses a value written elsewhere (``variables.tf:64 default of var.image``); ``edit_span`` is
     then that value's literal.
+    ``avoid_hint`` says how to do without the pull altogether, where the format allows it
+    (``remove the # syntax directive...``). ``note`` says how the reference reached this use
+    when it is not the text at ``span`` (``from named build context 'base' =
+    docker-image://nginx:1.25``), or what else the text may name; ``build`` names the build this
+    use belongs to when the builds of one file disagree (``compose service 'web'``). Messages
+    add both (:attr:`circumstances`).
     """
 
     reference: Reference
@@ -164,6 +177,23 @@ class ImageUse:
     credentials_hint: str = field(default="", compare=False)
     values_hint: str = field(default="", compare=False)
     origin: str | None = None
+    avoid_hint: str = field(default="", compare=False)
+    note: str = field(default="", compare=False)
+    build: str = field(default="", compare=False)
+
+    @property
+    def circumstances(self) -> str:
+        """``note`` and ``build`` for a message (``from named build context 'base'; in compose
+        service 'web'``); empty when there is neither."""
+        build = f"in {self.build}" if self.build else ""
+        return "; ".join(part for part in (self.note, build) if part)
+
+    @property
+    def described(self) -> str:
+        """The kind of use and its circumstances, for a message: ``base image``, ``COPY --from
+        image; from named build context 'plugin' = docker-image://nginx:1.25``."""
+        circumstances = self.circumstances
+        return f"{self.kind.value}; {circumstances}" if circumstances else self.kind.value
 
     @property
     def origin_note(self) -> str:
@@ -191,17 +221,26 @@ class PullIdentity:
 
 @dataclass(frozen=True, slots=True)
 class LintRequest:
-    """Another file a document needs linted with extra build arguments.
+    """Another file a document needs linted with the values of a build.
 
     A Docker Compose service that builds an image asks for its Dockerfile to be linted with the
-    service's ``build.args``. The engine lints the file once per distinct set of arguments, in
-    place of (never in addition to) the plain lint a directory walk would give it.
+    service's ``build.args`` and ``build.additional_contexts``; so do a Bake target and a CI
+    build step. The engine lints the file once per distinct set of values, in place of (never in
+    addition to) the plain lint a directory walk would give it.
     """
 
     path: str
     """The file, as the run can open it (relative to the working directory, or absolute)."""
     build_args: tuple[tuple[str, str], ...]
     requested_at: Span
+    build_contexts: tuple[tuple[str, str], ...] = ()
+    """Named build contexts (``name``, ``value`` as ``docker buildx build --build-context``
+    takes them)."""
+    build: str = field(default="", compare=False)
+    """The build in words, for messages when builds of one file disagree (``compose service
+    'web'``, ``bake target 'app' in docker-bake.hcl``)."""
+    if_present: bool = False
+    """True when a missing file is no error: a CI step may build a file an earlier step makes."""
 
 
 @dataclass(frozen=True, slots=True)

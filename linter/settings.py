@@ -196,12 +196,32 @@ class Settings:
         ),
         factory=dict,
     )
+    build_contexts: dict[str, str] = setting(
+        Key(
+            "build-contexts",
+            convert.build_contexts,
+            "Named build contexts of Dockerfile builds (name → value, as --build-context).",
+        ),
+        Option(
+            "--build-context",
+            commands=(CHECK,),
+            help="Named build context of Dockerfile builds, NAME=VALUE (repeatable), as docker "
+            "buildx build takes it: a FROM or --from name that is one is no image, unless VALUE "
+            "is docker-image://REF.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.context_assignments,
+        ),
+        factory=dict,
+    )
+    """A Dockerfile name that is a named build context is not an image, unless its value is
+    ``docker-image://REF``, which pulls ``REF``."""
     env: dict[str, str] = setting(
         Option(
             "--env",
             commands=(CHECK,),
-            help="Variable for Docker Compose interpolation, NAME=VALUE (repeatable); "
-            "wins over the compose file's .env.",
+            help="Variable for Docker Compose interpolation and Docker Bake files, NAME=VALUE "
+            "(repeatable); wins over the compose file's .env and a Bake variable's default.",
             metavar="NAME=VALUE",
             takes=list,
             convert=convert.assignments,
