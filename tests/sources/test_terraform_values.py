@@ -6,6 +6,7 @@ are reported with their file and line, and the rest of the module is still linte
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,6 +220,38 @@ def test_a_var_that_is_not_a_value_of_its_type_is_reported(
     assert (bad.span.path, bad.span.line, bad.span.column) == ("--var images", 1, column)
     assert bad.message.startswith(f"invalid value of --var images: {problem}")
     assert "depends on var.images" in findings[1].message
+
+
+CREDENTIALS_TASK = """\
+resource "aws_ecs_task_definition" "web" {
+  family             = "web"
+  execution_role_arn = "arn:aws:iam::123456789012:role/web-execution"
+  container_definitions = jsonencode([{
+    name                  = "web"
+    image                 = var.image
+    repositoryCredentials = { credentialsParameter = var.hub_secret }
+  }])
+}
+
+variable "image" {}
+variable "hub_secret" {}
+"""
+HUB_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"
+
+
+def test_var_and_var_file_in_the_check_and_policy_commands(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CREDENTIALS_TASK)
+    (tmp_path / "hub.tfvars.json").write_text(json.dumps({"hub_secret": HUB_SECRET}))
+    given = ["--var", "image=acme/web:1.4", "--var-file", str(tmp_path / "hub.tfvars.json")]
+    checked = run_cli("check", str(tmp_path), "--select", "EL102", "-o", "concise", *given)
+    assert "EL102 docker.io/acme/web:1.4 (value from --var image)" in checked.stdout
+    policy = run_cli("policy", str(tmp_path), *given)
+    assert policy.status == 0, policy.stderr
+    assert HUB_SECRET in policy.stdout  # the secret the task reads, given by the variables file
+    unknown = run_cli("policy", str(tmp_path), "--var", "image=acme/web:1.4")
+    assert HUB_SECRET not in unknown.stdout
+    missing = run_cli("policy", str(tmp_path), "--var-file", str(tmp_path / "nope.tfvars"))
+    assert missing.status == 2 and "--var-file: no such file" in missing.stderr
 
 
 def test_a_missing_var_file_is_a_usage_error(tmp_path: Path) -> None:
