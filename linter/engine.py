@@ -9,6 +9,7 @@ rules over it. Reporters and fixes take the ``RunResult`` from here; nothing her
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
@@ -76,11 +77,12 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
 
 def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
     """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
-    parse problem of its document), what they depend on in their repositories read as context,
-    the files they ask for linted with them, and ``documents`` read elsewhere (from AWS); then
-    pull identities and task definitions resolved across all of them. Each file is parsed with
-    its own settings (``Settings.for_path``). Raises ``MissingPath`` for a path that does not
-    exist."""
+    parse problem of its document), what they depend on in their repositories read as context
+    (``ecs_lint.context``), the files they ask for linted with them, the files their values
+    come from (inside ``paths``), the plain lint of files that documents lint as modules they
+    call dropped, and ``documents`` read elsewhere (from AWS); then pull identities and
+    services' task definitions resolved across all of them. Each file is parsed with its own
+    settings (``Settings.for_path``). Raises ``MissingPath`` for a path that does not exist."""
     files = RunFiles(settings)
     model = Model()
     roots: dict[str, str] = {}
@@ -100,14 +102,51 @@ def load_model(paths: list[str], settings: Settings, documents: Iterable[Documen
             roots[candidate.real] = files.repository_of(candidate.real, candidate.top)
     add_context(model, files, roots)
     lint_requested_files(model, files, [*paths, *set(roots.values())])
+    _add_related_texts(model, paths)
+    model.drop_covered()
     model.documents.extend(documents)
     if model.context:
-        model.reported = {
-            model.real_path(path) for document in model.documents for path in document.span_paths()
-        }
+        # Findings are about the files checked and those their own values come from (the
+        # Dockerfile a compose file checked builds, a module it calls), never about the context.
+        model.reported = {model.real_path(path) for path in roots}
+        for document in model.documents:
+            model.reported.update(model.real_path(path) for path in document.span_paths())
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
+
+
+def _add_related_texts(model: Model, paths: list[str]) -> None:
+    """The files documents' values come from, for fixes and code frames: only those inside a
+    linted path, so a fix edits no file the run was not asked to check."""
+    if not any(document.related_texts for document in model.documents):
+        return
+    roots = [root for root in map(_directory_of, paths) if root is not None]
+    outside: set[str] = set()
+    for document in model.documents:
+        for text in document.related_texts:
+            if text.path in model.sources or text.path in outside:
+                continue
+            if _inside(text.path, roots):
+                model.sources[text.path] = text
+            else:
+                outside.add(text.path)
+
+
+def _directory_of(path: str) -> Path | None:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: reported as such, holds no related file
+        return None
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _inside(path: str, roots: list[Path]) -> bool:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(resolved.is_relative_to(root) for root in roots)
 
 
 def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:

@@ -132,14 +132,26 @@ _TERRAFORM_BLOCKS = re.compile(
     r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
     r"""|ecs_express_gateway_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
-    r"""data[ \t]+"aws_iam_policy_document")""",
+    r"""data[ \t]+"aws_iam_policy_document"|module[ \t]+"[^"\n]*"[ \t]*\{)""",
     re.MULTILINE,
 )
 
 
 def _looks_like_terraform(text: str) -> bool:
-    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets)."""
+    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets), or
+    that calls a module (which may define them, or take images)."""
     return _TERRAFORM_BLOCKS.search(text) is not None
+
+
+_BAKE_HCL_BLOCK = re.compile(r"^[ \t]*(?:target|group)[ \t]*[\"{]", re.MULTILINE)
+_BAKE_JSON_BLOCK = re.compile(r""""(?:target|group)"[ \t\r\n]*:""")
+
+
+def _looks_like_bake(text: str) -> bool:
+    """HCL with a ``target`` (or ``group``) block, or JSON with such a member; even a broken
+    one, so that its problem is reported."""
+    pattern = _BAKE_JSON_BLOCK if text.lstrip().startswith("{") else _BAKE_HCL_BLOCK
+    return pattern.search(text) is not None
 
 
 _COMPOSE_TOP_LEVEL = re.compile(r"^(?:services|include)[ \t]*:", re.MULTILINE)
@@ -217,6 +229,17 @@ COMPOSE_PATTERNS = (
 YAML_PATTERNS = ("*.yaml", "*.yml")
 CLOUDFORMATION_PATTERNS = ("*.template.json", "*.yaml", "*.yml", "*.json", "*.template")
 
+BAKE_PATTERNS = (
+    "docker-bake.hcl",
+    "docker-bake.json",
+    "docker-bake.*.hcl",
+    "docker-bake.*.json",
+    "*.bake.hcl",
+    "*.bake.json",
+    "*-bake.hcl",
+    "*-bake.json",
+)
+
 DOCKERFILE_PATTERNS = (
     "Dockerfile",
     "Containerfile",
@@ -261,7 +284,15 @@ FORMATS: tuple[SourceFormat, ...] = (
         "ecs_lint.sources.dockerfile",
         DOCKERFILE_PATTERNS,
         _looks_like_dockerfile,
-        requested_by=("compose",),
+        requested_by=("compose", "bake", "workflow"),
+    ),
+    # Bake files claim their own names before the other JSON formats look at the content.
+    SourceFormat(
+        "bake",
+        "ecs_lint.sources.bake",
+        BAKE_PATTERNS,
+        _looks_like_bake,
+        provides=((ContextKind.REQUESTS, _always),),
     ),
     # CloudFormation and Terraform plans are told apart by content before task-definition JSON
     # and the other YAML formats, whose name patterns they share.
@@ -325,7 +356,14 @@ FORMATS: tuple[SourceFormat, ...] = (
         _holds_compose_services,
         provides=_COMPOSE_PROVIDES,
     ),
-    SourceFormat("workflow", "ecs_lint.sources.workflow", YAML_PATTERNS, _looks_like_workflow),
+    SourceFormat(
+        "workflow",
+        "ecs_lint.sources.workflow",
+        YAML_PATTERNS,
+        _looks_like_workflow,
+        # build-push-action, bake-action, docker build run lines
+        provides=((ContextKind.REQUESTS, _mentions("docker")),),
+    ),
     SourceFormat(
         "kubernetes",
         "ecs_lint.sources.kubernetes",
