@@ -27,6 +27,7 @@ from ecs_lint.sources._hcl import (
     unknown_labels,
 )
 from ecs_lint.sources._mapped import MappedStr, MappedText
+from ecs_lint.sources._tfmodule import file_stamp
 from ecs_lint.sources._values import (
     Mapping,
     Member,
@@ -134,6 +135,7 @@ def _read(ev: Evaluator, node: Node, path_value: Value) -> MappedText | Value:
         other = read_source(target, display, scope.limit)
     except UnreadableFile as error:
         return ev.unknown(node, f"{function}: {error.message}")
+    scope.run.reads[resolved] = file_stamp(resolved)
     return MappedText.whole_file(other)
 
 

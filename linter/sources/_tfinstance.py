@@ -599,6 +599,7 @@ class TfRead:
 def root_instance(source: SourceText, settings: Settings) -> Instance:
     """The root module instance of the directory ``source`` is in, evaluated once per run."""
     run = run_cache(settings)
+    run.forget_stale_roots()
     module = load_module(run, Path(source.path).parent, posixpath.dirname(source.path), source)
     instance = run.roots.get(module.directory)
     var_files = tuple(file_stamp(Path(path)) for path in settings.terraform_var_files)

@@ -136,6 +136,15 @@ class RunCache:
     files: dict[Path, tuple[Stamp, HclFile | Problem]] = field(default_factory=dict)
     modules: dict[Path, ModuleDir] = field(default_factory=dict)
     roots: dict[Path, Instance] = field(default_factory=dict)
+    reads: dict[Path, Stamp] = field(default_factory=dict)
+    """Files evaluated modules read (``file()``, ``templatefile()``): one that changed makes
+    every root module evaluate again."""
+
+    def forget_stale_roots(self) -> None:
+        """Drop the evaluated root modules when a file they read has changed since."""
+        if any(file_stamp(path) != stamp for path, stamp in self.reads.items()):
+            self.roots.clear()
+            self.reads.clear()
 
 
 Stamp = tuple[int, int]
