@@ -20,15 +20,15 @@ What a checked document needs is ``Document.context_needs`` (and, for a file ano
 ``ContextKind.REQUESTS``); what a context document needs in turn, only what decides the checked
 files' findings (the task definitions of a service, whose pulls add up with theirs).
 
-Every file is read once per run (``RunFiles``): the files named, the repository's, and those
-asked for (a compose service's Dockerfile) share one cache by real path.
+Every file is read once per run (``textio.reading_once``): the files named, the repository's,
+those asked for (a compose service's Dockerfile, a ``.env``) share one cache by real path, and
+each is parsed once.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint.discover import Discovery
@@ -55,7 +55,6 @@ class RunFiles:
 
     settings: Settings
     discovery: Discovery = field(init=False)
-    _texts: dict[str, SourceText | None] = field(default_factory=dict)
     _formats: dict[str, SourceFormat | None] = field(default_factory=dict)
     _repositories: dict[str, list[Candidate]] = field(default_factory=dict)
 
@@ -64,32 +63,11 @@ class RunFiles:
 
     def text(self, candidate: Candidate) -> SourceText | None:
         """The text of a candidate found in a repository (``None``: it cannot be read, which
-        only matters when it is checked itself)."""
-        if candidate.real in self._texts:
-            return self._texts[candidate.real]
-        limit = self.settings.max_file_size
+        only matters when it is checked itself). Read once per run (``textio.reading_once``)."""
         try:
-            source: SourceText | None = read_source(candidate.path, candidate.display, limit)
+            return read_source(candidate.path, candidate.display, self.settings.max_file_size)
         except UnreadableFile:
-            source = None
-        self._texts[candidate.real] = source
-        return source
-
-    def remember(self, real: str, source: SourceText) -> None:
-        """A text read elsewhere (a file named on the command line), so it is not read again."""
-        self._texts.setdefault(real, source)
-
-    def read(self, path: str, display: str) -> SourceText:
-        """The text of a file another asked for, read once; ``UnreadableFile`` when it
-        cannot be."""
-        real = os.path.realpath(path)
-        if real in self._texts:
-            cached = self._texts[real]
-            if cached is not None and cached.path == display:
-                return cached
-        source = read_source(Path(path), display, self.settings.max_file_size)
-        self._texts.setdefault(real, source)
-        return source
+            return None
 
     def format_of(self, candidate: Candidate, source: SourceText) -> SourceFormat | None:
         if candidate.real not in self._formats:

@@ -19,6 +19,7 @@ from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
 from ecs_lint.rule import Lookup, Rule, RuleContext, Services
 from ecs_lint.rules import BY_CODE, RULES
+from ecs_lint.textio import reading_once
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -83,6 +84,11 @@ def load_model(paths: list[str], settings: Settings, documents: Iterable[Documen
     call dropped, and ``documents`` read elsewhere (from AWS); then pull identities and
     services' task definitions resolved across all of them. Each file is parsed with its own
     settings (``Settings.for_path``). Raises ``MissingPath`` for a path that does not exist."""
+    with reading_once():
+        return _load_model(paths, settings, documents)
+
+
+def _load_model(paths: list[str], settings: Settings, documents: Iterable[Document]) -> Model:
     files = RunFiles(settings)
     model = Model()
     roots: dict[str, str] = {}
@@ -97,7 +103,6 @@ def load_model(paths: list[str], settings: Settings, documents: Iterable[Documen
         model.documents.append(document)
         if source is not None:
             model.sources[document.path] = source
-            files.remember(candidate.real, source)
         if candidate.real:
             roots[candidate.real] = files.repository_of(candidate.real, candidate.top)
     add_context(model, files, roots)

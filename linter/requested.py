@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ecs_lint.load import parse_guarded
 from ecs_lint.model import Document, Problem, ProblemKind
 from ecs_lint.sources import format_named
-from ecs_lint.textio import UnreadableFile
+from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
     from ecs_lint.context import RunFiles
@@ -65,7 +65,7 @@ def lint_requested_files(model: Model, files: RunFiles, roots: list[str]) -> Non
                     "outside the working directory and the linted paths, so not read "
                     "(run ecs-lint from the project root)"
                 )
-            source = files.read(real, display)
+            source = read_source(Path(real), display, files.settings.max_file_size)
         except UnreadableFile as error:
             sites = [request for request, by_checked in asked if by_checked]
             if sites and (not all(r.if_present for r in sites) or Path(real).exists()):

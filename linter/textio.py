@@ -12,14 +12,15 @@ import os
 import re
 import stat
 from array import array
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Comment, Span
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
 # C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
@@ -132,8 +133,42 @@ def printable(text: str) -> str:
     )
 
 
+_RUN_READS: list[dict[tuple[str, int], SourceText | UnreadableFile]] = []
+"""The reads of the run in progress (``reading_once``), by real path and size limit."""
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Within this block (one run's loading), :func:`read_source` reads each file once: a file
+    named, found in the repository for context, asked for by another (a compose service's
+    Dockerfile, a ``.env``) is the same text however many times it is wanted."""
+    _RUN_READS.append({})
+    try:
+        yield
+    finally:
+        _RUN_READS.pop()
+
+
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
-    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse."""
+    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse.
+    Within :func:`reading_once`, a file already read is not read again."""
+    if not _RUN_READS:
+        return _read_source(path, display, limit)
+    reads = _RUN_READS[-1]
+    key = (os.path.realpath(path), limit)
+    found = reads.get(key)
+    if found is None:
+        try:
+            found = _read_source(path, display, limit)
+        except UnreadableFile as error:
+            found = error
+        reads[key] = found
+    if isinstance(found, UnreadableFile):
+        raise UnreadableFile(found.message, found.line, found.column)
+    return found if found.path == display else replace(found, path=display)
+
+
+def _read_source(path: Path, display: str, limit: int) -> SourceText:
     data, info = read_file(path, limit)
     source = decode_source(data, display, limit)
     source.identity = (info.st_dev, info.st_ino)
