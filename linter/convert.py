@@ -85,7 +85,13 @@ def _known_codes() -> tuple[str, ...]:
 
 
 def rule_code(text: str, *, allow_prefix: bool = True) -> str:
-    """A rule code (``EL101``) or, where allowed, a prefix (``EL1``) or ``ALL``, upper-cased."""
+    """A rule code (``EL101``) or, where allowed, a prefix (``EL1``) or ``ALL``, upper-cased; a
+    rule's name (``docker-hub-anonymous-pull``) stands for its code."""
+    from ecs_lint.rules import RULES
+
+    by_name = {rule.name: rule.code for rule in RULES}
+    if text.strip().lower() in by_name:
+        return by_name[text.strip().lower()]
     code = text.strip().upper()
     known = _known_codes()
     if allow_prefix and _CODE_SELECTOR.match(code):

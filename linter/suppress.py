@@ -5,14 +5,16 @@ that mention ecs-lint (``Comment``), whose directives :func:`read_comments` read
 loaded; the engine then calls :func:`apply` once with every finding. Nothing here knows a file
 format.
 
-Comment syntax (Dockerfile, and the YAML formats before an image entry)::
+Comment syntax (every source with comments: a Dockerfile, the YAML formats (Compose, GitHub
+Actions, Kubernetes, CloudFormation), Terraform's ``.tf`` files, where ``//`` works too)::
 
-    # ecs-lint: ignore=EL101,EL105 -- reason      (the instruction on the next line)
+    # ecs-lint: ignore=EL101,EL105 -- reason      (what starts on the next line)
     # ecs-lint: ignore-file=EL105 -- reason       (the whole file, anywhere in it)
 
-The reason after ``--`` is free text, for reviewers. A directive naming a rule that suppressed
-nothing is reported by the unused-suppression rule (unless that rule did not run), as is a
-malformed one.
+A directive names rules as the configuration does: codes, prefixes (``EL1``), ``ALL`` or rule
+names (``docker-hub-anonymous-pull``). The reason after ``--`` is free text, for reviewers.
+A directive naming a rule that suppressed nothing is reported by the unused-suppression rule
+(unless that rule did not run), as is a malformed one.
 """
 
 from __future__ import annotations
@@ -33,19 +35,21 @@ if TYPE_CHECKING:
     from ecs_lint.model import Document, Model, Span
     from ecs_lint.settings import PerFileIgnore, Settings
 
-_MARKER = re.compile(r"#\s*ecs-lint\s*:", re.IGNORECASE)
+_MARKER = re.compile(r"(?:#|//)\s*ecs-lint\s*:", re.IGNORECASE)
 _DIRECTIVE = re.compile(
-    r"#\s*ecs-lint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
-    r"(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?\s*"
+    r"(?:#|//)\s*ecs-lint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
+    r"(?P<codes>[A-Za-z][A-Za-z0-9-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9-]*)*)\s*,?\s*"
     r"(?:--.*)?$",
     re.IGNORECASE,
 )
+_CODE_LIKE = re.compile(r"[A-Za-z]+[0-9]*")
 SYNTAX_HELP = (
     "expected '# ecs-lint: ignore=EL101,EL105 -- reason' or '# ecs-lint: ignore-file=EL105'"
 )
 _MISPLACED = (
-    "ecs-lint: ignore= must be on the line right before the instruction it applies to (use "
-    "ignore-file= for the whole file)"
+    "ecs-lint: ignore= must be on the line right before what it applies to (a Dockerfile "
+    "instruction, a YAML entry, a Terraform block or attribute; use ignore-file= for the whole "
+    "file)"
 )
 
 
@@ -63,14 +67,37 @@ def parse_directive(comment: str) -> Directive | str | None:
     match = _DIRECTIVE.match(text)
     if match is None:
         return f"malformed ecs-lint directive: {SYNTAX_HELP}"
-    codes = tuple(code.strip().upper() for code in match["codes"].split(","))
+    codes = tuple(_selector(code.strip()) for code in match["codes"].split(","))
     return Directive(match["kind"].lower() == "ignore-file", codes)
+
+
+def _selector(text: str) -> str:
+    """A directive's rule selector as the configuration takes it: a code (``EL101``), a prefix
+    (``EL1``), ``ALL``, or a rule's name (``docker-hub-anonymous-pull``: its code)."""
+    if _CODE_LIKE.fullmatch(text) is None:
+        from ecs_lint.rules import RULES
+
+        for rule in RULES:
+            if rule.name == text.lower():
+                return rule.code
+        return text.lower()
+    return text.upper()
+
+
+def covers(selector: str, code: str) -> bool:
+    """Whether a selector (a code, a prefix or ``ALL``) names the rule ``code``."""
+    return selector == "ALL" or code.startswith(selector)
 
 
 def read_comments(document: Document) -> None:
     """Turn the ``# ecs-lint:`` comments a source found into the document's suppressions, and
     the malformed or misplaced ones into directive problems. A line-scoped directive covers the
-    statement right after it; ``ignore-file`` the whole file."""
+    statement right after it; ``ignore-file`` the whole file. Suppressions a source made itself
+    (CloudFormation's ``Metadata``) get their selectors read the same way."""
+    document.suppressions = [
+        replace(found, codes=tuple(_selector(code) for code in found.codes))
+        for found in document.suppressions
+    ]
     for comment in document.comments:
         parsed = parse_directive(comment.text)
         if isinstance(parsed, Directive) and (parsed.whole_file or comment.statement is not None):
@@ -140,11 +167,12 @@ def _suppressed_in_file(
     hit = False
     for entry in suppressions:
         suppression = entry.suppression
-        if finding.rule not in suppression.codes:
+        selectors = [code for code in suppression.codes if covers(code, finding.rule)]
+        if not selectors:
             continue
         if suppression.scope is None or contains(suppression.scope, finding.span):
             if count:
-                entry.used.add(finding.rule)
+                entry.used.update(selectors)
             hit = True
     return hit
 
@@ -170,14 +198,16 @@ def _unused_findings(tracked: dict[str, list[_Tracked]], settings: Settings) -> 
     for entries in tracked.values():
         for entry in entries:
             codes = entry.suppression.codes
-            unknown = [code for code in codes if code not in BY_CODE]
+            named = {code: [rule for rule in BY_CODE if covers(code, rule)] for code in codes}
+            unknown = [code for code in codes if not named[code]]
             unused = [
                 code
                 for code in codes
-                if code in BY_CODE
-                and code != RULE.code
+                if named[code]
                 and code not in entry.used
-                and settings.is_selected(code)
+                # A directive that also silences EL901 is never unused (it could not say so).
+                and not covers(code, RULE.code)
+                and any(settings.is_selected(rule) for rule in named[code])
             ]
             if unknown or unused:
                 found.append(unused_suppression(ctx, entry.suppression, unused, unknown))

@@ -93,23 +93,35 @@ class SourceText:
         return min(self._line_starts[index] + column - 1, len(self.text))
 
 
-def comments(source: SourceText, statements: Sequence[tuple[int, int]]) -> list[Comment]:
-    """The whole-line ``#`` comments that mention ecs-lint, each with the statement right after
-    it. ``statements`` are (first line, last line) pairs, 1-based and inclusive, in file order;
-    a ``#`` line inside one is not a comment (it may be heredoc content)."""
-    last_lines = dict(statements)
-    inside = {line for first, last in statements for line in range(first, last + 1)}
+def comments(
+    source: SourceText,
+    statements: Sequence[tuple[int, int]],
+    *,
+    opaque: set[int] | None = None,
+    markers: tuple[str, ...] = ("#",),
+) -> list[Comment]:
+    """The whole-line comments (starting with one of ``markers``) that mention ecs-lint, each
+    with the statement right after it. ``statements`` are (first line, last line) pairs, 1-based
+    and inclusive; several may start on one line (a YAML entry and its value), the longest then
+    counts. ``opaque`` are the lines where a comment marker is text, not a comment (a YAML block
+    scalar, an HCL heredoc); by default every line inside a statement (a Dockerfile heredoc)."""
+    last_lines: dict[int, int] = {}
+    for first, last in statements:
+        last_lines[first] = max(last, last_lines.get(first, last))
+    if opaque is None:
+        opaque = {line for first, last in statements for line in range(first + 1, last + 1)}
+        opaque |= set(last_lines)
     lines = source.text.split("\n")
     found: list[Comment] = []
     for number, line in enumerate(lines, 1):
         text = line.strip()
-        if number in inside or not text.startswith("#") or "ecs-lint" not in text.lower():
+        if number in opaque or not text.startswith(markers) or "ecs-lint" not in text.lower():
             continue
         begin = source.offset(number, len(line) - len(line.lstrip()) + 1)
         statement = None
         following = number + 1  # only comment lines may come between
-        while following <= len(lines) and following not in inside:
-            if not lines[following - 1].strip().startswith("#"):
+        while following <= len(lines) and following not in last_lines:
+            if following in opaque or not lines[following - 1].strip().startswith(markers):
                 break
             following += 1
         if following in last_lines:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
 
-    from ecs_lint.model import Span
+    from ecs_lint.model import Comment, Span
     from ecs_lint.textio import SourceText
 
-__all__ = ["HclFile", "parse_hcl", "parse_template", "syntax_error"]
+__all__ = ["HclFile", "hcl_comments", "parse_hcl", "parse_template", "syntax_error"]
 
 _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 _PARSER: list[Parser] = []
@@ -96,6 +96,31 @@ class HclFile:
     def slice(self, start: int, end: int) -> str:
         """The text between two byte offsets."""
         return self.data[start:end].decode("utf-8", "replace")
+
+
+def hcl_comments(file: HclFile) -> list[Comment]:
+    """The ``#`` and ``//`` comments that mention ecs-lint, each covering what starts on the line
+    after it (comment lines between them aside): a block, an attribute, an object's element or a
+    tuple's item (a container of ``jsonencode([...])``), the longest of those. A ``#`` inside a
+    heredoc is text, not a comment."""
+    from ecs_lint.textio import comments
+
+    if "ecs-lint" not in file.source.text:
+        return []
+    statements: list[tuple[int, int]] = []
+    opaque: set[int] = set()
+    pending = [file.root]
+    while pending:
+        node = pending.pop()
+        first, last = node.start_point[0] + 1, node.end_point[0] + 1
+        if node.type in ("block", "attribute", "object_elem") or (
+            node.type == "expression" and node.parent is not None and node.parent.type == "tuple"
+        ):
+            statements.append((first, last))
+        elif node.type == "heredoc_template":
+            opaque.update(range(first + 1, last + 1))
+        pending.extend(node.children)
+    return comments(file.source, statements, opaque=opaque, markers=("#", "//"))
 
 
 def parse_hcl(source: SourceText) -> HclFile:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 from ecs_lint.model import Problem, ProblemKind
 from ecs_lint.sources._hcl import Evaluator, Failed, is_null, known_text
+from ecs_lint.sources._hclsyntax import hcl_comments
 from ecs_lint.sources._tfinputs import apply_type, mark_origin, root_values
 from ecs_lint.sources._tfmodule import (
     downloaded_modules,
@@ -630,6 +631,7 @@ def read_tf_file(source: SourceText, document: Document, settings: Settings) -> 
     if own is None:
         document.problems.extend(p for p in module.problems if p.span.path == source.path)
         return read
+    document.comments = hcl_comments(own)
     instance.check_locals()
     for block in module.blocks_of.get(own.path, []):
         if block.kind in ("resource", "data"):

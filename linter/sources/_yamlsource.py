@@ -1,6 +1,6 @@
-"""What the YAML sources (Kubernetes, Compose, GitHub Actions) share: loading a file into
-position-tracking nodes, turning an image scalar into an ``ImageUse`` with exact spans, and the
-``# ecs-lint:`` comments before image entries.
+"""What the YAML sources (Kubernetes, Compose, GitHub Actions, CloudFormation) share: loading a
+file into position-tracking nodes, turning an image scalar into an ``ImageUse`` with exact spans,
+and the ``# ecs-lint:`` comments before the entries they cover.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from ecs_lint.textio import comments
 if TYPE_CHECKING:
     import re
 
-    from ecs_lint.model import PullIdentity, Reference, UseKind
+    from yaml.nodes import Node
+
+    from ecs_lint.model import Comment, PullIdentity, Reference, UseKind
     from ecs_lint.textio import SourceText
     from ecs_lint.yamlpos import Entry, YamlDocument
 
@@ -47,12 +49,11 @@ def expression_reference(text: str, pattern: re.Pattern[str]) -> UnresolvedRef |
 
 @dataclass(slots=True)
 class ImageCollector:
-    """Builds a document's image uses, each once, and the comments that can cover them."""
+    """Builds a document's image uses, each once."""
 
     source: SourceText
     document: Document
     _seen: set[ImageUse] = field(default_factory=set)
-    _lines: list[tuple[int, int]] = field(default_factory=list)
 
     def add(
         self,
@@ -109,12 +110,45 @@ class ImageCollector:
             return None
         self._seen.add(key)
         self.document.images.append(use)
-        key_line = self.source.position(entry.key.start_mark.index)[0]
-        self._lines.append((min(key_line, span.line), span.end_line))
         return use
 
-    def finish(self) -> Document:
-        """Attach the ``# ecs-lint:`` comments written on the lines before image entries."""
-        if "ecs-lint" in self.source.text:
-            self.document.comments = comments(self.source, sorted(set(self._lines)))
+    def finish(self, documents: list[YamlDocument]) -> Document:
+        """Attach the ``# ecs-lint:`` comments of the file (``yaml_comments``)."""
+        self.document.comments = yaml_comments(self.source, documents)
         return self.document
+
+
+def yaml_comments(source: SourceText, documents: list[YamlDocument]) -> list[Comment]:
+    """The ``#`` comments that mention ecs-lint, each covering the YAML entry that starts on the
+    line after it (comment lines between them aside): a mapping key with its value, or a
+    sequence item, the longest of those starting there. A ``#`` inside a block or multi-line
+    scalar is text, not a comment."""
+    if "ecs-lint" not in source.text:
+        return []
+    statements: list[tuple[int, int]] = []
+    opaque: set[int] = set()
+    seen: set[int] = set()
+    text = source.text
+
+    def lines(node: Node) -> tuple[int, int]:
+        start, end = yamlpos.node_span(node, text)
+        return source.position(start)[0], source.position(max(start, end - 1))[0]
+
+    pending: list[Node] = [ydoc.root for ydoc in documents]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue  # an alias: its text is where its anchor is
+        seen.add(id(node))
+        if yamlpos.is_scalar(node):
+            first, last = lines(node)
+            opaque.update(range(first + 1, last + 1))
+        elif yamlpos.is_mapping(node):
+            for key, value in node.value:
+                statements.append((lines(key)[0], lines(value)[1]))
+                pending += (key, value)
+        elif yamlpos.is_sequence(node):
+            for item in node.value:
+                statements.append(lines(item))
+                pending.append(item)
+    return comments(source, statements, opaque=opaque)

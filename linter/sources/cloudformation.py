@@ -63,7 +63,7 @@ from ecs_lint.sources._values import (
     has_opaque,
     span_of,
 )
-from ecs_lint.sources._yamlsource import yaml_problem
+from ecs_lint.sources._yamlsource import yaml_comments, yaml_problem
 from ecs_lint.sources.cfn_intrinsics import (
     Parameter,
     RawCall,
@@ -95,7 +95,8 @@ MAX_RAW_DEPTH: Final = 150
 """Nesting read from a template; deeper values are unknown (Python's recursion stays safe)."""
 TOO_DEEP: Final = "ecs-lint: nesting too deep"
 
-_CODE: Final = re.compile(r"[A-Z]+[0-9]+")
+_SELECTOR: Final = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+"""A rule code, prefix, ``ALL`` or rule name (``suppress`` reads which)."""
 _SHORT_TAGS: Final = {"!Ref": "Ref", "!Condition": "Condition"}
 
 
@@ -138,6 +139,7 @@ def _load(source: SourceText, document: Document) -> RawNode | None:
         return None
     if not documents:
         return None
+    document.comments = yaml_comments(source, documents[:1])
     return _YamlBuilder(source, documents[0]).build(documents[0].root, 0, tagged=True)
 
 
@@ -583,8 +585,8 @@ class _Reader:
         for item in items:
             text = item.value if isinstance(item, RawScalar) else None
             for code in (text or "").split(","):
-                if _CODE.fullmatch(code.strip().upper()):
-                    codes.append(code.strip().upper())
+                if _SELECTOR.fullmatch(code.strip()):
+                    codes.append(code.strip())
                 else:
                     codes = []
                     break

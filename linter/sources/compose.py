@@ -154,7 +154,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     reader = _Reader(ImageCollector(source, document), values)
     for entry in yamlpos.entries(yamlpos.get_value(ydoc.root, "services")):
         reader.service(ydoc, entry)
-    return reader.images.finish()
+    return reader.images.finish([ydoc])
 
 
 class _Reader:

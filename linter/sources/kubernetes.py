@@ -68,7 +68,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     reader = _Reader(ImageCollector(source, document))
     for ydoc in documents:
         reader.read_object(ydoc, ydoc.root, 0)
-    return reader.images.finish()
+    return reader.images.finish(documents)
 
 
 class _Reader:

@@ -68,7 +68,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     reader = _Reader(ImageCollector(source, document), ydoc, settings.max_file_size)
     for job in yamlpos.entries(yamlpos.get_value(ydoc.root, "jobs")):
         reader.job(job)
-    return reader.images.finish()
+    return reader.images.finish([ydoc])
 
 
 def repository_root(workflow: str) -> Path:
