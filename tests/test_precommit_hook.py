@@ -44,6 +44,8 @@ from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from servers.gallery_server import GalleryServer
 
+from ecs_lint.sources import is_candidate_name
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -147,38 +149,54 @@ class PreCommit:
         self.env = {**offline_environment(wheelhouse), "PRE_COMMIT_HOME": str(home)}
         self.env["ECS_LINT_OFFLINE"] = "1"
 
-    def commit(self, files: dict[str, str]) -> None:
+    def commit(
+        self,
+        files: dict[str, str],
+        args: tuple[str, ...] = ("--select", "EL101"),
+        **hook_settings: object,
+    ) -> None:
+        """A new repository holding ``files``, committed, and a ``.pre-commit-config.yaml``
+        naming the snapshot's hooks with ``args`` (the rules these tests are about, passed as a
+        user's hook entry does) and any other hook settings a user may override."""
+        hook_entries = [
+            {"id": hook_id, "args": list(args), **hook_settings}
+            for hook_id in ("ecs-lint", "ecs-lint-fix")
+        ]
         config = {
             "repos": [
                 {
                     "repo": str(self.hook_repo),
                     "rev": git(self.hook_repo, "rev-parse", "HEAD").strip(),
-                    # The rule these tests are about, passed as a user's hook entry does.
-                    "hooks": [
-                        {"id": "ecs-lint", "args": ["--select", "EL101"]},
-                        {"id": "ecs-lint-fix", "args": ["--select", "EL101"]},
-                    ],
+                    "hooks": hook_entries,
                 }
             ]
         }
         files = {".pre-commit-config.yaml": yaml.safe_dump(config), **files}
         self.workdir.mkdir()
         git(self.workdir, "init", "-q")
+        self.stage(files)
+        git(self.workdir, "commit", "-q", "--no-verify", "-m", "files")
+
+    def stage(self, files: dict[str, str]) -> None:
+        """Write ``files`` and ``git add`` them: what the next commit holds."""
         for name, text in files.items():
             (self.workdir / name).parent.mkdir(parents=True, exist_ok=True)
             (self.workdir / name).write_text(text)
-        git(self.workdir, "add", "-A")
-        git(self.workdir, "commit", "-q", "--no-verify", "-m", "files")
+        git(self.workdir, "add", *files)
 
     def run(self, hook: str) -> subprocess.CompletedProcess[str]:
+        return self._pre_commit("run", hook, "--all-files")
+
+    def run_staged(self, hook: str) -> subprocess.CompletedProcess[str]:
+        """``pre-commit run`` as ``git commit`` runs it: on the staged files only."""
         return self._pre_commit("run", hook)
 
     def try_repo(self, hook: str) -> subprocess.CompletedProcess[str]:
-        return self._pre_commit("try-repo", str(self.hook_repo), hook)
+        return self._pre_commit("try-repo", str(self.hook_repo), hook, "--all-files")
 
     def _pre_commit(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", *args, "--all-files", "--color", "never"],
+            [sys.executable, "-m", "pre_commit", *args, "--color", "never"],
             cwd=self.workdir,
             env=self.env,
             capture_output=True,
@@ -220,6 +238,116 @@ def test_hook_passes_on_clean_files(pre_commit: PreCommit) -> None:
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert re.search(r"^ecs-lint\.+Passed$", output, re.MULTILINE), output
+
+
+SERVICE_ACCOUNT = (
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: puller}\n"
+    "imagePullSecrets: [{name: hub-credentials}]\n"
+)
+
+
+def deployment(image: str, account: str = "puller") -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+        f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
+        f"        - name: web\n          image: {image}\n"
+    )
+
+
+def test_committing_only_the_deployment_still_finds_its_service_account(
+    pre_commit: PreCommit,
+) -> None:
+    # The service account with pull secrets is in another file, which this commit does not
+    # touch: pre-commit passes only the Deployment, and ecs-lint reads the account from the
+    # repository, as `ecs-lint .` does. Authenticated pulls are EL102, not EL101.
+    pre_commit.commit(
+        {"k8s/service-account.yaml": SERVICE_ACCOUNT, "k8s/web.yaml": deployment("nginx:1.25")},
+        args=("--select", "EL101,EL102"),
+    )
+    pre_commit.stage({"k8s/web.yaml": deployment("nginx:1.27")})
+    run = pre_commit.run_staged("ecs-lint")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^k8s/web\.yaml:10:\d+: EL102 .*nginx:1\.27", output, re.MULTILINE), output
+    assert "EL101" not in output
+    assert "service-account.yaml" not in output  # not a file of this commit: not reported
+
+
+def test_a_task_definition_named_like_any_json_file_is_checked(pre_commit: PreCommit) -> None:
+    pre_commit.commit(
+        {
+            "ecs/web.json": '{"family": "web", "containerDefinitions": '
+            '[{"name": "web", "image": "nginx:1.25"}]}\n',
+            "package.json": '{"name": "app", "version": "1.0.0"}\n',
+        }
+    )
+    run = pre_commit.run("ecs-lint")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"^ecs/web\.json:1:\d+: EL101 ", output, re.MULTILINE), output
+    assert "package.json" not in output
+    assert "1 file checked" in output  # package.json passed, read, and found not to be ours
+
+
+def test_the_exclusions_apply_to_the_files_pre_commit_names(pre_commit: PreCommit) -> None:
+    pre_commit.commit(
+        {
+            ".ecs-lint.toml": 'extend-exclude = ["vendor"]\n',
+            ".gitignore": "generated/\n",
+            "Dockerfile": "FROM public.ecr.aws/docker/library/nginx:1.25\n",
+            "vendor/acme/Dockerfile": "FROM nginx:1.25\n",
+        }
+    )
+    # Tracked though ignored (added before the ignore rule, or with --force): ignored all the
+    # same, as `ecs-lint .` ignores it.
+    (pre_commit.workdir / "generated").mkdir()
+    (pre_commit.workdir / "generated" / "Dockerfile").write_text("FROM redis:7\n")
+    git(pre_commit.workdir, "add", "--force", "generated/Dockerfile")
+    run = pre_commit.run("ecs-lint")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^ecs-lint\.+Passed$", run.stdout, re.MULTILINE), run.stdout
+
+
+SPLIT_FILES = {
+    "k8s/service-account.yaml": SERVICE_ACCOUNT,
+    **{f"k8s/app-{n}.yaml": deployment(f"nginx:1.2{n}") for n in range(4)},
+    "k8s/other.yaml": deployment("redis:7", account="default"),
+    "compose.yaml": "services:\n  api:\n    build:\n      context: api\n"
+    "      args: {BASE: 'python:3.12'}\n",
+    "api/Dockerfile": "ARG BASE=python:3.11\nFROM ${BASE}\n",
+    "ecs/web.json": '{"containerDefinitions": [{"name": "web", "image": "nginx:1.25"}]}\n',
+    "ecs/worker.json": '{"containerDefinitions": [{"name": "w", "image": "busybox:1.36"}]}\n',
+    "Dockerfile": "FROM alpine:3.20\n",
+    "docker/dev.yml": "services:\n  db:\n    image: postgres:16\n",
+}
+
+
+def finding_lines(output: str) -> set[str]:
+    return set(re.findall(r"^\S+:\d+:\d+: EL\d+ .*$", output, re.MULTILINE))
+
+
+def test_the_findings_do_not_depend_on_how_pre_commit_splits_the_files(
+    pre_commit: PreCommit,
+) -> None:
+    # With require_serial off, pre-commit splits the files across processes (one per core),
+    # shuffled: a Deployment and its service account, a Dockerfile and the compose file that
+    # builds it land in different processes. Each file's findings are the same all the same.
+    pre_commit.commit(SPLIT_FILES, args=("--select", "EL101,EL102", "-o", "concise"))
+    serial = pre_commit.run("ecs-lint")
+    config = pre_commit.workdir / ".pre-commit-config.yaml"
+    settings = yaml.safe_load(config.read_text())
+    for hook in settings["repos"][0]["hooks"]:
+        hook["require_serial"] = False
+    config.write_text(yaml.safe_dump(settings))
+    split = pre_commit.run("ecs-lint")
+    assert serial.returncode == split.returncode == 1, serial.stdout + split.stdout
+    expected = finding_lines(serial.stdout)
+    assert len(expected) == 9, serial.stdout
+    assert any("EL102" in line and "k8s/app-0.yaml" in line for line in expected)
+    assert any("api/Dockerfile" in line and "python:3.12" in line for line in expected)
+    assert finding_lines(split.stdout) == expected
+    if (os.cpu_count() or 1) > 1:  # one process per core: more than one summary line
+        assert split.stdout.count(" checked)") > 1, split.stdout
 
 
 @pytest.fixture
@@ -346,46 +474,69 @@ def test_hooks_file_declares_both_hooks() -> None:
     assert set(hooks) == {"ecs-lint", "ecs-lint-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["require_serial"] is False
+        # One process per commit: the repository is read once for the files' context; the
+        # findings do not depend on how pre-commit would split the files anyway.
+        assert hook["require_serial"] is True
+        assert hook["types"] == ["text"]
         assert hook["entry"].split()[0] == "ecs-lint"
-    assert hooks["ecs-lint-fix"]["entry"] == "ecs-lint --fix"
+        # pre-commit names each file: the exclusions (and .gitignore) must still apply.
+        assert "--force-exclude" in hook["entry"].split()
+    assert hooks["ecs-lint-fix"]["entry"].split()[:2] == ["ecs-lint", "--fix"]
     assert hooks["ecs-lint-fix"]["files"] == hooks["ecs-lint"]["files"]
 
 
-@pytest.mark.parametrize(
-    ("path", "checked"),
-    [
-        ("Dockerfile", True),
-        ("services/api/Dockerfile.prod", True),
-        ("build/api.Dockerfile", True),
-        ("Containerfile", True),
-        ("ecs/task-definition.json", True),
-        ("deploy/taskdef.json", True),
-        ("web.taskdef.json", True),
-        ("infra/container-definitions.json", True),
-        ("template.yaml", True),
-        ("cdk.out/ApiStack.template.json", True),
-        ("infra/network.cfn.yml", True),
-        ("plans/prod.tfplan.json", True),
-        ("tfplan.json", True),
-        ("infra/main.tf", True),
-        ("docker-bake.hcl", True),
-        ("build/docker-bake.override.json", True),
-        ("docker-bake.release.hcl", True),
-        ("ci/release.bake.hcl", True),
-        ("gh-actions-bake.hcl", True),
-        ("terraform.hcl", False),
-        ("bake.json", False),
-        ("compose.yaml", True),
-        ("deploy/docker-compose.prod.yml", True),
-        (".github/workflows/ci.yml", True),
-        ("k8s/deployment.yaml", True),
-        ("package.json", False),
-        ("docs/Dockerfile-guide.md", False),
-        ("src/app.py", False),
-        ("tsconfig.json", False),
-    ],
-)
-def test_hook_files_pattern(path: str, checked: bool) -> None:
+HOOK_NAMES = [
+    ("Dockerfile", True),
+    ("services/api/Dockerfile.prod", True),
+    ("build/api.Dockerfile", True),
+    ("build/api.dockerfile", True),
+    ("Containerfile", True),
+    ("Containerfile.dev", True),
+    ("images/base.Containerfile", True),
+    ("ecs/task-definition.json", True),
+    ("deploy/taskdef.json", True),
+    ("web.taskdef.json", True),
+    ("infra/container-definitions.json", True),
+    # A task definition by content only: the hook passes every JSON file, ecs-lint decides.
+    ("ecs/web.json", True),
+    ("package.json", True),
+    ("tsconfig.json", True),
+    ("bake.json", True),
+    ("template.yaml", True),
+    ("cdk.out/ApiStack.template.json", True),
+    ("infra/network.cfn.yml", True),
+    ("templates/vpc.template", True),
+    ("plans/prod.tfplan.json", True),
+    ("tfplan.json", True),
+    ("infra/main.tf", True),
+    ("docker-bake.hcl", True),
+    ("build/docker-bake.override.json", True),
+    ("docker-bake.release.hcl", True),
+    ("ci/release.bake.hcl", True),
+    ("gh-actions-bake.hcl", True),
+    ("terraform.hcl", False),
+    ("compose.yaml", True),
+    ("deploy/docker-compose.prod.yml", True),
+    ("docker-stack.yml", True),
+    (".github/workflows/ci.yml", True),
+    ("k8s/deployment.yaml", True),
+    ("docs/Dockerfile-guide.md", False),
+    ("src/app.py", False),
+    ("terraform.tfvars", False),
+    ("README.md", False),
+    ("Makefile", False),
+]
+
+
+@pytest.mark.parametrize(("path", "passed"), HOOK_NAMES)
+def test_hook_files_pattern(path: str, passed: bool) -> None:
     (hook,) = [h for h in yaml.safe_load(HOOKS_FILE.read_text()) if h["id"] == "ecs-lint"]
-    assert bool(re.search(hook["files"], path)) is checked
+    assert bool(re.search(hook["files"], path)) is passed
+
+
+@pytest.mark.parametrize(("path", "_passed"), HOOK_NAMES)
+def test_the_hook_passes_exactly_what_a_directory_walk_looks_at(path: str, _passed: bool) -> None:
+    # What pre-commit passes is what `ecs-lint .` considers, so a commit checks each file as the
+    # whole-repository run does.
+    (hook,) = [h for h in yaml.safe_load(HOOKS_FILE.read_text()) if h["id"] == "ecs-lint"]
+    assert bool(re.search(hook["files"], path)) is is_candidate_name(path.rsplit("/", 1)[-1])

@@ -245,7 +245,10 @@ DOCKERFILE_PATTERNS = (
     "Containerfile",
     "*.Dockerfile",
     "*.dockerfile",
+    "*.Containerfile",
+    "*.containerfile",
     "Dockerfile.*",
+    "Containerfile.*",
 )
 
 
