@@ -342,7 +342,7 @@ def test_the_findings_do_not_depend_on_how_pre_commit_splits_the_files(
     split = pre_commit.run("ecs-lint")
     assert serial.returncode == split.returncode == 1, serial.stdout + split.stdout
     expected = finding_lines(serial.stdout)
-    assert len(expected) == 9, serial.stdout
+    assert len(expected) == 10, serial.stdout
     assert any("EL102" in line and "k8s/app-0.yaml" in line for line in expected)
     assert any("api/Dockerfile" in line and "python:3.12" in line for line in expected)
     assert finding_lines(split.stdout) == expected
