@@ -34,6 +34,20 @@ def _no_network_lookups(
     monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("ecs-lint-cache")))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_git_configuration(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test reads the machine's git configuration (ecs-lint reads git's global excludes file
+    from it, and the tests' git commands would read it too): an empty global configuration, no
+    system one, and a configuration home of the test's own."""
+    home = tmp_path_factory.mktemp("git-config-home")
+    (home / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
     """One local AWS (moto's server mode on 127.0.0.1) for the whole session; moto is imported

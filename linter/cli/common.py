@@ -107,13 +107,16 @@ MAX_NAMED = 5
 
 
 def not_checked_note(templates: list[tuple[str, str]]) -> str:
-    """One line for every template file not checked: how many, which (the first few)."""
-    kinds = " and ".join(sorted({kind.split(" (")[0].removeprefix("a ") for _, kind in templates}))
+    """One line for every template file not checked: how many, of what kind, which (the first
+    few)."""
+    count = len(templates)
+    kinds = " or ".join(sorted({kind for _, kind in templates}))
     names = ", ".join(path for path, _ in templates[:MAX_NAMED])
-    more = f" and {len(templates) - MAX_NAMED} more" if len(templates) > MAX_NAMED else ""
+    more = f" and {count - MAX_NAMED} more" if count > MAX_NAMED else ""
+    each, they = ("each ", "they render") if count > 1 else ("", "it renders")
     return (
-        f"{plural(len(templates), 'file')} not checked: {kinds} for another tool to render "
-        f"first; lint what it renders ({names}{more})"
+        f"{plural(count, 'file')} not checked: {each}{kinds}, which another tool renders "
+        f"first; lint what {they} ({names}{more})"
     )
 
 
