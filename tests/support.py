@@ -47,6 +47,7 @@ def standalone(directory: Path) -> Path:
     shutil.copytree(directory, copy)
     return copy
 
+
 # Hypothesis profiles. "ci" (chosen when CI is set) is derandomised, so a CI run is reproducible
 # and fails for the code, not for the seed it drew, and has no per-example deadline, which a busy
 # 2-core runner would trip at random. "fuzz" is for a local soak of the property tests:

@@ -304,7 +304,8 @@ def test_compose_files_found_by_content_are_linted(tmp_path: Path) -> None:
         },
     )
     findings = lint_paths([str(tmp_path)], Settings(select=("EL101",))).findings
-    assert sorted((Path(f.span.path).relative_to(tmp_path).as_posix(), f.image) for f in findings) == [
+    found = [(Path(f.span.path).relative_to(tmp_path).as_posix(), f.image) for f in findings]
+    assert sorted(found) == [
         ("docker-stack.yml", "docker.io/library/nginx:1.25"),
         ("docker/api/Dockerfile", "docker.io/library/redis:7"),
         ("tests/docker-compose-e2e.yml", "docker.io/library/postgres:16"),
