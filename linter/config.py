@@ -71,6 +71,12 @@ SECTIONS: frozenset[str] = frozenset(key.name.rsplit(".", 1)[0] for key in KEYS 
 # Finding and reading the file.
 
 
+def project_directory(start: Path, limit: int = MAX_FILE_SIZE) -> Path | None:
+    """The directory of the configuration file nearest to ``start`` (a directory), if any."""
+    found = find_config_file(start, limit)
+    return found.parent if found is not None else None
+
+
 def find_config_file(start: Path, limit: int = MAX_FILE_SIZE) -> Path | None:
     """The nearest configuration file in ``start`` or a parent directory."""
     for directory in (start, *start.parents):

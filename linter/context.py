@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecs_lint.config import project_directory
 from ecs_lint.discover import Discovery
 from ecs_lint.load import load_document
 from ecs_lint.model import ContextKind
@@ -57,6 +59,7 @@ class RunFiles:
     discovery: Discovery = field(init=False)
     _formats: dict[str, SourceFormat | None] = field(default_factory=dict)
     _repositories: dict[str, list[Candidate]] = field(default_factory=dict)
+    _projects: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.discovery = Discovery(self.settings)
@@ -91,12 +94,16 @@ class RunFiles:
         root = self.discovery.gitignores.root_of(directory)
         if root is not None:
             return root
-        configurations = self.settings.configurations
-        if configurations is not None:
-            project = configurations.project_directory(directory)
-            if project is not None:
-                return os.path.realpath(project)
-        return given
+        project = self._projects.get(directory)
+        if project is None:
+            configurations = self.settings.configurations
+            if configurations is not None:
+                project = configurations.project_directory(directory) or ""
+            else:
+                found = project_directory(Path(directory), self.settings.max_file_size)
+                project = str(found) if found is not None else ""
+            self._projects[directory] = project
+        return os.path.realpath(project) if project else given
 
 
 Need = tuple[ContextKind, str]

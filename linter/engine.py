@@ -179,7 +179,8 @@ def lint_model(model: Model, settings: Settings, services: Services | None = Non
         findings = _without_repeats(sorted(findings, key=lambda finding: finding.sort_key))
         suppressed.sort(key=lambda finding: finding.sort_key)
     checked = [document.path for document in model.documents]
-    result = RunResult(findings, len(model.documents), model.sources, checked, suppressed)
+    checked += [path for path in model.checked_through_callers if path not in checked]
+    result = RunResult(findings, len(checked), model.sources, checked, suppressed)
     result.not_checked = [
         (document.path, document.not_checked or "") for document in model.not_checked
     ]

@@ -662,6 +662,9 @@ class Model:
     reported: set[str] | None = None
     not_checked: list[Document] = field(default_factory=list)
     """Files a format claims that are templates for another tool (``Document.not_checked``)."""
+    checked_through_callers: list[str] = field(default_factory=list)
+    """Files checked whose plain lint was dropped for their callers' (``drop_covered``): checked
+    all the same."""
     _real_paths: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -773,6 +776,7 @@ class Model:
             own = directory[id(doc)]
             return any(own not in callers.get(caller, ()) for caller in callers.get(own, ()))
 
+        self.checked_through_callers += [doc.path for doc in self.documents if dropped(doc)]
         self.documents = [doc for doc in self.documents if not dropped(doc)]
         self.context = [doc for doc in self.context if not dropped(doc)]
 

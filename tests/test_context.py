@@ -1,0 +1,248 @@
+"""A file's findings do not depend on which other files the run names: what they depend on is
+read from the file's repository (``ecs_lint.context``), once per run."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ecs_lint import textio
+from ecs_lint.engine import lint_paths
+from ecs_lint.settings import Settings
+from support import run_cli
+
+RULES = ("EL101", "EL102", "EL103", "EL150", "EL203", "EL207", "EL900", "EL901")
+
+SERVICE_ACCOUNT = (
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: puller}\n"
+    "imagePullSecrets: [{name: hub}]\n"
+)
+
+
+def deployment(image: str, account: str = "puller") -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+        f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
+        f"        - name: web\n          image: {image}\n"
+    )
+
+
+TASK = (
+    '{"family": "web", "executionRoleArn": "arn:aws:iam::123456789012:role/exec-web",\n'
+    ' "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",\n'
+    ' "containerDefinitions": [{"name": "web", "image": "acme/web:1.4",\n'
+    '   "repositoryCredentials": {"credentialsParameter":'
+    ' "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"}}]}\n'
+)
+ROLES = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecWeb:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: exec-web
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: logs-only
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: logs:*
+                Resource: "*"
+"""
+
+
+def service_stack(name: str, image: str, count: int) -> str:
+    return f"""\
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: {name}
+      ContainerDefinitions:
+        - Name: {name}
+          Image: {image}
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      DesiredCount: {count}
+      LaunchType: FARGATE
+"""
+
+
+REPOSITORY = {
+    # A pod and the service account with its pull secrets, in different files.
+    "k8s/service-account.yaml": SERVICE_ACCOUNT,
+    "k8s/web.yaml": deployment("nginx:1.25"),
+    "k8s/jobs.json": (
+        '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"},\n'
+        ' "spec": {"containers": [{"name": "j", "image": "busybox:1.36"}]}}\n'
+    ),
+    # A compose file building a Dockerfile with args, with a .env beside it.
+    "compose.yaml": (
+        "services:\n  api:\n    build:\n      context: api\n      args: {BASE: 'python:3.12'}\n"
+        "  cache:\n    image: redis:${TAG}\n"
+    ),
+    ".env": "TAG=7.2\n",
+    "api/Dockerfile": "ARG BASE=python:3.11\nFROM ${BASE}\n",
+    # A workflow building another Dockerfile with its args.
+    ".github/workflows/build.yml": (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n"
+        "          context: worker\n          build-args: |\n            BASE=node:22\n"
+    ),
+    "worker/Dockerfile": "ARG BASE=node:18\nFROM ${BASE}\n",
+    # A Terraform module whose image its caller gives.
+    "infra/modules/ecs/main.tf": (
+        'variable "image" {\n  type = string\n}\n\n'
+        'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n'
+        '  container_definitions = jsonencode([{ name = "app", image = var.image }])\n}\n'
+    ),
+    "infra/live/main.tf": (
+        'module "ecs" {\n  source = "../modules/ecs"\n  image  = "nginx:1.27"\n}\n'
+    ),
+    # Terraform reading a task's containers from a JSON file.
+    "infra/app/main.tf": (
+        'resource "aws_ecs_task_definition" "app" {\n  family = "files"\n'
+        '  container_definitions = file("containers.json")\n}\n'
+    ),
+    "infra/app/containers.json": '[\n  {"name": "web", "image": "httpd:2.4"}\n]\n',
+    # A task definition whose execution role another template defines.
+    "ecs/web.json": TASK,
+    "cfn/roles.yaml": ROLES,
+    # Two services whose pulls add up (EL150), in different files.
+    "cfn/front.yaml": service_stack("front", "nginx:1.25", 60),
+    "cfn/back.yaml": service_stack("back", "redis:7", 60),
+}
+
+
+def git_repository(root: Path, files: dict[str, str]) -> Path:
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root.resolve()
+
+
+Row = tuple[str, str, int, int, str]
+
+
+def rows(paths: list[Path], settings: Settings | None = None) -> set[Row]:
+    result = lint_paths([str(path) for path in paths], settings or Settings(select=RULES))
+    return {
+        (str(Path(f.span.path).resolve()), f.rule, f.span.line, f.span.column, f.message)
+        for f in result.findings
+    }
+
+
+def candidates(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file() and ".git" not in path.parts)
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    return git_repository(tmp_path, REPOSITORY)
+
+
+def test_each_file_alone_has_the_findings_the_whole_repository_gives_it(repository: Path) -> None:
+    whole = rows([repository])
+    for path in candidates(repository):
+        own = {row for row in whole if row[0] == str(path)}
+        alone = {row for row in rows([path]) if row[0] == str(path)}
+        assert alone == own, path
+
+
+def test_any_split_of_the_files_gives_the_same_findings(repository: Path) -> None:
+    whole = rows([repository])
+    files = candidates(repository)
+    shuffle = random.Random(19)
+    for batches in (2, 3, 5):
+        shuffle.shuffle(files)
+        found: set[Row] = set()
+        for index in range(batches):
+            found |= rows(files[index::batches])
+        assert found == whole
+
+
+def test_what_each_file_depends_on_decides_its_findings(repository: Path) -> None:
+    def alone(name: str, rule: str) -> list[tuple[int, str]]:
+        return sorted(
+            (row[2], row[4])
+            for row in rows([repository / name])
+            if row[0] == str(repository / name) and row[1] == rule
+        )
+
+    # The pod pulls with its service account's credentials (another file).
+    assert [line for line, _ in alone("k8s/web.yaml", "EL102")] == [10]
+    assert alone("k8s/web.yaml", "EL101") == []
+    # The Dockerfile is linted with the build args of the compose file and the workflow.
+    assert ["python:3.12" in message for _, message in alone("api/Dockerfile", "EL101")] == [True]
+    assert ["node:22" in message for _, message in alone("worker/Dockerfile", "EL101")] == [True]
+    # The module's image is its caller's value: known, and reported where the caller writes it.
+    assert alone("infra/modules/ecs/main.tf", "EL103") == []
+    (module,) = alone("infra/live/main.tf", "EL101")
+    assert "nginx:1.27" in module[1]
+    # The task's execution role is defined in another template: known, and denied the secret.
+    assert alone("ecs/web.json", "EL207") == []
+    assert len(alone("ecs/web.json", "EL203")) == 1
+    # The service in front.yaml shares the budget with back.yaml's.
+    (budget,) = alone("cfn/front.yaml", "EL150")
+    assert "the 2 services" in budget[1] and "need 120" in budget[1]
+    # The compose file's .env gives its variable.
+    assert ["redis:7.2" in message for _, message in alone("compose.yaml", "EL101")] == [True]
+
+
+def test_a_file_another_asks_for_is_reported_with_it(repository: Path) -> None:
+    # The compose file named alone still reports the Dockerfile it builds (with its args).
+    found = rows([repository / "compose.yaml"])
+    dockerfile = str(repository / "api" / "Dockerfile")
+    assert {row[2] for row in found if row[0] == dockerfile} == {2}
+    # But not the files it is context for, nor the other builders' findings.
+    assert {Path(row[0]).name for row in found} == {"compose.yaml", "Dockerfile"}
+
+
+def test_nothing_of_the_context_is_reported(repository: Path) -> None:
+    found = rows([repository / "k8s" / "web.yaml"])
+    assert {row[0] for row in found} == {str(repository / "k8s" / "web.yaml")}
+
+
+def test_outside_git_the_repository_is_the_nearest_configured_directory(tmp_path: Path) -> None:
+    files = {"k8s/service-account.yaml": SERVICE_ACCOUNT, "apps/web.yaml": deployment("nginx:1")}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    pod = tmp_path / "apps" / "web.yaml"
+    # No repository, no configuration: the file's own directory is all ecs-lint reads.
+    assert {row[1] for row in rows([pod])} == {"EL101"}
+    (tmp_path / ".ecs-lint.toml").write_text("")
+    assert {row[1] for row in rows([pod])} == {"EL102"}
+
+
+@pytest.mark.parametrize("named", [["api/Dockerfile", "k8s", "ecs/web.json"], ["."]])
+def test_each_file_is_read_once_per_run(
+    repository: Path, monkeypatch: pytest.MonkeyPatch, named: list[str]
+) -> None:
+    reads: list[str] = []
+    real_read = textio._read_source
+
+    def counted(path: Path, display: str, limit: int) -> textio.SourceText:
+        reads.append(str(Path(path).resolve()))
+        return real_read(path, display, limit)
+
+    monkeypatch.setattr(textio, "_read_source", counted)
+    lint_paths([str(repository / name) for name in named], Settings())
+    assert reads
+    assert len(reads) == len(set(reads))
+
+
+def test_the_command_line_reports_what_the_repository_decides(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repository)
+    run = run_cli("k8s/web.yaml", "--select", "EL101,EL102", "-o", "concise")
+    assert run.stdout.splitlines()[0].startswith("k8s/web.yaml:10:18: EL102 ")
+    assert "service-account.yaml" not in run.stdout
