@@ -308,3 +308,120 @@ def test_container_narrowing_matches_no_dockerfile_finding(tmp_path: Path) -> No
     entry = PerFileIgnore("Dockerfile", ("EL101",), str(tmp_path), container="web")
     result = lint_paths([str(tmp_path)], Settings(select=("EL101",), per_file_ignores=(entry,)))
     assert [finding.rule for finding in result.findings] == ["EL101"]
+
+
+# --- the same directives in every source with comments --------------------------------------
+
+STACK = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  # ecs-lint: ignore=EL101 -- pulled through the registry mirror
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx:1.25
+  Api:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: api
+          # ecs-lint: ignore=EL101
+          Image: redis:7
+        - Name: db
+          Image: postgres:16
+"""
+
+
+def test_cloudformation_yaml_comments_suppress_what_follows_them(workdir: Path) -> None:
+    (workdir / "stack.yaml").write_text(STACK)
+    assert located(workdir / "stack.yaml", *SUPPRESSED) == [("EL101", 18)]
+
+
+def test_an_unused_cloudformation_comment_is_reported(workdir: Path) -> None:
+    (workdir / "stack.yaml").write_text(STACK.replace("ignore=EL101\n", "ignore=EL105\n"))
+    assert located(workdir / "stack.yaml", *SUPPRESSED) == [
+        ("EL901", 15),
+        ("EL101", 16),
+        ("EL101", 18),
+    ]
+
+
+TERRAFORM = """\
+# ecs-lint: ignore=EL101 -- mirrored
+resource "aws_ecs_task_definition" "web" {
+  family                = "web"
+  container_definitions = jsonencode([{ name = "web", image = "nginx:1.25" }])
+}
+
+resource "aws_ecs_task_definition" "api" {
+  family = "api"
+  container_definitions = jsonencode([
+    // ecs-lint: ignore=EL101
+    { name = "api", image = "redis:7" },
+    { name = "db", image = "postgres:16" },
+  ])
+  tags = {
+    notes = <<-EOT
+      # ecs-lint: ignore-file=EL101 -- text of a heredoc, not a comment
+    EOT
+  }
+}
+"""
+
+
+def test_terraform_comments_suppress_what_follows_them(workdir: Path) -> None:
+    (workdir / "main.tf").write_text(TERRAFORM)
+    assert located(workdir / "main.tf", *SUPPRESSED) == [("EL101", 12)]
+
+
+def test_a_compose_comment_before_a_service_covers_the_whole_service(workdir: Path) -> None:
+    (workdir / "compose.yaml").write_text(
+        "services:\n  # ecs-lint: ignore=EL101\n  web:\n    image: nginx:1.25\n"
+        "  db:\n    image: postgres:16\n    # ecs-lint: ignore=EL101\n"
+    )
+    assert located(workdir / "compose.yaml", *SUPPRESSED) == [("EL101", 6), ("EL901", 7)]
+
+
+@pytest.mark.parametrize(
+    ("selector", "left"),
+    [
+        ("EL1", []),
+        ("el10", []),
+        ("ALL", []),
+        ("EL101,mutable-image-tag", []),
+        ("docker-hub-anonymous-pull", [("EL105", 2)]),
+        ("EL105", [("EL101", 2)]),
+    ],
+)
+def test_directives_name_rules_as_the_configuration_does(
+    workdir: Path, selector: str, left: list[tuple[str, int]]
+) -> None:
+    path = dockerfile(workdir, f"# ecs-lint: ignore={selector}\nFROM nginx\nFROM redis:7\n")
+    assert located(path, *SUPPRESSED) == [*left, ("EL101", 3)]
+
+
+def test_a_prefix_or_name_that_names_no_rule_is_unknown(workdir: Path) -> None:
+    path = dockerfile(workdir, "# ecs-lint: ignore=EL8,no-such-rule\nFROM nginx:1.25\n")
+    (finding, _) = findings(path, *SUPPRESSED)
+    assert finding["rule"] == "EL901"
+    assert finding["unknown"] == ["EL8", "no-such-rule"]
+
+
+def test_an_unused_prefix_is_reported(workdir: Path) -> None:
+    path = dockerfile(workdir, "# ecs-lint: ignore=EL2\nFROM nginx:1.25\n")
+    rows = findings(path, "--select", "EL101,EL201,EL901")
+    assert [(row["rule"], row.get("unused")) for row in rows] == [
+        ("EL901", ["EL2"]),
+        ("EL101", None),
+    ]
+
+
+def test_the_configuration_takes_rule_names(workdir: Path) -> None:
+    path = dockerfile(workdir, "FROM nginx\n")
+    assert located(path, "--select", "mutable-image-tag") == [("EL105", 1)]
+    (workdir / ".ecs-lint.toml").write_text(
+        'select = ["EL1"]\nignore = ["docker-hub-anonymous-pull"]\n'
+    )
+    assert located(path) == [("EL105", 1)]

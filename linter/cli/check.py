@@ -30,6 +30,7 @@ def check(paths: list[str], settings: Settings) -> NoReturn:
     """Lint task definitions and Dockerfiles (the default command)."""
     from dataclasses import replace
 
+    from ecs_lint.config import ConfigError
     from ecs_lint.discover import MissingPath
     from ecs_lint.engine import lint_paths
     from ecs_lint.settings import ROLE_POLICY_HINT_LIVE
@@ -45,6 +46,8 @@ def check(paths: list[str], settings: Settings) -> NoReturn:
             result = apply_fixes(paths, result, settings, services)
     except MissingPath as missing:
         fail(f"path '{missing}' does not exist")
+    except ConfigError as error:  # a sub-project's configuration (Settings.for_path)
+        fail(str(error))
     except Exception as error:
         message = _policy_or_aws_failure(error)
         if message is None:

@@ -38,6 +38,7 @@ def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
     """
     from ecs_lint.aws.inventory import Scope
     from ecs_lint.awsapi.wire import AwsError
+    from ecs_lint.config import ConfigError
     from ecs_lint.discover import MissingPath
     from ecs_lint.iam.generate import generate_role_policies
     from ecs_lint.iam.provider import build_policy_provider
@@ -63,6 +64,8 @@ def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
         fail(f"path '{missing_path}' does not exist")
     except (PolicySourceError, AwsError) as error:
         fail(error.message)
+    except ConfigError as error:  # a sub-project's configuration (Settings.for_path)
+        fail(str(error))
     notes = [f"warning: {warning}" for warning in provider.live.warnings] if provider.live else []
     if not model.tasks:
         notes.append("no task definitions found")
