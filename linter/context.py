@@ -107,8 +107,8 @@ class RunFiles:
 
 
 Need = tuple[ContextKind, str]
-"""A kind of context needed, with the format that may provide it (``""``: any format):
-``ContextKind.REQUESTS`` is asked of the formats that may ask for the file's."""
+"""A kind of context needed; for ``ContextKind.REQUESTS``, with the format of the file whose
+askers are wanted (``""`` for the other kinds)."""
 
 
 def add_context(model: Model, files: RunFiles, roots: dict[str, str]) -> None:
@@ -137,15 +137,22 @@ def add_context(model: Model, files: RunFiles, roots: dict[str, str]) -> None:
 
 def _needs(document: Document) -> set[Need]:
     needs: set[Need] = {(kind, "") for kind in document.context_needs()}
-    if document.format is not None:
-        needs |= {(ContextKind.REQUESTS, asker) for asker in _requested_by(document.format)}
+    if document.format is not None and any(fmt.requested_by for fmt in _named(document.format)):
+        needs.add((ContextKind.REQUESTS, document.format))
     return needs
 
 
-def _requested_by(format_name: str) -> set[str]:
+def _named(format_name: str) -> list[SourceFormat]:
     from ecs_lint.sources import FORMATS
 
-    return {asker for fmt in FORMATS if fmt.name == format_name for asker in fmt.requested_by}
+    return [fmt for fmt in FORMATS if fmt.name == format_name]
+
+
+def _provides(fmt: SourceFormat, text: str, need: Need) -> bool:
+    kind, requested = need
+    if kind is ContextKind.REQUESTS:
+        return any(fmt.may_ask_for(wanted, text) for wanted in _named(requested))
+    return fmt.may_provide(kind, text)
 
 
 def _providers(files: RunFiles, root: str, needs: set[Need], loaded: set[str]) -> list[Document]:
@@ -159,9 +166,7 @@ def _providers(files: RunFiles, root: str, needs: set[Need], loaded: set[str]) -
         if source is None:
             continue
         fmt = files.format_of(candidate, source)
-        if fmt is None or not any(
-            fmt.may_provide(kind, source.text) for kind, asker in needs if asker in ("", fmt.name)
-        ):
+        if fmt is None or not any(_provides(fmt, source.text, need) for need in needs):
             continue
         loaded.add(candidate.real)
         settings = files.settings.for_path(candidate.display)

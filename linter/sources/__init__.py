@@ -51,13 +51,18 @@ class SourceFormat:
     """What a file of this format may give the files of its repository (``ContextKind``), each
     with a cheap test of the text: the files read for the context of the files linted
     (``ecs_lint.context``) are those that pass it."""
-    requested_by: tuple[str, ...] = ()
+    requested_by: tuple[tuple[str, Callable[[str], bool]], ...] = ()
     """The formats whose files may ask for a file of this format to be linted with values of
-    their own (a Dockerfile built by a compose service, a Terraform module called by another):
-    those read for its context (``ContextKind.REQUESTS``)."""
+    their own (a Dockerfile built by a compose service, a Terraform module called by another),
+    each with a cheap test of such a file's text: those read for its context
+    (``ContextKind.REQUESTS``)."""
 
     def may_provide(self, kind: ContextKind, text: str) -> bool:
         return any(provided is kind and test(text) for provided, test in self.provides)
+
+    def may_ask_for(self, requested: SourceFormat, text: str) -> bool:
+        """Whether a file of this format, with this text, may ask for a file of ``requested``."""
+        return any(name == self.name and test(text) for name, test in requested.requested_by)
 
     def matches_name(self, filename: str) -> bool:
         return _name_matcher(self.name_patterns)(filename) is not None
@@ -278,7 +283,6 @@ _TERRAFORM_PROVIDES = (
     ),
 )
 
-_COMPOSE_PROVIDES = ((ContextKind.REQUESTS, _mentions("build")),)
 _KUBERNETES_PROVIDES = ((ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),)
 
 FORMATS: tuple[SourceFormat, ...] = (
@@ -287,16 +291,15 @@ FORMATS: tuple[SourceFormat, ...] = (
         "ecs_lint.sources.dockerfile",
         DOCKERFILE_PATTERNS,
         _looks_like_dockerfile,
-        requested_by=("compose", "bake", "workflow"),
+        requested_by=(
+            ("compose", _mentions("build")),
+            ("bake", _always),
+            # build-push-action, bake-action, docker build run lines
+            ("workflow", _mentions("docker")),
+        ),
     ),
     # Bake files claim their own names before the other JSON formats look at the content.
-    SourceFormat(
-        "bake",
-        "ecs_lint.sources.bake",
-        BAKE_PATTERNS,
-        _looks_like_bake,
-        provides=((ContextKind.REQUESTS, _always),),
-    ),
+    SourceFormat("bake", "ecs_lint.sources.bake", BAKE_PATTERNS, _looks_like_bake),
     # CloudFormation and Terraform plans are told apart by content before task-definition JSON
     # and the other YAML formats, whose name patterns they share.
     SourceFormat(
@@ -318,12 +321,8 @@ FORMATS: tuple[SourceFormat, ...] = (
         "ecs_lint.sources.terraform",
         ("*.tf",),
         _looks_like_terraform,
-        provides=(
-            *_TERRAFORM_PROVIDES,
-            # A module block calls a directory; file() reads one (containers.json).
-            (ContextKind.REQUESTS, _mentions("module", "file(")),
-        ),
-        requested_by=("terraform",),
+        provides=_TERRAFORM_PROVIDES,
+        requested_by=(("terraform", _mentions("module")),),  # a module block calls its directory
     ),
     SourceFormat(
         "express-service",
@@ -339,34 +338,15 @@ FORMATS: tuple[SourceFormat, ...] = (
         _looks_like_task_definition,
         _TASK_DEFINITION_NAME.fullmatch,
         provides=((ContextKind.TASK_DEFINITIONS, _always),),
-        requested_by=("terraform",),  # file("containers.json")
+        requested_by=(("terraform", _mentions("file(")),),  # file("containers.json")
     ),
     # Compose claims its own file names first, then any YAML file holding compose services;
     # any other YAML file is a GitHub Actions workflow or a Kubernetes manifest by its content,
     # wherever it lives (a Helm render piped to a file, a workflow under .github/workflows or
     # .gitea/workflows). Kubernetes manifests may be JSON too (kubectl get -o json).
-    SourceFormat(
-        "compose",
-        "ecs_lint.sources.compose",
-        COMPOSE_PATTERNS,
-        _looks_like_compose,
-        provides=_COMPOSE_PROVIDES,
-    ),
-    SourceFormat(
-        "compose",
-        "ecs_lint.sources.compose",
-        YAML_PATTERNS,
-        _holds_compose_services,
-        provides=_COMPOSE_PROVIDES,
-    ),
-    SourceFormat(
-        "workflow",
-        "ecs_lint.sources.workflow",
-        YAML_PATTERNS,
-        _looks_like_workflow,
-        # build-push-action, bake-action, docker build run lines
-        provides=((ContextKind.REQUESTS, _mentions("docker")),),
-    ),
+    SourceFormat("compose", "ecs_lint.sources.compose", COMPOSE_PATTERNS, _looks_like_compose),
+    SourceFormat("compose", "ecs_lint.sources.compose", YAML_PATTERNS, _holds_compose_services),
+    SourceFormat("workflow", "ecs_lint.sources.workflow", YAML_PATTERNS, _looks_like_workflow),
     SourceFormat(
         "kubernetes",
         "ecs_lint.sources.kubernetes",
