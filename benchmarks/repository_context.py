@@ -99,7 +99,8 @@ def write_repository(root: Path, seed: int = 19) -> int:
         write(
             root,
             f"infra/live/{env}/main.tf",
-            f'module "ecs" {{\n  source = "../../modules/ecs"\n  image  = "nginx:1.{len(env)}"\n}}\n',
+            'module "ecs" {\n  source = "../../modules/ecs"\n'
+            f'  image  = "nginx:1.{len(env)}"\n}}\n',
         )
     for number in range(5):
         steps = "      - uses: actions/checkout@v4\n"
