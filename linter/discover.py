@@ -16,7 +16,8 @@ credentials:
   named path that is not a link is read wherever it is: naming it is the user's choice.
 
 What cannot be read is reported (a parse problem), never skipped in silence nor the end of the
-run: a directory that cannot be listed, a link that loops, a named path the system refuses.
+run: a named path that does not exist, a directory that cannot be listed, a link that loops, a
+named path the system refuses.
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ SKIPPED_DIRECTORIES = frozenset(
 )
 
 
-class MissingPath(Exception):
-    """A path named on the command line does not exist."""
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     path: Path
@@ -62,6 +59,8 @@ class Candidate:
     refused: str | None = None
     """Why the path must not or cannot be read (a link out of the tree, a link loop, a directory
     that cannot be listed): reported instead of read."""
+    missing: bool = False
+    """A path named on the command line that does not exist (``refused`` says so)."""
 
 
 OUTSIDE_LINK = (
@@ -88,7 +87,10 @@ def _named(given: str) -> Iterator[tuple[Candidate, str]]:
     try:
         root.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise MissingPath(given) from None
+        # Reported as that path's problem: the other paths are still linted.
+        missing = f"path '{given}' does not exist"
+        yield Candidate(root, given, explicit=True, refused=missing, missing=True), given
+        return
     except OSError as error:  # a link loop, a path too long, a directory we may not search
         yield _refused(given, f"cannot open: {_reason(error)}; not read", explicit=True), given
         return

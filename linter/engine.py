@@ -8,12 +8,13 @@ rules over it. Reporters and fixes take the ``RunResult`` from here; nothing her
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
 from ecs_lint.discover import discover
-from ecs_lint.load import load_document
+from ecs_lint.load import GivenText, load_document, load_given
 from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
 from ecs_lint.rule import Lookup, Rule, RuleContext, Services
@@ -64,19 +65,31 @@ class RunResult:
         return f"{' and '.join(kinds)} checked"
 
 
-def lint_paths(paths: list[str], settings: Settings, services: Services | None = None) -> RunResult:
-    """Lint files and directories; raises ``MissingPath`` for a path that does not exist."""
-    return lint_model(load_model(paths, settings), settings, services)
+def lint_paths(
+    paths: list[str],
+    settings: Settings,
+    services: Services | None = None,
+    given: Iterable[GivenText] = (),
+) -> RunResult:
+    """Lint files and directories (a path that does not exist is a parse problem of its own),
+    and texts ``given`` on stdin."""
+    return lint_model(load_model(paths, settings, given=given), settings, services)
 
 
-def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
-    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
-    parse problem of its document), the files they ask for linted with them, and ``documents``
-    read elsewhere (from AWS); then pull identities resolved across all of them. Raises
-    ``MissingPath`` for a path that does not exist."""
+def load_model(
+    paths: list[str],
+    settings: Settings,
+    documents: Iterable[Document] = (),
+    given: Iterable[GivenText] = (),
+) -> Model:
+    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be, or a
+    path that does not exist, is a parse problem of its document), the texts ``given`` on
+    stdin, the files they ask for linted with them, and ``documents`` read elsewhere (from
+    AWS); then pull identities resolved across all of them."""
     model = Model()
-    for candidate in discover(paths):
-        loaded = load_document(candidate, settings)
+    files = (load_document(candidate, settings) for candidate in discover(paths))
+    texts = (load_given(text, settings) for text in given)
+    for loaded in itertools.chain(files, texts):
         if loaded is None:
             continue
         document, source = loaded
@@ -148,6 +161,11 @@ def run_rules(model: Model, settings: Settings, services: Services) -> list[Find
     for rule in RULES:
         if settings.is_selected(rule.code):
             findings.extend(_checked(rule, model, settings, services))
+        elif ProblemKind.MISSING in rule.reports:
+            # A path the user named that does not exist is a mistake to report whatever the
+            # selection: otherwise a typo reads "All clear".
+            missing = replace(rule, reports=(ProblemKind.MISSING,))
+            findings.extend(_checked(missing, model, settings, services))
     findings.sort(key=lambda finding: finding.sort_key)
     return _without_repeats(findings)
 

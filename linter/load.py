@@ -6,14 +6,15 @@ then holds one parse problem saying why, and the run goes on.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Document, ImageRef, ImageUse, Problem, ProblemKind, Span, UnresolvedRef
 from ecs_lint.references import known_repository, literal_repository, parse_reference
 from ecs_lint.sources import formats_for
 from ecs_lint.suppress import read_comments
-from ecs_lint.textio import SourceText, UnreadableFile, read_source
+from ecs_lint.textio import SourceText, UnreadableFile, decode_source, read_source
 
 if TYPE_CHECKING:
     from ecs_lint.discover import Candidate
@@ -21,24 +22,52 @@ if TYPE_CHECKING:
     from ecs_lint.sources import Parser
 
 
+@dataclass(frozen=True, slots=True)
+class GivenText:
+    """A file's text given rather than read from a file: stdin, for the path ``-``. ``name`` is
+    what findings call it (``--stdin-filename``, else ``-``), and chooses its format with the
+    text."""
+
+    name: str
+    data: bytes
+
+
 def load_document(
     candidate: Candidate, settings: Settings
 ) -> tuple[Document, SourceText | None] | None:
     """Read and parse one candidate; ``None`` when no format claims it."""
     if candidate.refused is not None:
-        return unreadable_document(candidate.display, UnreadableFile(candidate.refused)), None
+        kind = ProblemKind.MISSING if candidate.missing else ProblemKind.PARSE
+        return unreadable_document(candidate.display, UnreadableFile(candidate.refused), kind), None
     try:
         source = read_source(candidate.path, candidate.display, settings.max_file_size)
     except UnreadableFile as error:
         if not candidate.explicit and not _claimed_by_name(candidate):
             return None
         return unreadable_document(candidate.display, error), None
-    formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
+    return _parsed(candidate.path.name, source, settings, explicit=candidate.explicit)
+
+
+def load_given(given: GivenText, settings: Settings) -> tuple[Document, SourceText | None] | None:
+    """Parse a text given on stdin, as a file named ``given.name`` on the command line would
+    be (the name need not exist); ``None`` when no format claims it."""
+    try:
+        source = decode_source(given.data, given.name, settings.max_file_size)
+    except UnreadableFile as error:
+        return unreadable_document(given.name, error), None
+    return _parsed(PurePath(given.name).name, source, settings, explicit=True)
+
+
+def _parsed(
+    filename: str, source: SourceText, settings: Settings, *, explicit: bool
+) -> tuple[Document, SourceText | None] | None:
+    """The document of a file's text, in the format its base name and content choose."""
+    formats = formats_for(filename, source.text, explicit=explicit)
     if not formats:
         return None
-    if not source.text.strip() and formats[0].promised_by(candidate.path.name):
+    if not source.text.strip() and formats[0].promised_by(filename):
         message = f"empty file, though its name says it is in the {formats[0].name} format"
-        return unreadable_document(candidate.display, UnreadableFile(message)), source
+        return unreadable_document(source.path, UnreadableFile(message)), source
     return parse_guarded(formats[0].parser(), source, settings), source
 
 
@@ -77,10 +106,13 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
     return replace(use, repository_span=source.span(span.start, span.start + len(repository)))
 
 
-def unreadable_document(path: str, error: UnreadableFile) -> Document:
-    """The document of a file that could not be read or parsed: its parse problem only."""
+def unreadable_document(
+    path: str, error: UnreadableFile, kind: ProblemKind = ProblemKind.PARSE
+) -> Document:
+    """The document of a file that could not be read or parsed (or, ``MISSING``, a path named
+    that does not exist): its one problem."""
     span = Span(path, error.line, error.column, error.line, error.column + 1)
-    return Document(path, problems=[Problem(ProblemKind.PARSE, error.message, span)])
+    return Document(path, problems=[Problem(kind, error.message, span)])
 
 
 def _claimed_by_name(candidate: Candidate) -> bool:

@@ -388,6 +388,7 @@ class ProblemKind(enum.Enum):
     """What a source could not read; the rule whose ``reports`` name the kind reports it."""
 
     PARSE = "parse"  # the file (or a file it names) cannot be read or parsed: it is not checked
+    MISSING = "missing"  # a path named on the command line does not exist: reported always
     SHAPE = "shape"  # a value of the wrong type or shape; the rest of the file is checked
     DUPLICATE_KEY = "duplicate key"  # the earlier of two equal keys, whose value AWS tools ignore
     DIRECTIVE = "directive"  # an ecs-lint directive that cannot be read

@@ -316,6 +316,27 @@ class Settings:
         ),
         default=False,
     )
+    output_file: str | None = setting(
+        Option(
+            "--output-file",
+            commands=LINTING,
+            help="Write the report (or --diff's diff) to FILE instead of stdout, replacing it "
+            "once complete.",
+            metavar="FILE",
+        ),
+        default=None,
+    )
+    # --- Input ---------------------------------------------------------------------------------
+    stdin_filename: str | None = setting(
+        Option(
+            "--stdin-filename",
+            commands=(CHECK,),
+            help="The name of the text the path - reads from stdin: its format is chosen by "
+            "this name and its content, and findings name it.",
+            metavar="PATH",
+        ),
+        default=None,
+    )
     # --- Fixes ---------------------------------------------------------------------------------
     fix: bool = setting(
         Option(
@@ -340,6 +361,15 @@ class Settings:
             "--diff",
             commands=(CHECK,),
             help="Print the fixes as a unified diff; write nothing.",
+            takes=bool,
+        ),
+        default=False,
+    )
+    show_fixes: bool = setting(
+        Option(
+            "--show-fixes",
+            commands=(CHECK,),
+            help="List the fixes: those --fix applied, per file, or else those it would apply.",
             takes=bool,
         ),
         default=False,

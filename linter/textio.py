@@ -35,6 +35,7 @@ MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the
 BOM = "\ufeff"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows does not follow links in open
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: the bytes as they are (no CRLF or ^Z handling)
 
 
 class UnreadableFile(Exception):
@@ -157,7 +158,7 @@ def read_file(
     without blocking, so a FIFO cannot hang the open itself), and at most ``limit + 1`` bytes are
     read whatever size ``stat`` said, so a file growing meanwhile cannot exceed the limit either.
     """
-    flags = os.O_RDONLY | _NONBLOCK | (_NOFOLLOW if dir_fd is not None else 0)
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY | (_NOFOLLOW if dir_fd is not None else 0)
     try:
         descriptor = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:

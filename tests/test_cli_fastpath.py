@@ -38,10 +38,14 @@ PLAIN_LINES = [
     ["--docker-hub-limit", "200", "x"],
     ["--docker-hub-limit=1", "x"],
     ["-o", "json", "-o", "text", "x"],  # the last value of a single option wins
+    [],  # no path: the current directory
+    ["--select", "EL1"],
+    ["-"],  # stdin
+    ["-", "task.json"],  # check says - cannot be mixed with files, as typer's line would
+    ["--stdin-filename", "ecs/web.json", "--output-file", "report.txt", "--show-fixes", "-"],
 ]
 
 LEFT_TO_TYPER = [
-    [],  # no path: typer's "Missing argument"
     ["--help"],
     ["-h"],
     ["task.json", "--no-such-option"],
@@ -51,7 +55,6 @@ LEFT_TO_TYPER = [
     ["-ojson", "task.json"],  # a short option with its value attached
     ["-qo", "json", "task.json"],  # grouped short options
     ["--", "task.json"],
-    ["-", "task.json"],
     ["--docker-hub-limit", "0", "x"],  # below the minimum: typer's message
     ["--docker-hub-limit", "ten", "x"],
     ["--docker-hub-limit", "010", "x"],  # not a plain number

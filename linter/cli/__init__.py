@@ -50,9 +50,14 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         _exit_if_output_failed()
         raise
-    except OSError as error:  # writing the report failed (a full disk, a closed stdout)
-        _output_failed(error)
-        _lead_nowhere(sys.stdout)
+    except OSError as error:
+        from ecs_lint.cli.common import OutputFailed
+
+        if isinstance(error, OutputFailed):  # writing the report (a full disk, a closed stdout)
+            _output_failed(error)
+            _lead_nowhere(sys.stdout)
+        else:  # anything else the system refused: say what
+            _error(_failure(error))
         sys.exit(2)
 
 
@@ -73,12 +78,29 @@ def _exit_if_output_failed() -> None:
 
 
 def _output_failed(error: OSError) -> None:
+    _error(f"cannot write the output: {error.strerror or error}")
+
+
+def _failure(error: OSError) -> str:
+    """What failed, from the error itself: ``cannot read /x: Permission denied``, the file (or
+    both files of a rename) named when the system says which."""
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        return reason
+    files = repr(os.fsdecode(error.filename))
+    if error.filename2 is not None:
+        files += f" and {os.fsdecode(error.filename2)!r}"
+    return f"{files}: {reason}"
+
+
+def _error(message: str) -> None:
     stream = sys.stderr
     if stream is None:
         return
-    reason = error.strerror or str(error)
+    from ecs_lint.textio import printable
+
     with contextlib.suppress(OSError, ValueError):
-        stream.write(f"ecs-lint: error: cannot write the output: {reason}\n")
+        stream.write(f"ecs-lint: error: {printable(message)}\n")
         stream.flush()
 
 

@@ -75,6 +75,47 @@ def summary(result: RunResult) -> str:
     return f"Found {', '.join(parts)} ({checked})."
 
 
+def fix_hint(findings: list[Finding], *, unsafe_fixes: bool) -> str | None:
+    """What ``--fix`` would do, after the summary, as ruff says it: ``[*] 3 fixable with
+    --fix`` and the unsafe fixes it applies only with ``--unsafe-fixes``; ``None`` without
+    any fix."""
+    safe, unsafe = _fixable(findings)
+    if unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
+    hidden = ""
+    if unsafe:
+        hidden = (
+            f" ({unsafe} more with --unsafe-fixes)"
+            if safe
+            else f" ({unsafe} with --fix --unsafe-fixes)"
+        )
+    if safe:
+        return f"[*] {safe} fixable with --fix{hidden}."
+    if unsafe:
+        return f"No fixes available{hidden}."
+    return None
+
+
+def fix_list(findings: list[Finding], *, unsafe_fixes: bool) -> str:
+    """``--show-fixes`` without ``--fix``: each fix ``--fix`` would apply (``[*]``), and each it
+    applies only with ``--unsafe-fixes``, with its description."""
+    lines = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.edits:
+            continue
+        mark = "[*]" if fix.safe or unsafe_fixes else "[unsafe]"
+        lines.append(f"  {where(finding)} {finding.rule} {mark} {printable(fix.description)}\n")
+    return f"Fixes ({len(lines)}):\n{''.join(lines)}" if lines else "No fixes available.\n"
+
+
+def _fixable(findings: list[Finding]) -> tuple[int, int]:
+    """How many findings have a fix with edits: safe ones, unsafe ones."""
+    fixes = [finding.fix for finding in findings if finding.fix is not None and finding.fix.edits]
+    safe = sum(1 for fix in fixes if fix.safe)
+    return safe, len(fixes) - safe
+
+
 class _Paint:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
