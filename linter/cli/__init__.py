@@ -86,11 +86,23 @@ def _failure(error: OSError) -> str:
     both files of a rename) named when the system says which."""
     reason = error.strerror or str(error)
     if error.filename is None:
+        if isinstance(error, FileNotFoundError) and not _working_directory_exists():
+            return f"the current directory does not exist any more ({reason})"
         return reason
     files = repr(os.fsdecode(error.filename))
     if error.filename2 is not None:
         files += f" and {os.fsdecode(error.filename2)!r}"
     return f"{files}: {reason}"
+
+
+def _working_directory_exists() -> bool:
+    from pathlib import Path
+
+    try:
+        Path.cwd()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _error(message: str) -> None:
