@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ecs_lint import convert
+from ecs_lint.dockerhub import ANONYMOUS, AUTHENTICATED, DOCUMENTED, PullLimit
 from ecs_lint.findings import Severity
 from ecs_lint.options import (
     AWS,
@@ -466,24 +467,27 @@ class Settings:
         ),
         default=None,
     )
-    # --- The Docker Hub pull budget (EL150) and input sizes ------------------------------------
-    docker_hub_limit: int = setting(
+    # --- Docker Hub's pull limits and input sizes -----------------------------------------------
+    docker_hub_limits: dict[str, PullLimit] = setting(
         Key(
             "docker-hub-limit",
-            convert.positive_integer,
-            "Anonymous Docker Hub pulls per address per window, for the pull budget (EL150).",
+            convert.docker_hub_limits,
+            'Docker Hub\'s pull limit: `100`, `"100/6h"`, or `{anonymous, authenticated}`.',
         ),
         Option(
             "--docker-hub-limit",
-            commands=LINTING,
-            help="Anonymous Docker Hub pulls allowed per address in its window, for the pull "
-            "budget (EL150; default 100, Docker Hub's limit per 6 hours).",
-            metavar="PULLS",
-            takes=int,
-            minimum=1,
+            commands=(*LINTING, RATELIMIT),
+            help="Docker Hub's pull limit, [authenticated=]PULLS[/WINDOW] (repeatable; default "
+            "Docker's documented 100/6h per IPv4 address or IPv6 /64 subnet, authenticated "
+            "200/6h): the messages and the pull budget (EL150) use it.",
+            metavar="LIMIT",
+            takes=list,
+            convert=convert.pull_limits,
         ),
-        default=100,
+        factory=dict,
     )
+    """By ``anonymous`` and ``authenticated``; what is not given is Docker's documented limit
+    (``anonymous_limit``, ``authenticated_limit``)."""
     max_file_size: int = setting(
         Key(
             "max-file-size",
@@ -627,6 +631,18 @@ class Settings:
     role_policy_hint: str = ROLE_POLICY_HINT
     """How the user can give ecs-lint an execution role's unknown policies (EL207's advice), in
     the terms of the running command: ``check --aws`` and ``ecs-lint aws`` set their own."""
+
+    @property
+    def anonymous_limit(self) -> PullLimit:
+        """Docker Hub's limit of anonymous pulls per address: ``docker-hub-limit``, else the
+        documented one."""
+        return self.docker_hub_limits.get(ANONYMOUS, DOCUMENTED[ANONYMOUS])
+
+    @property
+    def authenticated_limit(self) -> PullLimit:
+        """Docker Hub's limit of an account's pulls: ``docker-hub-limit``'s ``authenticated``,
+        else the documented one (a Personal account)."""
+        return self.docker_hub_limits.get(AUTHENTICATED, DOCUMENTED[AUTHENTICATED])
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:

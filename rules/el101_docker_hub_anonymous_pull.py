@@ -8,9 +8,10 @@ without ``repositoryCredentials``, every Dockerfile ``FROM``, ``COPY --from`` an
 Compose service image, and a GitHub Actions job, service or step image without ``credentials``.
 
 ## Why is this bad?
-Docker Hub allows 100 anonymous pulls per 6 hours per IPv4 address (or IPv6 /64). Behind a NAT
-gateway every task in the VPC shares one address, so a deployment or scale-out can exhaust the
-limit and new tasks stop with
+Docker Hub allows {{anonymous limit}} without credentials (Docker's documented limit; set
+another with ``docker-hub-limit``, and the messages use it). Behind a NAT gateway every task in
+the VPC shares one address, so a deployment or scale-out can exhaust the limit and new tasks
+stop with
 ``CannotPullContainerError: ... toomanyrequests: You have reached your pull rate limit``.
 
 ## Example
@@ -29,14 +30,16 @@ which statement the execution role then needs.
 The message names the ECR Public equivalent and how sure ecs-lint is of it (``identical``: same
 digest; ``verified``: the tag exists there; ``catalog``: the repository is mirrored, the tag was
 not checked). ``ecs-lint --fix`` rewrites identical and verified ones; ``--unsafe-fixes`` also
-applies catalog answers and a configured ``pull-through-cache``.
+applies catalog answers and a configured ``pull-through-cache``. Without an equivalent, it says
+how the pull could carry credentials in that file's format, and its further lines what the
+reference through a pull-through cache would be.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls
+from ecs_lint.dockerhub import PER_ADDRESS, docker_hub_pulls, with_limits
 from ecs_lint.findings import Finding, Fix, Severity
 from ecs_lint.model import ImageUse, Model, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
@@ -44,7 +47,6 @@ from ecs_lint.rule import Lookup, Rule, RuleContext
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ANONYMOUS_LIMIT = "100 pulls per 6 hours per IP address"
 MIRRORS = (
     "pull it from the Amazon ECR Public Gallery, or copy it into a private ECR repository or "
     "pull-through cache"
@@ -56,7 +58,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
             f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+            f"{ctx.settings.anonymous_limit} {PER_ADDRESS}"
         )
         if equivalents is None:
             remedy = f"{MIRRORS}, or {use.credentials_hint}"
@@ -64,16 +66,18 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
+        details = list(advice.details)
         fix = advice.fix
         if advice.evidence is None:
             remedy += f", or {use.credentials_hint}"
             if fix is None:
                 fix = _credentials_fix(use, model, ctx)
                 if fix is not None:
-                    remedy += " (--unsafe-fixes adds the docker-hub-credentials secret)"
+                    details.append("--unsafe-fixes adds the docker-hub-credentials secret.")
         yield ctx.finding(
             use.span,
             f"{problem}; {remedy}",
+            details=details,
             image=str(ref),
             replacement=advice.replacement,
             fix=fix,
@@ -102,7 +106,7 @@ RULE = Rule(
     "docker-hub-anonymous-pull",
     Severity.ERROR,
     check,
-    __doc__ or "",
+    with_limits(__doc__ or ""),
     fixable=True,
     lookups=(Lookup.ECR_PUBLIC,),
 )

@@ -43,7 +43,9 @@ class Advice:
     """``identical``, ``verified``, ``catalog``, or ``None`` (no ECR Public equivalent)."""
     fix: Fix | None
     hint: str
-    """The end of the finding's message: what to use instead, or the other remedies."""
+    """The end of the finding's headline: what to use instead, or the other remedies."""
+    details: tuple[str, ...] = ()
+    """Lines the finding's message adds after its headline."""
 
 
 def offline_from_environment(environ: Mapping[str, str] | None = None) -> bool:
@@ -114,10 +116,13 @@ class EcrPublicEquivalents:
             None,
             None,
             None,
-            f"no ECR Public equivalent {where}: copy the image into a private ECR repository, "
-            f"or pull it through an ECR pull-through cache rule for Docker Hub ({example}; the "
-            f"rule's Docker Hub credentials live in a Secrets Manager secret whose name starts "
-            f"with {PULL_THROUGH_SECRET_PREFIX})",
+            f"no ECR Public equivalent {where}: copy it into a private ECR repository or pull "
+            "it through an ECR pull-through cache",
+            (
+                f"Through a pull-through cache it is {example}; the rule's Docker Hub "
+                "credentials live in a Secrets Manager secret whose name starts with "
+                f"{PULL_THROUGH_SECRET_PREFIX}.",
+            ),
         )
 
     def _ecr_public_advice(

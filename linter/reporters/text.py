@@ -1,4 +1,5 @@
-"""The default human output: ``path:line:col: CODE message``, a code frame, and a summary.
+"""The default human output: ``path:line:col: CODE message``, a code frame, the message's
+details (``= ...`` lines), and a summary.
 
 Text from linted files is made safe before it reaches the terminal: control characters are
 shown escaped, so a file cannot move the cursor, change colours or retitle the window.
@@ -26,12 +27,18 @@ def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool =
         span = finding.span
         location = where(finding)
         code = paint(finding.rule, _COLOURS[finding.severity] + ";1")
-        out.write(f"{paint(location, '1')} {code} {printable(finding.message)}\n")
+        out.write(f"{paint(location, '1')} {code} {printable(finding.headline)}\n")
         source = result.sources.get(span.path)
         if source is not None and span.logical is None:
             out.write(code_frame(source, finding, paint))
+        for detail in finding.details:
+            out.write(f"{paint(DETAIL, _COLOURS[finding.severity])}{printable(detail)}\n")
     if not quiet:
         out.write(summary(result) + "\n")
+
+
+DETAIL = "      = "
+"""Before each line of a finding's details, under the code frame's gutter."""
 
 
 def where(finding: Finding) -> str:
