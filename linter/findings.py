@@ -23,6 +23,12 @@ class Severity(enum.Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
+def brief(text: str, limit: int = 60) -> str:
+    """Text a headline quotes (a reference, a list of names), whole or cut to ``limit``
+    characters with an ellipsis: the headline stays one short line whatever a file holds."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def message_lines(headline: str, details: Iterable[str] = ()) -> str:
     """A finding's message: the headline, then one line per detail."""
     return "\n".join([headline, *details])

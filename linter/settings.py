@@ -33,17 +33,16 @@ MAX_FILE_SIZE: Final = 10 * 1024 * 1024
 # How to give ecs-lint an execution role's policies when it does not know them (EL207), in the
 # terms of the command that runs: its options, or with live look-ups what is left to give.
 ROLE_POLICY_HINT: Final = (
-    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
-    "'aws iam get-account-authorization-details'), define the role in the same template, or "
-    "look it up with --aws"
+    "give its policies with --role-policy ROLE=FILE or --iam FILE, define the role in the same "
+    "template, or look it up with --aws"
 )
 ROLE_POLICY_HINT_LIVE: Final = (
-    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
-    "'aws iam get-account-authorization-details'), or define the role in the same template"
+    "give its policies with --role-policy ROLE=FILE or --iam FILE, or define the role in the "
+    "same template"
 )
 ROLE_POLICY_HINT_AWS_COMMAND: Final = (
     "give its policies in the configuration file, with role-policies (role name or ARN = policy "
-    "files) or iam-files (outputs of 'aws iam get-account-authorization-details')"
+    "files) or iam-files"
 )
 
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.dockerhub import PER_ADDRESS, docker_hub_pulls, with_limits
-from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.findings import Finding, Fix, Severity, brief
 from ecs_lint.model import ImageUse, Model, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
@@ -56,17 +56,20 @@ MIRRORS = (
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
-        problem = (
-            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ctx.settings.anonymous_limit} {PER_ADDRESS}"
+        problem = f"{brief(str(ref), 90)} ({use.kind.value}) is pulled anonymously from Docker Hub"
+        limit = (
+            f"Docker Hub allows {ctx.settings.anonymous_limit} {PER_ADDRESS} (docker-hub-limit), "
+            "shared by every task behind one NAT gateway."
         )
         if equivalents is None:
             remedy = f"{MIRRORS}, or {use.credentials_hint}"
-            yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
+            yield ctx.finding(
+                use.span, f"{problem}; {remedy}", details=[limit], image=str(ref), evidence=None
+            )
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
-        details = list(advice.details)
+        details = [limit, *advice.details]
         fix = advice.fix
         if advice.evidence is None:
             remedy += f", or {use.credentials_hint}"

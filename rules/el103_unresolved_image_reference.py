@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.model import Model, UnresolvedRef
 from ecs_lint.references import known_repository
 from ecs_lint.rule import Rule, RuleContext
@@ -40,11 +40,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         ref = use.reference
         if not isinstance(ref, UnresolvedRef) or known_repository(ref) is not None:
             continue  # a reference whose registry is known is judged by the registry rules
+        variables = brief(", ".join(ref.variables))
+        values = "value" if len(ref.variables) == 1 else "values"
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}' depends on {', '.join(ref.variables)}, which "
-            f"{'has' if len(ref.variables) == 1 else 'have'} no known value, so its registry is "
-            f"unknown; {use.values_hint}",
+            f"{use.kind.value} '{brief(ref.original)}' depends on {variables}, with no known "
+            f"{values}, so its registry is unknown; {use.values_hint}",
         )
 
 

@@ -137,26 +137,38 @@ EC2_PULLS = (
 )
 
 
-def _describe(estimate: Estimate) -> str:
+def _describe(estimate: Estimate, *, whole: bool = True) -> str:
+    """``service web starts 2 tasks per deployment, each pulling 1 image (nginx:1.27)
+    anonymously from Docker Hub: about 2 pulls (Fargate keeps no image cache between
+    tasks)``; not ``whole``: without the image and the platform (``_details`` give them)."""
     service = estimate.service
     count = len(estimate.images)
     images = f"{count} image{'s' if count != 1 else ''}"
-    if count == 1:
+    if whole and count == 1 and len(estimate.images[0]) <= IMAGE_INLINE:
         images += f" ({estimate.images[0]})"
     pulls = f"about {estimate.pulls} pulls"
     if estimate.scaled_out:
         pulls += " at its maximum"
+    platform = f" ({_platform_note(service)})" if whole else ""
     return (
         f"service {service.name} {_tasks(estimate)}, each pulling {images} anonymously from "
-        f"Docker Hub: {pulls} ({_platform_note(service)})"
+        f"Docker Hub: {pulls}{platform}"
     )
 
 
-def _details(estimate: Estimate, limit: PullLimit, *more: str) -> list[str]:
-    """What the headline leaves out: the images, EC2's pulls, the limit, ``more``, the remedy."""
+IMAGE_INLINE = 40
+"""The longest image name the headline gives itself; longer ones, and several, are details."""
+
+
+def _details(estimate: Estimate, limit: PullLimit, *more: str, whole: bool = True) -> list[str]:
+    """What the headline leaves out: the images, the platform, the limit, ``more``, the
+    remedy."""
     details = []
-    if len(estimate.images) > 1:
-        details.append(f"Images: {', '.join(estimate.images)}.")
+    count = len(estimate.images)
+    if not whole or count > 1 or len(estimate.images[0]) > IMAGE_INLINE:
+        details.append(f"Image{'s' if count != 1 else ''}: {', '.join(estimate.images)}.")
+    if not whole and estimate.service.platform == "FARGATE":
+        details.append("Fargate keeps no image cache between tasks.")
     if estimate.service.platform != "FARGATE":
         details.append(EC2_PULLS)
     details.append(f"Docker Hub allows {limit} {PER_ADDRESS} (docker-hub-limit).")
@@ -199,10 +211,15 @@ def _alone(
     count: int,
 ) -> Finding:
     message = (
-        f"{_describe(estimate)}, more than the {limit.pulls} anonymous pulls Docker Hub allows: "
-        f"{_alone_event(estimate)} alone exhausts it"
+        f"{_describe(estimate)}, more than the {limit.pulls} anonymous pulls Docker Hub allows"
     )
-    details = _details(estimate, limit, f"In all, {_total(region, count, total)}.")
+    details = _details(
+        estimate,
+        limit,
+        f"So {_alone_event(estimate)} alone exhausts it; later tasks fail with "
+        "CannotPullContainerError (toomanyrequests).",
+        f"In all, {_total(region, count, total)}.",
+    )
     finding = _finding(ctx, _span(estimate), message, details, estimate, limit, total)
     return replace(finding, severity=Severity.ERROR)
 
@@ -220,14 +237,15 @@ def _together(
     count: int,
 ) -> Finding:
     message = (
-        f"{_describe(estimate)}; in all, {_total(region, count, total)}, more than the "
-        f"{limit.pulls} anonymous pulls Docker Hub allows"
+        f"{_describe(estimate, whole=False)}; in all, {_total(region, count, total)}, more than "
+        f"the {limit.pulls} anonymous pulls Docker Hub allows"
     )
     details = _details(
         estimate,
         limit,
         "Redeploying or scaling them at once exhausts it: every task behind one NAT gateway "
         "shares it.",
+        whole=False,
     )
     return _finding(ctx, _span(estimate), message, details, estimate, limit, total)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Edit, Fix
+from ecs_lint.findings import Edit, Fix, brief
 from ecs_lint.gallery.catalog import Equivalent, Evidence, embedded_catalog
 from ecs_lint.model import ImageRef, RegistryKind
 
@@ -133,7 +133,7 @@ class EcrPublicEquivalents:
         else:
             note = evidence.value
         fix = _fix(use, ref, replacement, safe=evidence.safe, why=f"ECR Public, {evidence.value}")
-        return Advice(replacement, evidence.value, fix, f"use {replacement} ({note})")
+        return Advice(replacement, evidence.value, fix, f"use {brief(replacement, 90)} ({note})")
 
     def _online(self) -> Resolver:
         if self._resolver is None:

@@ -92,12 +92,12 @@ def test_every_message_names_the_limit_in_force(lint: Lint) -> None:
 
     rules = ("EL101", "EL102", "EL150")
     default = messages(Settings(select=rules))
-    assert f"which allows 100 pulls per 6 hours {PER_ADDRESS};" in default["EL101"]
+    assert f"Docker Hub allows 100 pulls per 6 hours {PER_ADDRESS}" in default["EL101"]
     assert "still limited to 200 pulls per 6 hours per account" in default["EL102"]
     assert "EL150" not in default  # 30 pulls: under 100
     limits = {"anonymous": PullLimit(20, 3600), "authenticated": PullLimit(5000, 86400)}
     configured = messages(Settings(select=rules, docker_hub_limits=limits))
-    assert f"which allows 20 pulls per 1 hour {PER_ADDRESS};" in configured["EL101"]
+    assert f"Docker Hub allows 20 pulls per 1 hour {PER_ADDRESS}" in configured["EL101"]
     assert "still limited to 5000 pulls per 1 day per account" in configured["EL102"]
     assert "about 30 pulls" in configured["EL150"]
     assert "more than the 20 anonymous pulls Docker Hub allows" in configured["EL150"]
