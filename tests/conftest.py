@@ -35,6 +35,21 @@ def _no_network_lookups(
 
 
 @pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of everything ``pip install`` of the project needs, rebuilt offline from this
+    virtualenv (tests/offline_wheels.py): the pre-commit hook and the GitHub Action install from
+    it. Their tests share one xdist worker (their ``xdist_group``), so it is built once."""
+    from offline_wheels import MissingDistribution, build_wheelhouse
+
+    directory = tmp_path_factory.mktemp("wheelhouse")
+    try:
+        build_wheelhouse(directory)
+    except MissingDistribution as missing:
+        pytest.fail(str(missing))
+    return directory
+
+
+@pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
     """One local AWS (moto's server mode on 127.0.0.1) for the whole session; moto is imported
     only by the tests that use it."""

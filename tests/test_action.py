@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from offline_wheels import MissingDistribution, build_wheelhouse
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -384,16 +383,6 @@ def test_a_python_that_is_not_there_is_an_error(runner: Runner) -> None:
 
 
 # --- Installing --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("action-wheelhouse")
-    try:
-        build_wheelhouse(directory)
-    except MissingDistribution as missing:
-        pytest.fail(str(missing))
-    return directory
 
 
 def action_checkout(root: Path) -> Path:
