@@ -27,7 +27,7 @@ from ecs_lint.cli.common import (
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
-    from ecs_lint.fixes import FileFix, FixPlan
+    from ecs_lint.fixes import FileFix
     from ecs_lint.load import GivenText
     from ecs_lint.rule import Services
     from ecs_lint.settings import Settings
@@ -168,12 +168,15 @@ def apply_fixes(
 ) -> tuple[RunResult, GivenText | None]:
     """``--fix``: write the fixes (stdin's: into the text given), then lint again so the report
     shows what remains. Returns that result and the text given, fixed."""
+    from dataclasses import replace
+
     from ecs_lint.fixes import plan_fixes, write_fixes
 
     plan = plan_fixes(result, unsafe=settings.unsafe_fixes)
     problems: list[str] = []
-    if given is not None:
-        written, given = _fix_given(given, plan), _fixed_text(given, plan)
+    if given is not None:  # nothing is written: the text comes back on stdout
+        written = [change for change in plan.files if change.path == given.name]
+        given = replace(given, data=written[0].new_bytes()) if written else given
     else:
         written, problems = write_fixes(plan)
     for message in [*plan.skipped, *problems]:
@@ -192,17 +195,6 @@ def apply_fixes(
     if not written:
         return result, given
     return _lint(paths, given, settings, services), given
-
-
-def _fix_given(given: GivenText, plan: FixPlan) -> list[FileFix]:
-    return [change for change in plan.files if change.path == given.name]
-
-
-def _fixed_text(given: GivenText, plan: FixPlan) -> GivenText:
-    from dataclasses import replace
-
-    changes = _fix_given(given, plan)
-    return replace(given, data=changes[0].new_bytes()) if changes else given
 
 
 def _list_fixed(written: list[FileFix]) -> None:
