@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
@@ -84,8 +85,10 @@ def load_model(
 ) -> Model:
     """The run's model: every file ``paths`` hold, read and parsed (one that cannot be, or a
     path that does not exist, is a parse problem of its document), the texts ``given`` on
-    stdin, the files they ask for linted with them, and ``documents`` read elsewhere (from
-    AWS); then pull identities resolved across all of them."""
+    stdin, the files they ask for linted with them, the files their values come from (inside
+    ``paths``), the plain lint of files that documents lint as modules they call dropped, and
+    ``documents`` read elsewhere (from AWS); then pull identities and services' task definitions
+    resolved across all of them."""
     model = Model()
     files = (load_document(candidate, settings) for candidate in discover(paths))
     texts = (load_given(text, settings) for text in given)
@@ -97,10 +100,45 @@ def load_model(
         if source is not None:
             model.sources[document.path] = source
     lint_requested_files(model, model.sources, settings, paths)
+    _add_related_texts(model, paths)
+    model.drop_covered()
     model.documents.extend(documents)
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
+
+
+def _add_related_texts(model: Model, paths: list[str]) -> None:
+    """The files documents' values come from, for fixes and code frames: only those inside a
+    linted path, so a fix edits no file the run was not asked to check."""
+    if not any(document.related_texts for document in model.documents):
+        return
+    roots = [root for root in map(_directory_of, paths) if root is not None]
+    outside: set[str] = set()
+    for document in model.documents:
+        for text in document.related_texts:
+            if text.path in model.sources or text.path in outside:
+                continue
+            if _inside(text.path, roots):
+                model.sources[text.path] = text
+            else:
+                outside.add(text.path)
+
+
+def _directory_of(path: str) -> Path | None:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: reported as such, holds no related file
+        return None
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _inside(path: str, roots: list[Path]) -> bool:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(resolved.is_relative_to(root) for root in roots)
 
 
 def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:

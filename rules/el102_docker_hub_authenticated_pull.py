@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls, with_limits
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known, with_limits
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -44,10 +44,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{ref} is pulled from Docker Hub with credentials, still limited to "
-            f"{ctx.settings.authenticated_limit} per account"
+            f"{brief(str(ref), 90)}{use.origin_note} is pulled from Docker Hub with "
+            f"credentials, still limited to {ctx.settings.authenticated_limit} per account"
         )
-        if equivalents is None:
+        if equivalents is None or not repository_is_known(use):
             yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)

@@ -116,8 +116,8 @@ class EcrPublicEquivalents:
             None,
             None,
             None,
-            f"no ECR Public equivalent {where}: copy it into a private ECR repository or pull "
-            "it through an ECR pull-through cache",
+            f"no ECR Public equivalent {where}: copy it to private ECR or an ECR pull-through "
+            "cache",
             (
                 f"Through a pull-through cache it is {example}; the rule's Docker Hub "
                 "credentials live in a Secrets Manager secret whose name starts with "
