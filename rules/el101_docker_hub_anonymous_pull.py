@@ -70,7 +70,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{ref} ({use.described}){use.origin_note} is pulled anonymously from Docker Hub"
+            f"{ref} ({use.described}) is pulled anonymously from Docker Hub"
             f"{unknown_parts(use)}, "
             f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )

@@ -42,7 +42,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{ref}{use.origin_note} is pulled from Docker Hub with credentials, still limited "
+            f"{ref}{use.details} is pulled from Docker Hub with credentials, still limited "
             "to 200 pulls per 6 hours on a Personal account"
         )
         if equivalents is None or not repository_is_known(use):

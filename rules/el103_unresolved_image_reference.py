@@ -51,10 +51,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if registry is not None and registry.registry is RegistryKind.DOCKER_HUB:
             continue  # Docker Hub whatever the variables are: EL101/EL102 name them
         unknown = "repository" if registry is not None else "registry"
-        details = f" ({use.circumstances})" if use.circumstances else ""
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}'{use.origin_note}{details} depends on "
+            f"{use.kind.value} '{ref.original}'{use.details} depends on "
             f"{', '.join(ref.variables)}, which {'has' if len(ref.variables) == 1 else 'have'} "
             f"no known value, so its {unknown} is unknown; {use.values_hint}",
         )
