@@ -15,6 +15,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 sys.path.insert(0, str(Path(__file__).parent))
 from workloads import dockerfile, write_bake_project
@@ -30,11 +34,20 @@ def dockerfile_parse_time(files: int = 1000, repeat: int = 5) -> tuple[float, fl
     sources = [SourceText(f"svc{index:05d}/Dockerfile", dockerfile(rng)) for index in range(files)]
     settings = Settings()
     parse(sources[0], settings)  # imports and first-use caches are not parse time
+
+    def parse_all() -> None:
+        for source in sources:
+            parse(source, settings)
+
+    return median_times(parse_all, repeat)
+
+
+def median_times(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``repeat`` calls of ``action``."""
     walls, cpus = [], []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), time.process_time()
-        for source in sources:
-            parse(source, settings)
+        action()
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -52,16 +65,9 @@ def bake_parse_time(targets: int = 50, repeat: int = 5) -> tuple[float, float, f
         path = write_bake_project(Path(scratch), targets)
         source = SourceText(str(path), path.read_text(encoding="utf-8"))
         settings = Settings()
-        cpu = time.process_time()
-        parse(source, settings)
-        first = time.process_time() - cpu
-        walls, cpus = [], []
-        for _ in range(repeat):
-            wall, cpu = time.perf_counter(), time.process_time()
-            parse(source, settings)
-            walls.append(time.perf_counter() - wall)
-            cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), first
+        _, first = median_times(lambda: parse(source, settings), 1)
+        wall, cpu = median_times(lambda: parse(source, settings), repeat)
+    return wall, cpu, first
 
 
 def main() -> None:
