@@ -21,14 +21,14 @@ Values are evaluated as Bake evaluates them where the file says enough, by the H
 the Terraform source uses (:mod:`ecs_lint.sources._hcl`; :class:`Definition` is its scope):
 ``variable`` defaults (``--env NAME=VALUE`` overrides them, as the environment does for
 buildx; a variable with no default takes its value from the environment only, so it is unknown
-here), top-level attributes, a ``matrix``'s combinations, strings with ``${...}`` and
-``%{...}``, operators, conditionals, ``for`` expressions, and attributes and indexes of known
-values. The strings of the JSON form are templates too, as in HCL's JSON syntax. A function
-call is unknown (Bake's functions are not evaluated, nor the file's ``function`` blocks), and so
-is anything that depends on an unknown value: a build arg with an unknown value is left out, as
-Compose's unset ones are, and a named context keeps its written text (the name is a context
-whatever its value is). What buildx refuses (a syntax error, a target inheriting one that does
-not exist, a cycle) is a parse problem at its place.
+here), top-level attributes, a ``matrix``'s combinations (the first :data:`MAX_COMBINATIONS`),
+strings with ``${...}`` and ``%{...}``, operators, conditionals, ``for`` expressions, and
+attributes and indexes of known values. The strings of the JSON form are templates too, as in
+HCL's JSON syntax. A function call is unknown (Bake's functions are not evaluated, nor the
+file's ``function`` blocks), and so is anything that depends on an unknown value: a build arg
+with an unknown value is left out, as Compose's unset ones are, and a named context keeps its
+written text (the name is a context whatever its value is). What buildx refuses (a syntax
+error, a target inheriting one that does not exist, a cycle) is a parse problem at its place.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ _READ: Final = frozenset({"context", "dockerfile", "dockerfile-inline", "matrix"
 """The other attributes of a target that say which Dockerfile it builds, and how it is named
 (``tags``, ``platforms``, ``labels``... are not evaluated)."""
 MAX_INHERITS: Final = 64
-"""Targets inheriting from each other evaluated; a longer chain is reported as a cycle."""
+"""Targets inheriting from each other evaluated; a longer chain is reported, not followed."""
+MAX_COMBINATIONS: Final = 1000
+"""Builds a ``matrix`` makes of one target that are linted: the first ones, in Bake's order."""
 _NO_FUNCTIONS: Final[dict[str, Function]] = {}
 _TEMPLATE_ITEMS: Final = ("template_interpolation", "template_directive")
 
@@ -339,8 +341,8 @@ class Definition:
             yield (name if name is not None else target.name), build
 
     def _combinations(self, matrix: tuple[Attribute, BakeFile]) -> list[Env] | None:
-        """The matrix's combinations, each the values of its names; ``None`` when a value is
-        not known (the target is then left out)."""
+        """The matrix's combinations (the first :data:`MAX_COMBINATIONS`), each the values of
+        its names; ``None`` when a value is not known (the target is then left out)."""
         value = self.evaluate(matrix[0].written, matrix[1])
         if not isinstance(value, Mapping):
             return None
@@ -350,14 +352,20 @@ class Definition:
             if not isinstance(items, Sequence) or not all(map(is_known, items.items)):
                 return None
             axes.append([(key, item) for item in items.items])
-        return [dict(choice) for choice in itertools.product(*axes)]
+        combinations = itertools.islice(itertools.product(*axes), MAX_COMBINATIONS)
+        return [dict(choice) for choice in combinations]
 
     def _resolved(self, target: _Target, chain: tuple[str, ...], env: Env) -> _Build | None:
         """The target's values after its parents'; ``None`` on a cycle (reported)."""
-        if target.name in chain or len(chain) > MAX_INHERITS:
+        if target.name in chain:
             message = f"target '{target.name}' inherits from itself: {' → '.join(chain)}"
-            block = target.block
-            self._problem(target.file, block.start, block.end, message)
+            self._problem(target.file, target.block.start, target.block.end, message)
+            return None
+        if len(chain) > MAX_INHERITS:
+            first = self.targets[chain[0]]
+            message = f"target '{first.name}' inherits through more than {MAX_INHERITS} targets"
+            message += ", which ecs-lint does not follow"
+            self._problem(first.file, first.block.start, first.block.end, message)
             return None
         build = _Build()
         parents = self._parents(target, report=not chain)

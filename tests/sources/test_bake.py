@@ -258,6 +258,26 @@ target "tool" {
     ]
 
 
+def test_a_huge_matrix_lints_its_first_builds(tmp_path: Path) -> None:
+    """Four axes of ten values are 10,000 builds; the first thousand are linted (Terraform's
+    ``for_each`` limit), never all of a product that can be astronomically large."""
+    values = ", ".join(f'"{n}"' for n in range(10))
+    axes = "".join(f"    a{axis} = [{values}]\n" for axis in range(4))
+    name = 'name = "app-${a0}${a1}${a2}${a3}"'
+    hcl = f'target "app" {{\n  {name}\n  matrix = {{\n{axes}  }}\n}}\n'
+    found = requests(tmp_path, {"docker-bake.hcl": hcl})
+    assert len(found) == bake.MAX_COMBINATIONS
+    assert [r.build for r in found[:2]] == ["bake target 'app-0000'", "bake target 'app-0001'"]
+
+
+def test_an_inheritance_chain_too_long_to_follow_is_said(lint: Lint) -> None:
+    chain = "".join(f'target "t{n}" {{\n  inherits = ["t{n + 1}"]\n}}\n' for n in range(70))
+    files = {"docker-bake.hcl": chain + 'target "t70" {}\n', "Dockerfile": "FROM scratch\n"}
+    findings = lint(files, Settings(select=("EL900",)))
+    assert [(f.rule, f.span.line) for f in findings] == [("EL900", 1)]
+    assert "target 't0' inherits through more than 64 targets" in findings[0].message
+
+
 def test_reading_a_bake_file_builds_no_grammar(tmp_path: Path) -> None:
     """tree-sitter's parser, in C: no Lark grammar is built (seconds when its cache is
     missing) and python-hcl2 is not needed."""
