@@ -44,7 +44,16 @@ from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
 from ecs_lint.model import Document, LintRequest, Problem, ProblemKind
 from ecs_lint.sources._bakesyntax import SyntaxProblem, read_hcl, read_json
 from ecs_lint.sources._hcl import MAX_DEPTH, Evaluator, is_known, is_null, known_text
-from ecs_lint.sources._values import Mapping, Member, Opaque, Scalar, Sequence, Str, Where
+from ecs_lint.sources._values import (
+    Mapping,
+    Member,
+    Opaque,
+    Scalar,
+    Sequence,
+    Str,
+    Where,
+    label_text,
+)
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -487,7 +496,7 @@ class Definition:
             self._templates[node] = parse_template(SourceText(file.source.path, text))
         parsed = self._templates[node]
         if parsed is None:  # not a template buildx reads: unknown, as written
-            return Opaque((text,), at, text)
+            return Opaque((label_text(text),), at, text)
         hcl, body, start, end = parsed
         ev = Evaluator(self, hcl, env)
         items = [child for child in body.named_children if child.type in _TEMPLATE_ITEMS]
