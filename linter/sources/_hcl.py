@@ -42,7 +42,7 @@ from ecs_lint.sources._values import (
     label_text,
 )
 from ecs_lint.sources.terraform import TfResource
-from ecs_lint.textio import UnreadableFile, read_source
+from ecs_lint.textio import UnreadableFile, read_source, unsaved_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,7 +108,7 @@ class _ParsedFile:
     problem: Problem | None = None
 
 
-_CACHE: dict[str, tuple[tuple[int, int], _ParsedFile]] = {}
+_CACHE: dict[str, tuple[tuple[int, int] | str, _ParsedFile]] = {}
 
 
 def read_tf_file(
@@ -173,7 +173,9 @@ def _siblings(source: SourceText, limit: int) -> list[_ParsedFile]:
         try:
             stat = sibling.stat()
             key = str(sibling.resolve())
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            # An editor's unsaved text stands for the file (the language server): it is the stamp.
+            unsaved = unsaved_text(sibling)
+            stamp = (stat.st_mtime_ns, stat.st_size) if unsaved is None else unsaved
             if stat.st_size > limit:
                 continue  # as an unreadable file is: a sibling read earlier is not reused
             cached = _CACHE.get(key)
