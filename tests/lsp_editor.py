@@ -7,6 +7,7 @@ are in tests/lsp/conftest.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -113,18 +114,16 @@ class Editor:
         return await self.until(arrived, f"diagnostics of {uri} (version {version})")
 
     async def until(self, found: Callable[[], Any | None], what: str) -> Any:
-        """Wait until ``found()`` gives something else than ``None``, and return it."""
-
-        async def wait() -> Any:
+        """Wait until ``found()`` gives something else than ``None`` (it reads what the server
+        sent: publications, registrations, log messages), and return it."""
+        deadline = asyncio.get_running_loop().time() + WAIT
+        while (result := found()) is None:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no {what} within {WAIT} s")
             async with self._arrived:
-                while (result := found()) is None:
-                    await self._arrived.wait()
-                return result
-
-        try:
-            return await asyncio.wait_for(wait(), WAIT)
-        except TimeoutError:
-            raise AssertionError(f"no {what} within {WAIT} s") from None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), 0.05)
+        return result
 
     async def record(self, params: types.PublishDiagnosticsParams) -> None:
         async with self._arrived:
