@@ -206,11 +206,11 @@ class Session:
         document = self.documents.get(uri)
         if document is None:
             return
-        snapshot = replace(document)
+        snapshot = replace(document)  # the worker lints this version, whatever comes meanwhile
         unsaved = self._unsaved()
         loop = asyncio.get_running_loop()
-        lint = await loop.run_in_executor(self.worker, self._lint, snapshot, unsaved)
-        if lint is None or self._stale(snapshot):
+        lint = await loop.run_in_executor(self.worker, self._lint, document, snapshot, unsaved)
+        if lint is None or self._stale(document, snapshot.version):
             return
         self.lints[uri] = lint
         self._say(self.equivalents.problems)
@@ -235,29 +235,33 @@ class Session:
                 texts[os.path.realpath(path)] = document.text
         return texts
 
-    def _stale(self, snapshot: OpenDocument) -> bool:
-        current = self.documents.get(snapshot.uri)
-        return current is None or current.version != snapshot.version
+    def _stale(self, document: OpenDocument, version: int) -> bool:
+        """Whether ``version`` of ``document`` is no longer what the editor has open (a newer
+        version came, or the document was closed, and maybe opened again)."""
+        return self.documents.get(document.uri) is not document or document.version != version
 
-    def _lint(self, document: OpenDocument, unsaved: dict[str, str]) -> DocumentLint | None:
-        """On the worker thread: the document's lint; ``None`` when a newer version came."""
-        if self._stale(document):
+    def _lint(
+        self, document: OpenDocument, snapshot: OpenDocument, unsaved: dict[str, str]
+    ) -> DocumentLint | None:
+        """On the worker thread: the lint of ``snapshot`` (a version of ``document``);
+        ``None`` when it is stale already."""
+        if self._stale(document, snapshot.version):
             return None
-        lint = DocumentLint(document.version, document.text)
+        lint = DocumentLint(snapshot.version, snapshot.text)
         try:
-            settings = self.settings.for_directory(document.directory)
+            settings = self.settings.for_directory(snapshot.directory)
         except Exception as error:  # ConfigError, BadValue: the message names file and key
             lint.problem = f"ecs-lint cannot use its configuration: {error}"
             return lint
         services = Services(ecr_public=self.equivalents.for_lint(settings))
         try:
-            return lint_document(document, settings, services, unsaved)
+            return lint_document(snapshot, settings, services, unsaved)
         except Exception as error:
             from ecs_lint.cli.common import policy_or_aws_failure
 
             message = policy_or_aws_failure(error)
             if message is None:
-                log.error("lint of %s failed:\n%s", document.uri, traceback.format_exc())
+                log.error("lint of %s failed:\n%s", snapshot.uri, traceback.format_exc())
                 message = f"internal error ({type(error).__name__}: {error}); please report it"
             lint.problem = f"ecs-lint could not lint this file: {message}"
             return lint

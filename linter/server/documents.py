@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ecs_lint.sources import formats_for
+from ecs_lint.textio import BOM
 
 # The name a buffer without a file is read as, by the editor's language identifier: its format
 # is then chosen by that name and the content, as for a file so named.
@@ -70,7 +71,8 @@ class OpenDocument:
         names = [path.name] if path is not None else []
         if self.language.lower() in LANGUAGE_FILE_NAMES:
             names.append(LANGUAGE_FILE_NAMES[self.language.lower()])
-        return next((name for name in names if formats_for(name, self.text)), None)
+        text = self.text.removeprefix(BOM)  # as a file's text is read
+        return next((name for name in names if formats_for(name, text)), None)
 
 
 def path_of(uri: str) -> Path | None:

@@ -188,3 +188,17 @@ async def test_an_unreachable_gallery_keeps_the_catalog_s_diagnostics(
     (found,) = await editor.diagnostics(uri, version)
     assert "catalog" in found.message and found.range.start.line == 1
     assert len([m for m in editor.client.log_messages if "failed" in m.message]) == 1
+
+
+async def test_a_broken_policy_file_of_the_configuration_is_said_on_the_document(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL2")
+    editor.write(".ecs-lint.toml", 'iam-files = ["authorization.json"]\n')
+    editor.write("authorization.json", "{not json")
+    text = '{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.25"}]}'
+    uri = editor.open("web-task-definition.json", text)
+    (found,) = await editor.diagnostics(uri, 1)
+    assert found.severity == types.DiagnosticSeverity.Error
+    assert found.message.startswith("ecs-lint could not lint this file: ")
+    assert "authorization.json" in found.message

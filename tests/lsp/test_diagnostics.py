@@ -220,3 +220,12 @@ async def test_garbage_on_the_wire_does_not_stop_the_server(start_editor: StartE
         process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     uri = editor.open("Dockerfile", "FROM nginx:1.25\n")
     assert [d.code for d in await editor.diagnostics(uri, 1)] == ["EL101"]
+
+
+async def test_a_byte_order_mark_the_editor_keeps_counts_in_the_ranges(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101")
+    uri = editor.open("Dockerfile", "\ufeffFROM nginx:1.25\n")
+    (found,) = await editor.diagnostics(uri, 1)
+    assert (found.range.start, found.range.end) == (types.Position(0, 6), types.Position(0, 16))
