@@ -13,6 +13,8 @@ Workloads (synthetic, from ``workloads.py`` and ``template.py``; seeded, so ever
 * the same 1,000 Dockerfiles parsed in process (``parsing.py``: the Dockerfile source alone);
 * 10,000 files (5,000 + 5,000): time and peak resident memory;
 * one CloudFormation template with 200 task definitions (when that source is installed);
+* one Terraform module of 200 ``.tf`` files, 600 containers (``workloads.write_terraform_module``:
+  images from variables, locals and literals, a ``terraform.tfvars``);
 * 200 ECR Public look-ups at 100 ms per request, against the test suite's local server
   (``gallery_lookups.py``), with a cold and then a warm cache.
 
@@ -47,7 +49,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from parsing import dockerfile_parse_time  # noqa: E402
-from workloads import write_tree  # noqa: E402
+from workloads import write_terraform_module, write_tree  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,13 @@ def template_rows(workdir: Path, repeat: int) -> list[Row]:
     ]
 
 
+def terraform_rows(workdir: Path, repeat: int) -> list[Row]:
+    module = write_terraform_module(workdir / "terraform", files=200)
+    size = sum(path.stat().st_size for path in module.glob("*.tf")) // 1024
+    workload = f"Terraform module, 200 .tf files ({size} KiB, 600 containers)"
+    return [checked(workload, [str(module)], repeat, 1.0)]
+
+
 def gallery_rows() -> list[Row]:
     workload = "200 ECR Public look-ups, 100 ms latency"
     if not (HERE / "gallery_lookups.py").exists():
@@ -272,7 +281,11 @@ def main() -> int:
     compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="ecs-lint-bench-"))
     try:
-        rows = core_rows(workdir, args.repeat) + template_rows(workdir, args.repeat)
+        rows = (
+            core_rows(workdir, args.repeat)
+            + template_rows(workdir, args.repeat)
+            + terraform_rows(workdir, args.repeat)
+        )
     finally:
         shutil.rmtree(workdir)
     if not args.skip_gallery:

@@ -96,3 +96,64 @@ def write_tree(root: Path, dockerfiles: int, task_definitions: int, seed: int = 
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "task-definition.json").write_text(task_definition(rng, index))
     return root
+
+
+def terraform_file(rng: random.Random, index: int) -> str:
+    """One ``.tf`` file of a service: a task definition of three containers (their images from a
+    variable, a local and a literal), its execution role, and the service."""
+    images = (
+        f"var.image_{index % 20}",
+        f'"${{local.repository}}/svc{index}:1.{index}"',
+        f'"{rng.choice(IMAGES)}"',
+    )
+    containers = ",\n".join(
+        f"""    {{
+      name      = "c{number}"
+      image     = {image}
+      essential = {"true" if number == 0 else "false"}
+      logConfiguration = {{
+        logDriver = "awslogs"
+        options   = {{ awslogs-group = "/ecs/svc{index}", awslogs-region = var.region }}
+      }}
+    }}"""
+        for number, image in enumerate(images)
+    )
+    return f"""resource "aws_ecs_task_definition" "svc{index}" {{
+  family                   = "svc{index}"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.svc{index}.arn
+  container_definitions = jsonencode([
+{containers}
+  ])
+}}
+
+resource "aws_iam_role" "svc{index}" {{
+  name = "svc{index}-exec"
+}}
+
+resource "aws_ecs_service" "svc{index}" {{
+  name            = "svc{index}"
+  task_definition = aws_ecs_task_definition.svc{index}.arn
+  desired_count   = {rng.randint(1, 4)}
+}}
+"""
+
+
+def write_terraform_module(root: Path, files: int = 200, seed: int = 7) -> Path:
+    """One Terraform module of ``files`` ``.tf`` files (three containers each), with the
+    variables, locals and ``terraform.tfvars`` they use."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    for index in range(files):
+        (root / f"svc{index:03d}.tf").write_text(terraform_file(rng, index))
+    variables = "".join(
+        f'variable "image_{number}" {{\n  type    = string\n'
+        f'  default = "{rng.choice(IMAGES)}"\n}}\n'
+        for number in range(20)
+    )
+    (root / "variables.tf").write_text(
+        variables + 'variable "region" {\n  type = string\n}\n'
+        'locals {\n  repository = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop"\n}\n'
+    )
+    (root / "terraform.tfvars").write_text('region = "eu-west-1"\n')
+    return root

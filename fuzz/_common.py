@@ -24,6 +24,23 @@ if TYPE_CHECKING:
 Target = Callable[[bytes], None]
 
 
+TERRAFORM_MODULES = (
+    "ecs_lint.sources._hcl",
+    "ecs_lint.sources._hclsyntax",
+    "ecs_lint.sources._hcltemplate",
+    "ecs_lint.sources._tffunctions",
+    "ecs_lint.sources._tfinputs",
+    "ecs_lint.sources._tfinstance",
+    "ecs_lint.sources._tfmodule",
+    "ecs_lint.sources._tfregistry",
+    "ecs_lint.sources._tfplan",
+    "ecs_lint.sources._tfexpress",
+    "ecs_lint.sources._express",
+)
+"""The modules the Terraform source imports when it reads a file (imported by the harnesses so
+that they are instrumented too)."""
+
+
 def instrumented() -> AbstractContextManager[object]:
     """Coverage instrumentation for the modules imported inside it (when atheris is there)."""
     try:

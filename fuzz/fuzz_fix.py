@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _common import SECRET, instrumented, main
+from _common import SECRET, TERRAFORM_MODULES, instrumented, main
 
 with instrumented():
     from ecs_lint.engine import lint_paths
@@ -45,8 +45,7 @@ with instrumented():
         "ecs_lint.sources.compose",
         "ecs_lint.sources.cloudformation",
         "ecs_lint.sources.terraform",
-        "ecs_lint.sources._hcl",
-        "ecs_lint.sources._tfplan",
+        *TERRAFORM_MODULES,
         "ecs_lint.iam.suggest",
     ):
         importlib.import_module(lazy)

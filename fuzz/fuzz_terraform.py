@@ -1,5 +1,6 @@
 """Fuzz the Terraform source on raw bytes: ``terraform show -json`` output (a plan or a state) when
-the input's first non-blank byte is ``{``, a ``.tf`` file (HCL, read with python-hcl2) otherwise.
+the input's first non-blank byte is ``{``, a ``.tf`` file (HCL, read with tree-sitter's grammar)
+otherwise.
 
 Invariants: the source never raises (bad JSON or HCL is an EL900 problem in the document); every
 span lies in the text and agrees with line and column; an edit span holds exactly the image text;
@@ -15,7 +16,14 @@ from __future__ import annotations
 import importlib
 from functools import partial
 
-from _common import check_document, check_edit_spans, check_insertion, instrumented, main
+from _common import (
+    TERRAFORM_MODULES,
+    check_document,
+    check_edit_spans,
+    check_insertion,
+    instrumented,
+    main,
+)
 
 with instrumented():
     from ecs_lint.settings import Settings
@@ -23,7 +31,7 @@ with instrumented():
     from ecs_lint.textio import UnreadableFile, decode_source
 
     # The source imports its readers when it needs them: imported here to be instrumented.
-    for lazy in ("ecs_lint.sources._hcl", "ecs_lint.sources._tfplan"):
+    for lazy in TERRAFORM_MODULES:
         importlib.import_module(lazy)
 
 PLAN, MODULE_FILE = "/nonexistent/plan.json", "/nonexistent/main.tf"

@@ -169,6 +169,22 @@ def build_args(value: object, _: ConfigFile) -> dict[str, str]:
     return args
 
 
+def build_contexts(value: object, config: ConfigFile) -> dict[str, str]:
+    """Named build contexts: values strings, names as :func:`context_names` checks them."""
+    return context_names(build_args(value, config))
+
+
+def context_names(contexts: dict[str, str]) -> dict[str, str]:
+    """``contexts``, whose names must be what ``docker buildx build --build-context`` takes: an
+    image reference (``base``, ``alpine:3.20``)."""
+    from ecs_lint.references import familiar_name
+
+    bad = next((name for name in contexts if familiar_name(name) is None), None)
+    if bad is not None:
+        raise BadValue(f"invalid context name {bad!r} (a name is an image reference: lowercase)")
+    return contexts
+
+
 def registry_host(text: str) -> str:
     """A registry host, or ``host/namespace`` prefix, normalised like image references are."""
     from ecs_lint.references import DEFAULT_DOMAIN, DOCKER_HUB_HOSTS
@@ -367,6 +383,19 @@ def assignments(values: list[str], option: str) -> dict[str, str]:
             raise BadValue(f"{option} expects NAME=VALUE, got '{value}'")
         mapping[name] = text
     return mapping
+
+
+def existing_files(values: list[str], option: str) -> tuple[str, ...]:
+    """Files an option names, each checked to be one."""
+    for value in values:
+        if not Path(value).is_file():
+            raise BadValue(f"{option}: no such file '{value}'")
+    return tuple(values)
+
+
+def context_assignments(values: list[str], option: str) -> dict[str, str]:
+    """``--build-context NAME=VALUE`` options, names checked as buildx checks them."""
+    return _named(option, lambda: context_names(assignments(values, option)))
 
 
 def role_policy_files(values: list[str], option: str) -> dict[str, tuple[str, ...]]:

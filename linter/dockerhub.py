@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import ImageRef, RegistryKind, UnresolvedRef
-from ecs_lint.references import known_repository
+from ecs_lint.references import known_registry, known_repository
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 def docker_hub_reference(use: ImageUse, settings: Settings) -> ImageRef | None:
     """The reference ``use`` pulls from Docker Hub, unless the trusted registries cover it.
 
-    A reference whose only unknown part is its tag (``nginx:${TAG}``) still names Docker Hub.
+    A reference whose unknown parts cannot reach its registry (``nginx:${TAG}``,
+    ``hexpm/erlang-${ARCH}:26.2``) still names Docker Hub; its path and tag keep their variables.
     """
     written = use.reference
-    ref = known_repository(written) if isinstance(written, UnresolvedRef) else written
+    ref = known_registry(written) if isinstance(written, UnresolvedRef) else written
     if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
         return None
     return None if settings.is_trusted(ref.domain, ref.path) else ref
@@ -40,3 +41,11 @@ def docker_hub_pulls(
             ref = docker_hub_reference(use, settings)
             if ref is not None:
                 yield use, ref
+
+
+def repository_is_known(use: ImageUse) -> bool:
+    """Whether the repository ``use`` pulls is known, so that an equivalent can be looked up:
+    false when variables reach into it (``hexpm/erlang-${ARCH}``), true when at most its tag or
+    digest is unknown."""
+    written = use.reference
+    return not isinstance(written, UnresolvedRef) or known_repository(written) is not None

@@ -9,6 +9,7 @@ rules over it. Reporters and fixes take the ``RunResult`` from here; nothing her
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
@@ -71,9 +72,11 @@ def lint_paths(paths: list[str], settings: Settings, services: Services | None =
 
 def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
     """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
-    parse problem of its document), the files they ask for linted with them, and ``documents``
-    read elsewhere (from AWS); then pull identities resolved across all of them. Raises
-    ``MissingPath`` for a path that does not exist."""
+    parse problem of its document), the files they ask for linted with them, the files their
+    values come from (inside ``paths``), the plain lint of files that documents lint as modules
+    they call dropped, and ``documents`` read elsewhere (from AWS); then pull identities and
+    services' task definitions resolved across all of them. Raises ``MissingPath`` for a path
+    that does not exist."""
     model = Model()
     for candidate in discover(paths):
         loaded = load_document(candidate, settings)
@@ -84,10 +87,45 @@ def load_model(paths: list[str], settings: Settings, documents: Iterable[Documen
         if source is not None:
             model.sources[document.path] = source
     lint_requested_files(model, model.sources, settings, paths)
+    _add_related_texts(model, paths)
+    model.drop_covered()
     model.documents.extend(documents)
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
+
+
+def _add_related_texts(model: Model, paths: list[str]) -> None:
+    """The files documents' values come from, for fixes and code frames: only those inside a
+    linted path, so a fix edits no file the run was not asked to check."""
+    if not any(document.related_texts for document in model.documents):
+        return
+    roots = [root for root in map(_directory_of, paths) if root is not None]
+    outside: set[str] = set()
+    for document in model.documents:
+        for text in document.related_texts:
+            if text.path in model.sources or text.path in outside:
+                continue
+            if _inside(text.path, roots):
+                model.sources[text.path] = text
+            else:
+                outside.add(text.path)
+
+
+def _directory_of(path: str) -> Path | None:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: reported as such, holds no related file
+        return None
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _inside(path: str, roots: list[Path]) -> bool:
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(resolved.is_relative_to(root) for root in roots)
 
 
 def lint_model(model: Model, settings: Settings, services: Services | None = None) -> RunResult:

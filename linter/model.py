@@ -90,10 +90,16 @@ class InvalidRef:
 
 @dataclass(frozen=True, slots=True)
 class UnresolvedRef:
-    """A reference whose value depends on variables that have no known value."""
+    """A reference whose value depends on variables that have no known value.
+
+    ``partial`` is the reference with the values that are known put in and each unknown one
+    written ``${NAME}``, when the source can tell (a Dockerfile with ``ARG REGISTRY=docker.io``
+    makes ``${REGISTRY}/app:${TAG}`` ``docker.io/app:${TAG}``): what the registry rules read.
+    """
 
     original: str
     variables: tuple[str, ...]
+    partial: str | None = field(default=None, compare=False, repr=False)
 
 
 Reference = ImageRef | InvalidRef | UnresolvedRef
@@ -103,12 +109,14 @@ class UseKind(enum.Enum):
     """Where an image is used; decides the wording of messages, never the format."""
 
     BASE_IMAGE = "base image"  # Dockerfile FROM
+    FRONTEND = "BuildKit frontend"  # Dockerfile # syntax= directive, BUILDKIT_SYNTAX build arg
     COPY_SOURCE = "COPY --from image"
     MOUNT_SOURCE = "RUN --mount image"
     CONTAINER = "container image"
     POD_CONTAINER = "pod container image"
     SERVICE = "service image"
     JOB_CONTAINER = "job container image"
+    MODULE_INPUT = "container image given to a module"
     SERVICE_CONTAINER = "service container image"
     STEP = "step image"
 
@@ -146,6 +154,15 @@ class ImageUse:
     :meth:`Model.resolve_pull_identities`). ``credentials_hint`` says how such a pull is given
     registry credentials, and ``values_hint`` how the variables of its reference get values, in
     the terms of the format that wrote it (``pass --build-arg NAME=VALUE``): messages quote them.
+    ``origin`` says where the reference's value came from when ``span`` is an expression that
+    uses a value written elsewhere (``variables.tf:64 default of var.image``); ``edit_span`` is
+    then that value's literal.
+    ``avoid_hint`` says how to do without the pull altogether, where the format allows it
+    (``remove the # syntax directive...``). ``note`` says how the reference reached this use
+    when it is not the text at ``span`` (``from named build context 'base' =
+    docker-image://nginx:1.25``), or what else the text may name; ``build`` names the build this
+    use belongs to when the builds of one file disagree (``compose service 'web'``). Messages
+    add both (:attr:`circumstances`).
     """
 
     reference: Reference
@@ -159,6 +176,29 @@ class ImageUse:
     repository_span: Span | None = field(default=None, compare=False)
     credentials_hint: str = field(default="", compare=False)
     values_hint: str = field(default="", compare=False)
+    origin: str | None = None
+    avoid_hint: str = field(default="", compare=False)
+    note: str = field(default="", compare=False)
+    build: str = field(default="", compare=False)
+
+    @property
+    def circumstances(self) -> str:
+        """``note`` and ``build`` for a message (``from named build context 'base'; in compose
+        service 'web'``); empty when there is neither."""
+        build = f"in {self.build}" if self.build else ""
+        return "; ".join(part for part in (self.note, build) if part)
+
+    @property
+    def described(self) -> str:
+        """The kind of use and its circumstances, for a message: ``base image``, ``COPY --from
+        image; from named build context 'plugin' = docker-image://nginx:1.25``."""
+        circumstances = self.circumstances
+        return f"{self.kind.value}; {circumstances}" if circumstances else self.kind.value
+
+    @property
+    def origin_note(self) -> str:
+        """`` (value from variables.tf:64 default)``, or nothing: for messages."""
+        return f" (value from {self.origin})" if self.origin else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,17 +221,26 @@ class PullIdentity:
 
 @dataclass(frozen=True, slots=True)
 class LintRequest:
-    """Another file a document needs linted with extra build arguments.
+    """Another file a document needs linted with the values of a build.
 
     A Docker Compose service that builds an image asks for its Dockerfile to be linted with the
-    service's ``build.args``. The engine lints the file once per distinct set of arguments, in
-    place of (never in addition to) the plain lint a directory walk would give it.
+    service's ``build.args`` and ``build.additional_contexts``; so do a Bake target and a CI
+    build step. The engine lints the file once per distinct set of values, in place of (never in
+    addition to) the plain lint a directory walk would give it.
     """
 
     path: str
     """The file, as the run can open it (relative to the working directory, or absolute)."""
     build_args: tuple[tuple[str, str], ...]
     requested_at: Span
+    build_contexts: tuple[tuple[str, str], ...] = ()
+    """Named build contexts (``name``, ``value`` as ``docker buildx build --build-context``
+    takes them)."""
+    build: str = field(default="", compare=False)
+    """The build in words, for messages when builds of one file disagree (``compose service
+    'web'``, ``bake target 'app' in docker-bake.hcl``)."""
+    if_present: bool = False
+    """True when a missing file is no error: a CI step may build a file an earlier step makes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +535,9 @@ class SecretDefinition:
     secret is still known to be in the account and region of the tasks of its scope, unless
     ``with_tasks`` is false (the source places it elsewhere, as a Terraform provider alias
     does); ``name_prefix`` is what its name is known to start with (Terraform's ``name_prefix``,
-    or the ``terraform-`` of a name Terraform generates).
+    or the ``terraform-`` of a name Terraform generates). ``kms_key_known`` is false when the
+    source reads an existing secret (Terraform's ``data "aws_secretsmanager_secret"``): its key
+    is then found as for a secret defined elsewhere (``secret-kms-keys``, ``--aws``).
     """
 
     span: Span
@@ -497,6 +548,7 @@ class SecretDefinition:
     service: str = "secretsmanager"
     name_prefix: str | None = None
     with_tasks: bool = True
+    kms_key_known: bool = True
 
 
 @dataclass(slots=True)
@@ -529,6 +581,15 @@ class Document:
     values) mean the same thing: ``None`` for the document alone (a CloudFormation template, a
     Terraform plan); a shared name for documents that form one unit (the ``.tf`` files of one
     module directory). A label never names a definition of another scope."""
+    covered_directories: list[str] = field(default_factory=list)
+    """Directories (resolved) whose files this document lints as modules it calls, with the
+    values of each call (Terraform's ``module`` blocks): the plain lint of their own files is
+    dropped from the run (:meth:`Model.drop_covered`), so nothing is reported twice and a module
+    is not reported for variables only its callers give."""
+    related_texts: list[SourceText] = field(default_factory=list)
+    """Other files this document's values come from (a Terraform module's ``variables.tf``, a
+    ``.tfvars`` file): a fix of a value written there edits them, when they are inside the
+    linted paths."""
 
     @property
     def label_scope(self) -> str:
@@ -569,6 +630,32 @@ class Model:
     @property
     def services(self) -> list[ServiceView]:
         return [service for doc in self.documents for service in doc.services]
+
+    def drop_covered(self) -> None:
+        """Drop the documents of files in directories another document lints as modules it
+        calls (``Document.covered_directories``), unless that document's own directory is
+        covered back (modules calling each other, which Terraform rejects: both are kept)."""
+        if not any(document.covered_directories for document in self.documents):
+            return
+        from pathlib import Path
+
+        def resolved(path: str) -> str:
+            try:
+                return str(Path(path).parent.resolve())
+            except (OSError, RuntimeError):  # a link loop: not a module anyone calls
+                return path
+
+        directory = {id(doc): resolved(doc.path) for doc in self.documents}
+        callers: dict[str, set[str]] = {}
+        for doc in self.documents:
+            for covered in doc.covered_directories:
+                callers.setdefault(covered, set()).add(directory[id(doc)])
+
+        def dropped(doc: Document) -> bool:
+            own = directory[id(doc)]
+            return any(own not in callers.get(caller, ()) for caller in callers.get(own, ()))
+
+        self.documents = [doc for doc in self.documents if not dropped(doc)]
 
     def tasks_named(self, task_definition: Located | None) -> tuple[TaskView, ...]:
         """The run's task definitions whose family ``task_definition`` names (an ARN,

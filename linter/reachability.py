@@ -124,6 +124,7 @@ def _container_needs(
     from ecs_lint.iam.arns import (
         BadReference,
         SecretValueRef,
+        UnknownValueFrom,
         parse_credentials_parameter,
         parse_value_from,
     )
@@ -142,8 +143,8 @@ def _container_needs(
             reasons["secretsmanager"].append(f"repositoryCredentials ({label})")
     for secret in container.secrets:
         value = parse_value_from(secret.value_from.value)
-        if isinstance(value, BadReference):
-            continue
+        if isinstance(value, BadReference | UnknownValueFrom):
+            continue  # which endpoint it needs is not known
         if isinstance(value, SecretValueRef):
             if value.secret.region in (None, region):
                 reasons["secretsmanager"].append(f"secret {secret.name} ({label})")

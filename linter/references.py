@@ -27,7 +27,10 @@ __all__ = [
     "NAME_TOTAL_LENGTH_MAX",
     "TAG_LENGTH_MAX",
     "ecr_private_parts",
+    "familiar_name",
     "find_variables",
+    "known_registry",
+    "known_repository",
     "parse_reference",
     "resolve_reference",
 ]
@@ -94,6 +97,7 @@ _ECR_PRIVATE_LABELLED_RE: Final = re.compile(
     _FLAGS,
 )
 
+_NAME_RE: Final = re.compile(r"[A-Za-z0-9_]+", _FLAGS)
 _VARIABLE_RE: Final = re.compile(
     r"""
     \\.                                   # a backslash escapes the next character
@@ -146,16 +150,105 @@ def known_repository(ref: UnresolvedRef) -> ImageRef | None:
     rules can judge it; the tag and digest keep their written text (variables included) for
     messages. ``None`` when an unknown value may change the registry or the repository.
     """
-    split = _literal_repository(ref.original)
+    text = ref.partial or ref.original
+    split = _literal_repository(text)
     if split is None:
         return None
     parsed, separator = split
-    suffix = ref.original[separator + 1 :]
-    at_digest = ref.original[separator] == "@"
+    suffix = text[separator + 1 :]
+    at_digest = text[separator] == "@"
     tag, _, digest = ("", "", suffix) if at_digest else suffix.partition("@")
-    return ImageRef(
-        ref.original, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry
-    )
+    return ImageRef(text, parsed.domain, parsed.path, tag or None, digest or None, parsed.registry)
+
+
+def familiar_name(text: str) -> str | None:
+    """``text`` as BuildKit names a named build context: the reference in Docker's short form,
+    a ``:latest`` tag dropped (``docker.io/library/alpine:latest`` and ``alpine`` are both
+    ``alpine``; ``alpine:3.20`` stays itself). Both sides are named so, the ``--build-context``
+    name and the ``FROM`` or ``--from`` text, so they match when Docker would. ``None`` for text
+    that is no reference (buildx refuses such a context name)."""
+    ref = parse_reference(text)
+    if not isinstance(ref, ImageRef):
+        return None
+    name = ref.repository
+    if ref.domain == DEFAULT_DOMAIN:
+        name = ref.path
+        official = name.removeprefix(f"{OFFICIAL_NAMESPACE}/")
+        if "/" not in official:
+            name = official
+    if ref.tag is not None:
+        name += f":{ref.tag}"
+    if ref.digest is not None:
+        name += f"@{ref.digest}"
+    return name.removesuffix(":latest")
+
+
+def known_registry(ref: UnresolvedRef) -> ImageRef | None:
+    """The image an unresolved reference names, as far as its literal text decides the registry.
+
+    Docker reads a registry host only in the first component of a name, and only when that
+    component is followed by a ``/`` and holds a ``.`` or ``:``, is ``localhost`` or has a
+    capital. So when the text before the first variable already holds a ``/``, the first
+    component is literal and no value can change the registry: ``hexpm/erlang-${ARCH}:26.2`` is
+    a Docker Hub image whatever ``ARCH`` is, ``ghcr.io/${ORG}/app`` a ``ghcr.io`` one. A variable
+    in the first component (``${REGISTRY}/app``, ``erlang-${ARCH}``, whose value may hold
+    ``x.io/``, ``localhost:${PORT}/app``) leaves the registry unknown: ``None``.
+
+    The path, tag and digest keep their written text, variables included, for messages; the
+    tag separator is the last ``:`` after the last ``/`` outside the variables. Only the
+    registry (``domain``, ``registry``) is a fact here: whether the repository is known too is
+    :func:`known_repository`'s question.
+    """
+    tag_only = known_repository(ref)
+    if tag_only is not None:
+        return tag_only
+    text = ref.partial or ref.original
+    first_unknown = text.find("$")
+    slash = text.find("/", 0, max(first_unknown, 0))
+    if slash <= 0:
+        return None
+    registry = parse_reference(f"{text[:slash]}/x")
+    if not isinstance(registry, ImageRef):
+        return None
+    host, _ = _split_name(text)
+    rest = text[slash + 1 :] if host is not None else text
+    masked = _mask_variables(rest)
+    at = masked.find("@")
+    name = masked[:at] if at >= 0 else masked
+    colon = name.rfind(":")
+    tag = rest[colon + 1 : len(name)] if colon > name.rfind("/") else None
+    digest = rest[at + 1 :] if at >= 0 else None
+    path = rest[: colon if tag is not None else len(name)]
+    return ImageRef(text, registry.domain, path, tag or None, digest or None, registry.registry)
+
+
+def _mask_variables(text: str) -> str:
+    """``text`` with every variable (``$V``, ``${V...}``, ``${{ expr }}``) replaced by as many
+    ``x``, so that the ``/``, ``:`` and ``@`` left are the reference's own."""
+    masked = list(text)
+    index = text.find("$")
+    while 0 <= index < len(text):
+        end = _variable_end(text, index)
+        masked[index:end] = "x" * (end - index)
+        index = text.find("$", end)
+    return "".join(masked)
+
+
+def _variable_end(text: str, start: int) -> int:
+    """Where the variable written at ``start`` (a ``$``) ends: after its balanced braces, or
+    its name; a ``$`` followed by neither stands for itself."""
+    if text.startswith("{", start + 1):
+        depth = 0
+        for index in range(start + 1, len(text)):
+            if text[index] == "{":
+                depth += 1
+            elif text[index] == "}":
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+        return len(text)  # never closed: the rest is the variable
+    name = _NAME_RE.match(text, start + 1)
+    return name.end() if name is not None else start + 1
 
 
 def literal_repository(text: str) -> str | None:

@@ -1,9 +1,11 @@
-"""Files that documents ask to be linted: a compose service's Dockerfile, with its build args.
+"""Files that documents ask to be linted: the Dockerfile of a compose service, a Bake target or
+a CI build step, with the build's args and named contexts.
 
 A stage of its own, after every file is loaded: a requested file is linted once per distinct set
-of arguments, and those lints are merged into one document that replaces the plain lint a
-directory walk gave the file, so nothing in it is reported twice: an image every argument set
-resolves alike is reported once, and one that depends on the arguments once per value.
+of build values, and those lints are merged into one document that replaces the plain lint a
+directory walk gave the file, so nothing in it is reported twice: an image every build resolves
+alike is reported once, and one that depends on the build once per value, naming the builds
+that pull it (``ImageUse.build``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from ecs_lint.sources import format_named
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
-    from ecs_lint.model import LintRequest, Model
+    from ecs_lint.model import ImageUse, LintRequest, Model
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
+
+Pairs = tuple[tuple[str, str], ...]
 
 
 def lint_requested_files(
@@ -50,31 +54,53 @@ def lint_requested_files(
                 )
             source = read_source(Path(display), display, settings.max_file_size)
         except UnreadableFile as error:
-            model.documents.append(_unreadable(display, requests, error))
+            if not all(request.if_present for request in requests) or resolved.exists():
+                model.documents.append(_unreadable(display, requests, error))
             continue
-        model.documents.append(_lint_with_each_build_args(source, requests, settings))
+        model.documents.append(_lint_each_build(source, requests, settings))
         sources[display] = source
 
 
-def _lint_with_each_build_args(
+def _lint_each_build(
     source: SourceText, requests: list[LintRequest], settings: Settings
 ) -> Document:
-    """One document for the file: its lint with each distinct set of build args, merged."""
+    """One document for the file: its lint with each distinct set of build values, merged."""
     parse = format_named("dockerfile").parser()
-    merged: Document | None = None
-    for args in dict.fromkeys(request.build_args for request in requests):
-        arg_settings = replace(settings, build_args={**settings.build_args, **dict(args)})
-        document = parse_guarded(parse, source, arg_settings)
-        merged = document if merged is None else _merge(merged, document)
-    assert merged is not None  # there is at least one request
-    return merged
+    builds: dict[tuple[Pairs, Pairs], list[str]] = {}
+    for request in requests:
+        names = builds.setdefault((request.build_args, request.build_contexts), [])
+        if request.build and request.build not in names:
+            names.append(request.build)
+    lints = []
+    for (args, contexts), names in builds.items():
+        build_settings = replace(
+            settings,
+            build_args={**settings.build_args, **dict(args)},
+            build_contexts={**settings.build_contexts, **dict(contexts)},
+        )
+        lints.append((parse_guarded(parse, source, build_settings), names))
+    return _merge(lints)
 
 
-def _merge(first: Document, other: Document) -> Document:
-    """One document for two lints of the same file; suppressions come from the first."""
-    first.images += [use for use in other.images if use not in first.images]
-    first.problems += [problem for problem in other.problems if problem not in first.problems]
+def _merge(lints: list[tuple[Document, list[str]]]) -> Document:
+    """One document for the lints of one file; suppressions come from the first. A use that not
+    every build makes names the builds that make it."""
+    first = lints[0][0]
+    made_by: dict[ImageUse, list[int]] = {}
+    for index, (document, _names) in enumerate(lints):
+        for use in document.images:
+            made_by.setdefault(use, []).append(index)
+        if index:
+            first.problems += [p for p in document.problems if p not in first.problems]
+    first.images = [
+        use if len(indexes) == len(lints) else replace(use, build=_builds(lints, indexes))
+        for use, indexes in made_by.items()
+    ]
     return first
+
+
+def _builds(lints: list[tuple[Document, list[str]]], indexes: list[int]) -> str:
+    return ", ".join(dict.fromkeys(name for index in indexes for name in lints[index][1]))
 
 
 def _unreadable(display: str, requests: list[LintRequest], error: UnreadableFile) -> Document:

@@ -198,12 +198,32 @@ class Settings:
         ),
         factory=dict,
     )
+    build_contexts: dict[str, str] = setting(
+        Key(
+            "build-contexts",
+            convert.build_contexts,
+            "Named build contexts of Dockerfile builds (name → value, as --build-context).",
+        ),
+        Option(
+            "--build-context",
+            commands=(CHECK,),
+            help="Named build context of Dockerfile builds, NAME=VALUE (repeatable), as docker "
+            "buildx build takes it: a FROM or --from name that is one is no image, unless VALUE "
+            "is docker-image://REF.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.context_assignments,
+        ),
+        factory=dict,
+    )
+    """A Dockerfile name that is a named build context is not an image, unless its value is
+    ``docker-image://REF``, which pulls ``REF``."""
     env: dict[str, str] = setting(
         Option(
             "--env",
             commands=(CHECK,),
-            help="Variable for Docker Compose interpolation, NAME=VALUE (repeatable); "
-            "wins over the compose file's .env.",
+            help="Variable for Docker Compose interpolation and Docker Bake files, NAME=VALUE "
+            "(repeatable); wins over the compose file's .env and a Bake variable's default.",
             metavar="NAME=VALUE",
             takes=list,
             convert=convert.assignments,
@@ -223,6 +243,42 @@ class Settings:
         factory=dict,
     )
     """Pseudo parameters (``AWS::AccountId``, ``AWS::Region``...) are known only from here."""
+    terraform_vars: dict[str, str] = setting(
+        Key(
+            "terraform-vars",
+            convert.build_args,
+            "Terraform root module variables (name → its `--var` text).",
+        ),
+        Option(
+            "--var",
+            commands=ROLE_SOURCES,
+            help="Terraform root module variable, NAME=VALUE (repeatable; as terraform's -var: "
+            "HCL for a list, map or object type); wins over every variables file.",
+            metavar="NAME=VALUE",
+            takes=list,
+            convert=convert.assignments,
+        ),
+        factory=dict,
+    )
+    terraform_var_files: tuple[str, ...] = setting(
+        Key(
+            "terraform-var-files",
+            convert.paths,
+            "Terraform variables files (`.tfvars`, `.tfvars.json`), as `--var-file`.",
+        ),
+        Option(
+            "--var-file",
+            commands=ROLE_SOURCES,
+            help="Terraform variables file, HCL (.tfvars) or JSON (.tfvars.json) (repeatable); "
+            "read after terraform.tfvars and *.auto.tfvars, later files winning.",
+            metavar="FILE",
+            takes=list,
+            convert=convert.existing_files,
+        ),
+        default=(),
+    )
+    """``--var`` wins over every file; the ``--var-file`` files are read after the module's own
+    ``terraform.tfvars`` and ``*.auto.tfvars``."""
     # --- Which rules, which findings fail the run ----------------------------------------------
     select: tuple[str, ...] = setting(
         Key("select", convert.rule_codes, "Rule codes or prefixes to enable (default: all)."),

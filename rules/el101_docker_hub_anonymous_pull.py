@@ -7,6 +7,16 @@ without ``repositoryCredentials``, every Dockerfile ``FROM``, ``COPY --from`` an
 ``RUN --mount=...,from=`` image, a Kubernetes container whose pod has no ``imagePullSecrets``, a
 Compose service image, and a GitHub Actions job, service or step image without ``credentials``.
 
+A build pulls more than its ``FROM`` lines: the BuildKit frontend image a Dockerfile's
+``# syntax=`` directive (or the ``BUILDKIT_SYNTAX`` build arg) names is pulled before the file
+is read, on every build with a fresh builder, and a named build context given as
+``docker-image://REF`` pulls ``REF`` where the Dockerfile names the context. Both are reported
+here, their message saying so (``BuildKit frontend``, ``from named build context 'base'``): the
+limit they count against and the remedies are this rule's, so they have no code of their own,
+and selecting or suppressing EL101 covers them. A reference whose variables cannot reach its
+registry (``hexpm/erlang-${ARCH}:26.2``: Docker reads a host only in the first component) is a
+Docker Hub pull whatever the variables are; the message names them.
+
 ## Why is this bad?
 Docker Hub allows 100 anonymous pulls per 6 hours per IPv4 address (or IPv6 /64). Behind a NAT
 gateway every task in the VPC shares one address, so a deployment or scale-out can exhaust the
@@ -26,6 +36,11 @@ secret the task execution role can read). With ``docker-hub-credentials`` config
 fix adds it to task-definition containers whose image has no ECR Public equivalent, and says
 which statement the execution role then needs.
 
+For a frontend image, doing without it is a remedy too: remove the ``# syntax`` directive where
+the builder's built-in Dockerfile frontend suffices (or pin it to a mirror you have checked:
+ECR Public carries no ``docker/dockerfile`` today, and ecs-lint suggests a gallery image only
+when the gallery has it).
+
 The message names the ECR Public equivalent and how sure ecs-lint is of it (``identical``: same
 digest; ``verified``: the tag exists there; ``catalog``: the repository is mirrored, the tag was
 not checked). ``ecs-lint --fix`` rewrites identical and verified ones; ``--unsafe-fixes`` also
@@ -36,9 +51,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known
 from ecs_lint.findings import Finding, Fix, Severity
-from ecs_lint.model import ImageUse, Model, UseKind
+from ecs_lint.model import ImageUse, Model, UnresolvedRef, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -55,11 +70,13 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{ref} ({use.kind.value}) is pulled anonymously from Docker Hub, which allows "
-            f"{ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+            f"{ref} ({use.described}){use.origin_note} is pulled anonymously from Docker Hub"
+            f"{unknown_parts(use)}, "
+            f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
         )
-        if equivalents is None:
-            remedy = f"{MIRRORS}, or {use.credentials_hint}"
+        avoid = f", or {use.avoid_hint}" if use.avoid_hint else ""
+        if equivalents is None or not repository_is_known(use):
+            remedy = f"{MIRRORS}, or {use.credentials_hint}{avoid}"
             yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)
@@ -73,12 +90,21 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     remedy += " (--unsafe-fixes adds the docker-hub-credentials secret)"
         yield ctx.finding(
             use.span,
-            f"{problem}; {remedy}",
+            f"{problem}; {remedy}{avoid}",
             image=str(ref),
             replacement=advice.replacement,
             fix=fix,
             evidence=advice.evidence,
         )
+
+
+def unknown_parts(use: ImageUse) -> str:
+    """`` whatever ARCH is``: the variables of a reference that cannot change its registry."""
+    written = use.reference
+    if not isinstance(written, UnresolvedRef):
+        return ""
+    verb = "is" if len(written.variables) == 1 else "are"
+    return f" whatever {', '.join(written.variables)} {verb}"
 
 
 def _credentials_fix(use: ImageUse, model: Model, ctx: RuleContext) -> Fix | None:

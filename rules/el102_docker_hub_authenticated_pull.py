@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
@@ -42,10 +42,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{ref} is pulled from Docker Hub with credentials, still limited to 200 pulls per "
-            "6 hours on a Personal account"
+            f"{ref}{use.origin_note} is pulled from Docker Hub with credentials, still limited "
+            "to 200 pulls per 6 hours on a Personal account"
         )
-        if equivalents is None:
+        if equivalents is None or not repository_is_known(use):
             yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
             continue
         advice = equivalents.advise(use, ref)

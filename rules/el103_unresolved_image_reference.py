@@ -5,7 +5,12 @@ Flags image references whose registry or repository depends on variables with no
 a Dockerfile ``ARG`` without a default and no ``--build-arg``, ``${IMAGE}`` placeholders filled in
 by a deploy tool, or template expressions that cannot be resolved statically. A reference whose
 only unknown part is its tag (``nginx:${TAG}``) is not flagged here: its registry is known, and
-EL101/EL102 judge it.
+EL101/EL102 judge it. Nor is a Docker Hub reference whose unknown part is in its path after a
+literal first component (``hexpm/erlang-${ARCH}:26.2``): no value can give it a registry host
+(Docker reads one only in a first component followed by ``/``), so EL101/EL102 judge it too (the
+values that are known are put in first: with ``ARG REGISTRY=docker.io``,
+``${REGISTRY}/hexpm/erlang-${ARCH}`` is such a reference). An unknown variable in the first
+component (``${REGISTRY}/app``, ``erlang-${ARCH}``) leaves the registry unknown.
 
 ## Why is this bad?
 Whatever the variable becomes decides where the image is pulled from. ecs-lint will not guess:
@@ -19,7 +24,9 @@ FROM ${BASE}
 
 ## How to fix
 Give the variable a default, or pass its value with ``--build-arg NAME=VALUE`` (or the
-equivalent option for the format), so ecs-lint can check the real reference.
+equivalent option for the format: ``--var NAME=VALUE`` or ``--var-file FILE`` for Terraform,
+``--parameter Name=Value`` for CloudFormation, ``--env`` for Compose), so ecs-lint can check the
+real reference. The message says which, in the terms of the file's format.
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.model import Model, UnresolvedRef
-from ecs_lint.references import known_repository
+from ecs_lint.model import Model, RegistryKind, UnresolvedRef
+from ecs_lint.references import known_registry, known_repository
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -40,11 +47,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         ref = use.reference
         if not isinstance(ref, UnresolvedRef) or known_repository(ref) is not None:
             continue  # a reference whose registry is known is judged by the registry rules
+        registry = known_registry(ref)
+        if registry is not None and registry.registry is RegistryKind.DOCKER_HUB:
+            continue  # Docker Hub whatever the variables are: EL101/EL102 name them
+        unknown = "repository" if registry is not None else "registry"
+        details = f" ({use.circumstances})" if use.circumstances else ""
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}' depends on {', '.join(ref.variables)}, which "
-            f"{'has' if len(ref.variables) == 1 else 'have'} no known value, so its registry is "
-            f"unknown; {use.values_hint}",
+            f"{use.kind.value} '{ref.original}'{use.origin_note}{details} depends on "
+            f"{', '.join(ref.variables)}, which {'has' if len(ref.variables) == 1 else 'have'} "
+            f"no known value, so its {unknown} is unknown; {use.values_hint}",
         )
 
 

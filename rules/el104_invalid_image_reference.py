@@ -35,7 +35,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in model.images:
         ref = use.reference
         if isinstance(ref, InvalidRef):
-            yield ctx.finding(use.span, f"invalid image reference '{ref.original}': {ref.reason}")
+            details = f" ({use.circumstances})" if use.circumstances else ""
+            message = (
+                f"invalid image reference '{ref.original}'{use.origin_note}{details}: {ref.reason}"
+            )
+            yield ctx.finding(use.span, message)
 
 
 RULE = Rule("EL104", "invalid-image-reference", Severity.ERROR, check, __doc__ or "")

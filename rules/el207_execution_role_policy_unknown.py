@@ -6,6 +6,11 @@ Reports, once per role per run, a task execution role whose permissions the cred
 role, an attached managed policy or permissions boundary is unknown, or the role's ARN is not
 resolved statically. The message says why, and how to provide them.
 
+It also reports each ``secrets[].valueFrom`` whose value is not known statically and names
+nothing the linted files define (a Terraform variable or module output, a CloudFormation
+parameter): it may be a Secrets Manager secret or an SSM parameter, so what the role needs to
+read it is unknown, and it is not checked (never reported as denied).
+
 ## Why is this bad?
 ecs-lint never guesses what an unknown policy allows or denies, so nothing is proven about the
 role: registry credentials, secrets, ECR pulls and log streams may all fail at start.
@@ -24,6 +29,10 @@ Give ecs-lint the role's policies, with any of:
 - ``--aws`` to read it from IAM (needs ``iam:GetRole``, ``iam:ListRolePolicies``,
   ``iam:GetRolePolicy``, ``iam:ListAttachedRolePolicies``, ``iam:GetPolicy`` and
   ``iam:GetPolicyVersion``).
+
+For a secret whose reference is unknown, give its value (``--var``, ``--var-file`` for
+Terraform; ``--parameter`` for CloudFormation), or reference the secret or parameter resource
+(or data source) itself.
 """
 
 from __future__ import annotations
@@ -66,6 +75,40 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             f"({role.reason}), so its registry, secret and log permissions are not checked; "
             f"{ctx.settings.role_policy_hint}",
         )
+    yield from _unknown_secrets(model, ctx)
+
+
+def _unknown_secrets(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    """Secrets whose service is not known, of tasks whose role's policies are known (the
+    finding above already says a role with unknown policies is not checked)."""
+    provider = ctx.services.policies
+    assert provider is not None
+    from ecs_lint.iam.arns import UnknownValueFrom, role_name
+    from ecs_lint.iam.provider import KnownRole
+
+    for task in model.tasks:
+        located = task.execution_role
+        if located is None or not located.value:
+            continue
+        scope = provider.scope_of(task)
+        role = provider.role(located, scope)
+        if not isinstance(role, KnownRole):
+            continue
+        for container in task.containers:
+            for secret in container.secrets:
+                value = secret.value_from
+                if not isinstance(provider.value_from(value.value, scope), UnknownValueFrom):
+                    continue
+                depends = ", ".join(value.unresolved) or value.value
+                role_text = role.name or role_name(role.display)
+                yield ctx.finding(
+                    value.span,
+                    f"secret {secret.name}: valueFrom '{value.value}' depends on {depends}, "
+                    "which has no known value, so whether it is a Secrets Manager secret or an "
+                    f"SSM parameter, and whether execution role '{role_text}' "
+                    "may read it, is not checked; give it a value, or reference the secret or "
+                    "parameter itself",
+                )
 
 
 RULE = Rule("EL207", "execution-role-policy-unknown", Severity.INFO, check, __doc__ or "")

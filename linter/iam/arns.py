@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from ecs_lint.iam.evaluator import ALNUM, Resource, Unknown
 
@@ -35,6 +35,8 @@ __all__ = [
     "SecretForm",
     "SecretRef",
     "SecretValueRef",
+    "UnknownValueFrom",
+    "ValueFrom",
     "ecr_repository_resource",
     "is_label",
     "log_stream_resource",
@@ -490,9 +492,21 @@ def _secret_from_name(text: str) -> SecretRef | BadReference:
     return SecretRef(text, SecretForm.NAME, text)
 
 
+@dataclass(frozen=True, slots=True)
+class UnknownValueFrom:
+    """A ``valueFrom`` that starts with a value not known statically (``${var.secret_arn}``,
+    a template parameter) and names nothing the linted files define: it may be a Secrets Manager
+    secret's ARN or an SSM parameter, so what reading it takes is not known."""
+
+    text: str
+
+
+ValueFrom: TypeAlias = "SecretValueRef | ParameterRef | UnknownValueFrom | BadReference"
+
+
 def parse_value_from(
-    text: str, *, names_secret: bool = False
-) -> SecretValueRef | ParameterRef | BadReference:
+    text: str, *, names_secret: bool = False, names_parameter: bool = False
+) -> ValueFrom:
     """``secrets[].valueFrom``: a Secrets Manager ARN (maybe with ``:json-key:stage:id``), or an
     SSM parameter ARN or name. ECS reads any value that is not an ARN as a parameter name.
 
@@ -500,6 +514,8 @@ def parse_value_from(
     ARN of a Secrets Manager secret the linted files define (CloudFormation's ``Ref`` of the
     secret returns its ARN): it is that secret, unresolved until deploy, as the same value in
     ``repositoryCredentials`` is, maybe followed by ``:json-key:version-stage:version-id``.
+    ``names_parameter`` says it is an SSM parameter they define. Without either, a text that
+    starts with a template value may be either (:class:`UnknownValueFrom`).
     """
     if not text.strip():
         return BadReference(text, "is empty")
@@ -507,6 +523,8 @@ def parse_value_from(
     if label is not None:
         secret = SecretRef(label, SecretForm.UNRESOLVED, label)
         return _secret_value_fields(text, secret, text.removeprefix(label).split(":"))
+    if text.startswith("${") and not names_parameter and _has_placeholder(text):
+        return UnknownValueFrom(text)
     if not text.startswith("arn:"):
         return _parameter_name(text)
     arn = parse_arn(text)

@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Final, Generic, TypeVar
 from ecs_lint.iam import managed
 from ecs_lint.iam.arns import (
     BadReference,
+    ParameterForm,
     ParameterRef,
     Placement,
     SecretForm,
     SecretRef,
-    SecretValueRef,
     is_label,
     leading_label,
     parse_arn,
@@ -65,6 +65,7 @@ from ecs_lint.iam.sources import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ecs_lint.iam.arns import ValueFrom
     from ecs_lint.iam.live import LiveAws
     from ecs_lint.model import Located, Model, RoleDefinition, SecretDefinition, TaskView
     from ecs_lint.settings import Settings
@@ -188,6 +189,9 @@ class PolicyProvider:
             for key in _role_keys(role):
                 self._role_files[key] = policies
         self._scopes: dict[str, str] = {}
+        # A task of a module another document calls is written in the module's files, but
+        # belongs to the scope of the document that lints it (one module, several callers).
+        self._task_scopes: dict[int, str] = {}
         self._role_definitions: _ScopedIndex[RoleDefinition] = _ScopedIndex()
         self._policy_definitions: _ScopedIndex[tuple[str, object, str]] = _ScopedIndex()
         self._secret_definitions: _ScopedIndex[SecretDefinition] = _ScopedIndex()
@@ -203,6 +207,8 @@ class PolicyProvider:
         for document in model.documents:
             scope = document.label_scope
             self._scopes.setdefault(document.path, scope)
+            for task in document.tasks:
+                self._task_scopes[id(task)] = scope
             for role in document.roles:
                 for text in (*role.keys, role.name, role.arn):
                     if text:
@@ -221,7 +227,7 @@ class PolicyProvider:
 
     def scope_of(self, task: TaskView) -> str | None:
         """The label scope of the document ``task`` is defined in (``None``: none linted)."""
-        return self._scopes.get(task.span.path)
+        return self._task_scopes.get(id(task)) or self._scopes.get(task.span.path)
 
     # --- Roles ---------------------------------------------------------------------------
 
@@ -436,16 +442,17 @@ class PolicyProvider:
             self._facts[key] = facts
         return facts
 
-    def value_from(
-        self, text: str, scope: str | None = None
-    ) -> SecretValueRef | ParameterRef | BadReference:
+    def value_from(self, text: str, scope: str | None = None) -> ValueFrom:
         """A ``secrets[].valueFrom`` of a task of ``scope`` as ECS reads it: a template value
         that names a Secrets Manager secret defined in the linted files is that secret's ARN
-        (a secret's ``${label}`` keys all stand for its ARN), not the name of a parameter."""
-        label = leading_label(text)
+        (a secret's ``${label}`` keys all stand for its ARN), not the name of a parameter; one
+        that names a parameter they define is that parameter; any other is unknown."""
+        label = leading_label(text) or (text if is_label(text) else None)
         defined = self.defined_secret(label, scope) if label is not None else None
-        secret = defined is not None and defined.service == "secretsmanager"
-        return parse_value_from(text, names_secret=secret)
+        service = defined.service if defined is not None else None
+        return parse_value_from(
+            text, names_secret=service == "secretsmanager", names_parameter=service == "ssm"
+        )
 
     def defined_secret(self, text: str, scope: str | None = None) -> SecretDefinition | None:
         """A secret defined in the linted files (or parameter), by ARN, name or reference, as
@@ -474,6 +481,13 @@ class PolicyProvider:
         without a name is still in their tasks' account and region (see ``SecretDefinition``)."""
         if definition is not None and definition.arn and not _has_placeholder(definition.arn):
             return Resource.exact(definition.arn), None
+        named_parameter = definition is not None and definition.service == "ssm"
+        if isinstance(ref, ParameterRef) and _has_placeholder(ref.name) and named_parameter:
+            assert definition is not None
+            if definition.name:
+                # A reference to a parameter the files name: that name, where the tasks run.
+                parameter = ParameterRef(definition.name, ParameterForm.NAME, definition.name)
+                return parameter.resource(placement), None
         if isinstance(ref, SecretRef) and ref.form is SecretForm.UNRESOLVED:
             label = ref.text.removeprefix("${").removesuffix("}")
             where = placement if definition is None or definition.with_tasks else Placement()
@@ -503,20 +517,24 @@ class PolicyProvider:
     def _key_text(
         self, ref: SecretRef | ParameterRef, definition: SecretDefinition | None, region: str | None
     ) -> tuple[str | None, str]:
-        if definition is not None:
+        if definition is not None and definition.kms_key_known:
             if definition.kms_key is None:
                 return None, ""
             where = f"{definition.span.path}:{definition.span.line}"
             return definition.kms_key.value, where
-        for text in (ref.text, ref.name):
+        # A secret the files read but do not define may be known by its name or ARN there.
+        named = [t for t in (definition.arn, definition.name) if t] if definition else []
+        for text in (ref.text, ref.name, *named):
             if text in self._secret_kms_keys:
                 return self._secret_kms_keys[text], _KEY_SETTING
-        if self.live is None or _has_placeholder(ref.text):
+        looked_up = ref.text if not _has_placeholder(ref.text) else next(iter(named), None)
+        if self.live is None or looked_up is None or _has_placeholder(looked_up):
             return None, ""
         if isinstance(ref, SecretRef):
-            found = self.live.secret(ref.text, self._live_region(region))
+            found = self.live.secret(looked_up, self._live_region(region))
             return (found.kms_key_id if found else None), "live DescribeSecret"
-        return self.live.parameter_key(ref.name, self._live_region(region)), (
+        parameter = ref.name if not _has_placeholder(ref.name) else looked_up
+        return self.live.parameter_key(parameter, self._live_region(region)), (
             "live DescribeParameters"
         )
 
@@ -554,7 +572,7 @@ class _ScopedSecrets:
     def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts:
         return self.provider.secret_facts(ref, placement, self.scope)
 
-    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+    def value_from(self, text: str) -> ValueFrom:
         return self.provider.value_from(text, self.scope)
 
 

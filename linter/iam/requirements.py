@@ -22,6 +22,7 @@ from ecs_lint.iam.arns import (
     Placement,
     SecretRef,
     SecretValueRef,
+    UnknownValueFrom,
     ecr_repository_resource,
     log_stream_resource,
     parse_credentials_parameter,
@@ -31,6 +32,7 @@ from ecs_lint.model import ImageRef, RegistryKind
 from ecs_lint.references import ecr_private_parts
 
 if TYPE_CHECKING:
+    from ecs_lint.iam.arns import ValueFrom
     from ecs_lint.model import ContainerView, ImageUse, Located, Span, TaskView
 
 __all__ = [
@@ -81,7 +83,7 @@ class SecretFacts:
 class SecretLookups(Protocol):
     def secret_facts(self, ref: SecretRef | ParameterRef, placement: Placement) -> SecretFacts: ...
 
-    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+    def value_from(self, text: str) -> ValueFrom:
         """A ``secrets[].valueFrom`` as ECS reads it (a template's secret is its ARN)."""
         ...
 
@@ -221,8 +223,8 @@ def _secret(
     lookups: SecretLookups,
 ) -> list[Requirement]:
     ref = lookups.value_from(located.value)
-    if isinstance(ref, BadReference):
-        return []  # EL213 reports it
+    if isinstance(ref, BadReference | UnknownValueFrom):
+        return []  # EL213 reports a bad one; EL207 says an unknown one is not checked
     subject = f"secret {name} ({located.value})"
     if isinstance(ref, SecretValueRef):
         target: SecretRef | ParameterRef = ref.secret

@@ -31,7 +31,7 @@ from ecs_lint.model import Located
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ecs_lint.iam.arns import ParameterRef, SecretRef, SecretValueRef
+    from ecs_lint.iam.arns import ParameterRef, SecretRef, ValueFrom
     from ecs_lint.iam.provider import Check, PolicyProvider
     from ecs_lint.iam.requirements import Requirement
     from ecs_lint.model import ContainerView, TaskView
@@ -94,7 +94,7 @@ class _Lookups:
             return self.provider.secret_facts(ref, placement, self.scope)
         return SecretFacts(ref.resource(placement))
 
-    def value_from(self, text: str) -> SecretValueRef | ParameterRef | BadReference:
+    def value_from(self, text: str) -> ValueFrom:
         if self.provider is not None:
             return self.provider.value_from(text, self.scope)
         return parse_value_from(text)

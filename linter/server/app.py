@@ -208,13 +208,15 @@ class Session:
             return
         snapshot = replace(document)  # the worker lints this version, whatever comes meanwhile
         unsaved = self._unsaved()
+        versions = {uri: document.version for uri, document in self.documents.items()}
         loop = asyncio.get_running_loop()
         lint = await loop.run_in_executor(self.worker, self._lint, document, snapshot, unsaved)
         if lint is None or self._stale(document, snapshot.version):
             return
+        lint.versions = versions
         self.lints[uri] = lint
         self._say(self.equivalents.problems)
-        placer = protocol.Placer(lint, self.encoding)
+        placer = protocol.Placer.of(lint, self.encoding)
         diagnostics = protocol.diagnostics(lint, placer)
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=lint.version)
@@ -302,7 +304,7 @@ class Session:
             return None
         edits = self.server.client_capabilities.workspace
         versioned = bool(edits and edits.workspace_edit and edits.workspace_edit.document_changes)
-        placer = protocol.Placer(lint, self.encoding)
+        placer = protocol.Placer.of(lint, self.encoding)
         context = protocol.ActionContext(lint, placer, uri, versioned_edits=versioned)
         only = params.context.only
         kinds = None if only is None else [str(getattr(kind, "value", kind)) for kind in only]
@@ -315,7 +317,7 @@ class Session:
         hover = self.server.client_capabilities.text_document
         formats = hover.hover.content_format if hover and hover.hover else None
         markdown = formats is None or types.MarkupKind.Markdown in formats
-        placer = protocol.Placer(lint, self.encoding)
+        placer = protocol.Placer.of(lint, self.encoding)
         return protocol.hover(lint, placer, params.position, markdown)
 
     # --- Messages ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ other files the run reads are left to those files' own lints. Nothing here knows
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.discover import MissingPath
@@ -42,14 +42,24 @@ class DocumentLint:
     images: list[ImageUse] = field(default_factory=list)
     statements: list[tuple[int, int]] = field(default_factory=list)
     """Where an ignore comment may be written (``Document.statements``)."""
-    fixable: bool = False
-    """Whether the document could be checked, so that its fixes may apply (not after a parse
-    error: what was parsed may not be what is there)."""
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    """Every file's text the run read, by display path: a fix may edit another file (a
+    Terraform variable's default, where the image is written)."""
+    unchecked: frozenset[str] = frozenset()
+    """The files that could not be checked: no fix applies there (what was parsed may not be
+    what is there)."""
+    versions: dict[str, int] = field(default_factory=dict)
+    """The version of each open document (by URI) whose text the lint read."""
     equivalents: EcrPublicEquivalents | None = None
     """The ECR Public answers the lint used, for hovers."""
     settings: Settings | None = None
     problem: str | None = None
     """Why the document was not linted (a configuration that cannot be used), in words."""
+
+    @property
+    def fixable(self) -> bool:
+        """Whether the document itself could be checked, so that its fixes may apply."""
+        return self.source is not None and self.source.path not in self.unchecked
 
     @property
     def bom(self) -> int:
@@ -102,7 +112,8 @@ def _of_document(
     lint.images = [use for use in model.images if use.span.path == display]
     own = [doc for doc in model.documents if doc.path == display]
     lint.statements = own[0].statements if own else []
-    lint.fixable = lint.source is not None and display not in result.unchecked_files
+    lint.sources = result.sources
+    lint.unchecked = frozenset(result.unchecked_files)
     lint.equivalents = services.ecr_public
     return lint
 
@@ -117,7 +128,10 @@ class ProjectSettings:
         self._by_directory: dict[Path, Settings | Exception] = {}
 
     def for_directory(self, directory: Path) -> Settings:
-        """Raises ``ConfigError`` (or ``BadValue``) for a configuration that cannot be used."""
+        """The settings of a lint of a document in ``directory``: a copy of its own, as each lint
+        is a run of its own (what a run caches, as Terraform's parsed modules, is read again
+        with the texts of the moment). Raises ``ConfigError`` (or ``BadValue``) for a
+        configuration that cannot be used."""
         known = self._by_directory.get(directory)
         if known is None:
             from ecs_lint.config import ConfigError, resolve_settings
@@ -130,7 +144,7 @@ class ProjectSettings:
             self._by_directory[directory] = known
         if isinstance(known, Exception):
             raise known
-        return known
+        return replace(known)
 
     def forget(self) -> None:
         """Read the configuration files again (one may have changed)."""

@@ -10,13 +10,14 @@ finding where the format has comments, and applies every safe fix of the file
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from lsprotocol import types
 
 from ecs_lint.docs import help_uri
 from ecs_lint.engine import RunResult
-from ecs_lint.findings import Severity
+from ecs_lint.findings import Edit, Severity
 from ecs_lint.fixes import plan_fixes
 from ecs_lint.gallery.catalog import Evidence
 from ecs_lint.model import ImageRef, InvalidRef, RegistryKind, UnresolvedRef
@@ -28,7 +29,7 @@ from ecs_lint.textio import SourceText
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ecs_lint.findings import Edit, Finding
+    from ecs_lint.findings import Finding
     from ecs_lint.gallery.catalog import Equivalent
     from ecs_lint.model import ImageUse, Span
     from ecs_lint.server.linting import DocumentLint
@@ -51,12 +52,19 @@ _REGISTRY: Final = {
 
 
 class Placer:
-    """Ranges of one lint's spans, and text offsets of positions, in ``encoding``'s units."""
+    """Ranges of the spans of one file's text as the editor holds it (``text``, which has
+    ``shift`` characters before the offsets of ``source``: a byte-order mark), and text offsets
+    of positions, in ``encoding``'s units."""
 
-    def __init__(self, lint: DocumentLint, encoding: str) -> None:
-        self.index = LineIndex(lint.text, encoding)
-        self.source = lint.source or SourceText("", lint.text)
-        self.shift = lint.bom
+    def __init__(self, text: str, source: SourceText, encoding: str, shift: int = 0) -> None:
+        self.index = LineIndex(text, encoding)
+        self.source = source
+        self.shift = shift
+
+    @classmethod
+    def of(cls, lint: DocumentLint, encoding: str) -> Placer:
+        """The placer of the linted document."""
+        return cls(lint.text, lint.source or SourceText("", lint.text), encoding, lint.bom)
 
     def range(self, span: Span) -> types.Range:
         start, end = self.offsets(span)
@@ -103,7 +111,8 @@ def diagnostic(finding: Finding, placer: Placer) -> types.Diagnostic:
 
 
 class ActionContext:
-    """What every action of one request needs: the document, where it is, how to write edits."""
+    """What every action of one request needs: the document, where it is, how to write edits
+    (of its own text, or of another file the lint read, which a fix may edit)."""
 
     def __init__(
         self, lint: DocumentLint, placer: Placer, uri: str, *, versioned_edits: bool
@@ -113,17 +122,44 @@ class ActionContext:
         self.uri = uri
         self.versioned_edits = versioned_edits
 
-    def workspace_edit(self, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
-        """The edits of this document, tied to the version they were computed on when the
-        client can check it (it then refuses them once the text has changed)."""
+    def workspace_edit(self, edits: Sequence[Edit]) -> types.WorkspaceEdit | None:
+        """The edits, each file's tied to the version they were computed on when the client
+        can check it (it then refuses them once the text has changed); ``None`` when one is in
+        a file that could not be checked or whose text the lint did not keep."""
+        by_file: dict[str, list[types.TextEdit]] = {}
+        for edit in edits:
+            placer = self._placer(edit.span.path)
+            if placer is None or edit.span.logical is not None:
+                return None
+            text_edit = types.TextEdit(placer.range(edit.span), edit.new_text)
+            by_file.setdefault(edit.span.path, []).append(text_edit)
+        uris = {path: self._uri(path) for path in by_file}
         if not self.versioned_edits:
-            return types.WorkspaceEdit(changes={self.uri: edits})
-        document = types.OptionalVersionedTextDocumentIdentifier(self.uri, self.lint.version)
-        edit = types.TextDocumentEdit(document, list(edits))
-        return types.WorkspaceEdit(document_changes=[edit])
+            return types.WorkspaceEdit(
+                changes={uris[path]: found for path, found in by_file.items()}
+            )
+        changes: list[
+            types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile
+        ] = []
+        for path, found in by_file.items():
+            version = self.lint.versions.get(uris[path])  # None: the file on disk
+            document = types.OptionalVersionedTextDocumentIdentifier(uris[path], version)
+            changes.append(types.TextDocumentEdit(document, list(found)))
+        return types.WorkspaceEdit(document_changes=changes)
 
-    def text_edits(self, edits: Sequence[Edit]) -> list[types.TextEdit]:
-        return [types.TextEdit(self.placer.range(edit.span), edit.new_text) for edit in edits]
+    def _placer(self, path: str) -> Placer | None:
+        lint = self.lint
+        if path in lint.unchecked:
+            return None
+        if lint.source is not None and path == lint.source.path:
+            return self.placer
+        source = lint.sources.get(path)
+        return Placer(source.text, source, self.placer.index.encoding) if source else None
+
+    def _uri(self, path: str) -> str:
+        if self.lint.source is not None and path == self.lint.source.path:
+            return self.uri
+        return Path(path).absolute().as_uri()
 
 
 def code_actions(
@@ -170,15 +206,16 @@ def _quick_fix(
     fix = finding.fix
     if fix is None or not fix.edits or not context.lint.fixable:
         return None
-    if any(edit.span.path != finding.span.path or edit.span.logical for edit in fix.edits):
-        return None  # a fix of another file: that file's own lint offers it
+    edit = context.workspace_edit(fix.edits)
+    if edit is None:
+        return None
     title = fix.description if fix.safe else f"{fix.description} [unsafe]"
     return types.CodeAction(
         title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[found],
         is_preferred=fix.safe,
-        edit=context.workspace_edit(context.text_edits(fix.edits)),
+        edit=edit,
     )
 
 
@@ -203,14 +240,13 @@ def _ignore_here(
     text = placer.index.line_text(line)
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     comment = f"{indent}{directive_text((finding.rule,))}{placer.index.line_break(line)}"
-    at = types.Position(line, 0)
-    insert = types.TextEdit(types.Range(at, at), comment)
+    at = placer.source.span(start, start)
     return types.CodeAction(
         title=f"Ignore {finding.rule} here ({directive_text((finding.rule,))})",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[found],
         is_preferred=False,
-        edit=context.workspace_edit([insert]),
+        edit=context.workspace_edit([Edit(at, comment)]),
     )
 
 
@@ -220,6 +256,7 @@ def _fix_all(context: ActionContext) -> types.CodeAction | None:
     lint = context.lint
     if not lint.fixable or lint.source is None:
         return None
+    # The file's own edits only: saving one file (codeActionsOnSave) never edits another.
     path = lint.source.path
     run = RunResult(lint.findings, 1, {path: lint.source})
     plan = plan_fixes(run, unsafe=False)
@@ -229,7 +266,7 @@ def _fix_all(context: ActionContext) -> types.CodeAction | None:
     return types.CodeAction(
         title="Fix all safely fixable ecs-lint findings",
         kind=FIX_ALL,
-        edit=context.workspace_edit(context.text_edits(edits)),
+        edit=context.workspace_edit(edits),
     )
 
 

@@ -119,14 +119,26 @@ _TERRAFORM_BLOCKS = re.compile(
     r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
     r"""|ecs_express_gateway_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
-    r"""data[ \t]+"aws_iam_policy_document")""",
+    r"""data[ \t]+"aws_iam_policy_document"|module[ \t]+"[^"\n]*"[ \t]*\{)""",
     re.MULTILINE,
 )
 
 
 def _looks_like_terraform(text: str) -> bool:
-    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets)."""
+    """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets), or
+    that calls a module (which may define them, or take images)."""
     return _TERRAFORM_BLOCKS.search(text) is not None
+
+
+_BAKE_HCL_BLOCK = re.compile(r"^[ \t]*(?:target|group)[ \t]*[\"{]", re.MULTILINE)
+_BAKE_JSON_BLOCK = re.compile(r""""(?:target|group)"[ \t\r\n]*:""")
+
+
+def _looks_like_bake(text: str) -> bool:
+    """HCL with a ``target`` (or ``group``) block, or JSON with such a member; even a broken
+    one, so that its problem is reported."""
+    pattern = _BAKE_JSON_BLOCK if text.lstrip().startswith("{") else _BAKE_HCL_BLOCK
+    return pattern.search(text) is not None
 
 
 _COMPOSE_TOP_LEVEL = re.compile(r"^(?:services|include)[ \t]*:", re.MULTILINE)
@@ -170,6 +182,17 @@ COMPOSE_PATTERNS = (
 YAML_PATTERNS = ("*.yaml", "*.yml")
 CLOUDFORMATION_PATTERNS = ("*.template.json", "*.yaml", "*.yml", "*.json", "*.template")
 
+BAKE_PATTERNS = (
+    "docker-bake.hcl",
+    "docker-bake.json",
+    "docker-bake.*.hcl",
+    "docker-bake.*.json",
+    "*.bake.hcl",
+    "*.bake.json",
+    "*-bake.hcl",
+    "*-bake.json",
+)
+
 DOCKERFILE_PATTERNS = (
     "Dockerfile",
     "Containerfile",
@@ -182,6 +205,8 @@ FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
         "dockerfile", "ecs_lint.sources.dockerfile", DOCKERFILE_PATTERNS, _looks_like_dockerfile
     ),
+    # Bake files claim their own names before the other JSON formats look at the content.
+    SourceFormat("bake", "ecs_lint.sources.bake", BAKE_PATTERNS, _looks_like_bake),
     # CloudFormation and Terraform plans are told apart by content before task-definition JSON
     # and the other YAML formats, whose name patterns they share.
     SourceFormat(

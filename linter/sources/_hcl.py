@@ -1,717 +1,787 @@
-"""Terraform ``.tf`` files, parsed with python-hcl2 and evaluated as far as literal values go.
+"""Terraform expressions, evaluated as Terraform would where the configuration says enough.
 
-python-hcl2 (imported only here, when a ``.tf`` file is linted) parses HCL into a Lark tree whose
-every node knows its offsets, so values keep exact spans. This module evaluates what ecs-lint
-needs statically:
+The syntax tree comes from :mod:`ecs_lint.sources._hclsyntax`; the names an expression uses
+(``var.``, ``local.``, ``module.``, resources, ``each``) come from its module instance
+(:class:`ecs_lint.sources._tfmodule.Instance`), and functions from
+:mod:`ecs_lint.sources._tffunctions`. What is evaluated:
 
-* literals, lists, objects, strings with ``${...}`` (a reference becomes a hole labelled with
-  its text: ``${var.tag}``, ``${aws_iam_role.exec.arn}``), heredocs (``<<EOT``, ``<<-EOT``);
-* ``jsonencode(...)`` of such values, ``file("containers.json")`` and
-  ``file("${path.module}/containers.json")`` (read only inside the module's directory or the
-  working directory), ``tostring``, ``lower``, ``upper``, ``trimspace``, ``join``, ``concat``,
-  ``format`` with ``%s``/``%d``;
-* ``data "aws_iam_policy_document"`` blocks referenced by ``.json``, and the names of
-  repositories, log groups, roles and secrets defined with a literal ``name``;
-* a condition (``a ? b : c``) whose test is a literal.
+* literals, tuples, objects, strings and heredocs with ``${...}`` (a value not known statically
+  becomes a hole labelled with its expression: ``${aws_iam_role.exec.arn}``), ``$${`` escapes;
+* references: variables, locals, ``each``/``count``, ``path.module``, module outputs, attributes
+  and indexes of known values, splats, ``for`` expressions over known collections, conditionals
+  and operators whose operands are known;
+* the pure functions of the function table.
 
-Anything else (variables, locals, ``templatefile``, ``for`` expressions, ``dynamic`` blocks...) is
-unknown, never guessed. A module is every ``.tf`` file of a directory, so a role's policies and
-attachments may be in sibling files: those are read too (parsed once per run), and each file's
-document holds only what that file defines.
+Anything else (a template directive, a resource attribute known after apply, an unknown
+condition) is unknown, never guessed: an unknown value keeps the text of the expression that
+would give it. A string taken from elsewhere (a variable's default) is placed at the expression
+that uses it, with an :class:`~ecs_lint.sources._values.Origin` naming where it is written.
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
+import json
+import math
+import operator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Final
 
-from ecs_lint.model import Problem, ProblemKind
-from ecs_lint.settings import MAX_FILE_SIZE
-from ecs_lint.sources._mapped import MappedStr, MappedText
+from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._values import (
     Hole,
     Mapping,
     Member,
     Opaque,
+    Origin,
     Scalar,
     Sequence,
     Str,
+    Where,
+    any_within,
     label_text,
 )
-from ecs_lint.sources.terraform import TfResource
-from ecs_lint.textio import UnreadableFile, read_source, unsaved_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-    from lark import Token, Tree
+    from tree_sitter import Node
 
-    from ecs_lint.model import Document, Span
+    from ecs_lint.model import Span
+    from ecs_lint.sources._hclsyntax import HclFile
+    from ecs_lint.sources._tfinstance import Instance
     from ecs_lint.sources._values import Part, Value
-    from ecs_lint.textio import SourceText
 
-__all__ = ["read_tf_file"]
+__all__ = [
+    "Env",
+    "Evaluator",
+    "Failed",
+    "as_parts",
+    "concat_parts",
+    "is_known",
+    "is_null",
+    "iteration",
+    "known_text",
+    "number_text",
+    "plain_known",
+    "relocated",
+    "truth",
+    "unknown_labels",
+]
 
 MAX_DEPTH: Final = 100
 """Expression nesting evaluated; deeper values are unknown (Python's recursion stays safe)."""
 MAX_LABEL: Final = 60
 """Characters of an expression's text used to name an unknown value."""
-MAX_MODULE_FILES: Final = 200
-"""Sibling ``.tf`` files read to complete a module; beyond that only the file itself is read."""
+MAX_ITEMS: Final = 10_000
+"""Elements a ``for`` expression or a splat builds; a larger result is unknown."""
 
-# Resource types this file's document reads, and those sibling files contribute to its roles.
-_OWN_TYPES: Final = frozenset(
-    {
-        "aws_ecs_task_definition",
-        "aws_ecs_service",
-        "aws_ecs_express_gateway_service",
-        "aws_iam_role",
-        "aws_iam_role_policy",
-        "aws_iam_role_policy_attachment",
-        "aws_iam_policy",
-        "aws_secretsmanager_secret",
-        "aws_ssm_parameter",
-    }
-)
-_SIBLING_TYPES: Final = frozenset({"aws_iam_role_policy", "aws_iam_role_policy_attachment"})
-# ``TYPE.NAME.name`` (and ``.id`` where it is the name) resolve to a literal ``name`` argument.
-_NAME_ATTRIBUTES: Final = {
-    "aws_ecr_repository": ("name",),
-    "aws_cloudwatch_log_group": ("name", "id"),
-    "aws_iam_role": ("name", "id"),
-    "aws_secretsmanager_secret": ("name",),
-    "aws_ssm_parameter": ("name",),
-}
+Env = dict[str, "Value"]
+"""Names a block or a ``for`` expression adds: ``each``, ``count``, iteration symbols."""
+
 _SIMPLE_ESCAPES: Final = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-_INTERPOLATION: Final = re.compile(r"(\$\$\{)|(%%\{)|\$\{([^}]*)\}|(%\{)")
-_FORMAT_VERB: Final = re.compile(r"%(%|[sdv])")
-_PATH_LABELS: Final = ("path.module", "path.root")
+_META_ARGUMENTS: Final = frozenset({"count", "for_each", "depends_on", "lifecycle", "provisioner"})
 
 
-@dataclass(slots=True, eq=False)
-class _Block:
-    kind: str
-    labels: list[str]
-    body: Tree[Token]
-    span: Span
-    source: SourceText
-    own: bool
+class Failed(Opaque):
+    """An expression Terraform rejects (a missing attribute, an index out of range): unknown to
+    everything but ``try`` and ``can``, which turn to their next choice."""
 
 
-@dataclass(slots=True, eq=False)
-class _ParsedFile:
-    source: SourceText
-    tree: Tree[Token] | None
-    problem: Problem | None = None
+# --- Values ------------------------------------------------------------------------------------
 
 
-_CACHE: dict[str, tuple[tuple[int, int] | str, _ParsedFile]] = {}
+def is_null(value: Value | None) -> bool:
+    return isinstance(value, Scalar) and value.value is None
 
 
-def read_tf_file(
-    source: SourceText, document: Document, limit: int = MAX_FILE_SIZE
-) -> list[TfResource]:
-    """The resources of a ``.tf`` file, with its module's other files read for references;
-    every file read (those, and ``file()``) is held to ``limit`` bytes (``max-file-size``)."""
-    parsed = _parse(source)
-    if parsed.problem is not None:
-        document.problems.append(parsed.problem)
-        return []
-    module = _Module(Path(source.path).parent, source, limit)
-    module.add(parsed, own=True)
-    for sibling in _siblings(source, limit):
-        module.add(sibling, own=False)
-    return module.resources()
+def is_known(value: Value) -> bool:
+    """Whether the whole value is known: no hole and no unknown part anywhere in it."""
+    return not any_within(value, _is_unknown)
 
 
-def _parse(source: SourceText) -> _ParsedFile:
-    import hcl2  # a Lark grammar: tenths of a second, only when a .tf file is linted
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    try:
-        tree = hcl2.parses_to_tree(source.text)
-    except UnexpectedInput as error:
-        offset = min(max(error.pos_in_stream or 0, 0), len(source.text))
-        if error.pos_in_stream is None or error.pos_in_stream < 0:
-            offset = len(source.text)
-        span = source.span(offset, min(offset + 1, len(source.text)))
-        return _ParsedFile(
-            source, None, Problem(ProblemKind.PARSE, f"invalid HCL: {_lark_message(error)}", span)
-        )
-    except (LarkError, RecursionError, RuntimeError, ValueError) as error:
-        span = source.span(0, min(1, len(source.text)))
-        message = f"invalid HCL: {type(error).__name__}: {error}".splitlines()[0]
-        return _ParsedFile(source, None, Problem(ProblemKind.PARSE, message, span))
-    return _ParsedFile(source, tree)
+def _is_unknown(value: Value) -> bool:
+    return isinstance(value, Opaque) or (isinstance(value, Str) and not value.is_known)
 
 
-def _lark_message(error: Any) -> str:
-    token = getattr(error, "token", None)
-    if token is not None and getattr(token, "type", "") == "$END":
-        return "unexpected end of input"
-    if token is not None:
-        return f"unexpected {str(token)[:40]!r}"
-    char = getattr(error, "char", None)
-    if char is not None:
-        return f"unexpected character {char!r}"
-    return "unexpected input"
+def known_text(value: Value | None) -> str | None:
+    """The text of a known string (a known number or boolean as Terraform writes it)."""
+    if isinstance(value, Str):
+        return value.value if value.is_known else None
+    if isinstance(value, Scalar) and value.value is not None:
+        return _scalar_text(value.value)
+    return None
 
 
-def _siblings(source: SourceText, limit: int) -> list[_ParsedFile]:
-    """The other ``.tf`` files of the module (same directory), parsed once per run."""
-    path = Path(source.path)
-    directory = path.parent
-    try:
-        names = sorted(p for p in directory.iterdir() if p.suffix == ".tf" and p.name != path.name)
-    except OSError:
-        return []
-    parsed: list[_ParsedFile] = []
-    for sibling in names[:MAX_MODULE_FILES]:
+def number_text(number: float) -> str:
+    if isinstance(number, float) and number.is_integer() and math.isfinite(number):
+        return str(int(number))
+    return str(number)
+
+
+def _scalar_text(value: int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return number_text(value)
+
+
+def as_parts(value: Value | None, label: str) -> tuple[Part, ...]:
+    """A value as parts of a string: its text, or one hole."""
+    if isinstance(value, Str):
+        return value.parts
+    if isinstance(value, Scalar) and value.value is not None:
+        return (_scalar_text(value.value),)
+    if isinstance(value, Opaque):
+        if value.display and value.labels != (label_text(value.display),):
+            return tuple(Hole(label) for label in value.labels)  # what it comes from
+        return (Hole(value.display or ", ".join(value.labels)),)
+    return (Hole(label_text(label)),)
+
+
+def concat_parts(parts: list[Part] | tuple[Part, ...]) -> tuple[Part, ...]:
+    merged: list[Part] = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], str):
+                merged[-1] += part
+                continue
+        merged.append(part)
+    return tuple(merged)
+
+
+def plain_known(value: Value) -> tuple[bool, object]:
+    """``(True, plain value)`` for a wholly known value, ``(False, None)`` otherwise."""
+    if not is_known(value):
+        return False, None
+    return True, value.plain()
+
+
+def relocated(value: Value, at: Span | Where, origin: Origin) -> Value:
+    """A string written elsewhere, as the expression at ``at`` uses it; other values as they are
+    (their parts keep their own places)."""
+    if not isinstance(value, Str) or isinstance(value, MappedStr):
+        return value
+    if value.origin is None:
+        literal = value.span if value.editable and value.is_known else None
+        origin = Origin(origin.note, literal)
+    else:
+        origin = value.origin
+    return Str(value.parts, at, value.editable, origin, value.typed)
+
+
+def unknown_labels(values: Iterable[Value], limit: int = 8) -> tuple[str, ...]:
+    """The labels of the unknown parts of ``values`` (``var.image``, ``aws_iam_role.r.arn``),
+    at most ``limit`` of them."""
+    found: dict[str, None] = {}
+    pending = list(values)
+    while pending and len(found) < limit:
+        current = pending.pop(0)
+        if isinstance(current, Opaque):
+            found.update(dict.fromkeys(current.labels))
+        elif isinstance(current, Str) and not current.is_known:
+            found.update(dict.fromkeys(current.holes))
+        elif isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return tuple(found)[:limit]
+
+
+def truth(value: Value) -> bool | None:
+    if isinstance(value, Scalar) and isinstance(value.value, bool):
+        return value.value
+    if isinstance(value, Str) and value.is_known and value.value in ("true", "false"):
+        return value.value == "true"
+    return None
+
+
+def _number(value: Value) -> int | float | None:
+    if isinstance(value, Scalar) and not isinstance(value.value, bool):
+        return value.value
+    if isinstance(value, Str) and value.is_known:
         try:
-            stat = sibling.stat()
-            key = str(sibling.resolve())
-            # An editor's unsaved text stands for the file (the language server): it is the stamp.
-            unsaved = unsaved_text(sibling)
-            stamp = (stat.st_mtime_ns, stat.st_size) if unsaved is None else unsaved
-            if stat.st_size > limit:
-                continue  # as an unreadable file is: a sibling read earlier is not reused
-            cached = _CACHE.get(key)
-            if cached is None or cached[0] != stamp:
-                display = posixpath.join(posixpath.dirname(source.path), sibling.name)
-                cached = (stamp, _parse(read_source(sibling, display, limit)))
-                _CACHE[key] = cached
-        except (OSError, UnreadableFile):
-            continue
-        if cached[1].tree is not None:
-            parsed.append(cached[1])
-    return parsed
+            return int(value.value)
+        except ValueError:
+            try:
+                return float(value.value)
+            except ValueError:
+                return None
+    return None
 
 
-# --- Positions in the Lark tree -------------------------------------------------------------
-
-
-def _is_tree(node: object) -> bool:
-    return hasattr(node, "data")
-
-
-def _offsets(node: Tree[Token] | Token) -> tuple[int, int]:
-    if _is_tree(node):
-        meta = node.meta  # type: ignore[union-attr]
-        if not getattr(meta, "empty", True):
-            return meta.start_pos, meta.end_pos
-        children = [c for c in node.children if c is not None]  # type: ignore[union-attr]
-        if children:
-            return _offsets(children[0])[0], _offsets(children[-1])[1]
-        return 0, 0
-    token: Token = node  # type: ignore[assignment]
-    return token.start_pos or 0, token.end_pos or 0
-
-
-def _trees(node: Tree[Token]) -> list[Tree[Token]]:
-    return [cast("Tree[Token]", child) for child in node.children if _is_tree(child)]
-
-
-def _token_text(node: Tree[Token]) -> str:
-    """The text of a rule holding one token (``identifier``, ``int_lit``...)."""
-    for child in node.children:
-        if not _is_tree(child):
-            return str(child)
-    return ""
-
-
-# --- The module ----------------------------------------------------------------------------
+# --- The evaluator -----------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
-class _Module:
-    directory: Path
-    source: SourceText
-    limit: int
-    blocks: list[_Block] = field(default_factory=list)
-    _data_documents: dict[str, Value] = field(default_factory=dict)
-    _literal_names: dict[tuple[str, str], str | None] = field(default_factory=dict)
+class Evaluator:
+    """Evaluates the expressions of one file of a module instance."""
 
-    def add(self, parsed: _ParsedFile, *, own: bool) -> None:
-        assert parsed.tree is not None
-        body = next((child for child in _trees(parsed.tree) if child.data == "body"), None)
-        for node in _trees(body) if body is not None else []:
-            if node.data != "block":
-                continue
-            kind, labels = _block_header(node)
-            body_node = next((c for c in _trees(node) if c.data == "body"), None)
-            if body_node is None:
-                continue
-            start, end = _offsets(node)
-            span = parsed.source.span(start, end)
-            self.blocks.append(_Block(kind, labels, body_node, span, parsed.source, own))
+    scope: Instance
+    file: HclFile
+    env: Env = field(default_factory=dict)
 
-    def find(self, kind: str, labels: list[str]) -> _Block | None:
-        for block in self.blocks:
-            if block.kind == kind and block.labels == labels:
-                return block
-        return None
+    # --- Places and unknowns ---------------------------------------------------------------
 
-    def resources(self) -> list[TfResource]:
-        found = []
-        for block in self.blocks:
-            if block.kind != "resource" or len(block.labels) != 2:
-                continue
-            kind, name = block.labels
-            if kind not in (_OWN_TYPES if block.own else _SIBLING_TYPES):
-                continue
-            values = _Evaluator(self, block.source).body(block.body, 0)
-            found.append(TfResource(f"{kind}.{name}", kind, values, block.span, None, block.own))
-        return found
+    def where(self, node: Node) -> Where:
+        file = self.file
+        return Where(file.source, file.offset(node.start_byte), file.offset(node.end_byte))
 
-    def data_document(self, name: str, span: Span, depth: int = 0) -> Value:
-        """The policy a ``data "aws_iam_policy_document"`` block builds.
+    def span(self, node: Node) -> Span:
+        return self.file.span(node)
 
-        ``depth`` is the nesting of the expression that names the block, which the block's own
-        expressions continue: a chain of blocks built from each other ends as unknown values at
-        ``MAX_DEPTH``, as deep nesting does, instead of overflowing Python's stack.
-        """
-        if name not in self._data_documents:
-            self._data_documents[name] = Opaque((f"data.aws_iam_policy_document.{name}",), span)
-            block = self.find("data", ["aws_iam_policy_document", name])
-            if block is not None:
-                values = _Evaluator(self, block.source).body(block.body, depth)
-                self._data_documents[name] = _policy_document(values, name, span)
-        return self._data_documents[name]
+    def text_of(self, node: Node) -> str:
+        return " ".join(self.file.text(node).split())
 
-    def literal_name(self, kind: str, name: str, depth: int = 0) -> str | None:
-        """The resource's ``name`` when it is a literal; ``None`` when it is not, or when it comes
-        from the resource itself (``name = aws_iam_role.a.name`` in ``a``, or a cycle through
-        other resources). Each resource is evaluated once; ``depth`` as for ``data_document``."""
-        key = (kind, name)
-        if key not in self._literal_names:
-            self._literal_names[key] = None  # what a reference back to it finds meanwhile
-            block = self.find("resource", [kind, name])
-            if block is not None:
-                found = _Evaluator(self, block.source).body(block.body, depth).get("name")
-                if isinstance(found, Str) and found.is_known:
-                    self._literal_names[key] = found.value
-        return self._literal_names[key]
-
-
-def _block_header(node: Tree[Token]) -> tuple[str, list[str]]:
-    kind = ""
-    labels: list[str] = []
-    for child in _trees(node):
-        if child.data == "body":
-            break
-        if child.data == "string":
-            labels.append("".join(_string_chars(child)))
-        elif child.data in ("identifier", "keyword", "literal_value"):
-            if not kind:
-                kind = _token_text(child)
-            else:
-                labels.append(_token_text(child))
-    return kind, labels
-
-
-def _string_chars(node: Tree[Token]) -> list[str]:
-    return [_token_text(part) for part in _trees(node) if part.data == "string_part"]
-
-
-def _policy_document(values: Mapping, name: str, span: Span) -> Value:
-    """``data "aws_iam_policy_document"`` as the JSON policy it renders."""
-    label = f"data.aws_iam_policy_document.{name}"
-    for unsupported in ("source_policy_documents", "override_policy_documents", "source_json"):
-        if values.get(unsupported) is not None:
-            return Opaque((f"{label}.{unsupported}",), span)
-    statements: list[Value] = []
-    blocks = values.get("statement")
-    for block in blocks.items if isinstance(blocks, Sequence) else []:
-        if not isinstance(block, Mapping):
-            return Opaque((label,), span)
-        members: dict[str, Member] = {}
-
-        def put(key: str, value: Value | None, into: dict[str, Member] = members) -> None:
-            if value is not None:
-                into[key] = Member(key, value.span, value)
-
-        put("Sid", block.get("sid"))
-        put("Effect", block.get("effect") or Str.known("Allow", block.span))
-        put("Action", block.get("actions"))
-        put("NotAction", block.get("not_actions"))
-        put("Resource", block.get("resources"))
-        put("NotResource", block.get("not_resources"))
-        conditions = block.get("condition")
-        if isinstance(conditions, Sequence) and conditions.items:
-            tests: dict[str, Member] = {}
-            for condition in conditions.items:
-                test = condition.get("test")
-                variable = condition.get("variable")
-                if not (isinstance(test, Str) and isinstance(variable, Str)):
-                    return Opaque((f"{label} condition",), span)
-                inner = tests.get(test.value)
-                keys = inner.value if inner is not None else Mapping({}, condition.span)
-                assert isinstance(keys, Mapping)
-                put(variable.value, condition.get("values"), keys.members)
-                tests[test.value] = Member(test.value, condition.span, keys)
-            members["Condition"] = Member("Condition", conditions.span, Mapping(tests, span))
-        statements.append(Mapping(members, block.span))
-    version = values.get("version") or Str.known("2012-10-17", span)
-    return Mapping(
-        {
-            "Version": Member("Version", span, version),
-            "Statement": Member("Statement", span, Sequence(statements, span)),
-        },
-        span,
-    )
-
-
-# --- Expressions ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Evaluator:
-    module: _Module
-    source: SourceText
-
-    def span(self, node: Tree[Token] | Token) -> Span:
-        return self.source.span(*_offsets(node))
-
-    def text_of(self, node: Tree[Token] | Token) -> str:
-        start, end = _offsets(node)
-        return " ".join(self.source.text[start:end].split())
-
-    def unknown(self, node: Tree[Token] | Token, label: str | None = None) -> Opaque:
-        """An unknown value named by ``label``, else by its (shortened) expression text."""
+    def unknown(
+        self, node: Node, label: str | None = None, depends: Iterable[Value] = ()
+    ) -> Opaque:
+        """An unknown value shown as ``label``, else its (shortened) expression text; its labels
+        are the unknown values of ``depends`` it comes from (``var.image``), else that text."""
         text = label or self.text_of(node)
         if len(text) > MAX_LABEL:
             text = text[: MAX_LABEL - 1] + "…"
-        return Opaque((label_text(text),), self.span(node), text)
+        return Opaque(unknown_labels(depends) or (label_text(text),), self.where(node), text)
 
-    def body(self, node: Tree[Token], depth: int) -> Mapping:
-        """A block body: attributes, and nested blocks as lists of objects by block type."""
+    def hole(self, node: Node, label: str) -> Str:
+        """A value of unknown type written as one reference (``var.x``, ``aws_iam_role.r.arn``)."""
+        return Str((Hole(label_text(label)),), self.where(node), typed=False)
+
+    def failed(self, node: Node, why: str) -> Failed:
+        return Failed((label_text(self.text_of(node)[:MAX_LABEL]),), self.where(node), why)
+
+    # --- Bodies ----------------------------------------------------------------------------
+
+    def body(self, node: Node, depth: int, *, skip: frozenset[str] = _META_ARGUMENTS) -> Mapping:
+        """A block body: attributes (a null one is left out, as Terraform does), and nested
+        blocks as lists of objects by block type; ``dynamic`` blocks are unknown."""
         members: dict[str, Member] = {}
-        for child in _trees(node):
-            if child.data == "attribute":
-                parts = _trees(child)
-                if len(parts) < 2:
+        for child in node.named_children:
+            if child.type == "attribute":
+                name_node, value_node = child.named_children[0], child.named_children[-1]
+                key = self.file.text(name_node)
+                if key in skip:
                     continue
-                key = _token_text(parts[0])
-                members[key] = Member(key, self.span(parts[0]), self.expression(parts[-1], depth))
-            elif child.data == "block":
-                kind, labels = _block_header(child)
-                inner = next((c for c in _trees(child) if c.data == "body"), None)
-                if inner is None:
-                    continue
-                if kind == "dynamic" and labels:
-                    # Generated blocks: their number and content are not known.
-                    members[labels[0]] = Member(labels[0], self.span(child), self.unknown(child))
-                    continue
-                existing = members.get(kind)
-                value = self.body(inner, depth + 1)
-                value.at = self.span(child)
-                if existing is not None and isinstance(existing.value, Sequence):
-                    existing.value.items.append(value)
-                else:
-                    members[kind] = Member(kind, self.span(child), Sequence([value], value.span))
-        return Mapping(members, self.span(node))
+                value = self.expression(value_node, depth)
+                if isinstance(value, Failed):
+                    value = Opaque(value.labels, value.at, value.display)
+                if not is_null(value):
+                    members[key] = Member(key, self.where(name_node), value)
+            elif child.type == "block":
+                self._nested_block(child, members, depth)
+        return Mapping(members, self.where(node))
 
-    def expression(self, node: Tree[Token], depth: int) -> Value:
+    def _nested_block(self, node: Node, members: dict[str, Member], depth: int) -> None:
+        kind, labels, inner = block_parts(self.file, node)
+        if inner is None or kind in _SKIP_BLOCKS:
+            return
+        if kind == "dynamic" and labels:
+            # Generated blocks: their number and content are not known.
+            members[labels[0]] = Member(labels[0], self.where(node), self.unknown(node))
+            return
+        value = self.body(inner, depth + 1)
+        value.at = self.where(node)
+        existing = members.get(kind)
+        if existing is not None and isinstance(existing.value, Sequence):
+            existing.value.items.append(value)
+        else:
+            members[kind] = Member(kind, self.where(node), Sequence([value], value.at))
+
+    # --- Expressions -----------------------------------------------------------------------
+
+    def expression(self, node: Node, depth: int, env: Env | None = None) -> Value:
         if depth > MAX_DEPTH:
             return self.unknown(node, "nesting too deep")
-        kind = node.data
-        if kind == "expr_term":
-            inner = _trees(node)
-            if len(inner) == 1:
-                return self.expression(inner[0], depth + 1)
-            return self.unknown(node)
+        if env is not None and env is not self.env:
+            return Evaluator(self.scope, self.file, env).expression(node, depth)
+        kind = node.type
+        if kind == "expression":
+            return self._chain(node, node.children, depth + 1)
         handler = _HANDLERS.get(kind)
         if handler is None:
             return self.unknown(node)
         return handler(self, node, depth + 1)
 
-    def _int(self, node: Tree[Token], depth: int) -> Value:
-        return Scalar(int(_token_text(node)), self.span(node))
+    def _chain(self, node: Node, children: list[Node], depth: int) -> Value:
+        """A term and what follows it: ``.attr``, ``[index]``, splats."""
+        if not children:
+            return self.unknown(node)
+        if children[0].type == "(":
+            term, rest = children[1], children[3:]
+        else:
+            term, rest = children[0], children[1:]
+        if term.type == "variable_expr":
+            return self._reference(node, term, rest, depth)
+        value = self.expression(term, depth)
+        return self._postfix(node, value, rest, depth)
 
-    def _float(self, node: Tree[Token], depth: int) -> Value:
-        return Scalar(float(_token_text(node)), self.span(node))
+    def _postfix(self, node: Node, value: Value, rest: list[Node], depth: int) -> Value:
+        for index, step in enumerate(rest):
+            if isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed):
+                return value if isinstance(value, Failed) else self.hole(node, self.text_of(node))
+            if step.type == "get_attr":
+                value = self._attribute(step, value, self.file.text(step.named_children[-1]))
+            elif step.type == "index":
+                value = self._index(step, value, depth)
+            elif step.type == "splat":
+                return self._splat(node, step, value, rest[index + 1 :], depth)
+            else:
+                return self.unknown(node)
+        return value
 
-    def _literal(self, node: Tree[Token], depth: int) -> Value:
-        text = _token_text(node)
-        value = {"true": True, "false": False, "null": None}.get(text)
-        return Scalar(value, self.span(node))
+    def _attribute(self, step: Node, value: Value, name: str) -> Value:
+        if isinstance(value, Mapping):
+            found = value.get(name)
+            return found if found is not None else self.failed(step, f"no attribute {name}")
+        if is_null(value):
+            return self.failed(step, "attribute of null")
+        return self.failed(step, f"attribute {name} of a value that has none")
 
-    def _tuple(self, node: Tree[Token], depth: int) -> Value:
-        items = [
-            self.expression(child, depth + 1)
-            for child in _trees(node)
-            if child.data != "new_line_or_comment"
-        ]
-        return Sequence(items, self.span(node))
+    def _index(self, step: Node, value: Value, depth: int) -> Value:
+        inner = step.named_children[0] if step.named_children else None
+        if inner is None:
+            return self.unknown(step)
+        if inner.type == "legacy_index":
+            key: Value = Scalar(int(self.file.text(inner).lstrip(".")), self.where(inner))
+        else:
+            key = self.expression(inner.named_children[0], depth)
+        if isinstance(value, Sequence):
+            number = _number(key)
+            if number is None:
+                return self.unknown(step)
+            if not float(number).is_integer() or not 0 <= number < len(value.items):
+                return self.failed(step, "index out of range")
+            return value.items[int(number)]
+        if isinstance(value, Mapping):
+            name = known_text(key)
+            if name is None:
+                return self.unknown(step)
+            found = value.get(name)
+            return found if found is not None else self.failed(step, f"no key {name}")
+        return self.failed(step, "index of a value that has none")
 
-    def _object(self, node: Tree[Token], depth: int) -> Value:
+    def _splat(self, node: Node, step: Node, value: Value, rest: list[Node], depth: int) -> Value:
+        splat = step.named_children[0]
+        inner = [child for child in splat.children if child.is_named]
+        if is_null(value):
+            return Sequence([], self.where(node))
+        items = value.items if isinstance(value, Sequence) else [value]
+        # [*] applies what follows to each element; .* only its own attributes.
+        steps = inner + rest if splat.type == "full_splat" else inner
+        results = [self._postfix(node, item, steps, depth) for item in items[:MAX_ITEMS]]
+        if len(items) > MAX_ITEMS:
+            return self.unknown(node)
+        result: Value = Sequence(results, self.where(node))
+        if splat.type == "attr_splat" and rest:
+            result = self._postfix(node, result, rest, depth)
+        return result
+
+    # --- References ------------------------------------------------------------------------
+
+    def _reference(self, node: Node, term: Node, rest: list[Node], depth: int) -> Value:
+        root = self.file.text(term)
+        if root in self.env:
+            return self._named(node, self.env[root], rest, depth)
+        first = self.file.text(rest[0].named_children[-1]) if rest else None
+        if rest and rest[0].type != "get_attr":
+            first = None
+        scope = self.scope
+        if root == "var" and first is not None:
+            return self._named(node, scope.variable(first, depth), rest[1:], depth)
+        if root == "local" and first is not None:
+            return self._named(node, scope.local(first, depth), rest[1:], depth)
+        if root == "path" and first is not None:
+            return self._postfix(node, scope.path(first, self.where(rest[0])), rest[1:], depth)
+        if root == "module" and first is not None:
+            return self._module(node, first, rest[1:], depth)
+        names = [self.file.text(step.named_children[-1]) for step in _attributes(rest)]
+        if root == "data" and len(names) >= 2:
+            attribute = names[2] if len(names) > 2 else None
+            found = scope.data_source(names[0], names[1], attribute, self.where(node), depth)
+            if found is not None:
+                return self._postfix(node, found, rest[3:], depth)
+        elif len(names) >= 2:
+            found = scope.resource_attribute(root, names[0], names[1], self, node, depth)
+            if found is not None and len(rest) == 2:
+                return found
+        text = self._reference_label(root, rest, depth)
+        unscoped = root in _UNSCOPED or not rest
+        return self.hole(node, text if unscoped else scope.label(text))
+
+    def _reference_label(self, root: str, rest: list[Node], depth: int) -> str:
+        """A reference as Terraform addresses it, with its known indexes evaluated
+        (``aws_iam_policy.exec[0].arn`` for ``aws_iam_policy.exec[count.index].arn``)."""
+        pieces = [root]
+        for step in rest:
+            inner = step.named_children[0] if step.named_children else None
+            if step.type == "index" and inner is not None and inner.type == "new_index":
+                key = self.expression(inner.named_children[0], depth)
+                number, text = _number(key), known_text(key)
+                if isinstance(key, Scalar) and isinstance(number, int):
+                    pieces.append(f"[{number}]")
+                    continue
+                if isinstance(key, Str) and text is not None:
+                    pieces.append(f"[{json.dumps(text)}]")
+                    continue
+            pieces.append("".join(self.file.text(step).split()))
+        return "".join(pieces)
+
+    def _reference_text(self, node: Node) -> str:
+        return "".join(self.file.text(node).split())
+
+    def _named(self, node: Node, value: Value | None, rest: list[Node], depth: int) -> Value:
+        """A variable's or local's value (``None``: unknown), then what follows it; a string
+        written in this module is placed here, with where it came from."""
+        if value is None:
+            return self.hole(node, self._reference_text(node))
+        result = self._postfix(node, value, rest, depth)
+        if isinstance(result, Failed):
+            return result
+        plain = isinstance(result, Str) and not isinstance(result, MappedStr)
+        if plain and result.typed and self.scope.owns(result):  # type: ignore[union-attr,arg-type]
+            span = result.span
+            return relocated(result, self.where(node), Origin(f"{span.path}:{span.line}"))
+        return result
+
+    def _module(self, node: Node, name: str, rest: list[Node], depth: int) -> Value:
+        output = None
+        if rest and rest[0].type == "get_attr":
+            output = self.file.text(rest[0].named_children[-1])
+        found = self.scope.module_value(name, output, self.where(node), depth)
+        if found is None:
+            return self.hole(node, self.scope.label(self._reference_text(node)))
+        return self._postfix(node, found, rest[1:] if output is not None else rest, depth)
+
+    # --- Terms -----------------------------------------------------------------------------
+
+    def _literal(self, node: Node, depth: int) -> Value:
+        inner = node.named_children[0] if node.named_children else node
+        kind = inner.type
+        if kind == "numeric_lit":
+            text = self.file.text(inner)
+            try:
+                number: int | float = int(text)
+            except ValueError:
+                number = float(text)
+            return Scalar(number, self.where(node))
+        if kind == "bool_lit":
+            return Scalar(self.file.text(inner) == "true", self.where(node))
+        if kind == "null_lit":
+            return Scalar(None, self.where(node))
+        if kind == "string_lit":
+            return self._quoted(inner, depth)
+        return self.unknown(node)
+
+    def _collection(self, node: Node, depth: int) -> Value:
+        inner = node.named_children[0]
+        if inner.type == "tuple":
+            items = [
+                self.expression(child, depth + 1)
+                for child in inner.named_children
+                if child.type == "expression"
+            ]
+            return Sequence(items, self.where(node))
+        return self._object(inner, depth)
+
+    def _object(self, node: Node, depth: int) -> Value:
         members: dict[str, Member] = {}
-        for element in _trees(node):
-            if element.data != "object_elem":
+        for element in node.named_children:
+            if element.type != "object_elem":
                 continue
-            parts = _trees(element)
-            if len(parts) < 2:
+            parts = [child for child in element.named_children if child.type == "expression"]
+            if len(parts) != 2:
                 continue
             key = self._object_key(parts[0], depth)
             if key is None:
                 return self.unknown(node)
-            members[key] = Member(key, self.span(parts[0]), self.expression(parts[-1], depth + 1))
-        return Mapping(members, self.span(node))
+            members[key] = Member(key, self.where(parts[0]), self.expression(parts[1], depth + 1))
+        return Mapping(members, self.where(node))
 
-    def _object_key(self, node: Tree[Token], depth: int) -> str | None:
-        inner = _trees(node)
-        target = inner[0] if inner else node
-        while target.data == "expr_term" and len(_trees(target)) == 1:
-            target = _trees(target)[0]
-        if target.data in ("identifier", "keyword"):
-            return _token_text(target)
-        if target.data == "string":
-            value = self.expression(target, depth + 1)
-            return value.value if isinstance(value, Str) and value.is_known else None
-        return None
+    def _object_key(self, node: Node, depth: int) -> str | None:
+        children = node.children
+        if len(children) == 1 and children[0].type == "variable_expr":
+            return self.file.text(children[0])  # a bare name is the key itself
+        return known_text(self.expression(node, depth + 1))
 
-    def _conditional(self, node: Tree[Token], depth: int) -> Value:
-        parts = [c for c in _trees(node) if c.data != "new_line_or_comment"]
-        if len(parts) != 3:
+    def _template(self, node: Node, depth: int) -> Value:
+        inner = node.named_children[0]
+        if inner.type == "heredoc_template":
+            return self._heredoc(inner, depth)
+        return self._quoted(inner, depth)
+
+    def _function(self, node: Node, depth: int) -> Value:
+        from ecs_lint.sources._tffunctions import FUNCTIONS
+
+        name = self.file.text(node.named_children[0])
+        arguments = next((c for c in node.named_children if c.type == "function_arguments"), None)
+        if arguments is not None and any(c.type == "ellipsis" for c in arguments.children):
             return self.unknown(node)
-        test = self.expression(parts[0], depth + 1)
-        if isinstance(test, Scalar) and isinstance(test.value, bool):
-            return self.expression(parts[1] if test.value else parts[2], depth + 1)
-        return self.unknown(node)
-
-    def _string(self, node: Tree[Token], depth: int) -> Value:
-        start, end = _offsets(node)
-        span = self.source.span(start + 1, max(end - 1, start + 1))
-        parts: list[Part] = []
-        plain = True
-        for part in _trees(node):
-            if part.data != "string_part":
-                continue
-            inner = part.children[0] if part.children else None
-            if inner is None:
-                continue
-            if _is_tree(inner):
-                tree: Tree[Token] = inner  # type: ignore[assignment]
-                if tree.data != "interpolation":
-                    return self.unknown(node)  # a %{ if } / %{ for } template directive
-                plain = False
-                expressions = _trees(tree)
-                value = self.expression(expressions[0], depth + 1) if expressions else None
-                parts.extend(_as_parts(value, self.text_of(tree)[2:-1].strip()))
-                continue
-            token_text = str(inner)
-            token_type = getattr(inner, "type", "")
-            if token_type == "ESCAPED_INTERPOLATION" or token_type == "ESCAPED_DIRECTIVE":
-                parts.append(token_text[1:])
-                plain = False
-            else:
-                unescaped = _unescape(token_text)
-                plain = plain and unescaped == token_text
-                parts.append(unescaped)
-        merged = _concat(parts)
-        return Str(merged, span, plain and all(isinstance(p, str) for p in merged))
-
-    def _heredoc(self, node: Tree[Token], depth: int) -> Value:
-        found = next((c for c in node.children if not _is_tree(c)), None)
-        if found is None:
-            return self.unknown(node)
-        token = cast("Token", found)
-        start = token.start_pos or 0
-        mapped = _heredoc_text(self.source, start, str(token), node.data.endswith("_trim"))
-        if mapped is None:
-            return self.unknown(node)
-        return _interpolate(mapped, self.span(node))
-
-    def _function(self, node: Tree[Token], depth: int) -> Value:
-        names = [_token_text(c) for c in _trees(node) if c.data == "identifier"]
-        name = "::".join(names)
-        arguments = next((c for c in _trees(node) if c.data == "arguments"), None)
-        args = [
-            c
-            for c in (_trees(arguments) if arguments is not None else [])
-            if c.data != "new_line_or_comment"
-        ]
-        if arguments is not None and any(str(c) == "..." for c in arguments.children):
-            return self.unknown(node)
-        values = [self.expression(arg, depth + 1) for arg in args]
-        handler = _FUNCTIONS.get(name)
+        nodes = [c for c in arguments.named_children if c.type == "expression"] if arguments else []
+        handler = FUNCTIONS.get(name)
         if handler is None:
             return self.unknown(node, f"{name}(...)")
-        return handler(self, node, values)
+        return handler(self, node, nodes, depth)
 
-    def _traversal(self, node: Tree[Token], depth: int) -> Value:
-        text = "".join(self.text_of(node).split())
-        span = self.span(node)
-        parts = text.split(".")
-        policy_document = parts[:2] == ["data", "aws_iam_policy_document"] and len(parts) == 4
-        if policy_document and parts[3] in ("json", "minified_json"):
-            return self.module.data_document(parts[2], span, depth)
-        if len(parts) == 3 and "[" not in text:
-            kind, name, attribute = parts
-            if kind == "aws_ecr_repository" and attribute == "repository_url":
-                return Str(_repository_url(self.module, name, depth), span)
-            if attribute in _NAME_ATTRIBUTES.get(kind, ()):
-                literal = self.module.literal_name(kind, name, depth)
-                if literal is not None:
-                    return Str.known(literal, span)
-        return Str((Hole(label_text(text)),), span)
+    def _conditional(self, node: Node, depth: int) -> Value:
+        parts = [child for child in node.named_children if child.type == "expression"]
+        if len(parts) != 3:
+            return self.unknown(node)
+        condition = self.expression(parts[0], depth + 1)
+        test = truth(condition)
+        if test is None:
+            return self.unknown(node, depends=[condition])
+        return self.expression(parts[1] if test else parts[2], depth + 1)
 
-    def _identifier(self, node: Tree[Token], depth: int) -> Value:
-        return self.unknown(node)
+    def _operation(self, node: Node, depth: int) -> Value:
+        inner = node.named_children[0]
+        children = inner.children
+        if inner.type == "unary_operation":
+            symbol = children[0].type
+            operand = self._chain(inner, children[1:], depth + 1)
+            return _unary(self, node, symbol, operand)
+        at = next(
+            (i for i, c in enumerate(children) if not c.is_named and c.type not in "()"), None
+        )
+        if at is None:
+            return self.unknown(node)
+        symbol = children[at].type
+        left = self._chain(inner, children[:at], depth + 1)
+        if symbol in ("&&", "||") and truth(left) is (symbol == "||"):
+            return Scalar(symbol == "||", self.where(node))  # decided whatever the right is
+        right = self._chain(inner, children[at + 1 :], depth + 1)
+        return _binary(self, node, symbol, left, right)
+
+    def _for(self, node: Node, depth: int) -> Value:
+        inner = node.named_children[0]
+        intro = inner.named_children[1]
+        names = [self.file.text(c) for c in intro.named_children if c.type == "identifier"]
+        collection_node = next(c for c in intro.named_children if c.type == "expression")
+        collection = self.expression(collection_node, depth + 1)
+        expressions = [c for c in inner.named_children if c.type == "expression"]
+        condition = next((c for c in inner.named_children if c.type == "for_cond"), None)
+        grouping = any(c.type == "ellipsis" for c in inner.children)
+        pairs = iteration(collection)
+        if pairs is None or grouping or len(pairs) > MAX_ITEMS or not names:
+            return self.unknown(node, depends=[collection])
+        results: list[tuple[Value, Value | None]] = []
+        for key, value in pairs:
+            env = dict(self.env)
+            if len(names) == 2:
+                env[names[0]] = key
+            env[names[-1]] = value
+            if condition is not None:
+                tested = self.expression(condition.named_children[-1], depth + 1, env)
+                test = truth(tested)
+                if test is None:
+                    return self.unknown(node, depends=[tested])
+                if not test:
+                    continue
+            first = self.expression(expressions[0], depth + 1, env)
+            second = (
+                self.expression(expressions[1], depth + 1, env) if len(expressions) > 1 else None
+            )
+            results.append((first, second))
+        if inner.type == "for_tuple_expr":
+            return Sequence([first for first, _ in results], self.where(node))
+        members: dict[str, Member] = {}
+        for first, second in results:
+            key_text = known_text(first)
+            if key_text is None or second is None:
+                return self.unknown(node)
+            members[key_text] = Member(key_text, first.at, second)
+        return Mapping(members, self.where(node))
+
+    # --- Strings ---------------------------------------------------------------------------
+
+    def _quoted(self, node: Node, depth: int) -> Value:
+        """A quoted string: escapes decoded, interpolations evaluated; one lone interpolation
+        is its value unconverted, as in Terraform."""
+        children = node.children
+        start = children[0].end_byte if children else node.start_byte
+        end = children[-1].start_byte if len(children) > 1 else node.end_byte
+        inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+        if any(c.type == "template_directive" for c in inner):
+            return self.unknown(node)
+        text = self.file.slice(start, end)
+        at = Where(self.file.source, self.file.offset(start), self.file.offset(end))
+        if not inner:
+            decoded = _unescape(text)
+            return Str.known(decoded, at, editable=decoded == text)
+        if len(inner) == 1 and inner[0].start_byte == start and inner[0].end_byte == end:
+            return self._interpolation(inner[0], depth)
+        values = [self._interpolation(child, depth) for child in inner]
+        if "\\" not in text and any(isinstance(v, Mapping | Sequence) for v in values):
+            from ecs_lint.sources._hcltemplate import render
+
+            # JSON text built around jsonencode(...) ("[${local.json}]"): mapped, so what is
+            # read out of it is found where it is written.
+            return render(self, start, end, inner, depth, at)
+        parts: list[Part] = []
+        position = start
+        for child, value in zip(inner, values, strict=True):
+            parts.append(_unescape(self.file.slice(position, child.start_byte)))
+            parts.extend(as_parts(value, self.text_of(child)[2:-1].strip()))
+            position = child.end_byte
+        parts.append(_unescape(self.file.slice(position, end)))
+        return Str(concat_parts(parts), at)
+
+    def _interpolation(self, node: Node, depth: int) -> Value:
+        expression = next((c for c in node.named_children if c.type == "expression"), None)
+        return self.unknown(node) if expression is None else self.expression(expression, depth)
+
+    def _heredoc(self, node: Node, depth: int) -> Value:
+        from ecs_lint.sources._hcltemplate import heredoc
+
+        return heredoc(self, node, depth)
 
 
-_Function: TypeAlias = "Callable[[_Evaluator, Tree[Token], list[Value]], Value]"
+_UNSCOPED: Final = frozenset({"var", "local", "path", "each", "count", "self", "terraform"})
+"""Reference roots that name no resource: their labels are not the module instance's."""
 
 
-def _repository_url(module: _Module, name: str, depth: int) -> tuple[Part, ...]:
-    """``<registry_id>.dkr.ecr.<region>.<dns suffix>/<name>``: an ECR host whatever the account."""
-    literal = module.literal_name("aws_ecr_repository", name, depth)
-    address = f"aws_ecr_repository.{name}"
-    return (
-        Hole(f"{address}.registry_id"),
-        ".dkr.ecr.",
-        Hole("data.aws_region.current.name"),
-        ".",
-        Hole("data.aws_partition.current.dns_suffix"),
-        "/",
-        literal if literal is not None else Hole(f"{address}.name"),
-    )
+def _attributes(steps: list[Node]) -> list[Node]:
+    """The leading ``.name`` steps of a reference."""
+    found = []
+    for step in steps:
+        if step.type != "get_attr":
+            break
+        found.append(step)
+    return found
 
 
-def _fn_jsonencode(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    # The structure itself: the sources read a task's containers and a policy from it.
-    return args[0] if len(args) == 1 else ev.unknown(node)
+def iteration(collection: Value) -> list[tuple[Value, Value]] | None:
+    """The key and value pairs a ``for`` expression visits: a list's indexes, an object's keys
+    in lexical order (as Terraform iterates maps); ``None`` when the collection is unknown."""
+    if isinstance(collection, Sequence):
+        return [(Scalar(index, item.at), item) for index, item in enumerate(collection.items)]
+    if isinstance(collection, Mapping):
+        return [
+            (Str.known(key, member.key_at), member.value)
+            for key, member in sorted(collection.members.items())
+        ]
+    return None
 
 
-def _fn_file(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    if len(args) != 1 or not isinstance(args[0], Str):
-        return ev.unknown(node)
-    pieces = []
-    for part in args[0].parts:
-        if isinstance(part, Hole):
-            if part.label not in _PATH_LABELS:
-                return ev.unknown(node)
-            pieces.append(".")
-        else:
-            pieces.append(part)
-    relative = "".join(pieces)
-    tf_path = Path(ev.source.path)
-    target = tf_path.parent / relative
-    allowed = [tf_path.parent.resolve(), Path.cwd().resolve()]
-    try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError):
-        return ev.unknown(node)
-    if not any(resolved.is_relative_to(root) for root in allowed):
-        return ev.unknown(node, f"file({relative}) outside the module directory, not read")
-    display = posixpath.normpath(posixpath.join(posixpath.dirname(ev.source.path), relative))
-    try:
-        other = read_source(target, display, ev.module.limit)
-    except UnreadableFile as error:
-        return ev.unknown(node, f"file({relative}): {error.message}")
-    span = ev.span(node)
-    return MappedStr.of((other.text,) if other.text else (), span, MappedText.whole_file(other))
+def _maybe_null(value: Value) -> bool:
+    """Whether a value may be null: one of unknown shape. A list, an object or a string is not,
+    whatever unknown parts it holds."""
+    return isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed)
 
 
-def _fn_tostring(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    if len(args) == 1 and isinstance(args[0], Str):
-        return args[0]
-    return ev.unknown(node)
-
-
-def _string_function(transform: Callable[[str], str]) -> _Function:
-    def apply(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-        if len(args) == 1 and isinstance(args[0], Str) and args[0].is_known:
-            return Str.known(transform(args[0].value), ev.span(node))
-        return ev.unknown(node)
-
-    return apply
-
-
-def _fn_join(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    if len(args) != 2 or not isinstance(args[0], Str) or not args[0].is_known:
-        return ev.unknown(node)
-    items = args[1]
-    if not isinstance(items, Sequence):
-        return ev.unknown(node)
-    parts: list[Part] = []
-    for index, item in enumerate(items.items):
-        if index:
-            parts.append(args[0].value)
-        parts.extend(_as_parts(item, ev.text_of(node)))
-    return Str(_concat(parts), ev.span(node))
-
-
-def _fn_concat(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    if not all(isinstance(arg, Sequence) for arg in args):
-        return ev.unknown(node)
-    items = [item for arg in args if isinstance(arg, Sequence) for item in arg.items]
-    return Sequence(items, ev.span(node))
-
-
-def _fn_format(ev: _Evaluator, node: Tree[Token], args: list[Value]) -> Value:
-    if not args or not isinstance(args[0], Str) or not args[0].is_known:
-        return ev.unknown(node)
-    template = args[0].value
-    rest = iter(args[1:])
-    parts: list[Part] = []
-    last = 0
-    for found in _FORMAT_VERB.finditer(template):
-        parts.append(template[last : found.start()])
-        last = found.end()
-        if found.group(1) == "%":
-            parts.append("%")
-            continue
-        value = next(rest, None)
+def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
+    if symbol == "!":
+        value = truth(operand)
         if value is None:
-            return ev.unknown(node)
-        parts.extend(_as_parts(value, ev.text_of(node)))
-    parts.append(template[last:])
-    return Str(_concat(parts), ev.span(node))
+            return ev.unknown(node, depends=[operand])
+        return Scalar(not value, ev.where(node))
+    number = _number(operand)
+    if number is None:
+        return ev.unknown(node, depends=[operand])
+    return Scalar(-number, ev.where(node))
 
 
-_FUNCTIONS: Final[dict[str, _Function]] = {
-    "jsonencode": _fn_jsonencode,
-    "file": _fn_file,
-    "tostring": _fn_tostring,
-    "lower": _string_function(str.lower),
-    "upper": _string_function(str.upper),
-    "trimspace": _string_function(str.strip),
-    "join": _fn_join,
-    "concat": _fn_concat,
-    "format": _fn_format,
+def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -> Value:
+    at = ev.where(node)
+    if isinstance(left, Failed) or isinstance(right, Failed):
+        return left if isinstance(left, Failed) else right
+    if symbol in ("==", "!="):
+        if is_null(left) or is_null(right):
+            other = right if is_null(left) else left
+            if is_null(other) or not _maybe_null(other):
+                return Scalar(is_null(other) == (symbol == "=="), at)
+        known_left, plain_left = plain_known(left)
+        known_right, plain_right = plain_known(right)
+        if not (known_left and known_right):
+            return ev.unknown(node, depends=[left, right])
+        equal = plain_left == plain_right and type(plain_left) is type(plain_right)
+        return Scalar(equal == (symbol == "=="), at)
+    if symbol in ("&&", "||"):
+        a, b = truth(left), truth(right)
+        if a is None or b is None:
+            return ev.unknown(node, depends=[left, right])
+        return Scalar(a and b if symbol == "&&" else a or b, at)
+    x, y = _number(left), _number(right)
+    if x is None or y is None:
+        return ev.unknown(node, depends=[left, right])
+    if symbol in _COMPARISONS:
+        return Scalar(_COMPARISONS[symbol](x, y), at)
+    if symbol in ("/", "%") and y == 0:
+        return ev.failed(node, "division by zero")
+    result = _ARITHMETIC[symbol](x, y) if symbol in _ARITHMETIC else None
+    return ev.unknown(node) if result is None else Scalar(result, at)
+
+
+_COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_ARITHMETIC: Final[dict[str, Callable[[float, float], float]]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": math.fmod,
 }
 
 _HANDLERS: Final = {
-    "int_lit": _Evaluator._int,
-    "float_lit": _Evaluator._float,
-    "literal_value": _Evaluator._literal,
-    "tuple": _Evaluator._tuple,
-    "object": _Evaluator._object,
-    "conditional": _Evaluator._conditional,
-    "string": _Evaluator._string,
-    "heredoc_template": _Evaluator._heredoc,
-    "heredoc_template_trim": _Evaluator._heredoc,
-    "function_call": _Evaluator._function,
-    "get_attr_expr_term": _Evaluator._traversal,
-    "index_expr_term": _Evaluator._traversal,
-    "identifier": _Evaluator._identifier,
+    "literal_value": Evaluator._literal,
+    "collection_value": Evaluator._collection,
+    "template_expr": Evaluator._template,
+    "string_lit": Evaluator._quoted,
+    "quoted_template": Evaluator._quoted,
+    "heredoc_template": Evaluator._heredoc,
+    "function_call": Evaluator._function,
+    "conditional": Evaluator._conditional,
+    "operation": Evaluator._operation,
+    "for_expr": Evaluator._for,
 }
 
 
-# --- Strings ---------------------------------------------------------------------------------
+# --- Blocks ------------------------------------------------------------------------------------
+
+_SKIP_BLOCKS: Final = frozenset({"lifecycle", "provisioner", "connection"})
+
+
+def block_parts(file: HclFile, node: Node) -> tuple[str, list[str], Node | None]:
+    """A block's type, labels and body."""
+    kind = ""
+    labels: list[str] = []
+    body = None
+    for child in node.named_children:
+        if child.type == "identifier":
+            if not kind:
+                kind = file.text(child)
+            else:
+                labels.append(file.text(child))
+        elif child.type == "string_lit":
+            inner = child.children
+            start = inner[0].end_byte if inner else child.start_byte
+            end = inner[-1].start_byte if len(inner) > 1 else child.end_byte
+            labels.append(_unescape(file.slice(start, end)))
+        elif child.type == "body":
+            body = child
+    if body is None and any(c.type == "block_end" for c in node.named_children):
+        body = node  # an empty block: no body node, no members
+    return kind, labels, body
+
+
+# --- Strings -----------------------------------------------------------------------------------
 
 
 def _unescape(text: str) -> str:
-    if "\\" not in text:
+    """A quoted string's escapes decoded, and ``$${``/``%%{`` as the ``${``/``%{`` they mean."""
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
         return text
     out: list[str] = []
     index = 0
     while index < len(text):
         char = text[index]
+        if char in "$%" and text.startswith(char * 2 + "{", index):
+            out.append(char + "{")
+            index += 3
+            continue
         if char != "\\" or index + 1 >= len(text):
             out.append(char)
             index += 1
@@ -733,91 +803,3 @@ def _unescape(text: str) -> str:
             out.append(text[index : index + 2])
             index += 2
     return "".join(out)
-
-
-def _as_parts(value: Value | None, label: str) -> tuple[Part, ...]:
-    if isinstance(value, Str):
-        return value.parts
-    if isinstance(value, Scalar) and value.value is not None:
-        scalar = value.value
-        return ("true" if scalar is True else "false" if scalar is False else str(scalar),)
-    if isinstance(value, Opaque):
-        return (Hole(value.display or ", ".join(value.labels)),)
-    return (Hole(label_text(label)),)
-
-
-def _concat(parts: list[Part] | tuple[Part, ...]) -> tuple[Part, ...]:
-    merged: list[Part] = []
-    for part in parts:
-        if isinstance(part, str):
-            if not part:
-                continue
-            if merged and isinstance(merged[-1], str):
-                merged[-1] += part
-                continue
-        merged.append(part)
-    return tuple(merged)
-
-
-def _heredoc_text(source: SourceText, start: int, token: str, trim: bool) -> MappedText | None:
-    """A heredoc's body, each character mapped to the file; ``<<-`` strips common indentation."""
-    first_newline = token.find("\n")
-    if first_newline < 0:
-        return None
-    marker = token[3 if trim else 2 : first_newline].rstrip("\r")
-    lines = token[first_newline + 1 :].split("\n")
-    # The token ends with the closing marker's line and its newline.
-    while lines and lines[-1] == "":
-        lines.pop()
-    if not lines or lines[-1].strip() != marker:
-        return None
-    body = lines[:-1]
-    indent = 0
-    if trim:
-        widths = [len(line) - len(line.lstrip(" \t")) for line in body if line.strip()]
-        indent = min(widths) if widths else 0
-    chars: list[str] = []
-    offsets: list[int] = []
-    position = start + first_newline + 1
-    for line in body:
-        kept = line[indent:] if len(line) >= indent else ""
-        skipped = len(line) - len(kept)
-        chars.append(kept + "\n")
-        offsets.extend(range(position + skipped, position + len(line) + 1))
-        position += len(line) + 1
-    # Trimming drops indentation only: every character kept is still the file's own.
-    return MappedText("".join(chars), offsets, source, verbatim=True)
-
-
-def _interpolate(mapped: MappedText, span: Span) -> Value:
-    """A template's text: ``${ref}`` becomes a hole, ``$${`` a literal ``${``; directives are
-    unknown. The display text keeps each hole as written, so JSON in it keeps its positions."""
-    text = mapped.text
-    if "${" not in text and "%{" not in text:
-        return MappedStr.of((text,) if text else (), span, mapped)
-    parts: list[Part] = []
-    chars: list[str] = []
-    offsets: list[int] = []
-    last = 0
-    for found in _INTERPOLATION.finditer(text):
-        parts.append(text[last : found.start()])
-        chars.append(text[last : found.start()])
-        offsets.extend(mapped.offsets[last : found.start()])
-        last = found.end()
-        if found.group(4):
-            return Opaque(("template directive",), span, "template directive")
-        if found.group(1) or found.group(2):
-            literal = found.group()[1:]
-            parts.append(literal)
-            chars.append(literal)
-            offsets.extend(mapped.offsets[found.start() + 1 : found.end()])
-            continue
-        hole = Hole(label_text(found.group(3).strip()))
-        parts.append(hole)
-        chars.append(hole.display)
-        offsets.extend([mapped.offsets[found.start()]] * len(hole.display))
-    parts.append(text[last:])
-    chars.append(text[last:])
-    offsets.extend(mapped.offsets[last:])
-    display = MappedText("".join(chars), offsets, mapped.source, verbatim=False)
-    return MappedStr.of(_concat(parts), span, display)

@@ -4,14 +4,14 @@ where each of its characters came from, so JSON parsed out of it has spans into 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ecs_lint.sources._values import Str
 
 if TYPE_CHECKING:
     from ecs_lint.model import Span
-    from ecs_lint.sources._values import Part
+    from ecs_lint.sources._values import Part, Text
     from ecs_lint.textio import SourceText
 
 __all__ = ["MappedStr", "MappedText", "decoded_json_string"]
@@ -30,6 +30,13 @@ class MappedText:
     offsets: list[int]
     source: SourceText
     verbatim: bool = False
+    put: dict[tuple[int, int], Text] = field(default_factory=dict)
+    """Strings a template put in (``"${var.image}"``), by the characters of ``text`` they
+    fill: each as written where it comes from (its span, origin, whether a fix may rewrite it),
+    so a string read out of the text is reported and fixed there."""
+
+    def put_at(self, start: int, end: int) -> Text | None:
+        return self.put.get((start, end))
 
     def span(self, start: int, end: int) -> Span:
         if not self.offsets:
@@ -58,7 +65,7 @@ class MappedStr(Str):
 
     @classmethod
     def of(cls, parts: tuple[Part, ...], span: Span, mapped: MappedText) -> MappedStr:
-        return cls(parts, span, False, mapped)
+        return cls(parts, span, mapped=mapped)
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}

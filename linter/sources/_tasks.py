@@ -32,7 +32,7 @@ from ecs_lint.model import (
 from ecs_lint.references import resolve_reference
 from ecs_lint.sources import DEPLOY_TIME_VALUES
 from ecs_lint.sources._insert import json_view_insertion
-from ecs_lint.sources._values import UNKNOWN, Text
+from ecs_lint.sources._values import UNKNOWN, Text, shape_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -107,6 +107,9 @@ class JsonView:
     node: JsonNode
     span_of: SpanOf
     raw: str | None = None
+    put_at: Callable[[int, int], Text | None] | None = None
+    """The string a template put at exactly these characters of the parsed text, as written
+    where it comes from (a Terraform variable's default): such a string is that one."""
 
     @property
     def span(self) -> Span:
@@ -116,26 +119,29 @@ class JsonView:
         if not isinstance(self.node, JsonObject):
             return None
         child = self.node.get(key)
-        return None if child is None else JsonView(child, self.span_of, self.raw)
+        return None if child is None else JsonView(child, self.span_of, self.raw, self.put_at)
 
     def entries(self) -> list[tuple[str, Node]] | None:
         if not isinstance(self.node, JsonObject):
             return None
         return [
-            (key, JsonView(member.value, self.span_of, self.raw))
+            (key, JsonView(member.value, self.span_of, self.raw, self.put_at))
             for key, member in self.node.index.items()
         ]
 
     def elements(self) -> list[Node] | None:
         if not isinstance(self.node, JsonArray):
             return None
-        return [JsonView(item, self.span_of, self.raw) for item in self.node.items]
+        return [JsonView(item, self.span_of, self.raw, self.put_at) for item in self.node.items]
 
     def text(self) -> Text | None:
         node = self.node
         if not (isinstance(node, JsonScalar) and isinstance(node.value, str)):
             return None
         start, end = node.start + 1, node.end - 1  # between the quotes
+        put = self.put_at(start, end) if self.put_at is not None else None
+        if put is not None and put.value == node.value:
+            return put
         # With escapes (\u002f) the text is not the value, and a fix must not write over it.
         editable = self.raw is not None and self.raw[start:end] == node.value
         return Text(node.value, self.span_of(start, end), editable)
@@ -186,6 +192,8 @@ class TaskReader:
     images: list[ImageUse] = field(default_factory=list)
     insertion: Callable[[Node], MemberInsertion | None] | None = None
     """Where a fix may add members to a container; by default, a JSON file's own objects."""
+    values_hint: str = DEPLOY_TIME_VALUES
+    """How the variables of an image's reference get values, in the source's terms."""
 
     def task(
         self,
@@ -257,10 +265,11 @@ class TaskReader:
             span=text.span,
             kind=UseKind.CONTAINER,
             authenticated=auth,
-            edit_span=text.span if text.editable else None,
+            edit_span=text.edit_span,
             container=container,
+            origin=text.origin.note if text.origin is not None else None,
             credentials_hint=CREDENTIALS_HINT,
-            values_hint=DEPLOY_TIME_VALUES,
+            values_hint=self.values_hint,
         )
         self.images.append(use)
         return use
@@ -278,7 +287,7 @@ class TaskReader:
             authenticated=auth,
             container=container,
             credentials_hint=CREDENTIALS_HINT,
-            values_hint=DEPLOY_TIME_VALUES,
+            values_hint=self.values_hint,
         )
         self.images.append(use)
         return use
@@ -539,18 +548,18 @@ def _checked_parts(node: Node, parts: object, naming: Naming) -> object:
     if isinstance(parts, list):
         items = node.elements()
         if items is None:
-            return node.plain()
+            return shape_of(node)
         return [_checked_parts(item, parts[0], naming) for item in items]
     if isinstance(parts, dict):
         if node.entries() is None:
-            return node.plain()
+            return shape_of(node)
         picked: dict[str, object] = {}
         for key, inner in parts.items():
             child = node.get(naming(key))
             if child is not None:
                 picked[naming(key)] = _checked_parts(child, inner, naming)
         return picked
-    return node.plain()
+    return shape_of(node)
 
 
 def describe_shape_error(

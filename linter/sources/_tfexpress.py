@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint.sources._express import ExpressReader
-from ecs_lint.sources._tasks import CAMEL, TaskReader
 from ecs_lint.sources._values import Mapping, Sequence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from collections.abc import Sequence as Items
 
-    from ecs_lint.model import Reference, Span
+    from ecs_lint.model import Span
     from ecs_lint.sources._express import ExpressService
+    from ecs_lint.sources._tasks import TaskReader
     from ecs_lint.sources._values import Text, Value
 
 __all__ = ["ProviderView", "read_express_service"]
@@ -81,14 +80,14 @@ class ProviderView:
 
 
 def read_express_service(
-    values: Mapping, address: str, span: Span, image_reference: Callable[[Text], Reference]
+    values: Mapping, address: str, span: Span, reader: TaskReader
 ) -> ExpressService:
-    """The Express service of one ``aws_ecs_express_gateway_service`` resource; its ``region``
+    """The Express service of one ``aws_ecs_express_gateway_service`` resource, read with
+    ``reader`` (camelCase, the source's image references and values hint); its ``region``
     argument, when given, is the region it runs and logs in."""
     view = ProviderView(values)
     region = view.get("region")
     text = region.text() if region is not None else None
-    reader = ExpressReader(TaskReader(CAMEL, image_reference))
-    return reader.read(
+    return ExpressReader(reader).read(
         view, default_name=address, span=span, region=text.located() if text else None
     )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ecs_lint.sources._values import Value
     from ecs_lint.textio import SourceText
 
-__all__ = ["read_plan"]
+__all__ = ["json_value", "read_plan"]
 
 # Attributes whose string value is JSON that ecs-lint reads.
 _JSON_ATTRIBUTES: Final = frozenset({"container_definitions", "policy"})
@@ -172,30 +172,7 @@ class _PlanReader:
         return TfResource(plain_address, kind, converted, span, indexed)
 
     def value(self, node: JsonNode, attribute: str | None) -> Value:
-        source = self.source
-        if isinstance(node, JsonScalar):
-            value = node.value
-            if isinstance(value, str):
-                span = source.span(node.start + 1, node.end - 1)
-                if attribute in _JSON_ATTRIBUTES:
-                    mapped = decoded_json_string(source, node.start, node.end)
-                    if mapped is not None:
-                        return MappedStr.of((value,) if value else (), span, mapped)
-                raw = source.text[node.start + 1 : node.end - 1]
-                return Str.known(value, span, raw == value)
-            return Scalar(value, source.span(node.start, node.end))
-        span = source.span(node.start, node.end)
-        if isinstance(node, JsonArray):
-            return Sequence([self.value(item, attribute) for item in node.items], span)
-        members = {
-            key: Member(
-                key,
-                source.span(member.key_start, member.key_end),
-                self.value(member.value, key),
-            )
-            for key, member in node.index.items()
-        }
-        return Mapping(members, span)
+        return json_value(self.source, node, attribute)
 
     def _fill_unknown(
         self,
@@ -232,6 +209,34 @@ class _PlanReader:
             return Str((Hole(reference),), span)
         display = f"{module_prefix}{local}.{key} ({_KNOWN_AFTER_APPLY})"
         return Opaque((reference,) if reference else (display,), span, display)
+
+
+def json_value(source: SourceText, node: JsonNode, attribute: str | None = None) -> Value:
+    """A JSON value as a value tree with spans; the JSON text held by ``attribute``
+    (``container_definitions``, ``policy``) mapped back to the characters of the file."""
+    if isinstance(node, JsonScalar):
+        value = node.value
+        if isinstance(value, str):
+            span = source.span(node.start + 1, node.end - 1)
+            if attribute in _JSON_ATTRIBUTES:
+                mapped = decoded_json_string(source, node.start, node.end)
+                if mapped is not None:
+                    return MappedStr.of((value,) if value else (), span, mapped)
+            raw = source.text[node.start + 1 : node.end - 1]
+            return Str.known(value, span, raw == value)
+        return Scalar(value, source.span(node.start, node.end))
+    span = source.span(node.start, node.end)
+    if isinstance(node, JsonArray):
+        return Sequence([json_value(source, item, attribute) for item in node.items], span)
+    members = {
+        key: Member(
+            key,
+            source.span(member.key_start, member.key_end),
+            json_value(source, member.value, key),
+        )
+        for key, member in node.index.items()
+    }
+    return Mapping(members, span)
 
 
 def _split_module(address: str) -> tuple[str, str]:

@@ -10,6 +10,10 @@ a label (``AWS::AccountId``, ``TaskExecutionRole.Arn``, ``var.tag``). Its displa
 hole as ``${label}``, the convention the IAM evaluator reads as "an unknown value, equal to the
 same label elsewhere in the run". A value whose very shape is unknown (a list from an unresolved
 parameter) is :class:`Opaque`.
+
+A value an expression takes from elsewhere (a Terraform variable's default, a ``.tfvars`` file)
+keeps the span of the expression that uses it, and its :class:`Origin` says where it came from;
+a fix rewrites the literal there, never the expression.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ __all__ = [
     "Mapping",
     "Member",
     "Opaque",
+    "Origin",
     "Part",
     "Scalar",
     "Sequence",
@@ -41,6 +46,7 @@ __all__ = [
     "any_within",
     "has_opaque",
     "label_text",
+    "shape_of",
     "span_of",
 ]
 
@@ -114,6 +120,16 @@ Part: TypeAlias = str | Hole
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value used elsewhere is written: ``note`` in words (``variables.tf:64 default``,
+    ``--var image``), ``literal`` the span of its text when that text is exactly the value (so a
+    fix may rewrite it there), else ``None``."""
+
+    note: str
+    literal: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A string a source found: its (display) value, where it is, and what is unknown in it.
 
@@ -127,6 +143,15 @@ class Text:
     unresolved: tuple[str, ...] = ()
     parts: tuple[Part, ...] = ()
     """The value as known text and holes (empty: the value is all known text)."""
+    origin: Origin | None = None
+    """Where the value came from when ``span`` is an expression that uses it."""
+
+    @property
+    def edit_span(self) -> Span | None:
+        """Where a fix rewrites the value: its literal, wherever that is written."""
+        if self.origin is not None:
+            return self.origin.literal
+        return self.span if self.editable else None
 
     def located(self) -> Located:
         return Located(self.value, self.span, self.unresolved)
@@ -134,11 +159,20 @@ class Text:
 
 @dataclass(slots=True, eq=False)
 class Str:
-    """A string, possibly with unknown parts."""
+    """A string, possibly with unknown parts.
+
+    ``origin`` is set when the string was written elsewhere and ``at`` is the expression that
+    uses it (``editable`` then says whether the text at the origin is exactly the value).
+    ``typed`` is false for a value whose very type is unknown but that is written as one hole
+    (Terraform's ``var.log_config`` with no known value): a string to whoever reads it as one
+    (a policy's ``Resource``), an unknown value to shape checks (:func:`shape_of`).
+    """
 
     parts: tuple[Part, ...]
     at: Span | Where
     editable: bool = False
+    origin: Origin | None = None
+    typed: bool = True
 
     @classmethod
     def known(cls, text: str, at: Span | Where, editable: bool = False) -> Str:
@@ -177,12 +211,16 @@ class Str:
 
     def text(self) -> Text:
         known = self.is_known
+        origin = self.origin
+        if origin is not None and origin.literal is not None and not (self.editable and known):
+            origin = Origin(origin.note)
         return Text(
             self.value,
             self.span,
-            self.editable and known,
+            self.editable and known and origin is None,
             () if known else self.holes,
             () if known else self.parts,
+            origin,
         )
 
     def unknown(self) -> tuple[str, ...] | None:
@@ -328,6 +366,15 @@ class Opaque:
 
 
 Value: TypeAlias = Str | Scalar | Mapping | Sequence | Opaque
+
+
+def shape_of(value: object) -> object:
+    """What shape checks see of a value: its plain form, ``UNKNOWN`` for a string whose very
+    type is unknown."""
+    if isinstance(value, Str) and not value.typed:
+        return UNKNOWN
+    plain = getattr(value, "plain", None)
+    return plain() if plain is not None else value
 
 
 def any_within(value: Value, test: Callable[[Value], bool]) -> bool:

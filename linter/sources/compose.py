@@ -10,11 +10,12 @@ reference that needs a variable with no value is unresolved (EL103), never guess
 A service's ``image`` is pulled unless its ``pull_policy`` is ``build`` or ``never``; with
 ``build:`` and no policy Compose still tries to pull it first, so it is checked too.
 
-A service with ``build:`` (a context string, or a mapping with ``context``, ``dockerfile`` and
-``args`` as a mapping or a ``NAME=VALUE`` list) asks the engine to lint that Dockerfile with the
-service's build args (a ``LintRequest``): the engine does the reading, lints the file once per
-distinct set of args, and that lint replaces the plain one a directory walk gives the same file,
-so its images are not reported twice. Remote build contexts (Git URLs) are not followed.
+A service with ``build:`` (a context string, or a mapping with ``context``, ``dockerfile``,
+``args`` and ``additional_contexts``, each of the last two a mapping or a ``NAME=VALUE`` list)
+asks the engine to lint that Dockerfile with the service's build args and named build contexts
+(a ``LintRequest``): the engine does the reading, lints the file once per distinct set of
+values, and that lint replaces the plain one a directory walk gives the same file, so its images
+are not reported twice. Remote build contexts (Git URLs) are not followed.
 """
 
 from __future__ import annotations
@@ -217,6 +218,7 @@ class _Reader:
                 yamlpos.text(dockerfile_node) or DEFAULT_DOCKERFILE
             )
             args = self._build_args(yamlpos.get_value(build, "args"))
+            contexts = self._build_contexts(yamlpos.get_value(build, "additional_contexts"))
         except InterpolationError as error:
             self._problem(build, f"service '{service}': {error}")
             return
@@ -224,20 +226,13 @@ class _Reader:
             return
         path = os.path.normpath(Path(self.source.path).parent / context / dockerfile)
         at = self.source.span(*yamlpos.node_span(entry.key, self.source.text))
-        self.images.document.lint_requests.append(LintRequest(path, args, at))
+        request = LintRequest(path, args, at, contexts, f"compose service '{service}'")
+        self.images.document.lint_requests.append(request)
 
     def _build_args(self, node: Node | None) -> tuple[tuple[str, str], ...]:
         """``build.args`` with values interpolated; args with no known value are left out."""
-        pairs: list[tuple[str, str | None]] = []
-        if yamlpos.is_mapping(node):
-            for entry in yamlpos.entries(node):
-                pairs.append((entry.key.value, yamlpos.text(entry.value)))
-        else:
-            for item in yamlpos.items(node):
-                name, sep, text = (yamlpos.text(item) or "").partition("=")
-                pairs.append((name.strip(), text if sep else None))
         args: list[tuple[str, str]] = []
-        for name, value in pairs:
+        for name, value in _pairs(node):
             if not name:
                 continue
             if value is None:  # ``- NAME`` or ``NAME:``: the value comes from the environment
@@ -250,9 +245,30 @@ class _Reader:
                 args.append((name, expanded))
         return tuple(args)
 
+    def _build_contexts(self, node: Node | None) -> tuple[tuple[str, str], ...]:
+        """``build.additional_contexts``: named build contexts, values interpolated. A value
+        that needs a variable with no value keeps its text: the name is still a context."""
+        contexts: list[tuple[str, str]] = []
+        for name, value in _pairs(node):
+            if name and value is not None:
+                expanded, unresolved = self.interpolate(value)
+                contexts.append((name, value if unresolved else expanded))
+        return tuple(contexts)
+
     def _problem(self, node: Node, message: str) -> None:
         span = self.source.span(*yamlpos.node_span(node, self.source.text))
         self.images.document.problems.append(Problem(ProblemKind.PARSE, message, span))
+
+
+def _pairs(node: Node | None) -> list[tuple[str, str | None]]:
+    """A mapping's entries, or a ``NAME=VALUE`` list's items (``None``: a bare ``NAME``)."""
+    if yamlpos.is_mapping(node):
+        return [(entry.key.value, yamlpos.text(entry.value)) for entry in yamlpos.entries(node)]
+    pairs: list[tuple[str, str | None]] = []
+    for item in yamlpos.items(node):
+        name, sep, text = (yamlpos.text(item) or "").partition("=")
+        pairs.append((name.strip(), text if sep else None))
+    return pairs
 
 
 def _env_file(source: SourceText, document: Document, limit: int) -> dict[str, str]:

@@ -28,7 +28,9 @@ kept as a cross-check of instruction line ranges in the tests.
 What is unknown stays unknown: an ARG with no default and no ``--build-arg``, the automatic
 platform ARGs (``TARGETARCH``...), and in a stage a name the base image's ENV might define, make
 the reference an :class:`UnresolvedRef`, never a guess. A name never declared in the global scope
-is unset there, as in BuildKit (``${MIRROR:-docker.io}`` then means ``docker.io``).
+is unset there, as in BuildKit (``${MIRROR:-docker.io}`` then means ``docker.io``). An
+unresolved name whose literal parts match a stage defined before it (``FROM binaries-$TARGETOS``
+after ``FROM ... AS binaries-linux``) names that stage whatever the platform, so it is no image.
 
 Where we differ from BuildKit on purpose, to still check the image the author meant:
 
@@ -52,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef, UseKind
-from ecs_lint.references import parse_reference
+from ecs_lint.references import familiar_name, find_variables, parse_reference
 from ecs_lint.textio import comments
 
 if TYPE_CHECKING:
@@ -65,6 +67,20 @@ if TYPE_CHECKING:
 # How a pull of the build gets credentials, and its variables values (``ImageUse`` hints).
 BUILD_LOGIN: Final = "run docker login on the build host"
 BUILD_ARGS: Final = "give the ARG a default or pass --build-arg NAME=VALUE"
+CONTEXT_VALUES: Final = "give the named build context a value known in the file that defines it"
+# How a build does without its frontend image (``ImageUse.avoid_hint``).
+KEEP_DIRECTIVE_OUT: Final = (
+    "remove the # syntax directive where the builder's built-in Dockerfile frontend suffices"
+)
+KEEP_SYNTAX_ARG_OUT: Final = (
+    "stop passing BUILDKIT_SYNTAX where the builder's built-in Dockerfile frontend suffices"
+)
+SYNTAX_ARG: Final = "BUILDKIT_SYNTAX"
+"""The build arg that names the frontend image, overriding the ``# syntax=`` directive."""
+BUILTIN_FRONTEND: Final = "dockerfile.v0"
+"""A ``BUILDKIT_SYNTAX`` value that selects the builder's own frontend: nothing is pulled."""
+DOCKER_IMAGE_CONTEXT: Final = "docker-image://"
+"""The prefix of a named build context that is an image (``docker-image://alpine:3.20``)."""
 
 # The instructions BuildKit knows; any other is a build error ("unknown instruction").
 KNOWN_INSTRUCTIONS: Final = frozenset(
@@ -96,6 +112,8 @@ _DIRECTIVES: Final = frozenset({"syntax", "escape", "check"})
 _KEYWORD_RE: Final = re.compile(r"[^\t\v\f\r ]+")  # BuildKit splits the command off at these
 _STAGE_NAME_RE: Final = re.compile(r"[a-z][a-z0-9\-_.]*", re.ASCII)
 _STAGE_INDEX_RE: Final = re.compile(r"[+-]?[0-9]+", re.ASCII)  # what Go's strconv.Atoi accepts
+_UNKNOWN_RE: Final = re.compile(r"\$\{[A-Za-z0-9_]*\}")  # an unknown part of a value
+_BARE_NAME_RE: Final = re.compile(r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*", re.ASCII)  # one component
 _HEREDOC_RE: Final = re.compile(r"[0-9]*<<(-?)([^<]*)", re.ASCII)
 _SINGLE_VARIABLE_RE: Final = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -112,6 +130,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     interpreter = _Interpreter(source, settings, document, split.escape)
     for error in split.errors:
         interpreter.report(error.message, source.span(error.start, error.end))
+    interpreter.frontend(split.frontend)
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
@@ -172,6 +191,8 @@ class _Split:
     errors: list[_SplitError] = field(default_factory=list)
     line_ranges: list[tuple[int, int]] = field(default_factory=list)
     """(first, last) 1-based line of each instruction, heredoc bodies included."""
+    frontend: tuple[int, int] | None = None
+    """Where the frontend reference of a ``# syntax=`` directive is (start, end offsets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +234,7 @@ class _Splitter:
         self.directives_seen: set[str] = set()
 
     def run(self) -> _Split:
+        self.split.frontend = _syntax_directive(self.lines)
         while self.index < len(self.lines):
             line = self.lines[self.index]
             first = self.index + 1
@@ -285,6 +307,25 @@ class _Splitter:
 
     def _error(self, message: str, start: int, end: int) -> None:
         self.split.errors.append(_SplitError(message, start, end))
+
+
+def _syntax_directive(lines: list[_Line]) -> tuple[int, int] | None:
+    """Where the frontend image of a ``# syntax=`` directive is written, found as BuildKit's
+    ``DetectSyntax`` finds it before it reads the file as a Dockerfile: a first line starting
+    ``#!`` is skipped; then only an unbroken run of directives counts, each written from the
+    line's first column (unlike ``# escape``, an indented one ends the run), the names in any
+    case; the reference is the value's first space-separated word."""
+    seen: set[str] = set()
+    for line in lines[1:] if lines and lines[0].text.startswith("#!") else lines:
+        match = _DIRECTIVE_RE.fullmatch(line.text)
+        name = match.group(1).lower() if match else ""
+        if match is None or name not in _DIRECTIVES or name in seen:
+            return None
+        if name == "syntax":
+            start = line.start + match.start(2)
+            return start, start + len(match.group(2).split(" ", 1)[0])
+        seen.add(name)
+    return None
 
 
 def _make_instruction(text: str, offsets: _OffsetMap) -> _Instruction | None:
@@ -540,7 +581,8 @@ class _Scope:
 class _Expansion:
     value: str
     unresolved: tuple[str, ...]
-    """Variables without a known value; when any is named, ``value`` means nothing."""
+    """Variables without a known value; when any is named, ``value`` holds each unknown part
+    as ``${NAME}``."""
     references: int
     """How many variables the text refers to; 0 for a literal."""
 
@@ -663,7 +705,9 @@ class _Lexer:
 
     def _value(self, name: str) -> str:
         binding = self._lookup(name)
-        return "" if binding is None or binding.value is None else binding.value
+        if binding is None:
+            return ""
+        return _unknown(name) if binding.value is None else binding.value
 
     def _dollar(self) -> str:
         self.pos += 1
@@ -698,7 +742,7 @@ class _Lexer:
         binding = self._lookup(name)
         if binding is not None and binding.value is None:
             self.unresolved.update(word_unresolved)
-            return ""
+            return _unknown(name)
         value = None if binding is None else binding.value
         return self._apply(name, operator, value, null_is_unset, word, word_unresolved)
 
@@ -732,7 +776,7 @@ class _Lexer:
             return value or ""
         if word_unresolved:
             self.unresolved.update(word_unresolved)
-            return ""
+            return _unknown(name)
         return _trim_pattern(value or "", word, operator)
 
     def _replace(self, name: str) -> str:
@@ -744,12 +788,18 @@ class _Lexer:
         binding = self._lookup(name)
         if binding is None or binding.value is None or pattern_unresolved:
             self.unresolved.update(pattern_unresolved)
-            return "" if binding is None else binding.value or ""
+            return "" if binding is None else _unknown(name)
         self.unresolved.update(replacement_unresolved)
         from ecs_lint.sources._shellpattern import replace  # few Dockerfiles hold a pattern
 
         with _pattern_errors(pattern):
             return replace(binding.value, pattern, replacement, replace_all)
+
+
+def _unknown(name: str) -> str:
+    """What an unknown value stands as in an expansion's value (``${NAME}``): the parts that
+    are known stay readable (``docker.io/app:${TAG}``), for ``UnresolvedRef.partial``."""
+    return f"${{{name}}}"
 
 
 def _trim_pattern(value: str, word: str, operator: str) -> str:
@@ -800,6 +850,7 @@ class _Interpreter:
     ) -> None:
         self.source = source
         self.build_args = settings.build_args
+        self.contexts = _named_contexts(settings.build_contexts)
         self.document = document
         self.escape = escape
         self.globals = _Scope({name: self._predefined(name) for name in PLATFORM_ARGS})
@@ -814,6 +865,79 @@ class _Interpreter:
 
     def report(self, message: str, span: Span) -> None:
         self.document.problems.append(Problem(ProblemKind.PARSE, message, span))
+
+    # The frontend: # syntax=<image>, or the BUILDKIT_SYNTAX build arg, which wins over it
+
+    def frontend(self, directive: tuple[int, int] | None) -> None:
+        """Record the frontend image BuildKit pulls to read this file, if it pulls one."""
+        span = self.source.span(*directive) if directive is not None else None
+        syntax_arg = self.build_args.get(SYNTAX_ARG)
+        if syntax_arg is not None:
+            text = syntax_arg.strip().split(" ", 1)[0]
+            if text and text != BUILTIN_FRONTEND:
+                at = span or self.source.span(0, 0)  # the arg is written nowhere in this file
+                note = f"named by the {SYNTAX_ARG} build arg"
+                self._frontend_image(text, at, None, note, KEEP_SYNTAX_ARG_OUT)
+        elif span is not None:
+            text = self.source.text[span.start : span.end]
+            self._frontend_image(text, span, span, "", KEEP_DIRECTIVE_OUT)
+
+    def _frontend_image(
+        self, text: str, span: Span, edit: Span | None, note: str, avoid: str
+    ) -> None:
+        context = self._context(text)
+        if context is not None:  # a named build context may stand for the frontend too
+            self._context_image(_Written(text, span), context, UseKind.FRONTEND)
+            return
+        self.document.images.append(
+            ImageUse(
+                parse_reference(text),
+                span,
+                UseKind.FRONTEND,
+                edit_span=edit,
+                credentials_hint=BUILD_LOGIN,
+                avoid_hint=avoid,
+                note=note,
+            )
+        )
+
+    # Named build contexts (--build-context NAME=VALUE): a name that is one is not an image
+
+    def _context(self, value: str) -> tuple[str, str] | None:
+        """The named build context ``value`` names (name, value), if the build gives one."""
+        if not self.contexts:
+            return None
+        name = familiar_name(value)
+        context = self.contexts.get(name) if name is not None else None
+        return (name, context) if name is not None and context is not None else None
+
+    def _context_image(self, written: _Written, context: tuple[str, str], kind: UseKind) -> None:
+        """Record the image a named build context pulls: only a ``docker-image://`` one does
+        (a directory, a Git or HTTP source, an OCI layout or another Bake target pull nothing)."""
+        name, value = context
+        if not value.startswith(DOCKER_IMAGE_CONTEXT):
+            return
+        text = value.removeprefix(DOCKER_IMAGE_CONTEXT)
+        if text == SCRATCH:  # BuildKit's name for the empty image
+            return
+        # A value the build's source could not resolve keeps its variables or expressions.
+        reference = (
+            UnresolvedRef(text, find_variables(text) or (text,))
+            if "$" in text
+            else parse_reference(text)
+        )
+        self.document.images.append(
+            ImageUse(
+                reference,
+                written.span,
+                kind,
+                # The text here names the context, not the image: a fix must not rewrite it.
+                shared_text=True,
+                credentials_hint=BUILD_LOGIN,
+                values_hint=CONTEXT_VALUES,
+                note=f"from named build context '{name}' = {value}",
+            )
+        )
 
     def dispatch(self, instruction: _Instruction) -> None:
         keyword = instruction.keyword
@@ -900,7 +1024,8 @@ class _Interpreter:
         if expansion is None:
             return _Scope(open=True)
         if expansion.unresolved:
-            self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
+            if not self._may_be_stage(expansion.value):
+                self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
             return _Scope(open=True)
         if not expansion.value:
             self.report(f"FROM image {_short(written.text)!r} expands to nothing", written.span)
@@ -910,7 +1035,11 @@ class _Interpreter:
             return base.scope.copy()
         if expansion.value == SCRATCH:
             return _Scope()
-        self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
+        context = self._context(expansion.value)
+        if context is not None:
+            self._context_image(written, context, UseKind.BASE_IMAGE)
+        else:
+            self._record(written, expansion, UseKind.BASE_IMAGE, self.globals)
         return _Scope(open=True)
 
     # ARG NAME[=default] ... and ENV NAME=value ...
@@ -982,8 +1111,33 @@ class _Interpreter:
         expansion = self._expand(written, scope)
         if expansion is None:
             return
-        if expansion.unresolved or self._is_image(expansion.value):
-            self._record(written, expansion, kind, scope)
+        if expansion.unresolved:
+            if not self._may_be_stage(expansion.value):
+                self._record(written, expansion, kind, scope)
+        elif self._is_image(expansion.value):
+            context = self._context(expansion.value)
+            if context is not None:
+                self._context_image(written, context, kind)
+            else:
+                self._record(written, expansion, kind, scope, note=self._bare_name(expansion.value))
+
+    def _may_be_stage(self, partial: str) -> bool:
+        """Whether an unresolved name, its literal parts kept (``binaries-${TARGETOS}``), is
+        one of the stages defined so far whatever its unknown parts are: BuildKit builds on the
+        stage the value names (``binaries-linux``), so it is not an image. A name with no
+        literal part (``${BASE}``) may be anything, an image first of all."""
+        pieces = [piece.lower() for piece in _UNKNOWN_RE.split(partial)]
+        if not "".join(pieces):
+            return False
+        return any(_matches_with_gaps(name, pieces) for name in self.stages_by_name)
+
+    def _bare_name(self, value: str) -> str:
+        """What a bare name (``plugin``) that is no stage may be instead of an image, when the
+        build gives ecs-lint no named build context: messages say how to tell it one."""
+        if self.contexts or not _BARE_NAME_RE.fullmatch(value):
+            return ""
+        # Not "no stage": a stage defined only later is an image here, as for the classic builder.
+        return f"if '{value}' is a named build context, pass --build-context {value}=VALUE"
 
     def _is_image(self, value: str) -> bool:
         """False for a stage index, ``scratch``, or a stage defined so far.
@@ -1005,11 +1159,17 @@ class _Interpreter:
             return None
 
     def _record(
-        self, written: _Written, expansion: _Expansion, kind: UseKind, scope: _Scope
+        self,
+        written: _Written,
+        expansion: _Expansion,
+        kind: UseKind,
+        scope: _Scope,
+        *,
+        note: str = "",
     ) -> None:
         reference: Reference
         if expansion.unresolved:
-            reference = UnresolvedRef(written.text, expansion.unresolved)
+            reference = UnresolvedRef(written.text, expansion.unresolved, expansion.value)
         else:
             # Not resolve_reference: a '$' still there after expansion was escaped, so it is a
             # literal character (and an invalid one), not a variable.
@@ -1023,8 +1183,39 @@ class _Interpreter:
                 edit_span=edit,
                 credentials_hint=BUILD_LOGIN,
                 values_hint=BUILD_ARGS,
+                note=note,
             )
         )
+
+
+def _matches_with_gaps(name: str, pieces: list[str]) -> bool:
+    """Whether ``name`` is ``pieces`` in order with anything between consecutive ones (a glob
+    of ``*`` only), found left to right in linear time (a regular expression of ``.*`` could
+    backtrack without end on a long name)."""
+    first, last = pieces[0], pieces[-1]
+    if len(first) + len(last) > len(name) or not name.startswith(first):
+        return False
+    if not name.endswith(last):
+        return False
+    position, end = len(first), len(name) - len(last)
+    for piece in pieces[1:-1]:
+        found = name.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def _named_contexts(given: dict[str, str]) -> dict[str, str]:
+    """The build's named contexts by the name BuildKit matches them by (``alpine:latest`` and
+    ``docker.io/library/alpine`` are both ``alpine``); a name that is no reference is left out,
+    as buildx refuses it."""
+    contexts: dict[str, str] = {}
+    for name, value in given.items():
+        key = familiar_name(name)
+        if key is not None:
+            contexts[key] = value
+    return contexts
 
 
 def _flag_values(instruction: _Instruction, name: str) -> list[_Piece]:

@@ -62,13 +62,15 @@ from ecs_lint.sources._values import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecs_lint.model import Reference, Span
     from ecs_lint.settings import Settings
     from ecs_lint.sources._tasks import Node, SpanOf
     from ecs_lint.sources._values import Part, Value
     from ecs_lint.textio import SourceText
 
-__all__ = ["TfResource", "build_document", "module_scope", "parse"]
+__all__ = ["ModuleContainers", "TfResource", "build_document", "module_scope", "parse"]
 
 _INDEX: Final = re.compile(r"\[[^\]]*\]")
 _PLACEHOLDER: Final = re.compile(r"\$\{([^}]*)\}")
@@ -82,15 +84,35 @@ def parse(source: SourceText, settings: Settings) -> Document:
 
         resources = read_plan(source, document)
     else:
-        from ecs_lint.sources._hcl import read_tf_file
+        from ecs_lint.sources._tfinstance import read_tf_file
+        from ecs_lint.sources._tfregistry import registry_images
 
-        resources = read_tf_file(source, document, settings.max_file_size)
+        read = read_tf_file(source, document, settings)
         # A module is every .tf file of one directory: references between them are one scope.
         document.scope = module_scope(source.path)
-        build_document(document, resources, source)
+        build_document(document, read.resources, source)
+        for call in read.registry_calls:
+            document.images.extend(registry_images(call))
+        document.covered_directories.extend(dict.fromkeys(read.module_directories))
+        document.related_texts = read.texts
         return document
     build_document(document, resources)
     return document
+
+
+VALUES_HINT: Final = (
+    "give the variables it uses a value (--var NAME=VALUE, --var-file FILE, terraform.tfvars or "
+    "a default), or lint the plan: terraform show -json PLAN > plan.json"
+)
+"""``ImageUse.values_hint`` of ``.tf`` files."""
+PLAN_VALUES_HINT: Final = "it is known only after apply: lint the state (terraform show -json)"
+"""``ImageUse.values_hint`` of plans."""
+
+
+class ModuleContainers(Opaque):
+    """Containers a registry module builds from its call's arguments (an output of
+    ``cloudposse/ecs-container-definition/aws``): their images are reported at the call, so a
+    task using them has no unknown images of its own."""
 
 
 @dataclass(slots=True, eq=False)
@@ -155,6 +177,9 @@ class _Builder:
         for resource in self.of_type("aws_ssm_parameter"):
             if resource.own:
                 self._parameter(resource)
+        for resource in self.resources:
+            if resource.own and resource.type in _READ_SECRETS:
+                self._read_secret(resource)
         for resource in self.of_type("aws_ecs_service"):
             if resource.own:
                 self._service(resource)
@@ -165,8 +190,15 @@ class _Builder:
 
     # --- Task definitions and services ----------------------------------------------------
 
-    def _task(self, resource: TfResource) -> None:
+    def _reader(self) -> TaskReader:
+        """A reader of containers written in this source: its image references (unknown
+        parts named), and how their variables get values (``--var`` for ``.tf`` files)."""
         reader = TaskReader(CAMEL, _image_reference)
+        reader.values_hint = PLAN_VALUES_HINT if self.tf_source is None else VALUES_HINT
+        return reader
+
+    def _task(self, resource: TfResource) -> None:
+        reader = self._reader()
         if self.tf_source is not None:
             # jsonencode([{...}]) objects take ``key = value`` members; heredoc JSON, JSON.
             reader.insertion = mapping_insertions(self.tf_source, pascal=False, hcl=True)
@@ -194,12 +226,20 @@ class _Builder:
 
     def _containers_node(self, resource: TfResource) -> Node | None:
         value = resource.get("container_definitions")
-        if value is None or isinstance(value, Sequence | Opaque):
+        if isinstance(value, Sequence):
+            return without_nulls(value)
+        if value is None or isinstance(value, ModuleContainers):
+            return None
+        if isinstance(value, Opaque):
             return value
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
+            if not value.is_known and not _quoted_holes_only(value):
+                # Unknown values in the JSON text where a string would not hold them.
+                display = f"{resource.address}.container_definitions"
+                return Opaque(value.holes, value.span, display)
             raw = mapped.text if mapped.verbatim else None
-            return self._parse_json(mapped.text, mapped.span, raw, resource)
+            return self._parse_json(mapped.text, mapped.span, raw, resource, mapped.put_at)
         if isinstance(value, Str):
             if not value.is_known and not _quoted_holes_only(value):
                 return Opaque(value.holes, value.span, value.value)
@@ -212,7 +252,12 @@ class _Builder:
         return Opaque(("container_definitions",), value.span)
 
     def _parse_json(
-        self, text: str, span_of: SpanOf, raw: str | None, resource: TfResource
+        self,
+        text: str,
+        span_of: SpanOf,
+        raw: str | None,
+        resource: TfResource,
+        put_at: Callable[[int, int], Text | None] | None = None,
     ) -> Node | None:
         try:
             parsed = jsonpos.parse(text)
@@ -221,7 +266,7 @@ class _Builder:
             message = f"{resource.address}.container_definitions is not valid JSON: {error.message}"
             self.document.problems.append(Problem(ProblemKind.SHAPE, message, span))
             return None
-        return JsonView(parsed.root, span_of, raw)
+        return JsonView(parsed.root, span_of, raw, put_at)
 
     def _service(self, resource: TfResource) -> None:
         task = resource.get("task_definition")
@@ -254,7 +299,7 @@ class _Builder:
         from ecs_lint.sources._tfexpress import read_express_service
 
         read = read_express_service(
-            resource.values, resource.address, resource.span, _image_reference
+            resource.values, resource.address, resource.span, self._reader()
         )
         service, images = read.service, list(read.images)
         named = service.task_definition
@@ -361,6 +406,48 @@ class _Builder:
             )
         )
 
+    def _read_secret(self, resource: TfResource) -> None:
+        """A secret or parameter the configuration reads (a data source) or versions: what
+        its references name, so a ``valueFrom`` using one reads from the right service."""
+        service, attributes, name_attribute = _READ_SECRETS[resource.type]
+        name_value = resource.get(name_attribute)
+        if resource.type == "aws_secretsmanager_secret_version" and _names_own_secret(name_value):
+            return  # its references lead to the secret's own definition
+        named = _text(name_value)
+        arn = named if named is not None and named.startswith("arn:") else None
+        self.document.secrets.append(
+            SecretDefinition(
+                resource.span,
+                tuple(dict.fromkeys(resource.labels(*attributes))),
+                name=None if arn else named,
+                arn=arn,
+                service=service,
+                with_tasks=_default_provider(resource),
+                kms_key_known=False,
+            )
+        )
+
+
+def _names_own_secret(value: Value | None) -> bool:
+    """Whether a ``secret_id`` is a reference to a secret of the configuration."""
+    if not isinstance(value, Str) or len(value.parts) != 1:
+        return False
+    part = value.parts[0]
+    names = part.label.split(".") if isinstance(part, Hole) else []
+    return any(
+        name == "aws_secretsmanager_secret" and (index == 0 or names[index - 1] != "data")
+        for index, name in enumerate(names[:-1])
+    )
+
+
+# Secrets and parameters a configuration reads rather than defines, with their references that
+# stand for them and the attribute naming them: the service, the attributes, the name.
+_READ_SECRETS: Final = {
+    "data.aws_secretsmanager_secret": ("secretsmanager", ("arn", "id"), "name"),
+    "data.aws_secretsmanager_secret_version": ("secretsmanager", ("arn",), "secret_id"),
+    "aws_secretsmanager_secret_version": ("secretsmanager", ("arn", "secret_id"), "secret_id"),
+    "data.aws_ssm_parameter": ("ssm", ("arn", "name", "id"), "name"),
+}
 
 # What the AWS provider starts a name with when a resource has neither ``name`` nor
 # ``name_prefix``: it generates ``terraform-`` and a unique id (a prefix and the id with one).
@@ -385,6 +472,22 @@ def _default_provider(resource: TfResource) -> bool:
     if isinstance(provider, Opaque):  # ``provider = aws``: a bare name, not a reference
         return provider.labels == ("aws",)
     return isinstance(provider, Str) and provider.parts == (Hole("aws"),)
+
+
+def without_nulls(value: Value) -> Value:
+    """Containers as the AWS provider registers them: an attribute set to null, or to an empty
+    object, is left out (a known null, such as a variable defaulting to null, is unset)."""
+    if isinstance(value, Mapping):
+        members = {
+            key: replace(member, value=without_nulls(member.value))
+            for key, member in value.members.items()
+            if not (isinstance(member.value, Scalar) and member.value.value is None)
+            and not (isinstance(member.value, Mapping) and not member.value.members)
+        }
+        return Mapping(members, value.at)
+    if isinstance(value, Sequence):
+        return Sequence([without_nulls(item) for item in value.items], value.at)
+    return value
 
 
 def _quoted_holes_only(value: Str) -> bool:

@@ -13,6 +13,7 @@ from ecs_lint.iam.arns import (
     SecretForm,
     SecretRef,
     SecretValueRef,
+    UnknownValueFrom,
     parse_credentials_parameter,
     parse_kms_key,
     parse_value_from,
@@ -115,7 +116,12 @@ def test_a_template_value_naming_a_secret_is_that_secret_as_in_repository_creden
     ref = parse_value_from("${DbSecret}", names_secret=True)
     assert isinstance(ref, SecretValueRef)
     assert ref.secret == parse_credentials_parameter("${DbSecret}")
-    assert isinstance(parse_value_from("${DbSecret}"), ParameterRef)  # a parameter's Ref
+    # The Ref of a parameter the template defines is that parameter; of anything else
+    # (a template parameter holding a secret's ARN...), its service is not known.
+    assert isinstance(parse_value_from("${DbSecret}", names_parameter=True), ParameterRef)
+    assert parse_value_from("${DbSecret}") == UnknownValueFrom("${DbSecret}")
+    assert parse_value_from("${Prefix}/db") == UnknownValueFrom("${Prefix}/db")
+    assert isinstance(parse_value_from("/app/${Env}/db"), ParameterRef)  # a name, certainly
     plain = parse_value_from("db", names_secret=True)  # a name is never a secret's ARN
     assert isinstance(plain, ParameterRef)
 

@@ -202,3 +202,51 @@ async def test_a_broken_policy_file_of_the_configuration_is_said_on_the_document
     assert found.severity == types.DiagnosticSeverity.Error
     assert found.message.startswith("ecs-lint could not lint this file: ")
     assert "authorization.json" in found.message
+
+
+MAIN_TF = """resource "aws_ecs_task_definition" "web" {
+  family = "web"
+  container_definitions = jsonencode([{ name = "web", image = var.image }])
+}
+"""
+
+
+def variables_tf(image: str) -> str:
+    return f'variable "image" {{\n  default = "{image}"\n}}\n'
+
+
+async def test_a_terraform_module_s_variables_are_read_as_the_editor_holds_them(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL103")
+    editor.write("main.tf", MAIN_TF)
+    editor.write("variables.tf", variables_tf("nginx:1.25"))
+    main = editor.open("main.tf")
+    (found,) = await editor.diagnostics(main, 1)
+    assert found.code == "EL101"
+    assert "variables.tf:2 default of var.image" in found.message
+    assert found.range.start == types.Position(2, 62)  # where main.tf uses it
+    variables = editor.open("variables.tf", language="terraform")
+    editor.replace_all(variables, variables_tf("public.ecr.aws/docker/library/nginx:1.25"))
+    editor.save(variables)
+    assert await editor.diagnostics(main, 1, after=1) == []
+
+
+async def test_a_fix_may_edit_the_file_the_image_is_written_in(start_editor: StartEditor) -> None:
+    editor = await start_editor("--select", "EL101")
+    editor.write("main.tf", MAIN_TF)
+    editor.write("variables.tf", variables_tf("nginx:1.25"))
+    main = editor.open("main.tf")
+    await editor.diagnostics(main, 1)
+    actions = await editor.code_actions(main, (2, 0), (2, 80), only=["quickfix"])
+    fix = next(action for action in actions if action.title.startswith("Replace nginx:1.25"))
+    assert fix.edit is not None and fix.edit.document_changes is not None
+    (change,) = fix.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    # variables.tf is not open: the edit is of the file on disk (no version), at its default.
+    assert change.text_document.uri == editor.uri("variables.tf")
+    assert change.text_document.version is None
+    (edit,) = change.edits
+    assert isinstance(edit, types.TextEdit)
+    assert edit.range == types.Range(types.Position(1, 13), types.Position(1, 23))
+    assert edit.new_text == "public.ecr.aws/docker/library/nginx:1.25"

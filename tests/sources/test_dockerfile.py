@@ -76,6 +76,7 @@ def problems(source: SourceText, document: Document) -> list[tuple[str, Where]]:
 def test_from_images_skip_stages_indexes_and_scratch() -> None:
     source, document = load("stages.Dockerfile")
     assert uses(source, document) == [
+        (UseKind.FRONTEND, "docker.io/docker/dockerfile:1", (1, 10, 1, 29, "docker/dockerfile:1")),
         (BASE, "docker.io/library/golang:1.23", (2, 32, 2, 43, "golang:1.23")),
         (BASE, "docker.io/library/alpine:3.20", (3, 6, 3, 17, "alpine:3.20")),
         # FROM build, FROM scratch, --from=BUILD, --from=0, --from=Runtime, --from=scratch: none.
@@ -525,3 +526,23 @@ def test_literal_image_span_is_exact_whatever_the_line_structure(
 def test_invalid_reference_is_kept_for_rules_to_report() -> None:
     _source, document = parse_text("FROM Nginx:latest\n")
     assert isinstance(document.images[0].reference, InvalidRef)
+
+
+def test_a_name_with_an_unknown_part_that_names_a_stage_is_no_image() -> None:
+    """``FROM binaries-$TARGETOS`` builds on the stage ``binaries-linux`` (BuildKit's own
+    Dockerfiles do so): whatever the platform, it names a stage, not an image."""
+    text = (
+        "FROM alpine:3.20 AS binaries-linux\n"
+        "FROM alpine:3.20 AS Binaries-Darwin\n"
+        "FROM binaries-$TARGETOS AS out\n"
+        "COPY --from=binaries-${TARGETOS} / /\n"
+        "FROM other-${TARGETOS}${TARGETARCH:+-x}\n"
+        "FROM ${TARGETOS}\n"
+    )
+    _source, document = parse_text(text)
+    assert [(use.kind, shown(use)) for use in document.images] == [
+        (BASE, "docker.io/library/alpine:3.20"),
+        (BASE, "docker.io/library/alpine:3.20"),
+        (BASE, "unresolved other-${TARGETOS}${TARGETARCH:+-x} TARGETOS,TARGETARCH"),
+        (BASE, "unresolved ${TARGETOS} TARGETOS"),  # no literal part: anything, an image first
+    ]

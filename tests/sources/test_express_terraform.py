@@ -170,3 +170,136 @@ def test_a_dynamic_primary_container_is_unknown_not_skipped(lint: Lint) -> None:
     found = lint({"main.tf": text}, Settings(select=("EL101", "EL103")))
     assert codes(found) == ["EL103"]
     assert found[0].message.startswith('container image \'dynamic "primary_container"')
+
+
+# --- Values and modules: as for task definitions (tests/sources/test_terraform_values.py) --------
+
+EXPRESS = """\
+resource "aws_ecs_express_gateway_service" "web" {
+  service_name            = "web"
+  execution_role_arn      = "arn:aws:iam::123456789012:role/web-execution"
+  infrastructure_role_arn = "arn:aws:iam::123456789012:role/infra"
+
+  primary_container {
+    image = IMAGE
+  }
+SCALING}
+"""
+
+
+def express(image: str, scaling: str = "") -> str:
+    return EXPRESS.replace("IMAGE", image).replace("SCALING", scaling)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_an_image_from_a_variable_default_is_reported_and_fixed_where_written(
+    tmp_path: Path,
+) -> None:
+    main = express("var.image")
+    variables = 'variable "image" {\n  type    = string\n  default = "nginx:1.27"\n}\n'
+    (tmp_path / "main.tf").write_text(main)
+    (tmp_path / "variables.tf").write_text(variables)
+    base = ["--offline", "--select", "EL101", "-o", "concise", str(tmp_path)]
+    run = run_cli(*base)
+    assert f"main.tf:{line_of(main, 'image = var.image')}:" in run.stdout
+    assert "docker.io/library/nginx:1.27" in run.stdout
+    assert "variables.tf:3 default of var.image)" in run.stdout
+    fixed = run_cli(*base, "--unsafe-fixes", "--fix")
+    assert fixed.status == 0, fixed.stdout + fixed.stderr
+    assert (tmp_path / "main.tf").read_text() == main  # the expression is left alone
+    assert (tmp_path / "variables.tf").read_text() == variables.replace(
+        '"nginx:1.27"', '"public.ecr.aws/docker/library/nginx:1.27"'
+    )
+
+
+def test_var_locals_and_tfvars_give_the_image(tmp_path: Path) -> None:
+    main = express('"${var.repository}:${local.tag}"') + (
+        'locals {\n  tag = "7.2"\n}\nvariable "repository" {\n  type = string\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(main)
+    base = ["--offline", "--select", "EL101,EL103", "-o", "concise", str(tmp_path)]
+    unknown = run_cli(*base).stdout
+    assert "EL103" in unknown and "depends on var.repository" in unknown
+    assert "--var NAME=VALUE" in unknown and "--parameter" not in unknown
+    (tmp_path / "terraform.tfvars").write_text('repository = "redis"\n')
+    assert "EL101 docker.io/library/redis:7.2 " in run_cli(*base).stdout
+    given = run_cli(*base, "--var", "repository=mysql").stdout
+    assert "EL101 docker.io/library/mysql:7.2 " in given and "redis" not in given
+    assert f"main.tf:{line_of(main, 'image = ')}:" in given
+
+
+SERVICE_MODULE = """\
+variable "image" {
+  type = string
+}
+
+variable "max_tasks" {
+  type    = number
+  default = 10
+}
+
+resource "aws_ecs_express_gateway_service" "web" {
+  service_name            = "web"
+  execution_role_arn      = "arn:aws:iam::123456789012:role/web-execution"
+  infrastructure_role_arn = "arn:aws:iam::123456789012:role/infra"
+
+  primary_container {
+    image = var.image
+  }
+
+  scaling_target {
+    max_task_count = var.max_tasks
+  }
+}
+"""
+
+
+def test_a_module_called_with_the_image_and_the_maximum(lint: Lint) -> None:
+    root = (
+        'module "web" {\n'
+        '  source    = "./modules/web"\n'
+        '  image     = "nginx:1.27"\n'
+        "  max_tasks = 150\n"
+        "}\n"
+    )
+    files = {"main.tf": root, "modules/web/main.tf": SERVICE_MODULE}
+    found = lint(files, Settings(select=("EL101", "EL103", "EL150")))
+    assert codes(found) == ["EL101", "EL150"]
+    assert [(f.span.path.rsplit("/", 1)[-1], f.span.line) for f in found] == [
+        ("main.tf", 3),
+        ("main.tf", 4),
+    ]
+    assert found[0].image == "docker.io/library/nginx:1.27"
+    assert "scales out to 150 tasks" in found[1].message
+
+
+def test_a_module_alone_has_an_unknown_image(lint: Lint) -> None:
+    found = lint({"main.tf": SERVICE_MODULE}, Settings(select=("EL101", "EL103")))
+    assert codes(found) == ["EL103"]
+    assert "depends on var.image" in found[0].message
+
+
+def test_a_task_definition_of_the_module_named_by_reference(lint: Lint) -> None:
+    module = (
+        'variable "image" {\n  type = string\n}\n'
+        'resource "aws_ecs_task_definition" "web" {\n'
+        '  family                = "web"\n'
+        '  container_definitions = jsonencode([{ name = "web", image = var.image }])\n'
+        "}\n"
+        'resource "aws_ecs_express_gateway_service" "web" {\n'
+        '  service_name            = "web"\n'
+        '  execution_role_arn      = "arn:aws:iam::123456789012:role/web-execution"\n'
+        '  infrastructure_role_arn = "arn:aws:iam::123456789012:role/infra"\n'
+        "  task_definition_arn     = aws_ecs_task_definition.web.arn\n"
+        "}\n"
+    )
+    root = 'module "web" {\n  source = "./modules/web"\n  image  = "nginx:1.27"\n}\n'
+    files = {"main.tf": root, "modules/web/main.tf": module}
+    budget = Settings(select=("EL101", "EL103", "EL150"), docker_hub_limit=10)
+    found = lint(files, budget)
+    assert codes(found) == ["EL101", "EL150"]  # the service runs that task: no EL103
+    assert "service web starts 1 task" in found[1].message
+    assert "docker.io/library/nginx:1.27" in found[1].message
