@@ -1,9 +1,10 @@
 """Fixtures starting the real ``ecs-lint server`` process, as an editor does, for each test.
 
 Each test starts the server as an editor would (``python -m ecs_lint server``, in a workspace
-directory of its own, with the test's environment: offline and a private cache unless it points
-look-ups at the local gallery server), speaks to it with the capabilities a real editor sends
-(pytest-lsp records VS Code's, Neovim's and Emacs's), and shuts it down.
+directory of its own, with the test's environment: offline and a private cache, unless the
+``gallery`` fixture points look-ups at the local gallery server), speaks to it with the
+capabilities a real editor sends (pytest-lsp records VS Code's, Neovim's and Emacs's), and shuts
+it down.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-import pytest
 import pytest_asyncio
 from lsp_editor import Editor
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
-from servers.gallery_server import GalleryServer
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
     from pathlib import Path
 
 
@@ -69,14 +68,3 @@ async def start_editor(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[
         if editor.client._server is not None and editor.client._server.returncode is None:
             await editor.client.shutdown_session()
         await editor.client.stop()
-
-
-@pytest.fixture
-def gallery(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[GalleryServer]:
-    """The local gallery and registries, and an environment pointing look-ups at them."""
-    with GalleryServer() as server:
-        for name, value in server.environment().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("ECS_LINT_OFFLINE", raising=False)
-        monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
-        yield server
