@@ -161,6 +161,9 @@ class Session:
         self.schedule(document.uri, DEBOUNCE)
 
     def did_save(self, params: types.DidSaveTextDocumentParams) -> None:
+        # The file saved may be a configuration file, or one another document reads: with an
+        # editor that watches no files for the server, a save is the only news of it.
+        self.worker.submit(self.settings.forget)
         self.lint_others(params.text_document.uri)
 
     def did_close(self, params: types.DidCloseTextDocumentParams) -> None:
@@ -208,7 +211,7 @@ class Session:
             return
         snapshot = replace(document)  # the worker lints this version, whatever comes meanwhile
         unsaved = self._unsaved()
-        versions = {uri: document.version for uri, document in self.documents.items()}
+        versions = {key: open_document.version for key, open_document in self.documents.items()}
         loop = asyncio.get_running_loop()
         lint = await loop.run_in_executor(self.worker, self._lint, document, snapshot, unsaved)
         if lint is None or self._stale(document, snapshot.version):

@@ -48,6 +48,20 @@ async def test_a_changed_configuration_applies_once_the_client_reports_it(
     assert codes(await editor.diagnostics(uri, 1, after=1)) == ["EL105"]
 
 
+async def test_a_configuration_saved_in_an_editor_that_watches_no_file_applies(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor(client="neovim")  # Neovim registers no file watcher on Linux
+    assert editor.registrations == []
+    editor.write(".ecs-lint.toml", 'select = ["EL101", "EL105"]\n')
+    uri = editor.open("Dockerfile", "FROM nginx\n")
+    assert codes(await editor.diagnostics(uri, 1)) == ["EL101", "EL105"]
+    config = editor.open(".ecs-lint.toml", language="toml")
+    editor.write(".ecs-lint.toml", 'select = ["EL105"]\n')
+    editor.save(config)
+    assert codes(await editor.diagnostics(uri, 1, after=1)) == ["EL105"]
+
+
 async def test_a_configuration_that_cannot_be_used_is_said_on_the_document(
     start_editor: StartEditor,
 ) -> None:
