@@ -33,13 +33,24 @@ def load_document(
         if not candidate.explicit and not _claimed_by_name(candidate):
             return None
         return unreadable_document(candidate.display, error), None
-    formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
+    document = parse_text(source, candidate.path.name, settings, explicit=candidate.explicit)
+    return None if document is None else (document, source)
+
+
+def parse_text(
+    source: SourceText, name: str, settings: Settings, *, explicit: bool = True
+) -> Document | None:
+    """The document of a text read as a file called ``name`` (its base name chooses the format,
+    with its content); ``None`` when no format claims it. ``explicit``: named by the user (on
+    the command line, or opened in an editor), so a name no format knows is claimed by content.
+    """
+    formats = formats_for(name, source.text, explicit=explicit)
     if not formats:
         return None
-    if not source.text.strip() and formats[0].promised_by(candidate.path.name):
+    if not source.text.strip() and formats[0].promised_by(name):
         message = f"empty file, though its name says it is in the {formats[0].name} format"
-        return unreadable_document(candidate.display, UnreadableFile(message)), source
-    return parse_guarded(formats[0].parser(), source, settings), source
+        return unreadable_document(source.path, UnreadableFile(message))
+    return parse_guarded(formats[0].parser(), source, settings)
 
 
 def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:

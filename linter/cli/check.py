@@ -15,6 +15,7 @@ from ecs_lint.cli.common import (
     fail,
     lookup_services,
     plural,
+    policy_or_aws_failure,
     report_and_exit,
     report_lookup_warnings,
     say,
@@ -46,25 +47,13 @@ def check(paths: list[str], settings: Settings) -> NoReturn:
     except MissingPath as missing:
         fail(f"path '{missing}' does not exist")
     except Exception as error:
-        message = _policy_or_aws_failure(error)
+        message = policy_or_aws_failure(error)
         if message is None:
             raise
         fail(message)
     finally:
         report_lookup_warnings(services)
     report_and_exit(result, settings)
-
-
-def _policy_or_aws_failure(error: Exception) -> str | None:
-    """The message of a bad ``--iam``/``--role-policy`` file or a failed AWS look-up; ``None``
-    for any other error. Their modules are imported once something failed: a lint without a
-    task definition never loads the IAM modules."""
-    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
-    from ecs_lint.iam.sources import PolicySourceError
-
-    if isinstance(error, (PolicySourceError, AwsError)):
-        return error.message
-    return None
 
 
 def show_diff(result: RunResult, settings: Settings) -> NoReturn:

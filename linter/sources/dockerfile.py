@@ -134,6 +134,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
+    document.statements = split.line_ranges
     document.comments = comments(source, split.line_ranges)
     return document
 
