@@ -49,6 +49,8 @@ class FileFix:
     source: SourceText
     new_text: str
     findings: list[Finding]
+    edits: list[Edit] = field(default_factory=list)
+    """The edits that make ``new_text`` of the source's text, each once, none overlapping."""
 
     @property
     def old_text(self) -> str:
@@ -136,7 +138,7 @@ def _plan_file(
     new_text = apply_edits(source.text, accepted)
     if new_text == source.text:
         return None
-    return FileFix(path, source, new_text, applied)
+    return FileFix(path, source, new_text, applied, accepted)
 
 
 def _fits(edits: list[Edit], accepted: list[Edit], length: int) -> bool:

@@ -45,7 +45,8 @@ def load_document(
         if not candidate.explicit and not _claimed_by_name(candidate):
             return None
         return unreadable_document(candidate.display, error), None
-    return _parsed(candidate.path.name, source, settings, explicit=candidate.explicit)
+    document = parse_text(source, candidate.path.name, settings, explicit=candidate.explicit)
+    return None if document is None else (document, source)
 
 
 def load_given(given: GivenText, settings: Settings) -> tuple[Document, SourceText | None] | None:
@@ -55,20 +56,24 @@ def load_given(given: GivenText, settings: Settings) -> tuple[Document, SourceTe
         source = decode_source(given.data, given.name, settings.max_file_size)
     except UnreadableFile as error:
         return unreadable_document(given.name, error), None
-    return _parsed(PurePath(given.name).name, source, settings, explicit=True)
+    document = parse_text(source, PurePath(given.name).name, settings)
+    return None if document is None else (document, source)
 
 
-def _parsed(
-    filename: str, source: SourceText, settings: Settings, *, explicit: bool
-) -> tuple[Document, SourceText | None] | None:
-    """The document of a file's text, in the format its base name and content choose."""
-    formats = formats_for(filename, source.text, explicit=explicit)
+def parse_text(
+    source: SourceText, name: str, settings: Settings, *, explicit: bool = True
+) -> Document | None:
+    """The document of a text read as a file called ``name`` (its base name chooses the format,
+    with its content); ``None`` when no format claims it. ``explicit``: named by the user (on
+    the command line, or opened in an editor), so a name no format knows is claimed by content.
+    """
+    formats = formats_for(name, source.text, explicit=explicit)
     if not formats:
         return None
-    if not source.text.strip() and formats[0].promised_by(filename):
+    if not source.text.strip() and formats[0].promised_by(name):
         message = f"empty file, though its name says it is in the {formats[0].name} format"
-        return unreadable_document(source.path, UnreadableFile(message)), source
-    return parse_guarded(formats[0].parser(), source, settings), source
+        return unreadable_document(source.path, UnreadableFile(message))
+    return parse_guarded(formats[0].parser(), source, settings)
 
 
 def parse_guarded(parse: Parser, source: SourceText, settings: Settings) -> Document:

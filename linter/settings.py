@@ -17,11 +17,13 @@ from ecs_lint.options import (
     AWS,
     CHECK,
     LINTING,
+    LINTING_AND_SERVER,
     POLICY,
     RATELIMIT,
     READING_AWS,
     ROLE_SOURCES,
     RULES,
+    SERVER,
     Key,
     Option,
     setting,
@@ -282,7 +284,7 @@ class Settings:
         Key("select", convert.rule_codes, "Rule codes or prefixes to enable (default: all)."),
         Option(
             "--select",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to enable (comma-separated or repeated).",
             metavar="CODES",
             takes=list,
@@ -294,7 +296,7 @@ class Settings:
         Key("ignore", convert.rule_codes, "Rule codes or prefixes to disable."),
         Option(
             "--ignore",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to disable (comma-separated or repeated).",
             metavar="CODES",
             takes=list,
@@ -306,7 +308,7 @@ class Settings:
         Key("extend-select", convert.rule_codes, "Codes to enable on top of `select`."),
         Option(
             "--extend-select",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to enable on top of the selection.",
             metavar="CODES",
             takes=list,
@@ -330,6 +332,13 @@ class Settings:
             "default: the nearest one from the current directory up.",
             metavar="PATH",
         ),
+        Option(
+            "--config",
+            commands=(SERVER,),
+            help="Configuration file for every document (.ecs-lint.toml, or pyproject.toml with "
+            "[tool.ecs-lint]); default: the nearest one from each document's directory up.",
+            metavar="PATH",
+        ),
         default=None,
     )
     """The configuration file read (``--config``, else the nearest one; ``None``: none)."""
@@ -347,7 +356,7 @@ class Settings:
     use_suppressions: bool = setting(
         Option(
             "--no-suppressions",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Ignore suppression comments and per-file-ignores: show everything.",
             takes=bool,
         ),
@@ -435,7 +444,7 @@ class Settings:
         Key("offline", convert.boolean, "No network look-ups: the embedded catalog only."),
         Option(
             "--offline",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="No network look-ups: ECR Public equivalents from the embedded catalog only "
             "(also ECS_LINT_OFFLINE=1).",
             takes=bool,

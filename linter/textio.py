@@ -7,11 +7,13 @@ formats alike and bad input becomes a clear EL900 message instead of a traceback
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import os
 import re
 import stat
 from array import array
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ from ecs_lint.model import Comment, Span
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
 # C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
@@ -133,8 +135,35 @@ def printable(text: str) -> str:
     )
 
 
+_UNSAVED: ContextVar[Mapping[str, str] | None] = ContextVar("ecs_lint_unsaved", default=None)
+
+
+@contextlib.contextmanager
+def unsaved_texts(texts: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, reading a file ``texts`` names (by its real path) gives that text
+    instead of the file's: an editor's unsaved buffers, which the language server lints (the
+    files themselves and every file read for their context) as if they were saved."""
+    token = _UNSAVED.set(texts)
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
+
+
+def unsaved_text(path: Path | str) -> str | None:
+    """The unsaved text standing for the file at ``path`` (see :func:`unsaved_texts`), if any."""
+    texts = _UNSAVED.get()
+    return texts.get(os.path.realpath(path)) if texts else None
+
+
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
-    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse."""
+    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse;
+    an unsaved text standing for the file is read instead of the file (:func:`unsaved_texts`)."""
+    unsaved = unsaved_text(path)
+    if unsaved is not None:
+        # surrogatepass: a lone surrogate an editor sent (a JSON escape) is then reported as
+        # invalid UTF-8 at its place, as the same text in a file would be.
+        return decode_source(unsaved.encode("utf-8", "surrogatepass"), display, limit)
     data, info = read_file(path, limit)
     source = decode_source(data, display, limit)
     source.identity = (info.st_dev, info.st_ino)

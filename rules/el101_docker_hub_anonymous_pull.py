@@ -69,8 +69,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{brief(str(ref), 90)} ({use.described}){use.origin_note} is pulled anonymously "
-            f"from Docker Hub{unknown_parts(use)}"
+            f"{brief(str(ref), 90)} ({use.described}) is pulled anonymously from Docker Hub"
+            f"{unknown_parts(use)}"
         )
         limit = (
             f"Docker Hub allows {ctx.settings.anonymous_limit} {PER_ADDRESS} (docker-hub-limit), "

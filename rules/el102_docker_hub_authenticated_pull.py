@@ -44,8 +44,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{brief(str(ref), 90)}{use.origin_note} is pulled from Docker Hub with "
-            f"credentials, still limited to {ctx.settings.authenticated_limit} per account"
+            f"{brief(str(ref), 90)}{use.details} is pulled from Docker Hub with credentials, "
+            f"still limited to {ctx.settings.authenticated_limit} per account"
         )
         if equivalents is None or not repository_is_known(use):
             yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)

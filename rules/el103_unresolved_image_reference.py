@@ -51,15 +51,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if registry is not None and registry.registry is RegistryKind.DOCKER_HUB:
             continue  # Docker Hub whatever the variables are: EL101/EL102 name them
         unknown = "repository" if registry is not None else "registry"
-        details = f" ({use.circumstances})" if use.circumstances else ""
         variables = ", ".join(ref.variables)
         values = "value" if len(ref.variables) == 1 else "values"
         # A reference that is a whole unknown expression depends on nothing but itself.
         depends = "" if variables == ref.original else f" depends on {brief(variables)},"
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{brief(ref.original)}'{use.origin_note}{details}{depends} with "
-            f"no known {values}, so its {unknown} is unknown; {use.values_hint}",
+            f"{use.kind.value} '{brief(ref.original)}'{use.details}{depends} with no known "
+            f"{values}, so its {unknown} is unknown; {use.values_hint}",
         )
 
 

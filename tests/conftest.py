@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from servers.faulty_aws import FaultyAws
+    from servers.gallery_server import GalleryServer
     from servers.moto_server import MotoServer
 
 __all__ = ["lint"]
@@ -32,6 +33,20 @@ def _no_network_lookups(
     (tests/gallery) points ecs-lint at its local server."""
     monkeypatch.setenv("ECS_LINT_OFFLINE", "1")
     monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("ecs-lint-cache")))
+
+
+@pytest.fixture
+def gallery(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[GalleryServer]:
+    """The local gallery and registries (tests/servers/gallery_server.py) running, and an
+    environment pointing every look-up endpoint at them, look-ups allowed, a private cache."""
+    from servers.gallery_server import GalleryServer
+
+    with GalleryServer() as server:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("ECS_LINT_OFFLINE", raising=False)
+        monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path / "cache"))
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,13 @@
 ``ecs-lint PATH...`` is short for ``ecs-lint check PATH...``. Exit status: 0 when nothing is
 found, 1 when findings remain, 2 for usage errors or when a file could not be checked (EL900).
 
-One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``): what it
-does with its ``Settings``. ``commands`` is the typer application, each command's parameters
-derived from the options declared on ``Settings`` (``ecs_lint.options``); ``values`` turns the
-options given into ``Settings``; ``common`` holds the errors, messages, exit statuses and report
-they share. A plain ``check`` line is parsed by ``fastpath`` and runs without importing typer, and
-so does ``--version``; any other line imports the application. Each command imports what it needs
-when it runs.
+One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``,
+``server``): what it does with its ``Settings``. ``commands`` is the typer application, each
+command's parameters derived from the options declared on ``Settings`` (``ecs_lint.options``);
+``values`` turns the options given into ``Settings``; ``common`` holds the errors, messages, exit
+statuses and report they share. A plain ``check`` line is parsed by ``fastpath`` and runs without
+importing typer, and so does ``--version``; any other line imports the application. Each command
+imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -27,7 +27,19 @@ if TYPE_CHECKING:
 # A first argument that is none of these is a path: ``ecs-lint PATH`` runs ``check``. The names
 # of the commands ``commands.app`` registers (tests/test_cli_fastpath.py holds them equal).
 COMMANDS = frozenset(
-    {"check", "version", "rules", "rule", "policy", "aws", "ratelimit", "--help", "-h", "--version"}
+    {
+        "check",
+        "version",
+        "rules",
+        "rule",
+        "policy",
+        "aws",
+        "ratelimit",
+        "server",
+        "--help",
+        "-h",
+        "--version",
+    }
 )
 
 

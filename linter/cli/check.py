@@ -18,6 +18,7 @@ from ecs_lint.cli.common import (
     fail,
     lookup_services,
     plural,
+    policy_or_aws_failure,
     report_and_exit,
     report_lookup_warnings,
     report_output,
@@ -56,7 +57,7 @@ def check(paths: list[str] | None, settings: Settings) -> NoReturn:
         if settings.fix:
             result, given = apply_fixes(files, given, result, settings, services)
     except Exception as error:
-        message = _policy_or_aws_failure(error)
+        message = policy_or_aws_failure(error)
         if message is None:
             raise
         fail(message)
@@ -102,18 +103,6 @@ def _lint(
     from ecs_lint.engine import lint_paths
 
     return lint_paths(paths, settings, services, given=() if given is None else (given,))
-
-
-def _policy_or_aws_failure(error: Exception) -> str | None:
-    """The message of a bad ``--iam``/``--role-policy`` file or a failed AWS look-up; ``None``
-    for any other error. Their modules are imported once something failed: a lint without a
-    task definition never loads the IAM modules."""
-    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
-    from ecs_lint.iam.sources import PolicySourceError
-
-    if isinstance(error, (PolicySourceError, AwsError)):
-        return error.message
-    return None
 
 
 def show_diff(result: RunResult, settings: Settings) -> NoReturn:

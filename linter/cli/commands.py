@@ -21,8 +21,9 @@ from ecs_lint.cli.check import check
 from ecs_lint.cli.policy import policy
 from ecs_lint.cli.ratelimit import ratelimit
 from ecs_lint.cli.rule_docs import rule_command, rules
+from ecs_lint.cli.server import server
 from ecs_lint.cli.values import load_settings
-from ecs_lint.options import AWS, CHECK, POLICY, RATELIMIT, RULES, command_options
+from ecs_lint.options import AWS, CHECK, POLICY, RATELIMIT, RULES, SERVER, command_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -167,3 +168,4 @@ app.command("rule", cls=HelpCommand)(rule_command)
 app.command(POLICY, cls=HelpCommand)(command(POLICY, policy, _keyword("paths", READ_PATHS, None)))
 app.command(AWS, cls=HelpCommand)(command(AWS, aws))
 app.command(RATELIMIT, cls=HelpCommand)(command(RATELIMIT, ratelimit))
+app.command(SERVER, cls=HelpCommand)(command(SERVER, server, configured=False))

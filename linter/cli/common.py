@@ -90,6 +90,18 @@ def lookup_services(settings: Settings) -> Services:
         fail(str(error))
 
 
+def policy_or_aws_failure(error: Exception) -> str | None:
+    """The message of a bad ``--iam``/``--role-policy`` file or a failed AWS look-up; ``None``
+    for any other error. Their modules are imported once something failed: a lint without a
+    task definition never loads the IAM modules."""
+    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
+    from ecs_lint.iam.sources import PolicySourceError
+
+    if isinstance(error, (PolicySourceError, AwsError)):
+        return error.message
+    return None
+
+
 def report_lookup_warnings(services: Services, live: LiveAws | None = None) -> None:
     """Say what the look-ups could not do (a timed-out gallery, an optional AWS look-up that
     failed...), and close them. ``live``: the run's AWS look-ups, if not the policy service's."""

@@ -90,6 +90,16 @@ class EcrPublicEquivalents:
             return
         self._answers.update(self._online().resolve(refs))
 
+    def answers(self) -> dict[str, Equivalent]:
+        """Every answer this service holds, by image (``str(ref)``), for a caller that keeps them
+        longer than one run (the language server, between the lints of a session)."""
+        return dict(self._answers)
+
+    def remember(self, answers: Mapping[str, Equivalent]) -> None:
+        """Answers found earlier for the same endpoints: ``prefetch`` does not look them up
+        again and ``advise`` gives them."""
+        self._answers.update(answers)
+
     def lookup(self, ref: ImageRef) -> Equivalent:
         """The prefetched answer, else the catalog's (never I/O)."""
         answer = self._answers.get(str(ref))

@@ -170,7 +170,11 @@ def syntax_error(hcl: HclFile) -> tuple[Span, str] | None:
         start = hcl.offset(node.start_byte)
     end = hcl.offset(node.end_byte)
     if node.type == "=":
-        return hcl.source.span(start, end), "invalid HCL: expected a value after '='"
+        # Where the value is missing: after the '=' and the blanks that follow it on its line.
+        text = hcl.source.text
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return hcl.source.span(end, end), "invalid HCL: expected a value after '='"
     text = " ".join(hcl.source.text[start:end].split())
     if not text:
         return hcl.source.span(start, start), "invalid HCL: unexpected end of input"

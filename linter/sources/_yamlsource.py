@@ -115,6 +115,7 @@ class ImageCollector:
 
     def finish(self) -> Document:
         """Attach the ``# ecs-lint:`` comments written on the lines before image entries."""
+        self.document.statements = sorted(set(self._lines))
         if "ecs-lint" in self.source.text:
-            self.document.comments = comments(self.source, sorted(set(self._lines)))
+            self.document.comments = comments(self.source, self.document.statements)
         return self.document

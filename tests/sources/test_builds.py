@@ -266,6 +266,25 @@ def test_compose_additional_contexts(lint: Lint) -> None:
     assert "in compose service 'web'" in finding.message  # the builds disagree
 
 
+def test_where_the_value_came_from_and_the_builds_are_said_in_one_parenthesis(lint: Lint) -> None:
+    """Every image rule writes the same words after the reference: where its value came from,
+    then the builds that make the use."""
+    compose = "services:\n  web:\n    build:\n      additional_contexts:\n"
+    compose += "        base: docker-image://nginx\n  worker:\n    build: .\n"
+    findings = lint({"compose.yaml": compose, "Dockerfile": "FROM base\n"}, EL1)
+    said = "from named build context 'base' = docker-image://nginx; in compose service 'web'"
+    worker = "in compose service 'worker'"  # FROM base is an image named base there
+    starts = sorted(
+        finding.message.split(" is pulled")[0].split(" has no tag")[0] for finding in findings
+    )
+    assert starts == [
+        f"base ({worker})",
+        f"docker.io/library/base:latest (base image; {worker})",
+        f"docker.io/library/nginx:latest (base image; {said})",
+        f"nginx ({said})",
+    ]
+
+
 def test_builds_that_agree_are_reported_once_without_a_name(lint: Lint) -> None:
     compose = COMPOSE.replace("public.ecr.aws/docker/library/nginx:1.25", "nginx:1.25")
     findings = lint({"compose.yaml": compose, "Dockerfile": "FROM base\n"}, EL1)
