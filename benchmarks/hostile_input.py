@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from parsing import median_times  # this directory: run as a script
 
 
 def pattern_dockerfile(size: int, stars: int, operator: str = "#") -> str:
@@ -57,13 +58,7 @@ def parse_time(text: str, build_args: dict[str, str], repeat: int) -> tuple[floa
     from ecs_lint.textio import SourceText
 
     source, settings = SourceText("Dockerfile", text), Settings(build_args=build_args)
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        parse(source, settings)
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
+    return median_times(lambda: parse(source, settings), repeat)
 
 
 def cli_time(text: str, build_args: dict[str, str]) -> float:

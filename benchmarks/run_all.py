@@ -15,6 +15,9 @@ Workloads (synthetic, from ``workloads.py`` and ``template.py``; seeded, so ever
 * one CloudFormation template with 200 task definitions (when that source is installed);
 * one Terraform module of 200 ``.tf`` files, 600 containers (``workloads.write_terraform_module``:
   images from variables, locals and literals, a ``terraform.tfvars``);
+* one ``docker-bake.hcl`` of 50 targets and their Dockerfiles (``workloads.write_bake_project``:
+  variables, an inherited template target, interpolated args, named contexts, a matrix), and
+  the same Bake file parsed in process (``parsing.py``);
 * 200 ECR Public look-ups at 100 ms per request, against the test suite's local server
   (``gallery_lookups.py``), with a cold and then a warm cache.
 
@@ -48,8 +51,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from parsing import dockerfile_parse_time  # noqa: E402
-from workloads import write_terraform_module, write_tree  # noqa: E402
+from parsing import bake_parse_time, dockerfile_parse_time  # noqa: E402
+from workloads import write_bake_project, write_terraform_module, write_tree  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,22 @@ def terraform_rows(workdir: Path, repeat: int) -> list[Row]:
     return [checked(workload, [str(module)], repeat, 1.0)]
 
 
+def bake_rows(workdir: Path, repeat: int) -> list[Row]:
+    bake = write_bake_project(workdir / "bake", targets=50)
+    workload = "Bake file, 50 targets, and their 50 Dockerfiles"
+    wall, cpu, first = bake_parse_time(50, repeat)
+    return [
+        checked(workload, [str(bake)], repeat, 0.5),
+        Row(
+            "same Bake file, parsed in process",
+            "ecs-lint",
+            wall,
+            cpu=cpu,
+            note=f"first parse {first * 1000:.0f} ms CPU, parser imports included",
+        ),
+    ]
+
+
 def gallery_rows() -> list[Row]:
     workload = "200 ECR Public look-ups, 100 ms latency"
     if not (HERE / "gallery_lookups.py").exists():
@@ -285,6 +304,7 @@ def main() -> int:
             core_rows(workdir, args.repeat)
             + template_rows(workdir, args.repeat)
             + terraform_rows(workdir, args.repeat)
+            + bake_rows(workdir, args.repeat)
         )
     finally:
         shutil.rmtree(workdir)

@@ -157,3 +157,61 @@ def write_terraform_module(root: Path, files: int = 200, seed: int = 7) -> Path:
     )
     (root / "terraform.tfvars").write_text('region = "eu-west-1"\n')
     return root
+
+
+def bake_file(rng: random.Random, targets: int) -> str:
+    """A ``docker-bake.hcl`` of ``targets`` targets, shaped like real ones: variables with
+    defaults, a shared template target inherited by all, interpolated args, named contexts, a
+    few conditionals and a matrix, and a default group."""
+    lines = [
+        'variable "REGISTRY" {\n  default = "docker.io/library"\n}\n',
+        'variable "TAG" {\n  default = "1.0.0"\n}\n',
+        'variable "RELEASE" {\n  default = false\n}\n',
+        'target "_common" {\n  args = {\n    BUILDKIT_INLINE_CACHE = "1"\n'
+        '    VERSION = "${TAG}"\n  }\n  labels = {\n'
+        '    "org.opencontainers.image.source" = "https://github.com/acme/shop"\n  }\n}\n',
+    ]
+    names = []
+    for index in range(targets):
+        name = f"svc{index:03d}"
+        names.append(name)
+        base = rng.choice(IMAGES)
+        repository, _, tag = base.partition(":")
+        matrix = '  matrix = {\n    variant = ["slim", "full"]\n  }\n'
+        extra = f'{matrix}  name = "{name}-${{variant}}"\n' if index % 10 == 0 else ""
+        lines.append(
+            f'target "{name}" {{\n'
+            '  inherits = ["_common"]\n'
+            f'  context = "services/{name}"\n'
+            f'  dockerfile = "Dockerfile"\n'
+            f"{extra}"
+            "  args = {\n"
+            f'    BASE = "{repository}:${{RELEASE ? "{tag or "latest"}" : "latest"}}"\n'
+            f'    NAME = "{name}"\n'
+            "  }\n"
+            "  contexts = {\n"
+            f'    tools = "docker-image://${{REGISTRY}}/busybox:1.36"\n'
+            "  }\n"
+            f'  tags = ["${{REGISTRY}}/{name}:${{TAG}}", "${{REGISTRY}}/{name}:latest"]\n'
+            '  platforms = ["linux/amd64", "linux/arm64"]\n'
+            "}\n"
+        )
+    quoted = ", ".join(f'"{name}"' for name in names)
+    lines.append(f'group "default" {{\n  targets = [{quoted}]\n}}\n')
+    return "\n".join(lines)
+
+
+def write_bake_project(root: Path, targets: int = 50, seed: int = 7) -> Path:
+    """A ``docker-bake.hcl`` of ``targets`` targets and each target's Dockerfile; returns the
+    Bake file."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    for index in range(targets):
+        directory = root / "services" / f"svc{index:03d}"
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "Dockerfile").write_text(
+            "ARG BASE\nFROM ${BASE}\nCOPY --from=tools /bin/busybox /bin/\n"
+        )
+    bake = root / "docker-bake.hcl"
+    bake.write_text(bake_file(rng, targets))
+    return bake

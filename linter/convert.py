@@ -9,9 +9,11 @@ adds the key and the file to the message); an option's (``Option.convert``) take
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from ecs_lint.dockerhub import ANONYMOUS, AUTHENTICATED, PullLimit, parse_limit
 from ecs_lint.findings import Severity
 
 if TYPE_CHECKING:
@@ -244,6 +246,26 @@ def positive_integer(value: object, _: ConfigFile) -> int:
     return value
 
 
+def docker_hub_limits(value: object, _: ConfigFile) -> dict[str, PullLimit]:
+    """``docker-hub-limit``: a count (``100``) or pulls in a window (``"100/6h"``) of anonymous
+    pulls, or a table with ``anonymous`` and ``authenticated`` ones."""
+    if not isinstance(value, dict):
+        return {ANONYMOUS: _pull_limit(value)}
+    unknown = sorted(set(value) - {ANONYMOUS, AUTHENTICATED})
+    if unknown:
+        raise BadValue(f"unknown key '{unknown[0]}' (expected {ANONYMOUS} or {AUTHENTICATED})")
+    return {kind: _pull_limit(item) for kind, item in value.items()}
+
+
+def _pull_limit(value: object) -> PullLimit:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise BadValue(f'expected pulls in a window such as "100/6h", got {_type_name(value)}')
+    try:
+        return parse_limit(str(value))
+    except ValueError as error:
+        raise BadValue(str(error)) from None
+
+
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {
     "B": 1,
@@ -417,6 +439,23 @@ def assignments(values: list[str], option: str) -> dict[str, str]:
             raise BadValue(f"{option} expects NAME=VALUE, got '{value}'")
         mapping[name] = text
     return mapping
+
+
+def pull_limits(values: list[str], option: str) -> dict[str, PullLimit]:
+    """``--docker-hub-limit [anonymous=|authenticated=]PULLS[/WINDOW]`` values (repeatable; a
+    bare value is the anonymous limit)."""
+    limits: dict[str, PullLimit] = {}
+    for value in values:
+        kind, sep, text = value.partition("=")
+        if not sep:
+            kind, text = ANONYMOUS, value
+        if kind not in (ANONYMOUS, AUTHENTICATED):
+            raise BadValue(
+                f"{option}: expected {ANONYMOUS}=, {AUTHENTICATED}= or nothing before the limit, "
+                f"got '{kind}='"
+            )
+        limits[kind] = _named(option, partial(_pull_limit, text))
+    return limits
 
 
 def existing_files(values: list[str], option: str) -> tuple[str, ...]:

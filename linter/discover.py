@@ -29,7 +29,8 @@ A linked file is one file: it is checked once, and reported under its real path 
 path was given in: relative, or absolute), whichever name the walk met first.
 
 What cannot be read is reported (a parse problem), never skipped in silence nor the end of the
-run: a directory that cannot be listed, a link that loops, a named path the system refuses.
+run: a named path that does not exist, a directory that cannot be listed, a link that loops, a
+named path the system refuses.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn"})
 """Version-control directories: never content, whatever ``exclude`` says."""
 
 
-class MissingPath(Exception):
-    """A path named on the command line does not exist."""
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     path: Path
@@ -70,6 +67,8 @@ class Candidate:
     top: str = ""
     """The real path of the directory named on the command line that holds it (a file named
     itself: its directory)."""
+    missing: bool = False
+    """A path named on the command line that does not exist (``refused`` says so)."""
 
 
 OUTSIDE_LINK = (
@@ -115,7 +114,10 @@ class Discovery:
         try:
             root.stat()
         except (FileNotFoundError, NotADirectoryError):
-            raise MissingPath(given) from None
+            # Reported as that path's problem: the other paths are still linted.
+            missing = f"path '{given}' does not exist"
+            yield Candidate(root, given, True, refused=missing, real=given, missing=True)
+            return
         except OSError as error:  # a link loop, a path too long, a directory we may not search
             yield _refused(given, f"cannot open: {_reason(error)}; not read", given, explicit=True)
             return

@@ -8,13 +8,14 @@ rules over it. Reporters and fixes take the ``RunResult`` from here; nothing her
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import suppress
 from ecs_lint.context import RunFiles, add_context
-from ecs_lint.load import load_document
+from ecs_lint.load import GivenText, load_document, load_given
 from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
 from ecs_lint.rule import Lookup, Rule, RuleContext, Services
@@ -71,29 +72,56 @@ class RunResult:
         return f"{' and '.join(kinds)} checked"
 
 
-def lint_paths(paths: list[str], settings: Settings, services: Services | None = None) -> RunResult:
-    """Lint files and directories; raises ``MissingPath`` for a path that does not exist."""
-    return lint_model(load_model(paths, settings), settings, services)
+def lint_paths(
+    paths: list[str],
+    settings: Settings,
+    services: Services | None = None,
+    given: Iterable[GivenText] = (),
+) -> RunResult:
+    """Lint files and directories (a path that does not exist is a parse problem of its own),
+    and texts ``given`` on stdin."""
+    return lint_model(load_model(paths, settings, given=given), settings, services)
 
 
-def load_model(paths: list[str], settings: Settings, documents: Iterable[Document] = ()) -> Model:
-    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be is a
-    parse problem of its document), what they depend on in their repositories read as context
-    (``ecs_lint.context``), the files they ask for linted with them, the files their values
-    come from (inside ``paths``), the plain lint of files that documents lint as modules they
-    call dropped, and ``documents`` read elsewhere (from AWS); then pull identities and
-    services' task definitions resolved across all of them. Each file is parsed with its own
-    settings (``Settings.for_path``). Raises ``MissingPath`` for a path that does not exist."""
+def load_model(
+    paths: list[str],
+    settings: Settings,
+    documents: Iterable[Document] = (),
+    given: Iterable[GivenText] = (),
+) -> Model:
+    """The run's model: every file ``paths`` hold, read and parsed (one that cannot be, or a
+    path that does not exist, is a parse problem of its document), the texts ``given`` on
+    stdin, what they depend on in their repositories read as context (``ecs_lint.context``), the
+    files they ask for linted with them, the files their values come from (inside ``paths``),
+    the plain lint of files that documents lint as modules they call dropped, and ``documents``
+    read elsewhere (from AWS); then pull identities and services' task definitions resolved
+    across all of them. Each file is parsed with its own settings (``Settings.for_path``)."""
     with reading_once():
-        return _load_model(paths, settings, documents)
+        return _load_model(paths, settings, documents, given)
 
 
-def _load_model(paths: list[str], settings: Settings, documents: Iterable[Document]) -> Model:
+def _load_model(
+    paths: list[str],
+    settings: Settings,
+    documents: Iterable[Document],
+    given: Iterable[GivenText],
+) -> Model:
     files = RunFiles(settings)
     model = Model()
     roots: dict[str, str] = {}
-    for candidate in files.discovery.named(paths):
-        loaded = load_document(candidate, settings.for_path(candidate.display))
+    named = [
+        (
+            load_document(candidate, settings.for_path(candidate.display)),
+            candidate.real,
+            candidate.top,
+        )
+        for candidate in files.discovery.named(paths)
+    ]
+    # A text given on stdin stands for the file its name names, if any, in its repository.
+    texts = [
+        (load_given(text, settings.for_path(text.name)), *_given_place(text)) for text in given
+    ]
+    for loaded, real, top in [*named, *texts]:
         if loaded is None:
             continue
         document, source = loaded
@@ -103,8 +131,8 @@ def _load_model(paths: list[str], settings: Settings, documents: Iterable[Docume
         model.documents.append(document)
         if source is not None:
             model.sources[document.path] = source
-        if candidate.real:
-            roots[candidate.real] = files.repository_of(candidate.real, candidate.top)
+        if real and source is not None:
+            roots[real] = files.repository_of(real, top)
     add_context(model, files, roots)
     lint_requested_files(model, files, [*paths, *set(roots.values())])
     _add_related_texts(model, paths)
@@ -119,6 +147,16 @@ def _load_model(paths: list[str], settings: Settings, documents: Iterable[Docume
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
+
+
+def _given_place(text: GivenText) -> tuple[str, str]:
+    """The real path a text given on stdin stands for, and its directory: ``("", "")`` when its
+    name places it nowhere (``-``, or a directory that does not exist)."""
+    directory = os.path.dirname(os.path.abspath(text.name))  # noqa: PTH100, PTH120
+    if text.name == "-" or not os.path.isdir(directory):  # noqa: PTH112
+        return "", ""
+    real = os.path.realpath(text.name)
+    return real, os.path.dirname(real)  # noqa: PTH120
 
 
 def _add_related_texts(model: Model, paths: list[str]) -> None:
@@ -268,6 +306,11 @@ def run_rules(model: Model, settings: Settings, services: Services) -> list[Find
     for rule in RULES:
         if settings.is_selected(rule.code):
             findings.extend(_checked(rule, model, settings, services))
+        elif ProblemKind.MISSING in rule.reports:
+            # A path the user named that does not exist is a mistake to report whatever the
+            # selection: otherwise a typo reads "All clear".
+            missing = replace(rule, reports=(ProblemKind.MISSING,))
+            findings.extend(_checked(missing, model, settings, services))
     findings.sort(key=lambda finding: finding.sort_key)
     return _without_repeats(findings)
 

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from ecs_lint.model import Span
 
@@ -21,6 +21,17 @@ class Severity(enum.Enum):
     @property
     def rank(self) -> int:
         return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+def brief(text: str, limit: int = 60) -> str:
+    """Text a headline quotes (a reference, a list of names), whole or cut to ``limit``
+    characters with an ellipsis: the headline stays one short line whatever a file holds."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def message_lines(headline: str, details: Iterable[str] = ()) -> str:
+    """A finding's message: the headline, then one line per detail."""
+    return "\n".join([headline, *details])
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +60,14 @@ class Fix:
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports, complete when made: ``extra`` (the rule's own JSON keys) is a
-    read-only copy of the mapping given."""
+    read-only copy of the mapping given.
+
+    ``message`` is one line (the headline: what is wrong and what to do, in at most about 300
+    characters), then a line per detail of this finding, if any (``RuleContext.finding`` joins
+    them). What holds for every finding of the rule belongs to its documentation, not to the
+    message. File text a message quotes stays as it is (the JSON formats carry it verbatim), so
+    a line break in it splits the message there too: the reporters that print lines show each
+    line escaped and marked as a detail, never as a line of their own."""
 
     rule: str
     name: str
@@ -64,6 +82,16 @@ class Finding:
     def __post_init__(self) -> None:
         if not isinstance(self.extra, MappingProxyType):
             object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    @property
+    def headline(self) -> str:
+        """The message's first line."""
+        return self.message.partition("\n")[0]
+
+    @property
+    def details(self) -> list[str]:
+        """The message's further lines: details of this finding."""
+        return self.message.split("\n")[1:]
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -15,22 +15,21 @@ fixes of a run:
 - the new bytes are the old ones with only the edited spans replaced, so a byte-order mark, CRLF
   line endings, a missing final newline and everything else outside the spans stay as they were;
 - the file is written atomically: a temporary file in the same directory, flushed and fsynced,
-  given the original's permission bits, then renamed over it (both through the directory
-  opened for the check).
+  given the original's permission bits, then renamed over it (``safewrite.Directory``: through
+  the directory opened once for the check where the system allows, else by path, Windows).
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ecs_lint.textio import BOM, UnreadableFile, decode_source, printable, read_file
+from ecs_lint.safewrite import Directory
+from ecs_lint.textio import BOM, UnreadableFile, decode_source, printable
 
 if TYPE_CHECKING:
     from ecs_lint.engine import RunResult
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
 _UTF8_BOM = BOM.encode()
 _CHANGED: Final = ", the file changed since it was checked"
 _ANY_WRITE: Final = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
-_DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
-_NEW_FILE: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
 @dataclass(slots=True)
@@ -52,6 +49,8 @@ class FileFix:
     source: SourceText
     new_text: str
     findings: list[Finding]
+    edits: list[Edit] = field(default_factory=list)
+    """The edits that make ``new_text`` of the source's text, each once, none overlapping."""
 
     @property
     def old_text(self) -> str:
@@ -139,7 +138,7 @@ def _plan_file(
     new_text = apply_edits(source.text, accepted)
     if new_text == source.text:
         return None
-    return FileFix(path, source, new_text, applied)
+    return FileFix(path, source, new_text, applied, accepted)
 
 
 def _fits(edits: list[Edit], accepted: list[Edit], length: int) -> bool:
@@ -192,20 +191,22 @@ class _NotFixed(Exception):
 def _write_one(change: FileFix) -> str | None:
     """Check the file again and replace it; ``None`` once written, else why it was not.
 
-    It all happens in the directory the file's real path names, opened once: the file is read
-    again there without following a link and must be the very file checked (same device and
-    inode), and the new file is renamed over that entry. A symbolic link swapped in since the
-    check is refused, never written through, and a rename never follows one.
+    It all happens in the directory the file's real path names (``safewrite.Directory``, opened
+    once where the system allows): the file is read again there without following a link and
+    must be the very file checked (same device and inode), and the new file is renamed over that
+    entry. A symbolic link swapped in since the check is refused, never written through, and a
+    rename never follows one.
     """
     target = Path(os.path.realpath(change.path))  # a link inside the tree is written through
     name = target.name
     try:
-        directory = _open_directory(target.parent)
         try:
+            directory = Directory(target.parent)
+        except OSError as error:
+            raise _NotFixed(f", cannot read it again ({_reason(error)})") from None
+        with directory:
             info = _check_again(directory, name, change, target)
-            _replace_atomically(directory, name, change.new_bytes(), info)
-        finally:
-            os.close(directory)
+            directory.replace(name, change.new_bytes(), info)
     except _NotFixed as reason:
         return f"{change.path}: not fixed{reason}"
     except OSError as error:
@@ -213,29 +214,22 @@ def _write_one(change: FileFix) -> str | None:
     return None
 
 
-def _open_directory(path: Path) -> int:
-    try:
-        return os.open(path, os.O_RDONLY | _DIRECTORY)
-    except OSError as error:
-        raise _NotFixed(f", cannot read it again ({_reason(error)})") from None
-
-
-def _check_again(directory: int, name: str, change: FileFix, target: Path) -> os.stat_result:
+def _check_again(directory: Directory, name: str, change: FileFix, target: Path) -> os.stat_result:
     """The status of the file ``name`` once it is shown to be the file checked, unchanged, and
     writable; raises :class:`_NotFixed` otherwise."""
     source = change.source
     checked = len(source.text.encode("utf-8")) + (len(_UTF8_BOM) if source.bom else 0)
     try:
-        info = os.stat(name, dir_fd=directory, follow_symlinks=False)
+        info = directory.stat(name)
     except OSError as error:
         raise _NotFixed(f", cannot read it again ({_reason(error)})") from None
     _same_file(info, change, target)
-    if not info.st_mode & _ANY_WRITE or not os.access(name, os.W_OK, dir_fd=directory):
+    if not info.st_mode & _ANY_WRITE or not directory.writable(name):
         raise _NotFixed(": file is read-only")
     if info.st_size != checked:  # a file of the same size is read no further than that
         raise _NotFixed(_CHANGED)
     try:
-        data, opened = read_file(name, checked, dir_fd=directory)
+        data, opened = directory.read(name, checked)
     except UnreadableFile as error:
         raise _NotFixed(f", cannot read it again ({error.message})") from None
     _same_file(opened, change, target)
@@ -260,28 +254,6 @@ def _unchanged(data: bytes, source: SourceText) -> bool:
     except UnreadableFile:
         return False
     return again.text == source.text and again.bom == source.bom
-
-
-def _replace_atomically(directory: int, name: str, data: bytes, info: os.stat_result) -> None:
-    """A new file beside ``name`` in ``directory``, written, synced and given the old one's
-    permission bits (and owner where allowed), renamed over it, then the rename synced."""
-    temporary = f".{name}.{secrets.token_hex(8)}.tmp"
-    descriptor = os.open(temporary, _NEW_FILE, 0o600, dir_fd=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-            os.fchmod(stream.fileno(), stat.S_IMODE(info.st_mode))
-            with contextlib.suppress(OSError):
-                os.fchown(stream.fileno(), info.st_uid, info.st_gid)  # as root or the owner
-        os.replace(temporary, name, src_dir_fd=directory, dst_dir_fd=directory)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary, dir_fd=directory)
-        raise
-    with contextlib.suppress(OSError):  # makes the rename itself durable (POSIX)
-        os.fsync(directory)
 
 
 def _reason(error: OSError) -> str:

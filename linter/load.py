@@ -7,20 +7,30 @@ then holds one parse problem saying why, and the run goes on.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from ecs_lint.model import Document, ImageRef, ImageUse, Problem, ProblemKind, Span, UnresolvedRef
 from ecs_lint.references import known_repository, literal_repository, parse_reference
 from ecs_lint.sources import formats_for
 from ecs_lint.suppress import read_comments
-from ecs_lint.textio import SourceText, UnreadableFile, read_source
+from ecs_lint.textio import SourceText, UnreadableFile, decode_source, read_source
 
 if TYPE_CHECKING:
     from ecs_lint.discover import Candidate
     from ecs_lint.settings import Settings
     from ecs_lint.sources import Parser
+
+
+@dataclass(frozen=True, slots=True)
+class GivenText:
+    """A file's text given rather than read from a file: stdin, for the path ``-``. ``name`` is
+    what findings call it (``--stdin-filename``, else ``-``), and chooses its format with the
+    text."""
+
+    name: str
+    data: bytes
 
 
 def load_document(
@@ -29,7 +39,8 @@ def load_document(
     """Read (unless its ``source`` was read already) and parse one candidate; ``None`` when no
     format claims it."""
     if candidate.refused is not None:
-        return unreadable_document(candidate.display, UnreadableFile(candidate.refused)), None
+        kind = ProblemKind.MISSING if candidate.missing else ProblemKind.PARSE
+        return unreadable_document(candidate.display, UnreadableFile(candidate.refused), kind), None
     if source is None:
         try:
             source = read_source(candidate.path, candidate.display, settings.max_file_size)
@@ -37,18 +48,41 @@ def load_document(
             if not candidate.explicit and not _claimed_by_name(candidate):
                 return None
             return unreadable_document(candidate.display, error), None
-    formats = formats_for(candidate.path.name, source.text, explicit=candidate.explicit)
+    document = parse_text(source, candidate.path.name, settings, explicit=candidate.explicit)
+    return None if document is None else (document, source)
+
+
+def load_given(given: GivenText, settings: Settings) -> tuple[Document, SourceText | None] | None:
+    """Parse a text given on stdin, as a file named ``given.name`` on the command line would
+    be (the name need not exist); ``None`` when no format claims it."""
+    try:
+        source = decode_source(given.data, given.name, settings.max_file_size)
+    except UnreadableFile as error:
+        return unreadable_document(given.name, error), None
+    document = parse_text(source, PurePath(given.name).name, settings)
+    return None if document is None else (document, source)
+
+
+def parse_text(
+    source: SourceText, name: str, settings: Settings, *, explicit: bool = True
+) -> Document | None:
+    """The document of a text read as a file called ``name`` (its base name chooses the format,
+    with its content); ``None`` when no format claims it. ``explicit``: named by the user (on
+    the command line, or opened in an editor), so a name no format knows is claimed by content.
+    A template another tool renders first (:func:`template_kind`) is a document not checked.
+    """
+    formats = formats_for(name, source.text, explicit=explicit)
     if not formats:
         return None
-    if not source.text.strip() and formats[0].promised_by(candidate.path.name):
+    if not source.text.strip() and formats[0].promised_by(name):
         message = f"empty file, though its name says it is in the {formats[0].name} format"
-        return unreadable_document(candidate.display, UnreadableFile(message)), source
+        return unreadable_document(source.path, UnreadableFile(message))
     document = parse_guarded(formats[0].parser(), source, settings)
     document.format = formats[0].name
-    template = template_kind(candidate.real or str(candidate.path), source.text, document)
+    template = template_kind(source.path, source.text, document)
     if template is not None:
-        return Document(candidate.display, format=document.format, not_checked=template), None
-    return document, source
+        return Document(source.path, format=document.format, not_checked=template)
+    return document
 
 
 # Template actions: Go text/template and Helm (``{{ .Values.x }}``, not GitHub's ``${{ }}`` nor
@@ -125,10 +159,13 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
     return replace(use, repository_span=source.span(span.start, span.start + len(repository)))
 
 
-def unreadable_document(path: str, error: UnreadableFile) -> Document:
-    """The document of a file that could not be read or parsed: its parse problem only."""
+def unreadable_document(
+    path: str, error: UnreadableFile, kind: ProblemKind = ProblemKind.PARSE
+) -> Document:
+    """The document of a file that could not be read or parsed (or, ``MISSING``, a path named
+    that does not exist): its one problem."""
     span = Span(path, error.line, error.column, error.line, error.column + 1)
-    return Document(path, problems=[Problem(ProblemKind.PARSE, error.message, span)])
+    return Document(path, problems=[Problem(kind, error.message, span)])
 
 
 def _claimed_by_name(candidate: Candidate) -> bool:

@@ -154,15 +154,18 @@ class ImageUse:
     :meth:`Model.resolve_pull_identities`). ``credentials_hint`` says how such a pull is given
     registry credentials, and ``values_hint`` how the variables of its reference get values, in
     the terms of the format that wrote it (``pass --build-arg NAME=VALUE``): messages quote them.
-    ``origin`` says where the reference's value came from when ``span`` is an expression that
-    uses a value written elsewhere (``variables.tf:64 default of var.image``); ``edit_span`` is
-    then that value's literal.
     ``avoid_hint`` says how to do without the pull altogether, where the format allows it
-    (``remove the # syntax directive...``). ``note`` says how the reference reached this use
-    when it is not the text at ``span`` (``from named build context 'base' =
-    docker-image://nginx:1.25``), or what else the text may name; ``build`` names the build this
-    use belongs to when the builds of one file disagree (``compose service 'web'``). Messages
-    add both (:attr:`circumstances`).
+    (``remove the # syntax directive...``).
+
+    Three phrases say what the reference at ``span`` does not show; messages add them after
+    it (:attr:`circumstances`), each in its own words. ``origin`` says where the value came
+    from when it is not the text at ``span``, whatever the format (``value from
+    variables.tf:64 default of var.image``, ``from named build context 'base' =
+    docker-image://nginx:1.25``, ``named by the BUILDKIT_SYNTAX build arg``); ``edit_span`` is
+    then that value's literal, if a fix may rewrite it there. ``caveat`` says what else the text
+    may name (``if 'plugin' is a named build context, pass --build-context plugin=VALUE``).
+    ``build`` is not about the value but about the use: which builds make it, when the builds
+    a file is linted for disagree (``compose service 'web'``).
     """
 
     reference: Reference
@@ -176,17 +179,23 @@ class ImageUse:
     repository_span: Span | None = field(default=None, compare=False)
     credentials_hint: str = field(default="", compare=False)
     values_hint: str = field(default="", compare=False)
-    origin: str | None = None
     avoid_hint: str = field(default="", compare=False)
-    note: str = field(default="", compare=False)
+    origin: str = field(default="", compare=False)
+    caveat: str = field(default="", compare=False)
     build: str = field(default="", compare=False)
 
     @property
     def circumstances(self) -> str:
-        """``note`` and ``build`` for a message (``from named build context 'base'; in compose
-        service 'web'``); empty when there is neither."""
+        """``origin``, ``caveat`` and ``build`` for a message (``from named build context
+        'base' = docker-image://nginx; in compose service 'web'``); empty when there is none."""
         build = f"in {self.build}" if self.build else ""
-        return "; ".join(part for part in (self.note, build) if part)
+        return "; ".join(part for part in (self.origin, self.caveat, build) if part)
+
+    @property
+    def details(self) -> str:
+        """`` (circumstances)`` to write after the reference in a message, or nothing."""
+        circumstances = self.circumstances
+        return f" ({circumstances})" if circumstances else ""
 
     @property
     def described(self) -> str:
@@ -194,11 +203,6 @@ class ImageUse:
         image; from named build context 'plugin' = docker-image://nginx:1.25``."""
         circumstances = self.circumstances
         return f"{self.kind.value}; {circumstances}" if circumstances else self.kind.value
-
-    @property
-    def origin_note(self) -> str:
-        """`` (value from variables.tf:64 default)``, or nothing: for messages."""
-        return f" (value from {self.origin})" if self.origin else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +441,7 @@ class ProblemKind(enum.Enum):
     """What a source could not read; the rule whose ``reports`` name the kind reports it."""
 
     PARSE = "parse"  # the file (or a file it names) cannot be read or parsed: it is not checked
+    MISSING = "missing"  # a path named on the command line does not exist: reported always
     SHAPE = "shape"  # a value of the wrong type or shape; the rest of the file is checked
     DUPLICATE_KEY = "duplicate key"  # the earlier of two equal keys, whose value AWS tools ignore
     DIRECTIVE = "directive"  # an ecs-lint directive that cannot be read
@@ -561,6 +566,10 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    statements: list[tuple[int, int]] = field(default_factory=list)
+    """Where a ``# ecs-lint: ignore=`` comment may go: the (first line, last line) of each
+    statement that a comment on the line right before it covers (1-based, inclusive), for the
+    formats with comments; the language server offers to write one there."""
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
     lint_requests: list[LintRequest] = field(default_factory=list)

@@ -28,8 +28,12 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 CHECK, AWS, POLICY, RATELIMIT, RULES = "check", "aws", "policy", "ratelimit", "rules"
+SERVER = "server"
 LINTING: Final = (CHECK, AWS)
 """The commands that lint and report findings."""
+LINTING_AND_SERVER: Final = (CHECK, AWS, SERVER)
+"""Those and the language server, which lints what an editor has open: the options choosing
+the rules and the look-ups."""
 ROLE_SOURCES: Final = (CHECK, POLICY)
 """The commands that read task definitions' execution roles from files (``--iam``...)."""
 READING_AWS: Final = (AWS, POLICY)

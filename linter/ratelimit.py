@@ -4,7 +4,9 @@ Docker's documented check: a pull token for ``ratelimitpreview/test`` from the t
 ``HEAD /v2/ratelimitpreview/test/manifests/latest`` on the registry, whose ``ratelimit-limit`` and
 ``ratelimit-remaining`` headers (``100;w=21600``: 100 pulls per 21600 s) give the limit and what
 is left, and ``docker-ratelimit-source`` what it is counted against (the address, or the user). A
-``HEAD`` does not count as a pull. No such headers means the pulls are not limited.
+``HEAD`` does not count as a pull. No such headers means the pulls are not limited. Beside the
+answer it shows the limit ecs-lint's rules assume (``Configured``: ``docker-hub-limit``, else
+Docker's documented limit), and how to make them use the one measured.
 
 Credentials, when found, make the check authenticated (the account's own limit):
 
@@ -38,6 +40,7 @@ from ecs_lint.settings import MAX_FILE_SIZE
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ecs_lint.dockerhub import PullLimit
     from ecs_lint.gallery.endpoints import Endpoints
     from ecs_lint.gallery.http import HttpClient, Response
     from ecs_lint.settings import Settings
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENV_TOKEN",
     "ENV_USERNAME",
+    "Configured",
     "Credentials",
     "Quota",
     "RateLimit",
@@ -138,16 +142,62 @@ class RateLimit:
         return f"Docker Hub pulls ({who}): {self.limit.count}{per}{left}{counted}.\n"
 
 
+@dataclass(frozen=True, slots=True)
+class Configured:
+    """The limit ecs-lint's rules assume for the pulls ``ecs-lint ratelimit`` measured: the
+    ``docker-hub-limit`` setting's, else Docker's documented one."""
+
+    limit: PullLimit
+    authenticated: bool
+    configured: bool
+    """Set by ``docker-hub-limit`` (else the documented limit)."""
+
+    @classmethod
+    def of(cls, settings: Settings, answer: RateLimit) -> Configured:
+        from ecs_lint.dockerhub import ANONYMOUS, AUTHENTICATED
+
+        authenticated = answer.credentials is not None
+        kind = AUTHENTICATED if authenticated else ANONYMOUS
+        limit = settings.authenticated_limit if authenticated else settings.anonymous_limit
+        return cls(limit, authenticated, kind in settings.docker_hub_limits)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit.pulls,
+            "window_seconds": self.limit.window,
+            "from": "docker-hub-limit" if self.configured else "documented",
+        }
+
+    def as_text(self, answer: RateLimit) -> str:
+        """The limit the rules assume, beside what Docker Hub measured, and how to use that."""
+        from ecs_lint.dockerhub import PER_ADDRESS
+
+        source = "docker-hub-limit" if self.configured else "Docker's documented limit"
+        per = "per account" if self.authenticated else PER_ADDRESS
+        line = f"ecs-lint assumes {self.limit} {per} ({source})"
+        if answer.limit is None:
+            return f"{line}; Docker Hub sets no limit on these pulls.\n"
+        from ecs_lint.dockerhub import PullLimit
+
+        window = _window(answer.limit, answer.remaining) or self.limit.window
+        measured = PullLimit(answer.limit.count, window)
+        if measured == self.limit:
+            return f"{line}, as Docker Hub measured.\n"
+        kind = "authenticated=" if self.authenticated else ""
+        return (
+            f"{line}; Docker Hub measured {measured}: to use that, set --docker-hub-limit "
+            f"{kind}{measured.written}.\n"
+        )
+
+
 def _window(limit: Quota | None, remaining: Quota | None) -> int | None:
     return (limit.window if limit else None) or (remaining.window if remaining else None)
 
 
 def _duration(seconds: int) -> str:
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+    from ecs_lint.dockerhub import duration
+
+    return duration(seconds)
 
 
 def parse_quota(text: str | None) -> Quota | None:

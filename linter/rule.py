@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.findings import Finding, Fix, Severity, message_lines
 from ecs_lint.model import ProblemKind
 
 if TYPE_CHECKING:
@@ -74,17 +74,20 @@ class RuleContext:
         span: Span,
         message: str,
         *,
+        details: Iterable[str] = (),
         image: str | None = None,
         replacement: str | None = None,
         fix: Fix | None = None,
         **extra: Any,
     ) -> Finding:
+        """A finding of the running rule: ``message`` is its headline, one line of at most
+        about 300 characters; ``details``, further lines about this finding."""
         return Finding(
             rule=self.rule.code,
             name=self.rule.name,
             severity=self.rule.severity,
             span=span,
-            message=message,
+            message=message_lines(message, details),
             image=image,
             replacement=replacement,
             fix=fix,

@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import convert
+from ecs_lint.dockerhub import ANONYMOUS, AUTHENTICATED, DOCUMENTED, PullLimit
 from ecs_lint.findings import Severity
 from ecs_lint.globs import PathGlob
 from ecs_lint.options import (
     AWS,
     CHECK,
     LINTING,
+    LINTING_AND_SERVER,
     POLICY,
     RATELIMIT,
     READING_AWS,
     ROLE_SOURCES,
     RULES,
+    SERVER,
     Key,
     Option,
     setting,
@@ -60,17 +63,16 @@ MAX_FILE_SIZE: Final = 10 * 1024 * 1024
 # How to give ecs-lint an execution role's policies when it does not know them (EL207), in the
 # terms of the command that runs: its options, or with live look-ups what is left to give.
 ROLE_POLICY_HINT: Final = (
-    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
-    "'aws iam get-account-authorization-details'), define the role in the same template, or "
-    "look it up with --aws"
+    "give its policies with --role-policy ROLE=FILE or --iam FILE, define the role in the same "
+    "template, or look it up with --aws"
 )
 ROLE_POLICY_HINT_LIVE: Final = (
-    "give its policies with --role-policy ROLE=FILE or --iam FILE (the output of "
-    "'aws iam get-account-authorization-details'), or define the role in the same template"
+    "give its policies with --role-policy ROLE=FILE or --iam FILE, or define the role in the "
+    "same template"
 )
 ROLE_POLICY_HINT_AWS_COMMAND: Final = (
     "give its policies in the configuration file, with role-policies (role name or ARN = policy "
-    "files) or iam-files (outputs of 'aws iam get-account-authorization-details')"
+    "files) or iam-files"
 )
 
 
@@ -378,7 +380,7 @@ class Settings:
         Key("select", convert.rule_codes, "Rule codes or prefixes to enable (default: all)."),
         Option(
             "--select",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to enable (comma-separated or repeated).",
             metavar="CODES",
             takes=list,
@@ -390,7 +392,7 @@ class Settings:
         Key("ignore", convert.rule_codes, "Rule codes or prefixes to disable."),
         Option(
             "--ignore",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to disable (comma-separated or repeated).",
             metavar="CODES",
             takes=list,
@@ -402,7 +404,7 @@ class Settings:
         Key("extend-select", convert.rule_codes, "Codes to enable on top of `select`."),
         Option(
             "--extend-select",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Rule codes or prefixes to enable on top of the selection.",
             metavar="CODES",
             takes=list,
@@ -424,6 +426,13 @@ class Settings:
             commands=(CHECK, AWS, POLICY, RATELIMIT),
             help="Configuration file (.ecs-lint.toml, or pyproject.toml with [tool.ecs-lint]); "
             "default: the nearest one from the current directory up.",
+            metavar="PATH",
+        ),
+        Option(
+            "--config",
+            commands=(SERVER,),
+            help="Configuration file for every document (.ecs-lint.toml, or pyproject.toml with "
+            "[tool.ecs-lint]); default: the nearest one from each document's directory up.",
             metavar="PATH",
         ),
         default=None,
@@ -448,7 +457,7 @@ class Settings:
     use_suppressions: bool = setting(
         Option(
             "--no-suppressions",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="Ignore suppression comments and per-file-ignores: show everything.",
             takes=bool,
         ),
@@ -472,6 +481,27 @@ class Settings:
             takes=bool,
         ),
         default=False,
+    )
+    output_file: str | None = setting(
+        Option(
+            "--output-file",
+            commands=LINTING,
+            help="Write the report (or --diff's diff) to FILE instead of stdout, replacing it "
+            "once complete.",
+            metavar="FILE",
+        ),
+        default=None,
+    )
+    # --- Input ---------------------------------------------------------------------------------
+    stdin_filename: str | None = setting(
+        Option(
+            "--stdin-filename",
+            commands=(CHECK,),
+            help="The name of the text the path - reads from stdin: its format is chosen by "
+            "this name and its content, and findings name it.",
+            metavar="PATH",
+        ),
+        default=None,
     )
     # --- Fixes ---------------------------------------------------------------------------------
     fix: bool = setting(
@@ -501,6 +531,15 @@ class Settings:
         ),
         default=False,
     )
+    show_fixes: bool = setting(
+        Option(
+            "--show-fixes",
+            commands=(CHECK,),
+            help="List the fixes: those --fix applied, per file, or else those it would apply.",
+            takes=bool,
+        ),
+        default=False,
+    )
     # --- ECR Public equivalents (ecs_lint.gallery) ---------------------------------------------
     offline: bool = setting(
         Key(
@@ -511,7 +550,7 @@ class Settings:
         ),
         Option(
             "--offline",
-            commands=LINTING,
+            commands=LINTING_AND_SERVER,
             help="No network look-ups: ECR Public equivalents from the embedded catalog only "
             "(also ECS_LINT_OFFLINE=1).",
             takes=bool,
@@ -598,24 +637,27 @@ class Settings:
         ),
         default=None,
     )
-    # --- The Docker Hub pull budget (EL150) and input sizes ------------------------------------
-    docker_hub_limit: int = setting(
+    # --- Docker Hub's pull limits and input sizes -----------------------------------------------
+    docker_hub_limits: dict[str, PullLimit] = setting(
         Key(
             "docker-hub-limit",
-            convert.positive_integer,
-            "Anonymous Docker Hub pulls per address per window, for the pull budget (EL150).",
+            convert.docker_hub_limits,
+            'Docker Hub\'s pull limit: `100`, `"100/6h"`, or `{anonymous, authenticated}`.',
         ),
         Option(
             "--docker-hub-limit",
-            commands=LINTING,
-            help="Anonymous Docker Hub pulls allowed per address in its window, for the pull "
-            "budget (EL150; default 100, Docker Hub's limit per 6 hours).",
-            metavar="PULLS",
-            takes=int,
-            minimum=1,
+            commands=(*LINTING, RATELIMIT),
+            help="Docker Hub's pull limit, [authenticated=]PULLS[/WINDOW] (repeatable; default "
+            "Docker's documented 100/6h per IPv4 address or IPv6 /64 subnet, authenticated "
+            "200/6h): the messages and the pull budget (EL150) use it.",
+            metavar="LIMIT",
+            takes=list,
+            convert=convert.pull_limits,
         ),
-        default=100,
+        factory=dict,
     )
+    """By ``anonymous`` and ``authenticated``; what is not given is Docker's documented limit
+    (``anonymous_limit``, ``authenticated_limit``)."""
     max_file_size: int = setting(
         Key(
             "max-file-size",
@@ -794,6 +836,18 @@ class Settings:
         if self.configurations is None:
             return self
         return self.configurations.for_path(self, path, is_dir=is_dir)
+
+    @property
+    def anonymous_limit(self) -> PullLimit:
+        """Docker Hub's limit of anonymous pulls per address: ``docker-hub-limit``, else the
+        documented one."""
+        return self.docker_hub_limits.get(ANONYMOUS, DOCUMENTED[ANONYMOUS])
+
+    @property
+    def authenticated_limit(self) -> PullLimit:
+        """Docker Hub's limit of an account's pulls: ``docker-hub-limit``'s ``authenticated``,
+        else the documented one (a Personal account)."""
+        return self.docker_hub_limits.get(AUTHENTICATED, DOCUMENTED[AUTHENTICATED])
 
     @property
     def pull_through_cache_rule(self) -> PullThroughCache | None:

@@ -89,6 +89,12 @@ def covers(selector: str, code: str) -> bool:
     return selector == "ALL" or code.startswith(selector)
 
 
+def directive_text(codes: Sequence[str], *, whole_file: bool = False) -> str:
+    """The comment asking not to report ``codes`` in the statement after it (or in the whole
+    file), as :func:`parse_directive` reads it."""
+    return f"# ecs-lint: {'ignore-file' if whole_file else 'ignore'}={','.join(codes)}"
+
+
 def read_comments(document: Document) -> None:
     """Turn the ``# ecs-lint:`` comments a source found into the document's suppressions, and
     the malformed or misplaced ones into directive problems. A line-scoped directive covers the

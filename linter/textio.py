@@ -7,12 +7,13 @@ formats alike and bad input becomes a clear EL900 message instead of a traceback
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import os
 import re
 import stat
 from array import array
-from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from ecs_lint.model import Comment, Span
 from ecs_lint.settings import MAX_FILE_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
 # C0 controls but tab (a line feed too: a message quoting a file's text must stay one line, or
@@ -36,6 +37,7 @@ MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the
 BOM = "\ufeff"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows does not follow links in open
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: the bytes as they are (no CRLF or ^Z handling)
 
 
 class UnreadableFile(Exception):
@@ -145,11 +147,32 @@ def printable(text: str) -> str:
     )
 
 
+_UNSAVED: ContextVar[Mapping[str, str] | None] = ContextVar("ecs_lint_unsaved", default=None)
+
+
+@contextlib.contextmanager
+def unsaved_texts(texts: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, reading a file ``texts`` names (by its real path) gives that text
+    instead of the file's: an editor's unsaved buffers, which the language server lints (the
+    files themselves and every file read for their context) as if they were saved."""
+    token = _UNSAVED.set(texts)
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
+
+
+def unsaved_text(path: Path | str) -> str | None:
+    """The unsaved text standing for the file at ``path`` (see :func:`unsaved_texts`), if any."""
+    texts = _UNSAVED.get()
+    return texts.get(os.path.realpath(path)) if texts else None
+
+
 _RUN_READS: list[dict[tuple[str, int], SourceText | UnreadableFile]] = []
 """The reads of the run in progress (``reading_once``), by real path and size limit."""
 
 
-@contextmanager
+@contextlib.contextmanager
 def reading_once() -> Iterator[None]:
     """Within this block (one run's loading), :func:`read_source` reads each file once: a file
     named, found in the repository for context, asked for by another (a compose service's
@@ -162,8 +185,14 @@ def reading_once() -> Iterator[None]:
 
 
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
-    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse.
+    """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse;
+    an unsaved text standing for the file is read instead of the file (:func:`unsaved_texts`).
     Within :func:`reading_once`, a file already read is not read again."""
+    unsaved = unsaved_text(path)
+    if unsaved is not None:
+        # surrogatepass: a lone surrogate an editor sent (a JSON escape) is then reported as
+        # invalid UTF-8 at its place, as the same text in a file would be.
+        return decode_source(unsaved.encode("utf-8", "surrogatepass"), display, limit)
     if not _RUN_READS:
         return _read_source(path, display, limit)
     reads = _RUN_READS[-1]
@@ -204,7 +233,7 @@ def read_file(
     without blocking, so a FIFO cannot hang the open itself), and at most ``limit + 1`` bytes are
     read whatever size ``stat`` said, so a file growing meanwhile cannot exceed the limit either.
     """
-    flags = os.O_RDONLY | _NONBLOCK | (_NOFOLLOW if dir_fd is not None else 0)
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY | (_NOFOLLOW if dir_fd is not None else 0)
     try:
         descriptor = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:

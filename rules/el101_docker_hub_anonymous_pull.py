@@ -18,9 +18,10 @@ registry (``hexpm/erlang-${ARCH}:26.2``: Docker reads a host only in the first c
 Docker Hub pull whatever the variables are; the message names them.
 
 ## Why is this bad?
-Docker Hub allows 100 anonymous pulls per 6 hours per IPv4 address (or IPv6 /64). Behind a NAT
-gateway every task in the VPC shares one address, so a deployment or scale-out can exhaust the
-limit and new tasks stop with
+Docker Hub allows {{anonymous limit}} without credentials (Docker's documented limit; set
+another with ``docker-hub-limit``, and the messages use it). Behind a NAT gateway every task in
+the VPC shares one address, so a deployment or scale-out can exhaust the limit and new tasks
+stop with
 ``CannotPullContainerError: ... toomanyrequests: You have reached your pull rate limit``.
 
 ## Example
@@ -44,53 +45,58 @@ when the gallery has it).
 The message names the ECR Public equivalent and how sure ecs-lint is of it (``identical``: same
 digest; ``verified``: the tag exists there; ``catalog``: the repository is mirrored, the tag was
 not checked). ``ecs-lint --fix`` rewrites identical and verified ones; ``--unsafe-fixes`` also
-applies catalog answers and a configured ``pull-through-cache``.
+applies catalog answers and a configured ``pull-through-cache``. Without an equivalent, it says
+how the pull could carry credentials in that file's format, and its further lines what the
+reference through a pull-through cache would be.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known
-from ecs_lint.findings import Finding, Fix, Severity
+from ecs_lint.dockerhub import PER_ADDRESS, docker_hub_pulls, repository_is_known, with_limits
+from ecs_lint.findings import Finding, Fix, Severity, brief
 from ecs_lint.model import ImageUse, Model, UnresolvedRef, UseKind
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ANONYMOUS_LIMIT = "100 pulls per 6 hours per IP address"
-MIRRORS = (
-    "pull it from the Amazon ECR Public Gallery, or copy it into a private ECR repository or "
-    "pull-through cache"
-)
+MIRRORS = "pull it from ECR Public, or copy it to private ECR or an ECR pull-through cache"
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=False):
         problem = (
-            f"{ref} ({use.described}){use.origin_note} is pulled anonymously from Docker Hub"
-            f"{unknown_parts(use)}, "
-            f"which allows {ANONYMOUS_LIMIT} (shared by a whole VPC behind a NAT gateway)"
+            f"{brief(str(ref), 90)} ({use.described}) is pulled anonymously from Docker Hub"
+            f"{unknown_parts(use)}"
+        )
+        limit = (
+            f"Docker Hub allows {ctx.settings.anonymous_limit} {PER_ADDRESS} (docker-hub-limit), "
+            "shared by every task behind one NAT gateway."
         )
         avoid = f", or {use.avoid_hint}" if use.avoid_hint else ""
         if equivalents is None or not repository_is_known(use):
             remedy = f"{MIRRORS}, or {use.credentials_hint}{avoid}"
-            yield ctx.finding(use.span, f"{problem}; {remedy}", image=str(ref), evidence=None)
+            yield ctx.finding(
+                use.span, f"{problem}; {remedy}", details=[limit], image=str(ref), evidence=None
+            )
             continue
         advice = equivalents.advise(use, ref)
         remedy = advice.hint
+        details = [limit, *advice.details]
         fix = advice.fix
         if advice.evidence is None:
             remedy += f", or {use.credentials_hint}"
             if fix is None:
                 fix = _credentials_fix(use, model, ctx)
                 if fix is not None:
-                    remedy += " (--unsafe-fixes adds the docker-hub-credentials secret)"
+                    details.append("--unsafe-fixes adds the docker-hub-credentials secret.")
         yield ctx.finding(
             use.span,
             f"{problem}; {remedy}{avoid}",
+            details=details,
             image=str(ref),
             replacement=advice.replacement,
             fix=fix,
@@ -128,7 +134,7 @@ RULE = Rule(
     "docker-hub-anonymous-pull",
     Severity.ERROR,
     check,
-    __doc__ or "",
+    with_limits(__doc__ or ""),
     fixable=True,
     lookups=(Lookup.ECR_PUBLIC,),
 )

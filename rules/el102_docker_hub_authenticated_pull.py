@@ -5,9 +5,11 @@ Flags images that resolve to Docker Hub and are pulled with registry credentials
 with ``repositoryCredentials``).
 
 ## Why is this bad?
-Authenticated pulls are still rate-limited: a Docker Personal account allows 200 pulls per
-6 hours, shared by every task that uses the same credentials. A large deployment or a crash loop
-can still exhaust it, and the pull then fails with ``toomanyrequests``.
+Authenticated pulls are still rate-limited: a Docker Personal account allows
+{{authenticated limit}} (Docker's documented limit; paid plans are not limited: set yours with
+``docker-hub-limit``'s ``authenticated``, and the messages use it), shared by every task that
+uses the same credentials. A large deployment or a crash loop can still exhaust it, and the pull
+then fails with ``toomanyrequests``.
 
 ## Example
 ```json
@@ -26,8 +28,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.dockerhub import docker_hub_pulls, repository_is_known, with_limits
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -42,8 +44,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     equivalents = ctx.services.ecr_public
     for use, ref in docker_hub_pulls(model.images, ctx.settings, authenticated=True):
         problem = (
-            f"{ref}{use.origin_note} is pulled from Docker Hub with credentials, still limited "
-            "to 200 pulls per 6 hours on a Personal account"
+            f"{brief(str(ref), 90)}{use.details} is pulled from Docker Hub with credentials, "
+            f"still limited to {ctx.settings.authenticated_limit} per account"
         )
         if equivalents is None or not repository_is_known(use):
             yield ctx.finding(use.span, f"{problem}; {REMEDIES}", image=str(ref), evidence=None)
@@ -52,6 +54,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             use.span,
             f"{problem}; {advice.hint}",
+            details=advice.details,
             image=str(ref),
             replacement=advice.replacement,
             fix=advice.fix,
@@ -64,7 +67,7 @@ RULE = Rule(
     "docker-hub-authenticated-pull",
     Severity.WARNING,
     check,
-    __doc__ or "",
+    with_limits(__doc__ or ""),
     fixable=True,
     lookups=(Lookup.ECR_PUBLIC,),
 )

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.model import Model, RegistryKind, UnresolvedRef
 from ecs_lint.references import known_registry, known_repository
 from ecs_lint.rule import Rule, RuleContext
@@ -51,12 +51,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if registry is not None and registry.registry is RegistryKind.DOCKER_HUB:
             continue  # Docker Hub whatever the variables are: EL101/EL102 name them
         unknown = "repository" if registry is not None else "registry"
-        details = f" ({use.circumstances})" if use.circumstances else ""
+        variables = ", ".join(ref.variables)
+        values = "value" if len(ref.variables) == 1 else "values"
+        # A reference that is a whole unknown expression depends on nothing but itself.
+        depends = "" if variables == ref.original else f" depends on {brief(variables)},"
         yield ctx.finding(
             use.span,
-            f"{use.kind.value} '{ref.original}'{use.origin_note}{details} depends on "
-            f"{', '.join(ref.variables)}, which {'has' if len(ref.variables) == 1 else 'have'} "
-            f"no known value, so its {unknown} is unknown; {use.values_hint}",
+            f"{use.kind.value} '{brief(ref.original)}'{use.details}{depends} with no known "
+            f"{values}, so its {unknown} is unknown; {use.values_hint}",
         )
 
 

@@ -35,10 +35,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in model.images:
         ref = use.reference
         if isinstance(ref, InvalidRef):
-            details = f" ({use.circumstances})" if use.circumstances else ""
-            message = (
-                f"invalid image reference '{ref.original}'{use.origin_note}{details}: {ref.reason}"
-            )
+            message = f"invalid image reference '{ref.original}'{use.details}: {ref.reason}"
             yield ctx.finding(use.span, message)
 
 

@@ -42,10 +42,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             reason = "uses the mutable 'latest' tag"
         else:
             continue
-        details = f" ({use.circumstances})" if use.circumstances else ""
         yield ctx.finding(
             use.span,
-            f"{ref.original}{use.origin_note}{details} {reason}; pin a version tag or a digest",
+            f"{ref.original}{use.details} {reason}; pin a version tag or a digest",
             image=str(ref),
         )
 

@@ -8,8 +8,8 @@ deployment: the desired count times the distinct anonymous Docker Hub images of 
 the file gives the most tasks the service scales out to (an Express service's ``MaxTaskCount``),
 the estimate is of a scale-out to that maximum, which starts and pulls for that many tasks. It
 compares the estimate with the anonymous limit that every task behind one NAT gateway address
-shares (100 pulls per 6 hours; set another with ``--docker-hub-limit`` or
-``docker-hub-limit``, as Docker has announced other limits), and reports:
+shares ({{anonymous limit}}, Docker's documented limit; set another with ``--docker-hub-limit``
+or ``docker-hub-limit``, as Docker has announced other limits before), and reports:
 
 - an error when one deployment (or scale-out to its maximum) of the service alone needs more
   pulls than the limit;
@@ -49,13 +49,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ecs_lint.dockerhub import docker_hub_pulls
+from ecs_lint.dockerhub import PER_ADDRESS, docker_hub_pulls, with_limits
 from ecs_lint.findings import Finding, Severity
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ecs_lint.dockerhub import PullLimit
     from ecs_lint.model import Located, Model, ServiceView, Span, TaskView
     from ecs_lint.settings import Settings
 
@@ -78,7 +79,7 @@ class Estimate:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    limit = ctx.settings.docker_hub_limit
+    limit = ctx.settings.anonymous_limit
     # Every service the run knows, those read from the repository for context too: they share
     # the region's addresses with the services checked (only findings in checked files remain).
     estimates = [
@@ -92,9 +93,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for region, group in groups.items():
         total = sum(estimate.pulls for estimate in group)
         for estimate in group:
-            if estimate.pulls > limit:
+            if estimate.pulls > limit.pulls:
                 yield _alone(ctx, estimate, limit, total, region, len(group))
-            elif total > limit:
+            elif total > limit.pulls:
                 yield _together(ctx, estimate, limit, total, region, len(group))
 
 
@@ -128,27 +129,52 @@ def _platform_note(service: ServiceView) -> str:
     if service.platform == "FARGATE":
         return "Fargate keeps no image cache between tasks"
     if service.platform in ("EC2", "EXTERNAL"):
-        return (
-            "on EC2 each task start pulls with the agent's default ECS_IMAGE_PULL_BEHAVIOR "
-            "(about once per instance with once or prefer-cached)"
-        )
-    return (
-        "on Fargate every task pulls (no image cache); on EC2 it depends on the agent's "
-        "ECS_IMAGE_PULL_BEHAVIOR"
-    )
+        return "on EC2, fewer with ECS_IMAGE_PULL_BEHAVIOR once or prefer-cached"
+    return "on Fargate every task pulls; on EC2 it depends on ECS_IMAGE_PULL_BEHAVIOR"
 
 
-def _describe(estimate: Estimate) -> str:
+EC2_PULLS = (
+    "On EC2 each task start pulls with the agent's default ECS_IMAGE_PULL_BEHAVIOR, and about "
+    "once per instance with once or prefer-cached: the estimate is then an upper bound."
+)
+
+
+def _describe(estimate: Estimate, *, whole: bool = True) -> str:
+    """``service web starts 2 tasks per deployment, each pulling 1 image (nginx:1.27)
+    anonymously from Docker Hub: about 2 pulls (Fargate keeps no image cache between
+    tasks)``; not ``whole``: without the image and the platform (``_details`` give them)."""
     service = estimate.service
     count = len(estimate.images)
-    images = f"{count} image{'s' if count != 1 else ''} ({', '.join(estimate.images)})"
+    images = f"{count} image{'s' if count != 1 else ''}"
+    if whole and count == 1 and len(estimate.images[0]) <= IMAGE_INLINE:
+        images += f" ({estimate.images[0]})"
     pulls = f"about {estimate.pulls} pulls"
     if estimate.scaled_out:
         pulls += " at its maximum"
+    platform = f" ({_platform_note(service)})" if whole else ""
     return (
         f"service {service.name} {_tasks(estimate)}, each pulling {images} anonymously from "
-        f"Docker Hub: {pulls} ({_platform_note(service)})"
+        f"Docker Hub: {pulls}{platform}"
     )
+
+
+IMAGE_INLINE = 40
+"""The longest image name the headline gives itself; longer ones, and several, are details."""
+
+
+def _details(estimate: Estimate, limit: PullLimit, *more: str, whole: bool = True) -> list[str]:
+    """What the headline leaves out: the images, the platform, the limit, ``more``, the
+    remedy."""
+    details = []
+    count = len(estimate.images)
+    if not whole or count > 1 or len(estimate.images[0]) > IMAGE_INLINE:
+        details.append(f"Image{'s' if count != 1 else ''}: {', '.join(estimate.images)}.")
+    if not whole and estimate.service.platform == "FARGATE":
+        details.append("Fargate keeps no image cache between tasks.")
+    if estimate.service.platform != "FARGATE":
+        details.append(EC2_PULLS)
+    details.append(f"Docker Hub allows {limit} {PER_ADDRESS} (docker-hub-limit).")
+    return [*details, *more, f"To fix: {REMEDY}."]
 
 
 def _tasks(estimate: Estimate) -> str:
@@ -179,15 +205,24 @@ def _total(region: str | None, services: int, total: int) -> str:
 
 
 def _alone(
-    ctx: RuleContext, estimate: Estimate, limit: int, total: int, region: str | None, count: int
+    ctx: RuleContext,
+    estimate: Estimate,
+    limit: PullLimit,
+    total: int,
+    region: str | None,
+    count: int,
 ) -> Finding:
     message = (
-        f"{_describe(estimate)}, more than the {limit} anonymous pulls Docker Hub allows per "
-        f"address, shared by every task behind one NAT gateway: {_alone_event(estimate)} alone "
-        "exhausts it, and later tasks fail with CannotPullContainerError (toomanyrequests); in "
-        f"all, {_total(region, count, total)}; {REMEDY}"
+        f"{_describe(estimate)}, more than the {limit.pulls} anonymous pulls Docker Hub allows"
     )
-    finding = _finding(ctx, _span(estimate), message, estimate, limit, total)
+    details = _details(
+        estimate,
+        limit,
+        f"So {_alone_event(estimate)} alone exhausts it; later tasks fail with "
+        "CannotPullContainerError (toomanyrequests).",
+        f"In all, {_total(region, count, total)}.",
+    )
+    finding = _finding(ctx, _span(estimate), message, details, estimate, limit, total)
     return replace(finding, severity=Severity.ERROR)
 
 
@@ -196,26 +231,45 @@ def _alone_event(estimate: Estimate) -> str:
 
 
 def _together(
-    ctx: RuleContext, estimate: Estimate, limit: int, total: int, region: str | None, count: int
+    ctx: RuleContext,
+    estimate: Estimate,
+    limit: PullLimit,
+    total: int,
+    region: str | None,
+    count: int,
 ) -> Finding:
     message = (
-        f"{_describe(estimate)}; in all, {_total(region, count, total)}, more than the "
-        f"{limit} anonymous pulls Docker Hub allows per address (shared by every task behind "
-        f"one NAT gateway), so redeploying or scaling them at once exhausts it; {REMEDY}"
+        f"{_describe(estimate, whole=False)}; in all, {_total(region, count, total)}, more than "
+        f"the {limit.pulls} anonymous pulls Docker Hub allows"
     )
-    return _finding(ctx, _span(estimate), message, estimate, limit, total)
+    details = _details(
+        estimate,
+        limit,
+        "Redeploying or scaling them at once exhausts it: every task behind one NAT gateway "
+        "shares it.",
+        whole=False,
+    )
+    return _finding(ctx, _span(estimate), message, details, estimate, limit, total)
 
 
 def _finding(
-    ctx: RuleContext, span: Span, message: str, estimate: Estimate, limit: int, total: int
+    ctx: RuleContext,
+    span: Span,
+    message: str,
+    details: list[str],
+    estimate: Estimate,
+    limit: PullLimit,
+    total: int,
 ) -> Finding:
     return ctx.finding(
         span,
         message,
+        details=details,
         service=estimate.service.name,
         pulls=estimate.pulls,
         total_pulls=total,
-        limit=limit,
+        limit=limit.pulls,
+        limit_window_seconds=limit.window,
     )
 
 
@@ -225,4 +279,4 @@ def _span(estimate: Estimate) -> Span:
     return count.span if count is not None else service.span
 
 
-RULE = Rule("EL150", "docker-hub-pull-budget", Severity.WARNING, check, __doc__ or "")
+RULE = Rule("EL150", "docker-hub-pull-budget", Severity.WARNING, check, with_limits(__doc__ or ""))

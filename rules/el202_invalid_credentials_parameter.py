@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -40,9 +40,12 @@ if TYPE_CHECKING:
     from ecs_lint.model import Model
 
 EXPECTED = (
-    "it must be a Secrets Manager secret ARN "
-    "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>) or the "
-    "name of a secret in the task's own region and account"
+    "it must be a Secrets Manager secret ARN or the name of a secret in the task's own region "
+    "and account"
+)
+SECRET_ARN = (
+    "A secret ARN is arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 "
+    "characters>."
 )
 
 
@@ -62,17 +65,21 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             if isinstance(ref, BadReference):
                 yield ctx.finding(
                     located.span,
-                    f"credentialsParameter '{located.value}' {ref.reason}; {EXPECTED}",
+                    f"credentialsParameter '{brief(located.value, 120)}' {ref.reason}; {EXPECTED}",
+                    details=[SECRET_ARN],
                 )
             elif ref.form is SecretForm.PARTIAL_ARN:
                 yield ctx.finding(
                     located.span,
                     f"credentialsParameter '{located.value}' is a partial ARN: it names the secret "
-                    f"'{ref.name}' without the 6-character suffix Secrets Manager adds to every "
-                    "secret ARN (e.g. -AbCdEf); Secrets Manager finds it by prefix, but IAM "
-                    "policies match the full ARN and a name ending in a hyphen and six "
-                    "characters is misread; use the full ARN (aws secretsmanager describe-secret "
-                    f"--secret-id {ref.name} --query ARN)",
+                    f"'{ref.name}' without the 6-character suffix of its ARN (e.g. -AbCdEf); use "
+                    f"the full ARN (aws secretsmanager describe-secret --secret-id {ref.name} "
+                    "--query ARN)",
+                    details=[
+                        "Secrets Manager finds the secret by that prefix, but IAM policies match "
+                        "the full ARN, and a secret name ending in a hyphen and six characters is "
+                        "misread."
+                    ],
                 )
 
 

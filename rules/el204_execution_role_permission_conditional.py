@@ -58,11 +58,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             if decision.outcome is not Outcome.CONDITIONAL:
                 continue
             request = decision.request
+            requirement = item.requirement
             yield ctx.finding(
-                item.requirement.span,
-                f"{role_label(item.role)} may call {request.action} on {request.resource} "
-                f"(for the {item.requirement.subject}) only conditionally: {decision.explain()}; "
-                "ecs-lint cannot prove the task will start",
+                requirement.span,
+                f"{role_label(item.role)} is allowed only conditionally what the "
+                f"{requirement.subject} needs",
+                details=[
+                    f"ecs-lint cannot prove the task will start: {request.action} on "
+                    f"{request.resource} is {decision.explain()}.",
+                    *([requirement.source] if requirement.source else []),
+                ],
             )
 
 

@@ -71,9 +71,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         reported.add((scope, located.value))
         yield ctx.finding(
             located.span,
-            f"the policies of execution role '{role_name(role.display)}' are not known "
-            f"({role.reason}), so its registry, secret and log permissions are not checked; "
+            f"the policies of execution role '{role_name(role.display)}' are not known, so its "
+            f"registry, secret and log permissions are not checked; "
             f"{ctx.settings.role_policy_hint}",
+            details=[
+                f"Not known: {role.reason}.",
+                "--iam and iam-files take the output of "
+                "'aws iam get-account-authorization-details'.",
+            ],
         )
     yield from _unknown_secrets(model, ctx)
 

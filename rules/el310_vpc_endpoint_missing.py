@@ -66,12 +66,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             gateway = " (a gateway endpoint on their route tables)" if need.service == "s3" else ""
             yield ctx.finding(
                 network.span,
-                f"service {service.name} cannot reach {need.service} from "
-                f"{describe_subnets(lacking)}: with {NO_ROUTE} only a VPC endpoint would, and "
-                f"{_absence(network, need.service)}; {', '.join(need.reasons)} {needs} it, so the "
-                "tasks fail to start (ResourceInitializationError, or CannotPullContainerError "
-                f"with an i/o timeout); create the {need.service} endpoint{gateway} or route the "
-                "subnets through a NAT gateway",
+                f"service {service.name} cannot reach {need.service} "
+                f"({_absence(network, need.service)}) from subnets with {NO_ROUTE}; create the "
+                f"{need.service} endpoint{gateway} or route the subnets through a NAT gateway",
+                details=[
+                    f"Subnets: {describe_subnets(lacking)}; there only a VPC endpoint reaches "
+                    f"{need.service}.",
+                    f"{', '.join(need.reasons)} {needs} it, so the tasks fail to start "
+                    "(ResourceInitializationError, or CannotPullContainerError with an i/o "
+                    "timeout).",
+                ],
                 service=service.name,
                 endpoint=need.service,
                 subnets=[subnet.subnet_id for subnet in lacking],

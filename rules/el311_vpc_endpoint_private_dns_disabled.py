@@ -46,11 +46,13 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 network.span,
                 f"the {endpoint.service} endpoint {endpoint.endpoint_id} of service "
-                f"{service.name} has private DNS disabled: its tasks resolve "
-                f"{endpoint.service}'s public name, which subnets with {NO_ROUTE} ({names}) "
-                f"cannot reach, so {', '.join(need.reasons)} fail"
-                f"{'s' if len(need.reasons) == 1 else ''} with an i/o timeout; enable private "
-                "DNS on the endpoint",
+                f"{service.name} has private DNS disabled, so its tasks in subnets with "
+                f"{NO_ROUTE} cannot reach {endpoint.service}; enable private DNS on the endpoint",
+                details=[
+                    f"The tasks resolve {endpoint.service}'s public name, which subnets {names} "
+                    f"cannot reach, so {', '.join(need.reasons)} fail"
+                    f"{'s' if len(need.reasons) == 1 else ''} with an i/o timeout."
+                ],
                 service=service.name,
                 endpoint=endpoint.endpoint_id,
             )

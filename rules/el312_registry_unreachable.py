@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Finding, Severity
+from ecs_lint.findings import Finding, Severity, brief
 from ecs_lint.reachability import NO_ROUTE, describe_subnets, internet_images, isolated_services
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
@@ -49,12 +49,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             )
             yield ctx.finding(
                 isolated.network.span,
-                f"{image.reference} (container {container}) comes from {image.where}, but service "
-                f"{service.name} places tasks in subnets with {NO_ROUTE}: "
-                f"{describe_subnets(isolated.subnets)}; {hint}, so the pull times out "
-                "(CannotPullContainerError); serve the image from ECR in this region (an ECR "
-                "pull-through cache for Docker Hub works through the ecr.api, ecr.dkr and s3 "
-                "endpoints) or route the subnets through a NAT gateway",
+                f"{brief(str(image.reference), 90)} (container {container}) comes from "
+                f"{image.where}, but service {service.name} places tasks in subnets with "
+                f"{NO_ROUTE}; serve the image from ECR in this region or route the subnets "
+                "through a NAT gateway",
+                details=[
+                    f"Subnets: {describe_subnets(isolated.subnets)}.",
+                    f"As {hint}, the pull times out (CannotPullContainerError).",
+                    "An ECR pull-through cache for Docker Hub works through the ecr.api, ecr.dkr "
+                    "and s3 endpoints.",
+                ],
                 image=str(image.reference),
                 service=service.name,
             )

@@ -2,8 +2,9 @@
 
 ## What it does
 Reports files that ecs-lint was asked to check but could not read or parse: invalid JSON or
-YAML, invalid UTF-8, binary content, files over the 10 MiB limit, unreadable files. The
-finding points at the line and column where the parser stopped.
+YAML, invalid UTF-8, binary content, files over the 10 MiB limit, unreadable files, and paths
+named on the command line that do not exist (reported whatever rules are selected: the other
+paths are still checked). The finding points at the line and column where the parser stopped.
 
 ## Why is this bad?
 Nothing in the file was checked, so a Docker Hub image or a broken credentials chain in it would
@@ -31,5 +32,5 @@ RULE = Rule(
     Severity.ERROR,
     report_problems,
     __doc__ or "",
-    reports=(ProblemKind.PARSE,),
+    reports=(ProblemKind.PARSE, ProblemKind.MISSING),
 )

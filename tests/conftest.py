@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from servers.faulty_aws import FaultyAws
+    from servers.gallery_server import GalleryServer
     from servers.moto_server import MotoServer
 
 __all__ = ["lint"]
@@ -46,6 +47,35 @@ def _no_user_git_configuration(
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+
+
+@pytest.fixture
+def gallery(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[GalleryServer]:
+    """The local gallery and registries (tests/servers/gallery_server.py) running, and an
+    environment pointing every look-up endpoint at them, look-ups allowed, a private cache."""
+    from servers.gallery_server import GalleryServer
+
+    with GalleryServer() as server:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("ECS_LINT_OFFLINE", raising=False)
+        monkeypatch.setenv("ECS_LINT_CACHE_DIR", str(tmp_path / "cache"))
+        yield server
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of everything ``pip install`` of the project needs, rebuilt offline from this
+    virtualenv (tests/offline_wheels.py): the pre-commit hook and the GitHub Action install from
+    it. Their tests share one xdist worker (their ``xdist_group``), so it is built once."""
+    from offline_wheels import MissingDistribution, build_wheelhouse
+
+    directory = tmp_path_factory.mktemp("wheelhouse")
+    try:
+        build_wheelhouse(directory)
+    except MissingDistribution as missing:
+        pytest.fail(str(missing))
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -114,12 +114,20 @@ def test_h_is_help_anywhere(task_file: Path) -> None:
     assert run_cli("rules", "-h").stdout.startswith("Usage: ecs-lint rules [OPTIONS]")
 
 
-def test_nonexistent_path_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_nonexistent_path_is_an_error_finding_and_the_others_are_linted(
+    tmp_path: Path,
+) -> None:
     missing = tmp_path / "nope.json"
-    run = run_cli(str(missing))
+    (tmp_path / "Dockerfile").write_text("FROM nginx:1.25\n")
+    run = run_cli("--select", "EL101", str(missing), str(tmp_path / "Dockerfile"))
     assert run.status == 2
-    assert f"path '{missing}' does not exist" in run.stderr
+    assert f"{missing}:1:1: EL900 path '{missing}' does not exist" in run.stdout.splitlines()
+    assert f"{tmp_path / 'Dockerfile'}:1:6: EL101 " in run.stdout
     assert "Traceback" not in run.stderr
+    found = json.loads(run_cli("-o", "json", str(missing)).stdout)
+    assert [(f["rule"], f["severity"], f["file"]) for f in found] == [
+        ("EL900", "error", str(missing))
+    ]
 
 
 def test_bad_build_arg_is_a_usage_error(tmp_path: Path) -> None:

@@ -37,11 +37,17 @@ PLAIN_LINES = [
     ["--config", "ecs-lint.toml", "--fail-level", "warning", "--extend-select", "EL9", "x"],
     ["--docker-hub-limit", "200", "x"],
     ["--docker-hub-limit=1", "x"],
+    ["--docker-hub-limit", "0", "x"],  # a text: its converter says what is wrong
+    ["--docker-hub-limit", "100/6h", "--docker-hub-limit", "authenticated=200/6h", "x"],
     ["-o", "json", "-o", "text", "x"],  # the last value of a single option wins
+    [],  # no path: the current directory
+    ["--select", "EL1"],
+    ["-"],  # stdin
+    ["-", "task.json"],  # check says - cannot be mixed with files, as typer's line would
+    ["--stdin-filename", "ecs/web.json", "--output-file", "report.txt", "--show-fixes", "-"],
 ]
 
 LEFT_TO_TYPER = [
-    [],  # no path: typer's "Missing argument"
     ["--help"],
     ["-h"],
     ["task.json", "--no-such-option"],
@@ -51,10 +57,6 @@ LEFT_TO_TYPER = [
     ["-ojson", "task.json"],  # a short option with its value attached
     ["-qo", "json", "task.json"],  # grouped short options
     ["--", "task.json"],
-    ["-", "task.json"],
-    ["--docker-hub-limit", "0", "x"],  # below the minimum: typer's message
-    ["--docker-hub-limit", "ten", "x"],
-    ["--docker-hub-limit", "010", "x"],  # not a plain number
 ]
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ecs_lint import safewrite
 from ecs_lint.engine import lint_paths
 from ecs_lint.findings import Edit, Fix
 from ecs_lint.fixes import apply_edits, plan_fixes, write_fixes
@@ -32,6 +33,15 @@ if TYPE_CHECKING:
 
 
 ECR = "public.ecr.aws/docker/library/"
+
+
+@pytest.fixture(
+    params=[True, False], ids=["relative to the open directory", "by path, as on Windows"]
+)
+def directory_calls(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixes written through the directory opened once (``dir_fd`` calls, POSIX), and by path,
+    as on a system without those calls (Windows): every check must hold either way."""
+    monkeypatch.setattr(safewrite, "DIR_FD_CALLS", request.param)
 
 
 def copy_fixture(tmp_path: Path, name: str) -> Path:
@@ -94,7 +104,9 @@ def test_task_definition_keeps_its_formatting_and_key_order(tmp_path: Path) -> N
     assert ("EL102", "docker.io/someone/private-tool:1.0") in remaining
 
 
-def test_file_mode_is_kept_and_the_file_is_replaced_atomically(tmp_path: Path) -> None:
+def test_file_mode_is_kept_and_the_file_is_replaced_atomically(
+    tmp_path: Path, directory_calls: None
+) -> None:
     path = copy_fixture(tmp_path, "task-definition.json")
     path.chmod(0o640)
     inode = path.stat().st_ino
@@ -104,7 +116,7 @@ def test_file_mode_is_kept_and_the_file_is_replaced_atomically(tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["task-definition.json"]  # no temp file left
 
 
-def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
+def test_a_second_run_changes_nothing(tmp_path: Path, directory_calls: None) -> None:
     dockerfile = copy_fixture(tmp_path, "crlf-bom.Dockerfile")
     task = copy_fixture(tmp_path, "task-definition.json")
     run_cli("--offline", "--fix", "--unsafe-fixes", str(tmp_path))
@@ -233,7 +245,9 @@ def test_unsafe_fixes_need_their_option(tmp_path: Path) -> None:
     assert (diff.status, diff.stdout) == (0, "")
 
 
-def test_a_file_changed_since_it_was_checked_is_left_alone(tmp_path: Path) -> None:
+def test_a_file_changed_since_it_was_checked_is_left_alone(
+    tmp_path: Path, directory_calls: None
+) -> None:
     path = copy_fixture(tmp_path, "task-definition.json")
     result = lint_paths([str(path)], Settings(offline=True), _services())
     plan = plan_fixes(result, unsafe=True)
@@ -246,7 +260,9 @@ def test_a_file_changed_since_it_was_checked_is_left_alone(tmp_path: Path) -> No
     assert path.read_text(encoding="utf-8") == edited
 
 
-def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path: Path) -> None:
+def test_a_link_swapped_in_after_the_check_is_not_written_through(
+    tmp_path: Path, directory_calls: None
+) -> None:
     tree, outside = tmp_path / "repo", tmp_path / "outside"
     tree.mkdir()
     outside.mkdir()
@@ -271,7 +287,7 @@ def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path: Path
     assert sorted(outside.iterdir()) == [victim]  # nothing written beside it either
 
 
-def test_a_read_only_file_is_left_unchanged(tmp_path: Path) -> None:
+def test_a_read_only_file_is_left_unchanged(tmp_path: Path, directory_calls: None) -> None:
     path = copy_fixture(tmp_path, "task-definition.json")
     path.chmod(0o444)
     before, inode = path.read_bytes(), path.stat().st_ino
@@ -305,7 +321,7 @@ def test_edits_replace_exactly_their_spans() -> None:
 
 
 def test_fixing_through_a_symbolic_link_keeps_the_link(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, directory_calls: None
 ) -> None:
     monkeypatch.chdir(tmp_path)  # links are followed only inside the working directory
     target = copy_fixture(tmp_path, "task-definition.json")

@@ -34,7 +34,6 @@ import pytest
 import yaml
 from offline_wheels import (
     MissingDistribution,
-    build_wheelhouse,
     project_requirements,
     rebuild_wheel,
     requirement_closure,
@@ -81,17 +80,6 @@ def tracked_files(root: Path) -> list[str]:
     """The project's files as a commit would hold them: tracked or not ignored."""
     listing = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     return sorted({name for name in listing.split("\0") if name and (root / name).is_file()})
-
-
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Wheels of everything ``pip install`` of the hook needs, rebuilt from this virtualenv."""
-    directory = tmp_path_factory.mktemp("wheelhouse")
-    try:
-        build_wheelhouse(directory)
-    except MissingDistribution as missing:
-        pytest.fail(str(missing))
-    return directory
 
 
 def offline_environment(wheelhouse: Path) -> dict[str, str]:

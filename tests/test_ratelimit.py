@@ -42,6 +42,8 @@ def test_anonymous_limit_and_remaining(hub: RateLimitServer) -> None:
     assert run.stdout == (
         "Docker Hub pulls (for this address, anonymous): 100 per 6 hours, 76 left; counted "
         f"against {ADDRESS}.\n"
+        "ecs-lint assumes 100 pulls per 6 hours per IPv4 address or IPv6 /64 subnet (Docker's "
+        "documented limit), as Docker Hub measured.\n"
     )
     token, head = hub.requests
     assert (token.method, token.path) == ("GET", "/token")
@@ -61,7 +63,33 @@ def test_json_output(hub: RateLimitServer) -> None:
         "remaining": 76,
         "window_seconds": 21600,
         "source": ADDRESS,
+        "configured": {"limit": 100, "window_seconds": 21600, "from": "documented"},
     }
+
+
+def test_the_configured_limit_is_shown_beside_the_measured_one(
+    hub: RateLimitServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub.anonymous = Quota(limit="10;w=3600", remaining="7;w=3600")
+    run = run_cli("ratelimit", "--docker-hub-limit", "100/6h")
+    assert run.stdout.splitlines() == [
+        f"Docker Hub pulls (for this address, anonymous): 10 per 1 hour, 7 left; counted against "
+        f"{ADDRESS}.",
+        "ecs-lint assumes 100 pulls per 6 hours per IPv4 address or IPv6 /64 subnet "
+        "(docker-hub-limit); Docker Hub measured 10 pulls per 1 hour: to use that, set "
+        "--docker-hub-limit 10/1h.",
+    ]
+    # From the configuration file too, and in JSON.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".ecs-lint.toml").write_text('docker-hub-limit = "10/1h"\n')
+    answer = json.loads(run_cli("ratelimit", "-o", "json").stdout)
+    assert (answer["limit"], answer["window_seconds"]) == (10, 3600)
+    assert answer["configured"] == {"limit": 10, "window_seconds": 3600, "from": "docker-hub-limit"}
+    assert (
+        run_cli("ratelimit")
+        .stdout.splitlines()[1]
+        .endswith("(docker-hub-limit), as Docker Hub measured.")
+    )
 
 
 def test_environment_credentials_authenticate(
@@ -112,6 +140,12 @@ def test_docker_config_auth_authenticates(hub: RateLimitServer, tmp_path: Path) 
     answer = json.loads(run.stdout)
     assert (answer["authenticated"], answer["user"], answer["limit"]) == (True, "bob", 200)
     assert answer["credentials_from"].endswith("config.json")
+    assert answer["configured"] == {"limit": 200, "window_seconds": 21600, "from": "documented"}
+    run = run_cli("ratelimit", "--docker-hub-limit", "authenticated=5000/1d")
+    assert run.stdout.splitlines()[1] == (
+        "ecs-lint assumes 5000 pulls per 1 day per account (docker-hub-limit); Docker Hub "
+        "measured 200 pulls per 6 hours: to use that, set --docker-hub-limit authenticated=200/6h."
+    )
 
 
 def test_a_credential_helper_is_not_run_and_says_so(hub: RateLimitServer, tmp_path: Path) -> None:
@@ -140,6 +174,10 @@ def test_no_headers_means_unlimited(hub: RateLimitServer) -> None:
     answer = json.loads(run.stdout)
     assert answer["unlimited"] is True and answer["limit"] is None
     assert "not limited" in run_cli("ratelimit").stdout
+    assert run_cli("ratelimit").stdout.splitlines()[1] == (
+        "ecs-lint assumes 100 pulls per 6 hours per IPv4 address or IPv6 /64 subnet (Docker's "
+        "documented limit); Docker Hub sets no limit on these pulls."
+    )
 
 
 def test_an_exhausted_limit_exits_one(hub: RateLimitServer) -> None:

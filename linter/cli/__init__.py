@@ -3,13 +3,13 @@
 ``ecs-lint PATH...`` is short for ``ecs-lint check PATH...``. Exit status: 0 when nothing is
 found, 1 when findings remain, 2 for usage errors or when a file could not be checked (EL900).
 
-One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``): what it
-does with its ``Settings``. ``commands`` is the typer application, each command's parameters
-derived from the options declared on ``Settings`` (``ecs_lint.options``); ``values`` turns the
-options given into ``Settings``; ``common`` holds the errors, messages, exit statuses and report
-they share. A plain ``check`` line is parsed by ``fastpath`` and runs without importing typer, and
-so does ``--version``; any other line imports the application. Each command imports what it needs
-when it runs.
+One module per command (``check``, ``aws``, ``policy``, ``ratelimit``, ``rule_docs``,
+``server``): what it does with its ``Settings``. ``commands`` is the typer application, each
+command's parameters derived from the options declared on ``Settings`` (``ecs_lint.options``);
+``values`` turns the options given into ``Settings``; ``common`` holds the errors, messages, exit
+statuses and report they share. A plain ``check`` line is parsed by ``fastpath`` and runs without
+importing typer, and so does ``--version``; any other line imports the application. Each command
+imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -27,7 +27,19 @@ if TYPE_CHECKING:
 # A first argument that is none of these is a path: ``ecs-lint PATH`` runs ``check``. The names
 # of the commands ``commands.app`` registers (tests/test_cli_fastpath.py holds them equal).
 COMMANDS = frozenset(
-    {"check", "version", "rules", "rule", "policy", "aws", "ratelimit", "--help", "-h", "--version"}
+    {
+        "check",
+        "version",
+        "rules",
+        "rule",
+        "policy",
+        "aws",
+        "ratelimit",
+        "server",
+        "--help",
+        "-h",
+        "--version",
+    }
 )
 
 
@@ -50,9 +62,14 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         _exit_if_output_failed()
         raise
-    except OSError as error:  # writing the report failed (a full disk, a closed stdout)
-        _output_failed(error)
-        _lead_nowhere(sys.stdout)
+    except OSError as error:
+        from ecs_lint.cli.common import OutputFailed
+
+        if isinstance(error, OutputFailed):  # writing the report (a full disk, a closed stdout)
+            _output_failed(error)
+            _lead_nowhere(sys.stdout)
+        else:  # anything else the system refused: say what
+            _error(_failure(error))
         sys.exit(2)
 
 
@@ -73,12 +90,41 @@ def _exit_if_output_failed() -> None:
 
 
 def _output_failed(error: OSError) -> None:
+    _error(f"cannot write the output: {error.strerror or error}")
+
+
+def _failure(error: OSError) -> str:
+    """What failed, from the error itself: ``cannot read /x: Permission denied``, the file (or
+    both files of a rename) named when the system says which."""
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        if isinstance(error, FileNotFoundError) and not _working_directory_exists():
+            return f"the current directory does not exist any more ({reason})"
+        return reason
+    files = repr(os.fsdecode(error.filename))
+    if error.filename2 is not None:
+        files += f" and {os.fsdecode(error.filename2)!r}"
+    return f"{files}: {reason}"
+
+
+def _working_directory_exists() -> bool:
+    from pathlib import Path
+
+    try:
+        Path.cwd()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _error(message: str) -> None:
     stream = sys.stderr
     if stream is None:
         return
-    reason = error.strerror or str(error)
+    from ecs_lint.textio import printable
+
     with contextlib.suppress(OSError, ValueError):
-        stream.write(f"ecs-lint: error: cannot write the output: {reason}\n")
+        stream.write(f"ecs-lint: error: {printable(message)}\n")
         stream.flush()
 
 

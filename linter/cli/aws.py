@@ -6,18 +6,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from ecs_lint.cli.common import (
+    HUMAN_FORMATS,
     fail,
     lookup_services,
     report_and_exit,
     report_lookup_warnings,
+    require_report_options,
     say,
 )
 
 if TYPE_CHECKING:
     from ecs_lint.settings import Settings
-
-SUMMARISING_FORMATS = frozenset({"text", "concise"})
-"""Output formats whose report ends with a summary line (which says when nothing was found)."""
 
 
 def aws(settings: Settings) -> NoReturn:
@@ -31,6 +30,7 @@ def aws(settings: Settings) -> NoReturn:
     from ecs_lint.iam.live import LiveAws
     from ecs_lint.settings import ROLE_POLICY_HINT_AWS_COMMAND
 
+    require_report_options(settings)
     regions = settings.aws_regions
     settings = replace(
         settings,
@@ -48,6 +48,6 @@ def aws(settings: Settings) -> NoReturn:
         fail(error.message)
     finally:
         report_lookup_warnings(services, live)
-    if result.nothing_found and settings.output_format not in SUMMARISING_FORMATS:
+    if result.nothing_found and settings.output_format not in HUMAN_FORMATS:
         say(f"ecs-lint: {result.nothing_found}")  # the report itself has no place to say it
     report_and_exit(result, settings)

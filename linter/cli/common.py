@@ -3,12 +3,14 @@ colour, the run's look-up services and the report on stdout."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterator
 
     from ecs_lint.engine import RunResult
     from ecs_lint.iam.live import LiveAws
@@ -16,6 +18,14 @@ if TYPE_CHECKING:
     from ecs_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+HUMAN_FORMATS = ("text", "concise")
+"""The output formats people read: they carry the summary, the fix hint and ``--show-fixes``."""
+STATISTICS_FORMATS = (*HUMAN_FORMATS, "json")
+"""The output formats ``--statistics`` prints in: its table, or a JSON array."""
+
+
+class OutputFailed(OSError):
+    """Writing the report failed (a full disk, a closed stdout): ``main`` says so."""
 
 
 def fail(message: str) -> NoReturn:
@@ -80,6 +90,22 @@ def lookup_services(settings: Settings) -> Services:
         fail(str(error))
 
 
+def policy_or_aws_failure(error: Exception) -> str | None:
+    """The message of a bad ``--iam``/``--role-policy`` file, a failed AWS look-up or a
+    sub-project's configuration that cannot be used (read as the run meets its files); ``None``
+    for any other error. Their modules are imported once something failed: a lint without a
+    task definition never loads the IAM modules."""
+    from ecs_lint.awsapi.wire import AwsError  # not the client: a file lint never needs boto3
+    from ecs_lint.config import ConfigError
+    from ecs_lint.iam.sources import PolicySourceError
+
+    if isinstance(error, (PolicySourceError, AwsError)):
+        return error.message
+    if isinstance(error, ConfigError):
+        return str(error)
+    return None
+
+
 def report_lookup_warnings(services: Services, live: LiveAws | None = None) -> None:
     """Say what the look-ups could not do (a timed-out gallery, an optional AWS look-up that
     failed...), and close them. ``live``: the run's AWS look-ups, if not the policy service's."""
@@ -120,19 +146,72 @@ def not_checked_note(templates: list[tuple[str, str]]) -> str:
     )
 
 
-def report_and_exit(result: RunResult, settings: Settings) -> NoReturn:
-    """Print the findings (or ``--statistics``) on stdout and exit with the run's status."""
-    from ecs_lint.reporters import reporter
+def require_report_options(settings: Settings) -> None:
+    """A usage error for report options that do not go together."""
+    if settings.statistics and settings.output_format not in STATISTICS_FORMATS:
+        fail(
+            f"--statistics prints a table or JSON; it cannot be combined with --output-format "
+            f"{settings.output_format} (use text, concise or json)"
+        )
 
+
+def report_and_exit(
+    result: RunResult, settings: Settings, stream: TextIO | None = None
+) -> NoReturn:
+    """Print the findings (or ``--statistics``) on stdout, or ``stream``, or with
+    ``--output-file`` in that file, and exit with the run's status."""
     report_notes(result)
+    with report_output(settings, stream) as out:
+        write_report(result, settings, out)
+    sys.exit(exit_status(result, settings))
+
+
+def write_report(result: RunResult, settings: Settings, out: TextIO) -> None:
+    """The report: the reporter's, or ``--statistics``; in the formats people read, then the
+    fixes (``--show-fixes``), what ``--fix`` would fix and the summary line, last."""
+    from ecs_lint.reporters import reporter
+    from ecs_lint.reporters.text import fix_hint, fix_list, summary
+
     output_format, quiet = settings.output_format, settings.quiet
+    human = output_format in HUMAN_FORMATS
     if settings.statistics:
         from ecs_lint.reporters import statistics as per_rule
 
-        per_rule.report(result, sys.stdout, as_json=output_format == "json", quiet=quiet)
+        per_rule.report(result, out, as_json=output_format == "json", quiet=True)
     else:
-        reporter(output_format)(result, sys.stdout, color=use_color(sys.stdout), quiet=quiet)
-    sys.exit(exit_status(result, settings))
+        reporter(output_format)(result, out, color=use_color(out), quiet=quiet or human)
+    if not human:
+        return
+    if settings.show_fixes and not settings.fix:
+        out.write(fix_list(result.findings, unsafe_fixes=settings.unsafe_fixes))
+    hint = fix_hint(result.findings, unsafe_fixes=settings.unsafe_fixes)
+    if not quiet:
+        out.write((f"{hint}\n" if hint else "") + summary(result) + "\n")
+
+
+@contextlib.contextmanager
+def report_output(settings: Settings, stream: TextIO | None = None) -> Iterator[TextIO]:
+    """Where the report goes: ``stream`` (stdout unless given), or with ``--output-file`` a
+    buffer written to that file once the report is complete, replacing it atomically (a
+    report cut short leaves the file as it was). A failed write is :class:`OutputFailed`."""
+    if settings.output_file is None:
+        target = sys.stdout if stream is None else stream
+        try:
+            yield target
+        except OSError as error:
+            raise OutputFailed(error.errno, error.strerror) from error
+        return
+    buffer = io.BytesIO()
+    # As the terminal shows it, a line ending "\n" on every system; bytes --diff writes as they are.
+    text = io.TextIOWrapper(buffer, "utf-8", "backslashreplace", newline="", write_through=True)
+    yield text
+    text.flush()
+    from ecs_lint.safewrite import write_atomically
+
+    try:
+        write_atomically(settings.output_file, buffer.getvalue())
+    except OSError as error:
+        fail(f"cannot write the output file {settings.output_file}: {error.strerror or error}")
 
 
 def exit_status(result: RunResult, settings: Settings) -> int:

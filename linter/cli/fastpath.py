@@ -7,10 +7,10 @@ the same declarations typer's parameters are made of (the options on ``Settings`
 ``ecs_lint.options``), into the values typer would pass, and run as typer's command runs it.
 
 Only a plain command line is taken: options written ``--name value``, ``--name=value`` or
-``-X value``, flags, and paths. Anything else (``--help``, an unknown option, a missing value,
-a value starting with ``-``, a number that is not a plain one within its bounds, grouped short
-options, ``--``, no path) is left to typer, whose messages, help and exit statuses stay the
-only ones.
+``-X value``, flags, and paths (``-`` too: stdin), or none. Anything else (``--help``, an unknown
+option, a missing value, a value starting with ``-``, a number that is not a plain one within
+its bounds, grouped short options, ``--``) is left to typer, whose messages, help and exit
+statuses stay the only ones.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class CommandLine:
         while position < len(args):
             token = args[position]
             position += 1
-            if not token.startswith("-"):
+            if not token.startswith("-") or token == "-":  # ``-``: stdin
                 paths.append(token)
                 continue
             # ``--name=value``; a short option only on its own (``-ojson`` is left to typer).
@@ -79,9 +79,7 @@ class CommandLine:
                 values[found.name] = [*(values[found.name] or ()), value]
             else:
                 values[found.name] = value
-        if not paths:
-            return None
-        values[self.arguments] = paths
+        values[self.arguments] = paths or None  # none: the command's default
         return values
 
 

@@ -33,13 +33,13 @@ FORMATS: Final = {
 def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
     """Print the least-privilege IAM policy each execution role needs for its task definitions.
 
-    Reads files, or with --aws and --cluster/--service/--task-definition what runs in AWS (with
-    --aws alone: every service of every cluster in the region).
+    Reads files (default: the current directory), or with --aws and
+    --cluster/--service/--task-definition what runs in AWS (with --aws alone: every service of
+    every cluster in the region).
     """
     from ecs_lint.aws.inventory import Scope
     from ecs_lint.awsapi.wire import AwsError
     from ecs_lint.config import ConfigError
-    from ecs_lint.discover import MissingPath
     from ecs_lint.iam.generate import generate_role_policies
     from ecs_lint.iam.provider import build_policy_provider
     from ecs_lint.iam.sources import PolicySourceError
@@ -52,7 +52,7 @@ def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
     scope = Scope.of(settings)
     reads_aws = scope != Scope() or (settings.aws and not paths)
     if not paths and not reads_aws:
-        fail("give files or directories, or AWS targets (--cluster, --service, --task-definition)")
+        paths = ["."]  # as ecs-lint check: the current directory
     try:
         model, settings, live = _model(paths or [], settings, scope if reads_aws else None)
         provider = build_policy_provider(settings, model, live)
@@ -60,8 +60,6 @@ def policy(paths: list[str] | None, settings: Settings) -> NoReturn:
         policies = generate_role_policies(
             model, provider, missing=settings.policy_missing, role=role
         )
-    except MissingPath as missing_path:
-        fail(f"path '{missing_path}' does not exist")
     except (PolicySourceError, AwsError) as error:
         fail(error.message)
     except ConfigError as error:  # a sub-project's configuration (Settings.for_path)
@@ -93,7 +91,7 @@ def _model(
     from ecs_lint.model import ProblemKind
 
     model = load_model(paths, settings)
-    for problem in model.problems((ProblemKind.PARSE,)):
+    for problem in model.problems((ProblemKind.PARSE, ProblemKind.MISSING)):
         if problem.about is None:  # a file given cannot be read (not a file one of them names)
             span = problem.span
             fail(f"{span.path}:{span.line}:{span.column}: {problem.message}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint.findings import Edit, Fix
+from ecs_lint.findings import Edit, Fix, brief
 from ecs_lint.gallery.catalog import Equivalent, Evidence, embedded_catalog
 from ecs_lint.model import ImageRef, RegistryKind
 
@@ -43,7 +43,9 @@ class Advice:
     """``identical``, ``verified``, ``catalog``, or ``None`` (no ECR Public equivalent)."""
     fix: Fix | None
     hint: str
-    """The end of the finding's message: what to use instead, or the other remedies."""
+    """The end of the finding's headline: what to use instead, or the other remedies."""
+    details: tuple[str, ...] = ()
+    """Lines the finding's message adds after its headline."""
 
 
 def offline_from_environment(environ: Mapping[str, str] | None = None) -> bool:
@@ -88,6 +90,16 @@ class EcrPublicEquivalents:
             return
         self._answers.update(self._online().resolve(refs))
 
+    def answers(self) -> dict[str, Equivalent]:
+        """Every answer this service holds, by image (``str(ref)``), for a caller that keeps them
+        longer than one run (the language server, between the lints of a session)."""
+        return dict(self._answers)
+
+    def remember(self, answers: Mapping[str, Equivalent]) -> None:
+        """Answers found earlier for the same endpoints: ``prefetch`` does not look them up
+        again and ``advise`` gives them."""
+        self._answers.update(answers)
+
     def lookup(self, ref: ImageRef) -> Equivalent:
         """The prefetched answer, else the catalog's (never I/O)."""
         answer = self._answers.get(str(ref))
@@ -114,10 +126,13 @@ class EcrPublicEquivalents:
             None,
             None,
             None,
-            f"no ECR Public equivalent {where}: copy the image into a private ECR repository, "
-            f"or pull it through an ECR pull-through cache rule for Docker Hub ({example}; the "
-            f"rule's Docker Hub credentials live in a Secrets Manager secret whose name starts "
-            f"with {PULL_THROUGH_SECRET_PREFIX})",
+            f"no ECR Public equivalent {where}: copy it to private ECR or an ECR pull-through "
+            "cache",
+            (
+                f"Through a pull-through cache it is {example}; the rule's Docker Hub "
+                "credentials live in a Secrets Manager secret whose name starts with "
+                f"{PULL_THROUGH_SECRET_PREFIX}.",
+            ),
         )
 
     def _ecr_public_advice(
@@ -128,7 +143,7 @@ class EcrPublicEquivalents:
         else:
             note = evidence.value
         fix = _fix(use, ref, replacement, safe=evidence.safe, why=f"ECR Public, {evidence.value}")
-        return Advice(replacement, evidence.value, fix, f"use {replacement} ({note})")
+        return Advice(replacement, evidence.value, fix, f"use {brief(replacement, 90)} ({note})")
 
     def _online(self) -> Resolver:
         if self._resolver is None:

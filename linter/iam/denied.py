@@ -1,12 +1,12 @@
 """The checks of the rules that report denied requests of an execution role.
 
 A rule names in ``Rule.reports`` the kinds of requirement (:class:`~ecs_lint.iam.Need`) it
-reports, and takes its check from here, saying how its findings read: ``ROLE ACTION the SUBJECT:
-WHY; CONSEQUENCE``, ending with the statement that would allow the requests, which the fix
-suggests. :func:`each_denial` reports each denied request on its own, and may explain for a
-secret read the traps that make a statement miss it (a name without the suffix of the secret's
-ARN, letter case); :func:`denials_by_place` reports each place once (a container's image, its
-log group) with all of its denials.
+reports, and takes its check from here, saying how its findings read: a headline ``ROLE ACTION
+the SUBJECT``, then lines with the requests denied and why, their consequence, and the statement
+that would allow them, which the fix suggests. :func:`each_denial` reports each denied request on
+its own, and may explain for a secret read the traps that make a statement miss it (a name
+without the suffix of the secret's ARN, letter case); :func:`denials_by_place` reports each place
+once (a container's image, its log group) with all of its denials.
 """
 
 from __future__ import annotations
@@ -93,18 +93,21 @@ def denial_finding(
     consequence: str,
     detail: str | None = None,
 ) -> Finding:
-    """The finding for the denied ``checks`` of one place, at that place: ``action`` is what
-    the role cannot do (``cannot pull``), ``consequence`` what then happens to the task, and
-    ``detail`` (a sentence) what else explains the denial."""
+    """The finding for the denied ``checks`` of one place, at that place: its headline says
+    which role (and where its policies come from) ``action`` the subject (``cannot pull`` the
+    image); then a line with the requests denied and why, and ``consequence``, what then happens
+    to the task; ``detail`` (a sentence) what else explains the denial; and the statement that
+    would allow them, which the fix suggests."""
     first = checks[0]
-    message = (
-        f"{role_label(first.role)} {action} the {first.requirement.subject}: {denials(checks)}; "
-        f"{consequence}"
-    )
+    message = f"{role_label(first.role)} {action} the {first.requirement.subject}"
+    details = [f"{denials(checks)}; {consequence}."]
+    if first.requirement.source is not None:
+        details.append(first.requirement.source)
     if detail is not None:
-        message += f". {detail}"
+        details.append(f"{detail[:1].upper()}{detail[1:]}.")
     # Imported for a denial only: a policy suggestion costs start-up otherwise.
-    from ecs_lint.iam.suggest import allow_fix, message_with
+    from ecs_lint.iam.suggest import allow_fix, allow_line
 
     fix = allow_fix(checks)
-    return ctx.finding(first.requirement.span, message_with(message, fix), fix=fix)
+    details += allow_line(fix)
+    return ctx.finding(first.requirement.span, message, details=details, fix=fix)

@@ -94,7 +94,8 @@ class Requirement:
 
     ``kind`` says which rule reports it when denied (the one whose ``reports`` name it);
     ``subject`` says what it is for, in words; ``secret`` is set for a secret read, to explain
-    the suffix trap.
+    the suffix trap; ``source`` is a sentence saying where a fact the subject rests on comes from
+    (the KMS key of a secret), which a message gives after its headline.
     """
 
     kind: Need
@@ -103,6 +104,7 @@ class Requirement:
     container: str | None
     subject: str
     secret: SecretRef | None = None
+    source: str | None = None
 
 
 def agent_uses_execution_role(task: TaskView) -> bool:
@@ -265,7 +267,8 @@ def _decrypt(
         Request.of("kms:Decrypt", facts.key.resource, context),
         located.span,
         container.name,
-        f"KMS key {facts.key.display} (known from {facts.key.source}) of {subject}",
+        f"KMS key {facts.key.display} of {subject}",
+        source=f"The KMS key is known from {facts.key.source}.",
     )
 
 

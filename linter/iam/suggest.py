@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ecs_lint.iam.requirements import Requirement
     from ecs_lint.model import ContainerView, TaskView
 
-__all__ = ["SUGGESTION_KIND", "allow_fix", "message_with", "repository_credentials_fix"]
+__all__ = ["SUGGESTION_KIND", "allow_fix", "allow_line", "repository_credentials_fix"]
 
 SUGGESTION_KIND: Final = "execution-role-policy"
 CREDENTIALS_PATH: Final = ("repositoryCredentials", "credentialsParameter")
@@ -69,13 +69,13 @@ def allow_fix(checks: Sequence[Check]) -> Fix | None:
     )
 
 
-def message_with(message: str, fix: Fix | None) -> str:
-    """A finding's message, ending with the statement its suggestion allows."""
+def allow_line(fix: Fix | None) -> list[str]:
+    """The last line of a finding's message: the statements its suggestion allows (none without
+    a suggestion)."""
     if fix is None or fix.suggestion is None:
-        return message
+        return []
     statements = fix.suggestion["policy_document"]["Statement"]
-    listed = ", ".join(_compact(statement) for statement in statements)
-    return f"{message}. Allow it with: {listed}"
+    return [f"Allow it with: {', '.join(_compact(statement) for statement in statements)}"]
 
 
 # --- EL101: add repositoryCredentials ---------------------------------------------------------

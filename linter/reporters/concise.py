@@ -1,4 +1,5 @@
-"""One line per finding, ``path:line:col: CODE message``, then the summary (not with ``--quiet``).
+"""One line per finding, ``path:line:col: CODE message`` (its headline: the text format and the
+others carry its details too), then the summary (not with ``--quiet``).
 
 A finding without a file position (a live AWS resource) is located as ``resource#json.path:``.
 """
@@ -20,6 +21,6 @@ def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool =
         if color:
             location = f"\x1b[1m{location}\x1b[0m"
             code = f"\x1b[{_COLOURS[finding.severity]};1m{code}\x1b[0m"
-        out.write(f"{location} {code} {printable(finding.message)}\n")
+        out.write(f"{location} {code} {printable(finding.headline)}\n")
     if not quiet:
         out.write(summary(result) + "\n")

@@ -1,4 +1,5 @@
-"""The default human output: ``path:line:col: CODE message``, a code frame, and a summary.
+"""The default human output: ``path:line:col: CODE message``, a code frame, the message's
+details (``= ...`` lines), and a summary.
 
 Text from linted files is made safe before it reaches the terminal: control characters are
 shown escaped, so a file cannot move the cursor, change colours or retitle the window.
@@ -26,12 +27,18 @@ def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool =
         span = finding.span
         location = where(finding)
         code = paint(finding.rule, _COLOURS[finding.severity] + ";1")
-        out.write(f"{paint(location, '1')} {code} {printable(finding.message)}\n")
+        out.write(f"{paint(location, '1')} {code} {printable(finding.headline)}\n")
         source = result.sources.get(span.path)
         if source is not None and span.logical is None:
             out.write(code_frame(source, finding, paint))
+        for detail in finding.details:
+            out.write(f"{paint(DETAIL, _COLOURS[finding.severity])}{printable(detail)}\n")
     if not quiet:
         out.write(summary(result) + "\n")
+
+
+DETAIL = "      = "
+"""Before each line of a finding's details, under the code frame's gutter."""
 
 
 def where(finding: Finding) -> str:
@@ -73,6 +80,47 @@ def summary(result: RunResult) -> str:
         if count
     ]
     return f"Found {', '.join(parts)} ({checked})."
+
+
+def fix_hint(findings: list[Finding], *, unsafe_fixes: bool) -> str | None:
+    """What ``--fix`` would do, after the summary, as ruff says it: ``[*] 3 fixable with
+    --fix`` and the unsafe fixes it applies only with ``--unsafe-fixes``; ``None`` without
+    any fix."""
+    safe, unsafe = _fixable(findings)
+    if unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
+    hidden = ""
+    if unsafe:
+        hidden = (
+            f" ({unsafe} more with --unsafe-fixes)"
+            if safe
+            else f" ({unsafe} with --fix --unsafe-fixes)"
+        )
+    if safe:
+        return f"[*] {safe} fixable with --fix{hidden}."
+    if unsafe:
+        return f"No fixes available{hidden}."
+    return None
+
+
+def fix_list(findings: list[Finding], *, unsafe_fixes: bool) -> str:
+    """``--show-fixes`` without ``--fix``: each fix ``--fix`` would apply (``[*]``), and each it
+    applies only with ``--unsafe-fixes``, with its description."""
+    lines = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.edits:
+            continue
+        mark = "[*]" if fix.safe or unsafe_fixes else "[unsafe]"
+        lines.append(f"  {where(finding)} {finding.rule} {mark} {printable(fix.description)}\n")
+    return f"Fixes ({len(lines)}):\n{''.join(lines)}" if lines else "No fixes available.\n"
+
+
+def _fixable(findings: list[Finding]) -> tuple[int, int]:
+    """How many findings have a fix with edits: safe ones, unsafe ones."""
+    fixes = [finding.fix for finding in findings if finding.fix is not None and finding.fix.edits]
+    safe = sum(1 for fix in fixes if fix.safe)
+    return safe, len(fixes) - safe
 
 
 class _Paint:

@@ -1,16 +1,19 @@
-"""Terraform expressions, evaluated as Terraform would where the configuration says enough.
+"""HCL expressions, evaluated as Terraform and Docker Bake would where the file says enough.
 
-The syntax tree comes from :mod:`ecs_lint.sources._hclsyntax`; the names an expression uses
-(``var.``, ``local.``, ``module.``, resources, ``each``) come from its module instance
-(:class:`ecs_lint.sources._tfmodule.Instance`), and functions from
-:mod:`ecs_lint.sources._tffunctions`. What is evaluated:
+The syntax tree comes from :mod:`ecs_lint.sources._hclsyntax`. What a name means and which
+functions there are belong to the configuration the file is part of, its :class:`Scope`: a
+Terraform module instance (:class:`ecs_lint.sources._tfinstance.Instance`: ``var.``, ``local.``,
+``module.``, resources, and the functions of :mod:`ecs_lint.sources._tffunctions`) or a Bake
+definition (:class:`ecs_lint.sources.bake.Definition`: variables by bare name). The rest is
+the same HCL in both, and evaluated here:
 
 * literals, tuples, objects, strings and heredocs with ``${...}`` (a value not known statically
   becomes a hole labelled with its expression: ``${aws_iam_role.exec.arn}``), ``$${`` escapes;
-* references: variables, locals, ``each``/``count``, ``path.module``, module outputs, attributes
-  and indexes of known values, splats, ``for`` expressions over known collections, conditionals
-  and operators whose operands are known;
-* the pure functions of the function table.
+* names a block or a ``for`` expression adds (``each``, ``count``, iteration symbols, a Bake
+  ``matrix``), and what the scope says the other names are; attributes and indexes of known
+  values, splats, ``for`` expressions over known collections, conditionals and operators whose
+  operands are known;
+* the functions of the scope's table.
 
 Anything else (a template directive, a resource attribute known after apply, an unknown
 condition) is unknown, never guessed: an unknown value keeps the text of the expression that
@@ -20,11 +23,10 @@ that uses it, with an :class:`~ecs_lint.sources._values.Origin` naming where it 
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._values import (
@@ -43,18 +45,23 @@ from ecs_lint.sources._values import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from collections.abc import Mapping as Table
 
     from tree_sitter import Node
 
     from ecs_lint.model import Span
     from ecs_lint.sources._hclsyntax import HclFile
-    from ecs_lint.sources._tfinstance import Instance
     from ecs_lint.sources._values import Part, Value
+
+    Function = Callable[["Evaluator", Node, list[Node], int], Value]
+    """A function of the table: the evaluator, the call's node, its argument nodes, the depth."""
 
 __all__ = [
     "Env",
     "Evaluator",
     "Failed",
+    "Scope",
+    "as_number",
     "as_parts",
     "concat_parts",
     "is_known",
@@ -196,7 +203,7 @@ def truth(value: Value) -> bool | None:
     return None
 
 
-def _number(value: Value) -> int | float | None:
+def as_number(value: Value) -> int | float | None:
     if isinstance(value, Scalar) and not isinstance(value.value, bool):
         return value.value
     if isinstance(value, Str) and value.is_known:
@@ -213,11 +220,33 @@ def _number(value: Value) -> int | float | None:
 # --- The evaluator -----------------------------------------------------------------------------
 
 
+class Scope(Protocol):
+    """The configuration an evaluated file belongs to: what its names and functions are."""
+
+    @property
+    def functions(self) -> Table[str, Function]:
+        """The functions evaluated, by name; a call of any other is unknown."""
+        ...
+
+    def reference(
+        self, ev: Evaluator, node: Node, root: str, rest: list[Node], depth: int
+    ) -> Value:
+        """The value of the reference ``node``: the name ``root``, then the attribute, index
+        and splat steps ``rest`` (:meth:`Evaluator.named` and :meth:`Evaluator.postfix` apply
+        them)."""
+        ...
+
+    def owns(self, value: Str) -> bool:
+        """Whether a string is written in the scope's own files, so an expression that uses it
+        is where to report it (:meth:`Evaluator.named`)."""
+        ...
+
+
 @dataclass(slots=True)
 class Evaluator:
-    """Evaluates the expressions of one file of a module instance."""
+    """Evaluates the expressions of one file of a scope."""
 
-    scope: Instance
+    scope: Scope
     file: HclFile
     env: Env = field(default_factory=dict)
 
@@ -313,9 +342,11 @@ class Evaluator:
         if term.type == "variable_expr":
             return self._reference(node, term, rest, depth)
         value = self.expression(term, depth)
-        return self._postfix(node, value, rest, depth)
+        return self.postfix(node, value, rest, depth)
 
-    def _postfix(self, node: Node, value: Value, rest: list[Node], depth: int) -> Value:
+    def postfix(self, node: Node, value: Value, rest: list[Node], depth: int) -> Value:
+        """``value`` after the steps ``rest`` of the expression ``node`` (``.attr``,
+        ``[index]``, splats)."""
         for index, step in enumerate(rest):
             if isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed):
                 return value if isinstance(value, Failed) else self.hole(node, self.text_of(node))
@@ -346,7 +377,7 @@ class Evaluator:
         else:
             key = self.expression(inner.named_children[0], depth)
         if isinstance(value, Sequence):
-            number = _number(key)
+            number = as_number(key)
             if number is None:
                 return self.unknown(step)
             if not float(number).is_integer() or not 0 <= number < len(value.items):
@@ -368,73 +399,34 @@ class Evaluator:
         items = value.items if isinstance(value, Sequence) else [value]
         # [*] applies what follows to each element; .* only its own attributes.
         steps = inner + rest if splat.type == "full_splat" else inner
-        results = [self._postfix(node, item, steps, depth) for item in items[:MAX_ITEMS]]
+        results = [self.postfix(node, item, steps, depth) for item in items[:MAX_ITEMS]]
         if len(items) > MAX_ITEMS:
             return self.unknown(node)
         result: Value = Sequence(results, self.where(node))
         if splat.type == "attr_splat" and rest:
-            result = self._postfix(node, result, rest, depth)
+            result = self.postfix(node, result, rest, depth)
         return result
 
     # --- References ------------------------------------------------------------------------
 
     def _reference(self, node: Node, term: Node, rest: list[Node], depth: int) -> Value:
+        """A name and what follows it: a name the evaluator was given (an iteration symbol,
+        ``each``), else what the scope says the name is."""
         root = self.file.text(term)
         if root in self.env:
-            return self._named(node, self.env[root], rest, depth)
-        first = self.file.text(rest[0].named_children[-1]) if rest else None
-        if rest and rest[0].type != "get_attr":
-            first = None
-        scope = self.scope
-        if root == "var" and first is not None:
-            return self._named(node, scope.variable(first, depth), rest[1:], depth)
-        if root == "local" and first is not None:
-            return self._named(node, scope.local(first, depth), rest[1:], depth)
-        if root == "path" and first is not None:
-            return self._postfix(node, scope.path(first, self.where(rest[0])), rest[1:], depth)
-        if root == "module" and first is not None:
-            return self._module(node, first, rest[1:], depth)
-        names = [self.file.text(step.named_children[-1]) for step in _attributes(rest)]
-        if root == "data" and len(names) >= 2:
-            attribute = names[2] if len(names) > 2 else None
-            found = scope.data_source(names[0], names[1], attribute, self.where(node), depth)
-            if found is not None:
-                return self._postfix(node, found, rest[3:], depth)
-        elif len(names) >= 2:
-            found = scope.resource_attribute(root, names[0], names[1], self, node, depth)
-            if found is not None and len(rest) == 2:
-                return found
-        text = self._reference_label(root, rest, depth)
-        unscoped = root in _UNSCOPED or not rest
-        return self.hole(node, text if unscoped else scope.label(text))
+            return self.named(node, self.env[root], rest, depth)
+        return self.scope.reference(self, node, root, rest, depth)
 
-    def _reference_label(self, root: str, rest: list[Node], depth: int) -> str:
-        """A reference as Terraform addresses it, with its known indexes evaluated
-        (``aws_iam_policy.exec[0].arn`` for ``aws_iam_policy.exec[count.index].arn``)."""
-        pieces = [root]
-        for step in rest:
-            inner = step.named_children[0] if step.named_children else None
-            if step.type == "index" and inner is not None and inner.type == "new_index":
-                key = self.expression(inner.named_children[0], depth)
-                number, text = _number(key), known_text(key)
-                if isinstance(key, Scalar) and isinstance(number, int):
-                    pieces.append(f"[{number}]")
-                    continue
-                if isinstance(key, Str) and text is not None:
-                    pieces.append(f"[{json.dumps(text)}]")
-                    continue
-            pieces.append("".join(self.file.text(step).split()))
-        return "".join(pieces)
-
-    def _reference_text(self, node: Node) -> str:
+    def reference_text(self, node: Node) -> str:
+        """A reference as written, blank space left out (``var.a [0]`` is ``var.a[0]``)."""
         return "".join(self.file.text(node).split())
 
-    def _named(self, node: Node, value: Value | None, rest: list[Node], depth: int) -> Value:
-        """A variable's or local's value (``None``: unknown), then what follows it; a string
-        written in this module is placed here, with where it came from."""
+    def named(self, node: Node, value: Value | None, rest: list[Node], depth: int) -> Value:
+        """A named value (``None``: unknown), then what follows it; a string the scope owns
+        (written in its files) is placed here, with where it came from."""
         if value is None:
-            return self.hole(node, self._reference_text(node))
-        result = self._postfix(node, value, rest, depth)
+            return self.hole(node, self.reference_text(node))
+        result = self.postfix(node, value, rest, depth)
         if isinstance(result, Failed):
             return result
         plain = isinstance(result, Str) and not isinstance(result, MappedStr)
@@ -442,15 +434,6 @@ class Evaluator:
             span = result.span
             return relocated(result, self.where(node), Origin(f"{span.path}:{span.line}"))
         return result
-
-    def _module(self, node: Node, name: str, rest: list[Node], depth: int) -> Value:
-        output = None
-        if rest and rest[0].type == "get_attr":
-            output = self.file.text(rest[0].named_children[-1])
-        found = self.scope.module_value(name, output, self.where(node), depth)
-        if found is None:
-            return self.hole(node, self.scope.label(self._reference_text(node)))
-        return self._postfix(node, found, rest[1:] if output is not None else rest, depth)
 
     # --- Terms -----------------------------------------------------------------------------
 
@@ -510,14 +493,12 @@ class Evaluator:
         return self._quoted(inner, depth)
 
     def _function(self, node: Node, depth: int) -> Value:
-        from ecs_lint.sources._tffunctions import FUNCTIONS
-
         name = self.file.text(node.named_children[0])
         arguments = next((c for c in node.named_children if c.type == "function_arguments"), None)
         if arguments is not None and any(c.type == "ellipsis" for c in arguments.children):
             return self.unknown(node)
         nodes = [c for c in arguments.named_children if c.type == "expression"] if arguments else []
-        handler = FUNCTIONS.get(name)
+        handler = self.scope.functions.get(name)
         if handler is None:
             return self.unknown(node, f"{name}(...)")
         return handler(self, node, nodes, depth)
@@ -635,20 +616,6 @@ class Evaluator:
         return heredoc(self, node, depth)
 
 
-_UNSCOPED: Final = frozenset({"var", "local", "path", "each", "count", "self", "terraform"})
-"""Reference roots that name no resource: their labels are not the module instance's."""
-
-
-def _attributes(steps: list[Node]) -> list[Node]:
-    """The leading ``.name`` steps of a reference."""
-    found = []
-    for step in steps:
-        if step.type != "get_attr":
-            break
-        found.append(step)
-    return found
-
-
 def iteration(collection: Value) -> list[tuple[Value, Value]] | None:
     """The key and value pairs a ``for`` expression visits: a list's indexes, an object's keys
     in lexical order (as Terraform iterates maps); ``None`` when the collection is unknown."""
@@ -674,7 +641,7 @@ def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
         if value is None:
             return ev.unknown(node, depends=[operand])
         return Scalar(not value, ev.where(node))
-    number = _number(operand)
+    number = as_number(operand)
     if number is None:
         return ev.unknown(node, depends=[operand])
     return Scalar(-number, ev.where(node))
@@ -700,7 +667,7 @@ def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -
         if a is None or b is None:
             return ev.unknown(node, depends=[left, right])
         return Scalar(a and b if symbol == "&&" else a or b, at)
-    x, y = _number(left), _number(right)
+    x, y = as_number(left), as_number(right)
     if x is None or y is None:
         return ev.unknown(node, depends=[left, right])
     if symbol in _COMPARISONS:

@@ -98,15 +98,14 @@ class HclFile:
         return self.data[start:end].decode("utf-8", "replace")
 
 
-def hcl_comments(file: HclFile) -> list[Comment]:
-    """The ``#`` and ``//`` comments that mention ecs-lint, each covering what starts on the line
-    after it (comment lines between them aside): a block, an attribute, an object's element or a
-    tuple's item (a container of ``jsonencode([...])``), the longest of those. A ``#`` inside a
-    heredoc is text, not a comment."""
+def hcl_comments(file: HclFile) -> tuple[list[tuple[int, int]], list[Comment]]:
+    """The file's statements (``Document.statements``: blocks, attributes, objects' elements and
+    tuples' items, such as a container of ``jsonencode([...])``, as first and last lines) and its
+    ``#`` and ``//`` comments that mention ecs-lint, each covering the longest statement that
+    starts on the line after it (comment lines between them aside). A ``#`` inside a heredoc is
+    text, not a comment."""
     from ecs_lint.textio import comments
 
-    if "ecs-lint" not in file.source.text:
-        return []
     statements: list[tuple[int, int]] = []
     opaque: set[int] = set()
     pending = [file.root]
@@ -120,7 +119,10 @@ def hcl_comments(file: HclFile) -> list[Comment]:
         elif node.type == "heredoc_template":
             opaque.update(range(first + 1, last + 1))
         pending.extend(node.children)
-    return comments(file.source, statements, opaque=opaque, markers=("#", "//"))
+    statements.sort()
+    if "ecs-lint" not in file.source.text:
+        return statements, []
+    return statements, comments(file.source, statements, opaque=opaque, markers=("#", "//"))
 
 
 def parse_hcl(source: SourceText) -> HclFile:
@@ -195,7 +197,11 @@ def syntax_error(hcl: HclFile) -> tuple[Span, str] | None:
         start = hcl.offset(node.start_byte)
     end = hcl.offset(node.end_byte)
     if node.type == "=":
-        return hcl.source.span(start, end), "invalid HCL: expected a value after '='"
+        # Where the value is missing: after the '=' and the blanks that follow it on its line.
+        text = hcl.source.text
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return hcl.source.span(end, end), "invalid HCL: expected a value after '='"
     text = " ".join(hcl.source.text[start:end].split())
     if not text:
         return hcl.source.span(start, start), "invalid HCL: unexpected end of input"

@@ -267,7 +267,7 @@ class TaskReader:
             authenticated=auth,
             edit_span=text.edit_span,
             container=container,
-            origin=text.origin.note if text.origin is not None else None,
+            origin=text.origin.phrase if text.origin is not None else "",
             credentials_hint=CREDENTIALS_HINT,
             values_hint=self.values_hint,
         )

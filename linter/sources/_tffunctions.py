@@ -44,11 +44,11 @@ if TYPE_CHECKING:
 
     from tree_sitter import Node
 
+    from ecs_lint.sources._hcl import Function
     from ecs_lint.sources._values import Part, Value
 
 __all__ = ["FUNCTIONS"]
 
-Function: TypeAlias = "Callable[[Evaluator, Node, list[Node], int], Value]"
 _Eager: TypeAlias = "Callable[[Evaluator, Node, list[Value]], Value]"
 _FORMAT_VERB: Final = re.compile(r"%(%|[^a-zA-Z%]*[a-zA-Z])")
 
@@ -118,10 +118,12 @@ def _file(ev: Evaluator, node: Node, args: list[Value]) -> Value:
 
 def _read(ev: Evaluator, node: Node, path_value: Value) -> MappedText | Value:
     """The text of the file a path names, each character mapped to it; else why not."""
+    from ecs_lint.sources._tfinstance import Instance
+
     relative = known_text(path_value)
-    if relative is None:
-        return ev.unknown(node)
     scope = ev.scope
+    if relative is None or not isinstance(scope, Instance):
+        return ev.unknown(node)
     target = scope.root_directory / relative
     function = f"{ev.file.text(node.named_children[0])}({relative})"
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint.model import Problem, ProblemKind
-from ecs_lint.sources._hcl import Evaluator, Failed, is_null, known_text
+from ecs_lint.sources._hcl import Evaluator, Failed, as_number, is_null, known_text
 from ecs_lint.sources._hclsyntax import hcl_comments
 from ecs_lint.sources._tfinputs import apply_type, mark_origin, root_values
 from ecs_lint.sources._tfmodule import (
@@ -41,10 +41,13 @@ from ecs_lint.sources._values import Hole, Mapping, Member, Opaque, Scalar, Sequ
 from ecs_lint.sources.terraform import TfResource
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping as Table
+
     from tree_sitter import Node
 
     from ecs_lint.model import Document, Span
     from ecs_lint.settings import Settings
+    from ecs_lint.sources._hcl import Function
     from ecs_lint.sources._tfmodule import Block, ModuleDir, RunCache, Stamp
     from ecs_lint.sources._tfregistry import RegistryModule
     from ecs_lint.sources._values import Part, Value
@@ -64,6 +67,8 @@ MAX_MODULE_DEPTH: Final = 16
 """Module calls followed inside each other; deeper calls are reported and not followed."""
 MAX_INSTANCES: Final = 1000
 """Instances a ``for_each`` or ``count`` makes of one module call or resource."""
+_UNSCOPED: Final = frozenset({"var", "local", "path", "each", "count", "self", "terraform"})
+"""Reference roots that name no resource: their labels are not the instance's."""
 
 _CALL_ARGUMENTS: Final = frozenset(
     {"source", "version", "for_each", "count", "providers", "depends_on"}
@@ -219,6 +224,54 @@ class Instance:
 
     def label(self, reference: str) -> str:
         return self.address + reference
+
+    # --- Names (the evaluator's Scope) ----------------------------------------------------
+
+    @property
+    def functions(self) -> Table[str, Function]:
+        from ecs_lint.sources._tffunctions import FUNCTIONS
+
+        return FUNCTIONS
+
+    def reference(
+        self, ev: Evaluator, node: Node, root: str, rest: list[Node], depth: int
+    ) -> Value:
+        """``var.``, ``local.``, ``path.``, ``module.``, ``data.`` and resource references."""
+        first = ev.file.text(rest[0].named_children[-1]) if rest else None
+        if rest and rest[0].type != "get_attr":
+            first = None
+        if root == "var" and first is not None:
+            return ev.named(node, self.variable(first, depth), rest[1:], depth)
+        if root == "local" and first is not None:
+            return ev.named(node, self.local(first, depth), rest[1:], depth)
+        if root == "path" and first is not None:
+            return ev.postfix(node, self.path(first, ev.where(rest[0])), rest[1:], depth)
+        if root == "module" and first is not None:
+            return self._module_reference(ev, node, first, rest[1:], depth)
+        names = [ev.file.text(step.named_children[-1]) for step in _attributes(rest)]
+        if root == "data" and len(names) >= 2:
+            attribute = names[2] if len(names) > 2 else None
+            found = self.data_source(names[0], names[1], attribute, ev.where(node), depth)
+            if found is not None:
+                return ev.postfix(node, found, rest[3:], depth)
+        elif len(names) >= 2:
+            found = self.resource_attribute(root, names[0], names[1], ev, node, depth)
+            if found is not None and len(rest) == 2:
+                return found
+        text = _reference_label(ev, root, rest, depth)
+        unscoped = root in _UNSCOPED or not rest
+        return ev.hole(node, text if unscoped else self.label(text))
+
+    def _module_reference(
+        self, ev: Evaluator, node: Node, name: str, rest: list[Node], depth: int
+    ) -> Value:
+        output = None
+        if rest and rest[0].type == "get_attr":
+            output = ev.file.text(rest[0].named_children[-1])
+        found = self.module_value(name, output, ev.where(node), depth)
+        if found is None:
+            return ev.hole(node, self.label(ev.reference_text(node)))
+        return ev.postfix(node, found, rest[1:] if output is not None else rest, depth)
 
     def path(self, which: str, at: Where) -> Value:
         if which == "root":
@@ -597,6 +650,35 @@ class TfRead:
     texts: list[SourceText] = field(default_factory=list)
 
 
+def _attributes(steps: list[Node]) -> list[Node]:
+    """The leading ``.name`` steps of a reference."""
+    found = []
+    for step in steps:
+        if step.type != "get_attr":
+            break
+        found.append(step)
+    return found
+
+
+def _reference_label(ev: Evaluator, root: str, rest: list[Node], depth: int) -> str:
+    """A reference as Terraform addresses it, with its known indexes evaluated
+    (``aws_iam_policy.exec[0].arn`` for ``aws_iam_policy.exec[count.index].arn``)."""
+    pieces = [root]
+    for step in rest:
+        inner = step.named_children[0] if step.named_children else None
+        if step.type == "index" and inner is not None and inner.type == "new_index":
+            key = ev.expression(inner.named_children[0], depth)
+            number, text = as_number(key), known_text(key)
+            if isinstance(key, Scalar) and isinstance(number, int):
+                pieces.append(f"[{number}]")
+                continue
+            if isinstance(key, Str) and text is not None:
+                pieces.append(f"[{json.dumps(text)}]")
+                continue
+        pieces.append("".join(ev.file.text(step).split()))
+    return "".join(pieces)
+
+
 def root_instance(source: SourceText, settings: Settings) -> Instance:
     """The root module instance of the directory ``source`` is in, evaluated once per run."""
     run = run_cache(settings)
@@ -631,7 +713,7 @@ def read_tf_file(source: SourceText, document: Document, settings: Settings) -> 
     if own is None:
         document.problems.extend(p for p in module.problems if p.span.path == source.path)
         return read
-    document.comments = hcl_comments(own)
+    document.statements, document.comments = hcl_comments(own)
     instance.check_locals()
     for block in module.blocks_of.get(own.path, []):
         if block.kind in ("resource", "data"):

@@ -260,7 +260,7 @@ def _image_use(image: Value, authenticated: bool, container: str | None) -> Imag
             authenticated=authenticated,
             edit_span=text.edit_span,
             container=container,
-            origin=text.origin.note if text.origin is not None else None,
+            origin=text.origin.phrase if text.origin is not None else "",
             credentials_hint=CREDENTIALS_HINT,
             values_hint=VALUES_HINT,
         )

@@ -128,6 +128,11 @@ class Origin:
     note: str
     literal: Span | None = None
 
+    @property
+    def phrase(self) -> str:
+        """What a message says of it (``value from variables.tf:64 default``)."""
+        return f"value from {self.note}"
+
 
 @dataclass(frozen=True, slots=True)
 class Text:

@@ -113,18 +113,19 @@ class ImageCollector:
         return use
 
     def finish(self, documents: list[YamlDocument]) -> Document:
-        """Attach the ``# ecs-lint:`` comments of the file (``yaml_comments``)."""
-        self.document.comments = yaml_comments(self.source, documents)
+        """Attach the file's statements and its ``# ecs-lint:`` comments (``yaml_comments``)."""
+        self.document.statements, self.document.comments = yaml_comments(self.source, documents)
         return self.document
 
 
-def yaml_comments(source: SourceText, documents: list[YamlDocument]) -> list[Comment]:
-    """The ``#`` comments that mention ecs-lint, each covering the YAML entry that starts on the
-    line after it (comment lines between them aside): a mapping key with its value, or a
-    sequence item, the longest of those starting there. A ``#`` inside a block or multi-line
-    scalar is text, not a comment."""
-    if "ecs-lint" not in source.text:
-        return []
+def yaml_comments(
+    source: SourceText, documents: list[YamlDocument]
+) -> tuple[list[tuple[int, int]], list[Comment]]:
+    """The file's statements (``Document.statements``: each mapping entry, a key with its value,
+    and each sequence item, as first and last lines) and its ``#`` comments that mention
+    ecs-lint, each covering the longest statement that starts on the line after it (comment
+    lines between them aside). A ``#`` inside a block or multi-line scalar is text, not a
+    comment."""
     statements: list[tuple[int, int]] = []
     opaque: set[int] = set()
     seen: set[int] = set()
@@ -151,4 +152,7 @@ def yaml_comments(source: SourceText, documents: list[YamlDocument]) -> list[Com
             for item in node.value:
                 statements.append(lines(item))
                 pending.append(item)
-    return comments(source, statements, opaque=opaque)
+    statements.sort()
+    if "ecs-lint" not in text:
+        return statements, []
+    return statements, comments(source, statements, opaque=opaque)

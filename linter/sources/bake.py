@@ -13,17 +13,21 @@ directory) joined with ``dockerfile`` (default ``Dockerfile``), ``args`` (a ``nu
 left out: the Dockerfile's default applies) and ``contexts`` (named build contexts), after
 ``inherits`` (parents in order, the target's own values last). A target another one inherits
 from is a template, not a build, unless a ``group`` lists it. A remote context, an inline
-Dockerfile (``dockerfile-inline``) or a ``matrix`` whose values are not literal lists leave
-the target out, and so does a Dockerfile that is not there (the Bake files vendored with a
+Dockerfile (``dockerfile-inline``) or a ``matrix`` whose values are not known lists leave the
+target out, and so does a Dockerfile that is not there (the Bake files vendored with a
 dependency name files its vendoring left out).
 
-Values are evaluated as Bake evaluates them where the file says enough: ``variable`` defaults
-(``--env NAME=VALUE`` overrides them, as the environment does for buildx; a variable with no
-default takes its value from the environment only, so it is unknown here), top-level
-attributes, ``${...}`` interpolation, ``==``, ``!=``, ``&&``, ``||``, ``!``, conditionals, and a
-``matrix``'s combinations. Anything else (a function, a ``for`` expression) is unknown: a build
-arg with an unknown value is left out, as Compose's unset ones are, and a named context keeps
-its written text (the name is a context whatever its value is). What buildx refuses (a syntax
+Values are evaluated as Bake evaluates them where the file says enough, by the HCL evaluator
+the Terraform source uses (:mod:`ecs_lint.sources._hcl`; :class:`Definition` is its scope):
+``variable`` defaults (``--env NAME=VALUE`` overrides them, as the environment does for
+buildx; a variable with no default takes its value from the environment only, so it is unknown
+here), top-level attributes, a ``matrix``'s combinations (the first :data:`MAX_COMBINATIONS`),
+strings with ``${...}`` and ``%{...}``, operators, conditionals, ``for`` expressions, and
+attributes and indexes of known values. The strings of the JSON form are templates too, as in
+HCL's JSON syntax. A function call is unknown (Bake's functions are not evaluated, nor the
+file's ``function`` blocks), and so is anything that depends on an unknown value: a build arg
+with an unknown value is left out, as Compose's unset ones are, and a named context keeps its
+written text (the name is a context whatever its value is). What buildx refuses (a syntax
 error, a target inheriting one that does not exist, a cycle) is a parse problem at its place.
 """
 
@@ -34,30 +38,37 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final
 
+from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
 from ecs_lint.model import Document, LintRequest, Problem, ProblemKind
-from ecs_lint.sources._bakesyntax import (
-    Binary,
-    Conditional,
-    Constant,
-    ListExpr,
-    Not,
-    ObjectExpr,
+from ecs_lint.sources._bakesyntax import SyntaxProblem, read_hcl, read_json
+from ecs_lint.sources._hcl import MAX_DEPTH, Evaluator, is_known, is_null, known_text
+from ecs_lint.sources._hclsyntax import hcl_comments
+from ecs_lint.sources._values import (
+    Mapping,
+    Member,
     Opaque,
-    Ref,
-    SyntaxProblem,
-    Template,
-    read_hcl,
-    read_json,
+    Scalar,
+    Sequence,
+    Str,
+    Where,
+    label_text,
 )
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator
+    from collections.abc import Mapping as Table
 
+    from tree_sitter import Node
+
+    from ecs_lint.model import Span
     from ecs_lint.settings import Settings
-    from ecs_lint.sources._bakesyntax import Attribute, Block, Expr
+    from ecs_lint.sources._bakesyntax import Attribute, BakeFile, Block, Written
+    from ecs_lint.sources._hcl import Env, Function
+    from ecs_lint.sources._hclsyntax import HclFile
+    from ecs_lint.sources._values import Value
     from ecs_lint.textio import SourceText
 
 DEFAULT_FILES: Final = (
@@ -70,18 +81,15 @@ DEFAULT_FILES: Final = (
 _REMOTE: Final = ("https://", "http://", "git@", "git://", "ssh://", "github.com/")
 _CWD: Final = "cwd://"
 _MERGED_MAPS: Final = ("args", "contexts")
-MAX_DEPTH: Final = 64
-"""Nesting of variables and inherits evaluated; deeper is unknown (Python's stack stays safe)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    """A value only the build knows; ``text`` names it (``${TAG}``, ``lower(X)``)."""
-
-    text: str
-
-
-Value: TypeAlias = "str | bool | list[Value] | dict[str, Value] | Unknown | None"
+_READ: Final = frozenset({"context", "dockerfile", "dockerfile-inline", "matrix", "name"})
+"""The other attributes of a target that say which Dockerfile it builds, and how it is named
+(``tags``, ``platforms``, ``labels``... are not evaluated)."""
+MAX_INHERITS: Final = 64
+"""Targets inheriting from each other evaluated; a longer chain is reported, not followed."""
+MAX_COMBINATIONS: Final = 1000
+"""Builds a ``matrix`` makes of one target that are linted: the first ones, in Bake's order."""
+_NO_FUNCTIONS: Final[dict[str, Function]] = {}
+_TEMPLATE_ITEMS: Final = ("template_interpolation", "template_directive")
 
 
 def parse(source: SourceText, settings: Settings) -> Document:
@@ -91,6 +99,8 @@ def parse(source: SourceText, settings: Settings) -> Document:
     own = _parsed(source, document)
     if own is None:
         return document
+    if own.hcl is not None:
+        document.statements, document.comments = hcl_comments(own.hcl)
     files = [own] if Path(source.path).name not in DEFAULT_FILES else _with_siblings(own, settings)
     definition = Definition(files, settings.env)
     for request in definition.requests(only_from=source.path):
@@ -105,7 +115,7 @@ class BakeRun:
     """A ``docker buildx bake`` run as a CI step writes it."""
 
     files: tuple[Path, ...]
-    variables: Mapping[str, str]
+    variables: Table[str, str]
     """The environment's values (and ``--var``s), which win over variable defaults."""
     targets: tuple[str, ...] | None
     """Targets or groups named (none: ``default``); ``None`` when only the run knows them."""
@@ -140,24 +150,16 @@ def bake_requests(run: BakeRun, limit: int) -> list[LintRequest]:
 # --- Files -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _File:
-    source: SourceText
-    blocks: tuple[Block, ...]
-
-
-def _parsed(source: SourceText, document: Document) -> _File | None:
+def _parsed(source: SourceText, document: Document) -> BakeFile | None:
     read = read_json if source.path.endswith(".json") else read_hcl
     try:
-        return _File(source, tuple(read(source.text)))
+        return read(source)
     except SyntaxProblem as problem:
-        offset = min(max(problem.offset, 0), len(source.text))
-        span = source.span(offset, min(offset + 1, len(source.text)))
-        document.problems.append(Problem(ProblemKind.PARSE, problem.message, span))
+        document.problems.append(Problem(ProblemKind.PARSE, problem.message, problem.span))
         return None
 
 
-def _with_siblings(own: _File, settings: Settings) -> list[_File]:
+def _with_siblings(own: BakeFile, settings: Settings) -> list[BakeFile]:
     """``own`` and the other default files of its directory, in Bake's order; a sibling that
     cannot be read or parsed is left out (its own lint says why)."""
     directory = Path(own.source.path).parent
@@ -187,11 +189,12 @@ class _Target:
     """A target as its blocks write it, merged across files; values not yet evaluated."""
 
     name: str
-    file: _File
+    file: BakeFile
     block: Block
-    scalars: dict[str, tuple[Expr, _File]] = field(default_factory=dict)
-    maps: dict[str, dict[str, tuple[Expr, _File]]] = field(default_factory=dict)
-    inherits: list[tuple[Expr, _File, Attribute]] = field(default_factory=list)
+    scalars: dict[str, tuple[Attribute, BakeFile]] = field(default_factory=dict)
+    maps: dict[str, list[tuple[Attribute, BakeFile]]] = field(default_factory=dict)
+    """``args`` and ``contexts`` as each file writes them, in Bake's order."""
+    inherits: list[tuple[Attribute, BakeFile]] = field(default_factory=list)
     defined_in: set[str] = field(default_factory=set)
 
 
@@ -204,12 +207,13 @@ class _Build:
 
 
 class Definition:
-    """The targets, groups and variables of Bake files read together."""
+    """The targets, groups and variables of Bake files read together; the scope their
+    expressions are evaluated in (:class:`ecs_lint.sources._hcl.Scope`)."""
 
     def __init__(
         self,
-        files: list[_File],
-        variables: Mapping[str, str],
+        files: list[BakeFile],
+        variables: Table[str, str],
         overrides: tuple[str, ...] = (),
         *,
         strict: bool = True,
@@ -220,25 +224,25 @@ class Definition:
         self.directory = Path(files[0].source.path).parent
         self.overrides = dict(variables)
         self.set_overrides = overrides
-        self.variables: dict[str, tuple[Expr | None, _File]] = {}
-        self.groups: dict[str, list[tuple[Expr, _File]]] = {}
+        self.variables: dict[str, tuple[Attribute | None, BakeFile]] = {}
+        self.groups: dict[str, list[tuple[Attribute, BakeFile]]] = {}
         self.targets: dict[str, _Target] = {}
         self.problems: list[Problem] = []
-        self._values: dict[str, Value] = {}
+        self._values: dict[str, Value | None] = {}
         self._evaluating: set[str] = set()
+        self._templates: dict[JsonScalar, tuple[HclFile, Node, int, int] | None] = {}
         for file in files:
             for block in file.blocks:
                 self._add(file, block)
 
-    def _add(self, file: _File, block: Block) -> None:
+    def _add(self, file: BakeFile, block: Block) -> None:
         name = block.labels[0] if len(block.labels) == 1 else None
         if block.kind == "variable" and name is not None:
-            default = block.get("default")
-            self.variables[name] = (default.expr if default else None, file)
+            self.variables[name] = (block.get("default"), file)
         elif block.kind == "group" and name is not None:
             targets = block.get("targets")
             if targets is not None:
-                self.groups.setdefault(name, []).append((targets.expr, file))
+                self.groups.setdefault(name, []).append((targets, file))
         elif block.kind == "target" and name is not None:
             self._add_target(name, file, block)
         elif block.kind in ("variable", "group", "target"):
@@ -246,26 +250,22 @@ class Definition:
             self._problem(file, block.start, block.end, f"a {block.kind} block needs {labels}")
         elif block.kind == "":  # a top-level attribute: a constant, as a variable's default
             for attribute in block.attributes:
-                self.variables[attribute.name] = (attribute.expr, file)
+                self.variables[attribute.name] = (attribute, file)
 
-    def _add_target(self, name: str, file: _File, block: Block) -> None:
+    def _add_target(self, name: str, file: BakeFile, block: Block) -> None:
         target = self.targets.get(name)
         if target is None:
             target = self.targets[name] = _Target(name, file, block)
         target.defined_in.add(file.source.path)
         for attribute in block.attributes:
-            expr = attribute.expr
             if attribute.name == "inherits":
-                target.inherits.append((expr, file, attribute))
-            elif attribute.name in _MERGED_MAPS and isinstance(expr, ObjectExpr):
-                merged = target.maps.setdefault(attribute.name, {})
-                # A key an expression computes, or a map that is not an object
-                # (``args = merge(...)``), is unknown: the values known are linted.
-                merged.update({key: (value, file) for key, value in expr.members if key})
-            elif attribute.name not in _MERGED_MAPS:
-                target.scalars[attribute.name] = (expr, file)
+                target.inherits.append((attribute, file))
+            elif attribute.name in _MERGED_MAPS:
+                target.maps.setdefault(attribute.name, []).append((attribute, file))
+            elif attribute.name in _READ:
+                target.scalars[attribute.name] = (attribute, file)
 
-    def _problem(self, file: _File, start: int, end: int, message: str) -> None:
+    def _problem(self, file: BakeFile, start: int, end: int, message: str) -> None:
         span = file.source.span(start, max(end, start))
         self.problems.append(Problem(ProblemKind.PARSE, message, span))
 
@@ -314,11 +314,8 @@ class Definition:
             return []
         seen.add(group)
         members: list[str] = []
-        for expr, _file in self.groups.get(group, []):
-            value = self.value(expr)
-            for item in value if isinstance(value, list) else []:
-                if not isinstance(item, str):
-                    continue
+        for attribute, file in self.groups.get(group, []):
+            for item in _texts(self.evaluate(attribute.written, file)):
                 found = self._group_members(item, seen) if item in self.groups else [item]
                 members += [member for member in found if member not in members]
         return members
@@ -327,15 +324,14 @@ class Definition:
         """The targets ``target`` inherits from, in order; ``None`` when one is not defined
         (buildx refuses the file; reported when ``report``)."""
         names: list[str] = []
-        for expr, file, attribute in target.inherits:
-            value = self.value(expr)
-            for item in value if isinstance(value, list) else []:
-                if isinstance(item, str) and item in self.targets:
+        for attribute, file in target.inherits:
+            for item in _texts(self.evaluate(attribute.written, file)):
+                if item in self.targets:
                     names.append(item)
-                elif isinstance(item, str) and self.strict:
+                elif self.strict:
                     if report:
                         message = f"target '{target.name}' inherits '{item}', which is not defined"
-                        self._problem(file, attribute.start, expr.end, message)
+                        self._problem(file, attribute.start, attribute.end, message)
                     return None
         return names
 
@@ -345,179 +341,226 @@ class Definition:
         """Each build the target makes (one, or one per ``matrix`` combination), named."""
         matrix = target.scalars.get("matrix")
         if matrix is None:
-            build = self._resolved(target, (), self.overrides)
+            build = self._resolved(target, (), {})
             if build is not None:
                 yield target.name, build
             return
-        combinations = self._combinations(matrix[0])
-        for combination in combinations or ():
-            scope = {**self.overrides, **combination}
-            build = self._resolved(target, (), scope)
+        for combination in self._combinations(matrix) or ():
+            build = self._resolved(target, (), combination)
             if build is None:
                 continue
-            name = build.scalars.get("name")
-            yield (name if isinstance(name, str) else target.name), build
+            name = known_text(build.scalars.get("name"))
+            yield (name if name is not None else target.name), build
 
-    def _combinations(self, expr: Expr) -> list[dict[str, str]] | None:
-        value = self.value(expr)
-        if not isinstance(value, dict):
+    def _combinations(self, matrix: tuple[Attribute, BakeFile]) -> list[Env] | None:
+        """The matrix's combinations (the first :data:`MAX_COMBINATIONS`), each the values of
+        its names; ``None`` when a value is not known (the target is then left out)."""
+        value = self.evaluate(matrix[0].written, matrix[1])
+        if not isinstance(value, Mapping):
             return None
-        axes: list[list[tuple[str, str]]] = []
-        for key, items in value.items():
-            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        axes: list[list[tuple[str, Value]]] = []
+        for key, member in value.members.items():
+            items = member.value
+            if not isinstance(items, Sequence) or not all(map(is_known, items.items)):
                 return None
-            axes.append([(key, item) for item in items if isinstance(item, str)])
-        return [dict(choice) for choice in itertools.product(*axes)]
+            axes.append([(key, item) for item in items.items])
+        combinations = itertools.islice(itertools.product(*axes), MAX_COMBINATIONS)
+        return [dict(choice) for choice in combinations]
 
-    def _resolved(
-        self, target: _Target, chain: tuple[str, ...], scope: Mapping[str, str]
-    ) -> _Build | None:
+    def _resolved(self, target: _Target, chain: tuple[str, ...], env: Env) -> _Build | None:
         """The target's values after its parents'; ``None`` on a cycle (reported)."""
-        if target.name in chain or len(chain) > MAX_DEPTH:
+        if target.name in chain:
             message = f"target '{target.name}' inherits from itself: {' → '.join(chain)}"
-            block = target.block
-            self._problem(target.file, block.start, block.end, message)
+            self._problem(target.file, target.block.start, target.block.end, message)
+            return None
+        if len(chain) > MAX_INHERITS:
+            first = self.targets[chain[0]]
+            message = f"target '{first.name}' inherits through more than {MAX_INHERITS} targets"
+            message += ", which ecs-lint does not follow"
+            self._problem(first.file, first.block.start, first.block.end, message)
             return None
         build = _Build()
         parents = self._parents(target, report=not chain)
         if parents is None:
             return None
         for parent in parents:
-            inherited = self._resolved(self.targets[parent], (*chain, target.name), scope)
+            inherited = self._resolved(self.targets[parent], (*chain, target.name), env)
             if inherited is None:
                 return None
             build.scalars.update(inherited.scalars)
             for key, values in inherited.maps.items():
                 build.maps.setdefault(key, {}).update(values)
-        for key, (expr, _file) in target.scalars.items():
-            build.scalars[key] = self.value(expr, scope)
-        for key, members in target.maps.items():
+        for key, (attribute, file) in target.scalars.items():
+            build.scalars[key] = self.evaluate(attribute.written, file, env)
+        for key, written in target.maps.items():
             merged = build.maps.setdefault(key, {})
-            merged.update({name: self.value(expr, scope) for name, (expr, _f) in members.items()})
-        self._apply_set(target.name, build)
+            for attribute, file in written:
+                # Key by key, each file's over the last; a map not known as a whole
+                # (``args = merge(...)``) adds nothing: the values known are linted.
+                value = self.evaluate(attribute.written, file, env)
+                if isinstance(value, Mapping):
+                    merged.update((name, m.value) for name, m in value.members.items())
+        self._apply_set(target, build)
         return build
 
-    def _apply_set(self, name: str, build: _Build) -> None:
+    def _apply_set(self, target: _Target, build: _Build) -> None:
         """``--set target.key=value`` (``*`` any target) for the values linting needs."""
         for override in self.set_overrides:
-            where, equals, value = override.partition("=")
+            where, equals, text = override.partition("=")
             parts = where.split(".")
-            if not equals or len(parts) < 2 or parts[0] not in (name, "*"):
+            if not equals or len(parts) < 2 or parts[0] not in (target.name, "*"):
                 continue
+            value = Str.known(text, self._header(target))  # written in the run, not a file
             if parts[1] in ("context", "dockerfile") and len(parts) == 2:
                 build.scalars[parts[1]] = value
             elif parts[1] in _MERGED_MAPS and len(parts) == 3:
                 build.maps.setdefault(parts[1], {})[parts[2]] = value
 
+    def _header(self, target: _Target) -> Span:
+        return target.file.source.span(target.block.start, target.block.end)
+
     def _request(self, target: _Target, build: _Build, label: str) -> LintRequest | None:
-        context = build.scalars.get("context", ".")
-        dockerfile = build.scalars.get("dockerfile", "Dockerfile")
-        if build.scalars.get("dockerfile-inline") is not None:
+        scalars = build.scalars
+        inline = scalars.get("dockerfile-inline")
+        if inline is not None and not is_null(inline):
             return None
-        if not isinstance(context, str) or not isinstance(dockerfile, str):
+        context = _text_or(scalars.get("context"), ".")
+        dockerfile = _text_or(scalars.get("dockerfile"), "Dockerfile")
+        if context is None or dockerfile is None or dockerfile == "-":
             return None
-        if context.startswith(_REMOTE) or dockerfile.startswith(_REMOTE) or dockerfile == "-":
+        if context.startswith(_REMOTE) or dockerfile.startswith(_REMOTE):
             return None
         context = context.removeprefix(_CWD)
         if not dockerfile.startswith(_CWD) and not posixpath.isabs(dockerfile):
             dockerfile = posixpath.join(context, dockerfile)
         path = os.path.normpath(self.directory / dockerfile.removeprefix(_CWD))
         args = tuple(
-            (name, value)
+            (name, text)
             for name, value in build.maps.get("args", {}).items()
-            if isinstance(value, str)
+            if (text := known_text(value)) is not None
         )
         contexts = tuple(
-            (name, value if isinstance(value, str) else _text(value))
+            (name, _written_text(value))
             for name, value in build.maps.get("contexts", {}).items()
-            if value is not None
+            if not is_null(value)
         )
-        block = target.block
-        at = target.file.source.span(block.start, block.end)
-        return LintRequest(path, args, at, contexts, label, if_present=True)
+        return LintRequest(path, args, self._header(target), contexts, label, if_present=True)
 
     # Evaluating expressions
 
-    def value(self, expr: Expr, scope: Mapping[str, str] | None = None, depth: int = 0) -> Value:
-        """``expr``'s value, or :class:`Unknown`; ``scope`` holds names that win over the
-        variables (the environment, a matrix combination)."""
-        scope = self.overrides if scope is None else scope
-        if depth > MAX_DEPTH:
-            return Unknown("…")
-        if isinstance(expr, Constant):
-            return expr.value
-        if isinstance(expr, Ref):
-            return self._variable(expr.name, scope, depth)
-        if isinstance(expr, Template):
-            return self._template(expr, scope, depth)
-        if isinstance(expr, ListExpr):
-            return [self.value(item, scope, depth + 1) for item in expr.items]
-        if isinstance(expr, ObjectExpr):
-            if any(key is None for key, _ in expr.members):
-                return Unknown("{...}")
-            return {key: self.value(v, scope, depth + 1) for key, v in expr.members if key}
-        if isinstance(expr, Binary):
-            return _binary(
-                expr.operator,
-                self.value(expr.left, scope, depth + 1),
-                self.value(expr.right, scope, depth + 1),
-            )
-        if isinstance(expr, Not):
-            operand = self.value(expr.operand, scope, depth + 1)
-            return (not operand) if isinstance(operand, bool) else Unknown(f"!{_text(operand)}")
-        if isinstance(expr, Conditional):
-            condition = self.value(expr.condition, scope, depth + 1)
-            if not isinstance(condition, bool):
-                return Unknown(f"{_text(condition)} ? ...")
-            return self.value(expr.if_true if condition else expr.if_false, scope, depth + 1)
-        assert isinstance(expr, Opaque)
-        return Unknown(expr.text)
+    def evaluate(self, written: Written, file: BakeFile, env: Env | None = None) -> Value:
+        """An attribute's value; ``env`` holds names that win over the variables (a matrix
+        combination)."""
+        return self._value(written, file, env or {}, 0)
 
-    def _variable(self, name: str, scope: Mapping[str, str], depth: int) -> Value:
-        if name in scope:
-            return scope[name]
+    def _value(self, written: Written, file: BakeFile, env: Env, depth: int) -> Value:
+        if isinstance(written, JsonScalar | JsonObject | JsonArray):
+            return self._json(written, file, env, depth)
+        assert file.hcl is not None, "an HCL expression is of a file read as HCL"
+        return Evaluator(self, file.hcl, env).expression(written, depth)
+
+    def _json(
+        self, node: JsonScalar | JsonObject | JsonArray, file: BakeFile, env: Env, depth: int
+    ) -> Value:
+        """A value of the JSON form: its strings are templates, as in HCL's JSON syntax."""
+        at = Where(file.source, node.start, node.end)
+        if depth > MAX_DEPTH:
+            return Opaque(("nesting too deep",), at, "nesting too deep")
+        if isinstance(node, JsonObject):
+            members = {
+                key: Member(
+                    key,
+                    Where(file.source, member.key_start, member.key_end),
+                    self._json(member.value, file, env, depth + 1),
+                )
+                for key, member in node.index.items()
+            }
+            return Mapping(members, at)
+        if isinstance(node, JsonArray):
+            return Sequence([self._json(item, file, env, depth + 1) for item in node.items], at)
+        if not isinstance(node.value, str):
+            return Scalar(node.value, at)
+        if "${" not in node.value and "%{" not in node.value:
+            return Str.known(node.value, at)
+        return self._json_template(node, file, env, depth, at)
+
+    def _json_template(
+        self, node: JsonScalar, file: BakeFile, env: Env, depth: int, at: Where
+    ) -> Value:
+        """A JSON string with ``${...}`` or ``%{...}``, evaluated as the template it is. It is
+        parsed from its decoded text, so places inside it are places in that text, not in the
+        file: nothing a request carries depends on them."""
+        from ecs_lint.sources._hclsyntax import parse_template
+        from ecs_lint.sources._hcltemplate import render
+        from ecs_lint.textio import SourceText
+
+        text = str(node.value)
+        if node not in self._templates:
+            self._templates[node] = parse_template(SourceText(file.source.path, text))
+        parsed = self._templates[node]
+        if parsed is None:  # not a template buildx reads: unknown, as written
+            return Opaque((label_text(text),), at, text)
+        hcl, body, start, end = parsed
+        ev = Evaluator(self, hcl, env)
+        items = [child for child in body.named_children if child.type in _TEMPLATE_ITEMS]
+        alone = items[0] if len(items) == 1 else None
+        if alone is not None and (alone.start_byte, alone.end_byte) == (start, end):
+            expression = next((c for c in alone.named_children if c.type == "expression"), None)
+            if expression is not None:  # "${X}" is X's value, not converted to a string
+                return ev.expression(expression, depth + 1)
+        return render(ev, start, end, items, depth + 1, at)
+
+    # The evaluator's Scope: names are variables (and top-level attributes); no functions
+
+    @property
+    def functions(self) -> Table[str, Function]:
+        """None: a call (of Bake's functions or of a ``function`` block) is unknown."""
+        return _NO_FUNCTIONS
+
+    def reference(
+        self, ev: Evaluator, node: Node, root: str, rest: list[Node], depth: int
+    ) -> Value:
+        """A variable by its bare name (``TAG``, ``${TAG}``), then what follows it."""
+        return ev.named(node, self._variable(root, ev, node, depth), rest, depth)
+
+    def owns(self, value: Str) -> bool:
+        """False: a request carries values, not their places, so none is placed anew."""
+        return False
+
+    def _variable(self, name: str, ev: Evaluator, node: Node, depth: int) -> Value | None:
+        """The environment's value (it wins over the default), else the default's; ``None``
+        when neither is known (a variable without default, a cycle, an undefined name)."""
+        if name in self.overrides:
+            return Str.known(self.overrides[name], ev.where(node))
         if name not in self.variables or name in self._evaluating:
-            return Unknown(f"${{{name}}}")
+            return None
         if name not in self._values:
-            default, _file = self.variables[name]
+            default, file = self.variables[name]
             self._evaluating.add(name)
             try:
-                # No default: the value comes from the environment only.
-                known = self.value(default, self.overrides, depth + 1) if default else None
-                self._values[name] = Unknown(f"${{{name}}}") if default is None else known
+                known = self._value(default.written, file, {}, depth + 1) if default else None
+                self._values[name] = known
             finally:
                 self._evaluating.discard(name)
         return self._values[name]
 
-    def _template(self, expr: Template, scope: Mapping[str, str], depth: int) -> Value:
-        """The string; unknown when a part is, shown with that part as ``${...}``."""
-        pieces: list[str] = []
-        known = True
-        for part in expr.parts:
-            value = part if isinstance(part, str) else self.value(part, scope, depth + 1)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            if not isinstance(value, str):
-                known = False
-                value = _text(value) if isinstance(value, Unknown) else "${...}"
-                value = value if value.startswith("${") else f"${{{value}}}"
-            pieces.append(value)
-        return "".join(pieces) if known else Unknown("".join(pieces))
+
+def _text_or(value: Value | None, default: str) -> str | None:
+    """An attribute's known text, ``default`` when it is not set (or null); ``None`` when
+    only the build knows it."""
+    return default if value is None or is_null(value) else known_text(value)
 
 
-def _binary(operator: str, left: Value, right: Value) -> Value:
-    if isinstance(left, Unknown) or isinstance(right, Unknown):
-        return Unknown(f"{_text(left)} {operator} {_text(right)}")
-    if operator == "==":
-        return left == right
-    if operator == "!=":
-        return left != right
-    if isinstance(left, bool) and isinstance(right, bool):
-        return (left and right) if operator == "&&" else (left or right)
-    return Unknown(f"{_text(left)} {operator} {_text(right)}")
+def _texts(value: Value) -> list[str]:
+    """The known strings of a list (``inherits``, a group's ``targets``)."""
+    if not isinstance(value, Sequence):
+        return []
+    return [text for item in value.items if (text := known_text(item)) is not None]
 
 
-def _text(value: Value) -> str:
-    if isinstance(value, Unknown):
-        return value.text
-    return value if isinstance(value, str) else repr(value)
+def _written_text(value: Value) -> str:
+    """A named context's value; an unknown one as its text with holes (``${REGISTRY}/x``)."""
+    text = known_text(value)
+    if text is not None:
+        return text
+    return value.value if isinstance(value, Str | Opaque) else "${...}"

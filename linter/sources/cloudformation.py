@@ -139,7 +139,7 @@ def _load(source: SourceText, document: Document) -> RawNode | None:
         return None
     if not documents:
         return None
-    document.comments = yaml_comments(source, documents[:1])
+    document.statements, document.comments = yaml_comments(source, documents[:1])
     return _YamlBuilder(source, documents[0]).build(documents[0].root, 0, tagged=True)
 
 

@@ -134,6 +134,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
+    document.statements = split.line_ranges
     document.comments = comments(source, split.line_ranges)
     return document
 
@@ -875,14 +876,14 @@ class _Interpreter:
             text = syntax_arg.strip().split(" ", 1)[0]
             if text and text != BUILTIN_FRONTEND:
                 at = span or self.source.span(0, 0)  # the arg is written nowhere in this file
-                note = f"named by the {SYNTAX_ARG} build arg"
-                self._frontend_image(text, at, None, note, KEEP_SYNTAX_ARG_OUT)
+                origin = f"named by the {SYNTAX_ARG} build arg"
+                self._frontend_image(text, at, None, origin, KEEP_SYNTAX_ARG_OUT)
         elif span is not None:
             text = self.source.text[span.start : span.end]
             self._frontend_image(text, span, span, "", KEEP_DIRECTIVE_OUT)
 
     def _frontend_image(
-        self, text: str, span: Span, edit: Span | None, note: str, avoid: str
+        self, text: str, span: Span, edit: Span | None, origin: str, avoid: str
     ) -> None:
         context = self._context(text)
         if context is not None:  # a named build context may stand for the frontend too
@@ -896,7 +897,7 @@ class _Interpreter:
                 edit_span=edit,
                 credentials_hint=BUILD_LOGIN,
                 avoid_hint=avoid,
-                note=note,
+                origin=origin,
             )
         )
 
@@ -934,7 +935,7 @@ class _Interpreter:
                 shared_text=True,
                 credentials_hint=BUILD_LOGIN,
                 values_hint=CONTEXT_VALUES,
-                note=f"from named build context '{name}' = {value}",
+                origin=f"from named build context '{name}' = {value}",
             )
         )
 
@@ -1118,7 +1119,9 @@ class _Interpreter:
             if context is not None:
                 self._context_image(written, context, kind)
             else:
-                self._record(written, expansion, kind, scope, note=self._bare_name(expansion.value))
+                self._record(
+                    written, expansion, kind, scope, caveat=self._bare_name(expansion.value)
+                )
 
     def _may_be_stage(self, partial: str) -> bool:
         """Whether an unresolved name, its literal parts kept (``binaries-${TARGETOS}``), is
@@ -1164,7 +1167,7 @@ class _Interpreter:
         kind: UseKind,
         scope: _Scope,
         *,
-        note: str = "",
+        caveat: str = "",
     ) -> None:
         reference: Reference
         if expansion.unresolved:
@@ -1182,7 +1185,7 @@ class _Interpreter:
                 edit_span=edit,
                 credentials_hint=BUILD_LOGIN,
                 values_hint=BUILD_ARGS,
-                note=note,
+                caveat=caveat,
             )
         )
 

@@ -27,7 +27,9 @@ def test_concise_is_one_line_per_finding_and_a_summary(task: Path) -> None:
     lines = run.stdout.splitlines()
     assert run.status == 1
     assert lines[0].startswith(f"{task}:4:30: EL101 docker.io/library/nginx:1.25 ")
-    assert [line.split(" ")[1] for line in lines[:-1]] == ["EL101", "EL101", "EL105", "EL101"]
+    assert [line.split(" ")[1] for line in lines[:-2]] == ["EL101", "EL101", "EL105", "EL101"]
+    # Offline, the ECR Public equivalents are the catalog's: unsafe fixes.
+    assert lines[-2] == "No fixes available (3 with --fix --unsafe-fixes)."
     assert lines[-1] == "Found 3 errors, 1 warning (1 file checked)."
 
 
@@ -64,6 +66,7 @@ def test_statistics_counts_per_rule_most_frequent_first(task: Path) -> None:
     assert run.stdout.splitlines() == [
         "3  EL101  docker-hub-anonymous-pull",
         "1  EL105  mutable-image-tag",
+        "No fixes available (3 with --fix --unsafe-fixes).",
         "Found 3 errors, 1 warning (1 file checked).",
     ]
 

@@ -202,7 +202,7 @@ def test_el101_quotes_how_each_format_gives_a_pull_credentials(lint: Lint) -> No
         "ci.yml": WORKFLOW,
     }
     findings = lint(files, Settings(select=("EL101",)))
-    assert sorted((f.image, f.message.rsplit(", or ", 1)[1]) for f in findings) == [
+    assert sorted((f.image, f.headline.rsplit(", or ", 1)[1]) for f in findings) == [
         ("docker.io/acme/build:2.0", "run docker login on the build host"),
         ("docker.io/acme/compose:2.0", "run docker login on the hosts that pull it"),
         ("docker.io/acme/pod:2.0", "give the pod imagePullSecrets"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from aws_world import World
 
+from ecs_lint.dockerhub import PullLimit
 from ecs_lint.findings import Severity
 from ecs_lint.settings import Settings
 from support import run_cli
@@ -91,8 +92,15 @@ def test_authenticated_trusted_and_ecr_images_do_not_count(lint: Lint) -> None:
 
 def test_the_limit_is_configurable(lint: Lint, tmp_path: Path) -> None:
     text = template(("web", 150))
-    assert budget(lint, text, Settings(select=("EL150",), docker_hub_limit=200)) == []
-    ((message, _),) = budget(lint, text, Settings(select=("EL150",), docker_hub_limit=10))
+    assert (
+        budget(
+            lint, text, Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(200)})
+        )
+        == []
+    )
+    ((message, _),) = budget(
+        lint, text, Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(10)})
+    )
     assert "more than the 10 anonymous pulls" in message
     run = run_cli("--docker-hub-limit", "200", "--select", "EL150", str(tmp_path))
     assert run.status == 0, run.stdout
@@ -172,7 +180,7 @@ resource "aws_ecs_service" "worker" {
 
 
 def test_a_missing_desired_count_is_the_format_s_default(lint: Lint) -> None:
-    one_pull = Settings(select=("EL150",), docker_hub_limit=1)
+    one_pull = Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(1)})
     two_images = ("nginx:1.25", "redis:7")
     # CloudFormation creates a replica service without DesiredCount with one task.
     ((message, _),) = budget(lint, template(("web", None), images=two_images), one_pull)

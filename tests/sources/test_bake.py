@@ -4,6 +4,8 @@ where they are bad, and ``docker/bake-action`` steps of workflows."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,6 +166,141 @@ target "app" {
     ]
 
 
+def test_expressions_are_evaluated_as_terraform_values_are(tmp_path: Path) -> None:
+    """The HCL evaluator the Terraform source uses: indexes, attributes, ``for``, operators;
+    a value that is not a string is the text buildx makes of it."""
+    hcl = """\
+variable "VERSIONS" {
+  default = ["3.11", "3.12"]
+}
+variable "BASES" {
+  default = { slim = "debian:12-slim" }
+}
+target "app" {
+  args = {
+    LATEST = VERSIONS[1]
+    BASE = BASES.slim
+    FIRST = [for v in VERSIONS : "python:${v}"][0]
+    JOBS = 2 * 4
+    RELEASE = 1.10
+    PUSH = !false
+    UNKNOWN = VERSIONS[2]
+  }
+}
+"""
+    assert built(tmp_path, {"docker-bake.hcl": hcl}) == [
+        (
+            "Dockerfile",
+            {
+                "LATEST": "3.12",
+                "BASE": "debian:12-slim",
+                "FIRST": "python:3.11",
+                "JOBS": "8",
+                "RELEASE": "1.1",
+                "PUSH": "true",
+            },
+        )
+    ]
+
+
+def test_the_json_form_reads_its_strings_as_templates(tmp_path: Path) -> None:
+    bake_json = """\
+{"variable": {"REGISTRY": {"default": ""}, "SLIM": {"default": true}},
+ "target": {"app": {"args": {
+   "BASE": "${REGISTRY == \\"\\" ? \\"docker.io/library\\" : REGISTRY}/python:3.12",
+   "VARIANT": "%{ if SLIM }slim%{ else }full%{ endif }",
+   "LITERAL": "$${NOT_A_VARIABLE}",
+   "SLIM": "${SLIM}",
+   "UNKNOWN": "${lower(REGISTRY)}"}}}}
+"""
+    assert built(tmp_path, {"docker-bake.json": bake_json}) == [
+        (
+            "Dockerfile",
+            {
+                "BASE": "docker.io/library/python:3.12",
+                "VARIANT": "slim",
+                "LITERAL": "${NOT_A_VARIABLE}",
+                "SLIM": "true",
+            },
+        )
+    ]
+
+
+def test_a_matrix_of_objects_and_of_lists_written_over_lines(tmp_path: Path) -> None:
+    hcl = """\
+target "app" {
+  name = "app-${item.tag}"
+  matrix = {
+    item = [
+      { tag = "slim", base = "python:3.12-slim" },
+      { tag = "alpine", base = "python:3.12-alpine" },
+    ]
+  }
+  args = { BASE = item.base }
+}
+target "tool" {
+  name = "tool-${variant}"
+  matrix = {
+    variant = [
+      "a",
+      "b",
+    ]
+  }
+  dockerfile = "tool.Dockerfile"
+}
+"""
+    found = requests(tmp_path, {"docker-bake.hcl": hcl})
+    assert [(r.build, dict(r.build_args)) for r in found] == [
+        ("bake target 'app-slim'", {"BASE": "python:3.12-slim"}),
+        ("bake target 'app-alpine'", {"BASE": "python:3.12-alpine"}),
+        ("bake target 'tool-a'", {}),
+        ("bake target 'tool-b'", {}),
+    ]
+
+
+def test_a_huge_matrix_lints_its_first_builds(tmp_path: Path) -> None:
+    """Four axes of ten values are 10,000 builds; the first thousand are linted (Terraform's
+    ``for_each`` limit), never all of a product that can be astronomically large."""
+    values = ", ".join(f'"{n}"' for n in range(10))
+    axes = "".join(f"    a{axis} = [{values}]\n" for axis in range(4))
+    name = 'name = "app-${a0}${a1}${a2}${a3}"'
+    hcl = f'target "app" {{\n  {name}\n  matrix = {{\n{axes}  }}\n}}\n'
+    found = requests(tmp_path, {"docker-bake.hcl": hcl})
+    assert len(found) == bake.MAX_COMBINATIONS
+    assert [r.build for r in found[:2]] == ["bake target 'app-0000'", "bake target 'app-0001'"]
+
+
+def test_an_inheritance_chain_too_long_to_follow_is_said(lint: Lint) -> None:
+    chain = "".join(f'target "t{n}" {{\n  inherits = ["t{n + 1}"]\n}}\n' for n in range(70))
+    files = {"docker-bake.hcl": chain + 'target "t70" {}\n', "Dockerfile": "FROM scratch\n"}
+    findings = lint(files, Settings(select=("EL900",)))
+    assert [(f.rule, f.span.line) for f in findings] == [("EL900", 1)]
+    assert "target 't0' inherits through more than 64 targets" in findings[0].message
+
+
+def test_reading_a_bake_file_builds_no_grammar(tmp_path: Path) -> None:
+    """tree-sitter's parser, in C: no Lark grammar is built (seconds when its cache is
+    missing) and python-hcl2 is not needed."""
+    (tmp_path / "docker-bake.hcl").write_text(HCL, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from ecs_lint.settings import Settings\n"
+        "from ecs_lint.sources import bake\n"
+        "from ecs_lint.textio import SourceText\n"
+        "path = sys.argv[1]\n"
+        "document = bake.parse(SourceText(path, open(path).read()), Settings())\n"
+        "assert len(document.lint_requests) == 1, document\n"
+        "print(sorted(n for n in ('hcl2', 'lark') if n in sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "docker-bake.hcl")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize(
     ("attributes", "dockerfile"),
     [
@@ -172,6 +309,7 @@ target "app" {
         ('context = "app"\n  dockerfile = "build/Dockerfile.prod"', "app/build/Dockerfile.prod"),
         ('context = "./app/../svc"', "svc/Dockerfile"),
         ('context = "cwd://app"', "app/Dockerfile"),
+        ("context = null\n  dockerfile = null", "Dockerfile"),  # null: not set
     ],
 )
 def test_the_dockerfile_is_in_the_context(tmp_path: Path, attributes: str, dockerfile: str) -> None:

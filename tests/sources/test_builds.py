@@ -92,7 +92,7 @@ def test_el101_flags_the_frontend_with_its_own_remedy(lint: Lint) -> None:
     (finding,) = findings
     assert (finding.rule, finding.image) == ("EL101", "docker.io/docker/dockerfile:1.7")
     assert "(BuildKit frontend)" in finding.message
-    assert finding.message.endswith(
+    assert finding.headline.endswith(  # the remedies end the headline; details follow
         "or remove the # syntax directive where the builder's built-in Dockerfile frontend suffices"
     )
     assert "run docker login on the build host" in finding.message
@@ -108,7 +108,7 @@ def test_the_build_arg_frontend_says_so(lint: Lint) -> None:
     settings = Settings(select=("EL101",), build_args={"BUILDKIT_SYNTAX": "docker/dockerfile:1"})
     (finding,) = lint({"Dockerfile": "FROM scratch\n"}, settings)
     assert "(BuildKit frontend; named by the BUILDKIT_SYNTAX build arg)" in finding.message
-    assert finding.message.endswith(
+    assert finding.headline.endswith(
         "or stop passing BUILDKIT_SYNTAX where the builder's built-in Dockerfile frontend suffices"
     )
     assert finding.fix is None
@@ -264,6 +264,25 @@ def test_compose_additional_contexts(lint: Lint) -> None:
         "docker.io/library/nginx:1.25",
     )
     assert "in compose service 'web'" in finding.message  # the builds disagree
+
+
+def test_where_the_value_came_from_and_the_builds_are_said_in_one_parenthesis(lint: Lint) -> None:
+    """Every image rule writes the same words after the reference: where its value came from,
+    then the builds that make the use."""
+    compose = "services:\n  web:\n    build:\n      additional_contexts:\n"
+    compose += "        base: docker-image://nginx\n  worker:\n    build: .\n"
+    findings = lint({"compose.yaml": compose, "Dockerfile": "FROM base\n"}, EL1)
+    said = "from named build context 'base' = docker-image://nginx; in compose service 'web'"
+    worker = "in compose service 'worker'"  # FROM base is an image named base there
+    starts = sorted(
+        finding.message.split(" is pulled")[0].split(" has no tag")[0] for finding in findings
+    )
+    assert starts == [
+        f"base ({worker})",
+        f"docker.io/library/base:latest (base image; {worker})",
+        f"docker.io/library/nginx:latest (base image; {said})",
+        f"nginx ({said})",
+    ]
 
 
 def test_builds_that_agree_are_reported_once_without_a_name(lint: Lint) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from ecs_lint.dockerhub import PullLimit
 from ecs_lint.findings import Severity
 from ecs_lint.settings import Settings
 from support import codes, run_cli
@@ -227,7 +228,7 @@ Resources:
 
 def test_a_task_definition_of_the_template_is_the_service_s(lint: Lint) -> None:
     template = TASK_DEFINITION_SERVICE.replace("TASK", "!Ref UiTask")
-    one = Settings(select=("EL103", "EL150"), docker_hub_limit=50)
+    one = Settings(select=("EL103", "EL150"), docker_hub_limits={"anonymous": PullLimit(50)})
     ((finding),) = lint({"stack.yaml": template}, one)
     assert finding.rule == "EL150"
     assert "scales out to 60 tasks, each pulling 1 image (docker.io/library/nginx:1.27)" in (
@@ -264,7 +265,7 @@ def test_a_scale_out_to_the_maximum_pulls_that_many_times(lint: Lint) -> None:
 
 
 def test_without_a_scaling_target_express_mode_s_defaults_count(lint: Lint) -> None:
-    ten = Settings(select=("EL150",), docker_hub_limit=10)
+    ten = Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(10)})
     ((finding),) = lint({"stack.yaml": stack("Image: nginx:1.27")}, ten)
     assert (
         "service web starts 1 task (no desired count: the default) per deployment and scales out "
@@ -282,7 +283,7 @@ def test_an_unknown_maximum_falls_back_to_the_minimum(lint: Lint) -> None:
     template = stack(
         "Image: nginx:1.27", "ScalingTarget:\n  MinTaskCount: 3\n  MaxTaskCount: !Ref MaxTasks"
     )
-    one = Settings(select=("EL150",), docker_hub_limit=2)
+    one = Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(2)})
     ((finding),) = lint({"stack.yaml": template}, one)
     assert finding.message.startswith("service web starts 3 tasks per deployment, each pulling")
     assert lint({"stack.yaml": template}, Settings(select=("EL150",))) == []
@@ -320,7 +321,7 @@ def test_the_input_of_an_update_is_recognised_too(lint: Lint) -> None:
             "primaryContainer": {"image": "nginx:1.27"},
         }
     )
-    ten = Settings(select=("EL150",), docker_hub_limit=10)
+    ten = Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(10)})
     ((finding),) = lint({"update.json": text}, ten)
     assert finding.message.startswith("service api starts 1 task")
 

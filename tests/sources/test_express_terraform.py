@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from ecs_lint.dockerhub import PullLimit
 from ecs_lint.settings import Settings
 from support import codes, run_cli
 
@@ -88,7 +89,7 @@ def test_variables_are_unknown_as_for_task_definitions(lint: Lint) -> None:
     assert codes(found) == ["EL103"]
     assert "depends on var.image" in found[0].message
     pinned = module('image = "nginx:1.27"', "scaling_target {\n  max_task_count = var.max_tasks\n}")
-    two = Settings(select=("EL150",), docker_hub_limit=0)
+    two = Settings(select=("EL150",), docker_hub_limits={"anonymous": PullLimit(0)})
     ((budget),) = lint({"main.tf": pinned}, two)  # the minimum, 1 task: the maximum is unknown
     assert "starts 1 task (no desired count: the default) per deployment, each" in budget.message
 
@@ -298,7 +299,9 @@ def test_a_task_definition_of_the_module_named_by_reference(lint: Lint) -> None:
     )
     root = 'module "web" {\n  source = "./modules/web"\n  image  = "nginx:1.27"\n}\n'
     files = {"main.tf": root, "modules/web/main.tf": module}
-    budget = Settings(select=("EL101", "EL103", "EL150"), docker_hub_limit=10)
+    budget = Settings(
+        select=("EL101", "EL103", "EL150"), docker_hub_limits={"anonymous": PullLimit(10)}
+    )
     found = lint(files, budget)
     assert codes(found) == ["EL101", "EL150"]  # the service runs that task: no EL103
     assert "service web starts 1 task" in found[1].message

@@ -113,7 +113,7 @@ def test_var_file_and_var_win_over_the_module_files(tmp_path: Path) -> None:
     assert "library/postgres:16" in with_file and "redis" not in with_file
     with_var = run_cli(*base, "--var-file", str(production), "--var", "image=mysql:8").stdout
     assert "library/mysql:8" in with_var and "postgres" not in with_var
-    assert "(value from --var image)" in with_var
+    assert "(container image; value from --var image)" in with_var
     assert with_var.startswith(f"{tmp_path / 'main.tf'}:3:")  # at the task's image = var.image
 
 
@@ -178,15 +178,15 @@ def test_var_is_read_by_the_variables_type(tmp_path: Path) -> None:
         *("--var", 'services={ api = { image = "postgres:16" } }'),
     )
     lines = run.stdout.splitlines()[:-1]
-    assert [line.split(": EL101 ")[1].split(" (container image)")[0] for line in lines] == [
+    assert [line.split(": EL101 ")[1].split(" (container image")[0] for line in lines] == [
         "docker.io/library/redis:7.2",
         "docker.io/library/postgres:16",
     ]
     # Each at the expression that uses it, saying where it came from.
     assert lines[0].startswith(f"{tmp_path / 'main.tf'}:3:")
     assert lines[1].startswith(f"{tmp_path / 'main.tf'}:7:")
-    assert "(value from --var images)" in lines[0]
-    assert "(value from --var services)" in lines[1]
+    assert "(container image; value from --var images)" in lines[0]
+    assert "(container image; value from --var services)" in lines[1]
 
 
 @pytest.mark.parametrize("variable", ["image", "untyped"])
