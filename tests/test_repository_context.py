@@ -96,6 +96,17 @@ REPOSITORY = {
         "          context: worker\n          build-args: |\n            BASE=node:22\n"
     ),
     "worker/Dockerfile": "ARG BASE=node:18\nFROM ${BASE}\n",
+    # A Bake file building a third Dockerfile with its args.
+    "docker-bake.hcl": (
+        'target "tools" {\n  context = "tools"\n  args = { BASE = "golang:1.22" }\n}\n'
+    ),
+    "tools/Dockerfile": "ARG BASE=golang:1.21\nFROM ${BASE}\n",
+    # A module's variable with its default in another file of the module.
+    "infra/solo/main.tf": (
+        'resource "aws_ecs_task_definition" "solo" {\n  family = "solo"\n'
+        '  container_definitions = jsonencode([{ name = "solo", image = var.image }])\n}\n'
+    ),
+    "infra/solo/variables.tf": 'variable "image" {\n  default = "memcached:1.6"\n}\n',
     # A Terraform module whose image its caller gives.
     "infra/modules/ecs/main.tf": (
         'variable "image" {\n  type = string\n}\n\n'
@@ -182,6 +193,11 @@ def test_what_each_file_depends_on_decides_its_findings(repository: Path) -> Non
     # The Dockerfile is linted with the build args of the compose file and the workflow.
     assert ["python:3.12" in message for _, message in alone("api/Dockerfile", "EL101")] == [True]
     assert ["node:22" in message for _, message in alone("worker/Dockerfile", "EL101")] == [True]
+    assert ["golang:1.22" in message for _, message in alone("tools/Dockerfile", "EL101")] == [True]
+    # A .tf file alone: the rest of its module gives its variable a value.
+    assert ["memcached:1.6" in message for _, message in alone("infra/solo/main.tf", "EL101")] == [
+        True
+    ]
     # The module's image is its caller's value: known, and reported where the caller writes it.
     assert alone("infra/modules/ecs/main.tf", "EL103") == []
     (module,) = alone("infra/live/main.tf", "EL101")
