@@ -32,6 +32,23 @@ if TYPE_CHECKING:
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+SERVICE_ACCOUNT = (
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: puller}\n"
+    "imagePullSecrets: [{name: hub}]\n"
+)
+"""A Kubernetes service account with registry credentials: pods pulling as it pull with them."""
+
+
+def deployment(image: str, account: str = "puller") -> str:
+    """A Deployment whose one container pulls ``image`` as the service account ``account``
+    (the image on line 10)."""
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+        f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
+        f"        - name: web\n          image: {image}\n"
+    )
+
+
 @functools.cache
 def standalone(directory: Path) -> Path:
     """A copy of a fixture directory outside this repository, made once per test process.

@@ -44,6 +44,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from servers.gallery_server import GalleryServer
 
 from ecs_lint.sources import is_candidate_name
+from support import SERVICE_ACCOUNT, deployment
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -226,20 +227,6 @@ def test_hook_passes_on_clean_files(pre_commit: PreCommit) -> None:
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert re.search(r"^ecs-lint\.+Passed$", output, re.MULTILINE), output
-
-
-SERVICE_ACCOUNT = (
-    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: puller}\n"
-    "imagePullSecrets: [{name: hub-credentials}]\n"
-)
-
-
-def deployment(image: str, account: str = "puller") -> str:
-    return (
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
-        f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
-        f"        - name: web\n          image: {image}\n"
-    )
 
 
 def test_committing_only_the_deployment_still_finds_its_service_account(

@@ -12,22 +12,9 @@ import pytest
 from ecs_lint import textio
 from ecs_lint.engine import lint_paths
 from ecs_lint.settings import Settings
-from support import run_cli
+from support import SERVICE_ACCOUNT, deployment, run_cli
 
 RULES = ("EL101", "EL102", "EL103", "EL150", "EL203", "EL207", "EL900", "EL901")
-
-SERVICE_ACCOUNT = (
-    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: puller}\n"
-    "imagePullSecrets: [{name: hub}]\n"
-)
-
-
-def deployment(image: str, account: str = "puller") -> str:
-    return (
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
-        f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
-        f"        - name: web\n          image: {image}\n"
-    )
 
 
 TASK = (
