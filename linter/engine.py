@@ -199,21 +199,28 @@ def lint_model(model: Model, settings: Settings, services: Services | None = Non
     with several configurations in the run, the rules run once per configuration, over the
     whole model, and each keeps the findings in its files."""
     services = services or Services()
+    by_settings = _settings_groups(model, settings)
+    # One configuration (the usual run): the run's services; several: each its own policies.
+    alone = len(by_settings) == 1
+    groups = [
+        (group, paths, services if alone else replace(services, policies=None, memo={}))
+        for group, paths in by_settings
+    ]
+    for group, _, group_services in groups:
+        _prepare_policies(model, group, group_services)
     if services.ecr_public is not None and needs_lookup(Lookup.ECR_PUBLIC, settings):
         # One concurrent batch for the whole run, before any rule asks.
         services.ecr_public.prefetch(model.images)
-    groups = _settings_groups(model, settings)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
-    for group, paths in groups:
-        group_services = services if len(groups) == 1 else replace(services, policies=None, memo={})
-        found = _run_group(model, group, group_services)
-        if len(groups) > 1:
+    for group, paths, group_services in groups:
+        found = [f for f in run_rules(model, group, group_services) if model.reports(f.span)]
+        if not alone:
             found = [f for f in found if not f.span.path or _group_of(f, settings) is group]
         reported, hidden = settle(found, model, group, paths)
         findings += reported
         suppressed += hidden
-    if len(groups) > 1:
+    if not alone:
         findings = _without_repeats(sorted(findings, key=lambda finding: finding.sort_key))
         suppressed.sort(key=lambda finding: finding.sort_key)
     checked = [document.path for document in model.documents]
@@ -252,20 +259,17 @@ def _group_of(finding: Finding, settings: Settings) -> Settings:
     return settings.for_path(finding.span.path)
 
 
-def _run_group(model: Model, settings: Settings, services: Services) -> list[Finding]:
+def _prepare_policies(model: Model, settings: Settings, services: Services) -> None:
     if services.policies is None and _needs_policies(model, settings):
         from ecs_lint.iam.provider import build_policy_provider
 
         # Raises PolicySourceError for a bad --iam/--role-policy file, before any rule runs.
         services.policies = build_policy_provider(settings, model)
     if services.policies is not None:
-        # Live IAM look-ups (--aws) happen here, before the rules, so an AwsError (no
-        # credentials, a missing permission) stops the run with its message instead of costing
-        # single rules.
+        # Live IAM look-ups (--aws) happen here, before the rules and the other look-ups, so an
+        # AwsError (no credentials, a missing permission) stops the run with its message
+        # instead of costing single rules.
         services.policies.prefetch(model.tasks)
-    return [
-        finding for finding in run_rules(model, settings, services) if model.reports(finding.span)
-    ]
 
 
 def _needs_policies(model: Model, settings: Settings) -> bool:
