@@ -14,6 +14,10 @@ What is left out of a walk, as ruff leaves it out:
   from the ignore files as the walk meets them: no ``git`` process;
 * a directory excluded or ignored is not entered.
 
+With ``--force-exclude`` a file named on the command line is taken as a walk would take it: the
+exclusions apply to it, and so does the rest of a walk's judgement (a name no format knows, or a
+``.json`` file too large to read, is passed over, not claimed by content or reported).
+
 Symbolic links are not followed out of the tree being linted, so a link committed to a repository
 cannot make ecs-lint read (and quote) a file elsewhere on the machine, such as a CI runner's
 credentials:
@@ -133,7 +137,11 @@ class Discovery:
         else:
             display = _as_given(given, real) if root.is_symlink() else given
             top = os.path.dirname(real)
-            yield Candidate(Path(display), display, explicit=True, real=real, top=top)
+            # With --force-exclude a named file is taken as a walk takes it (pre-commit names
+            # every file): a file no format claims by name, or one that cannot be read and is
+            # not named like a format, is passed over as `ecs-lint .` passes it over.
+            explicit = not self.settings.force_exclude
+            yield Candidate(Path(display), display, explicit=explicit, real=real, top=top)
 
     def excluded(self, path: str, real: str, *, is_dir: bool) -> bool:
         """Whether a path named on the command line is excluded (``--force-exclude``): it, or a

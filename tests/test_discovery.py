@@ -472,3 +472,23 @@ def test_kubernetes_manifests_in_json_are_checked_and_fixed(tmp_path: Path) -> N
         '"image": "public.ecr.aws/docker/library/nginx:1.25"'
         in (tmp_path / "pods.json").read_text()
     )
+
+
+def test_with_force_exclude_a_named_file_is_taken_as_a_walk_takes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A data file too large to read: a walk passes over a *.json it cannot read; so does a run
+    # given the file with --force-exclude (pre-commit names every JSON file). Named plainly,
+    # it is reported.
+    (tmp_path / "data.json").write_text('{"rows": [' + '"x",' * 40 + '"x"]}\n')
+    (tmp_path / "build.docker").write_text("FROM nginx:1.25\n")
+    monkeypatch.chdir(tmp_path)
+    small = ("--max-file-size", "64", "--select", "EL101,EL900")
+    assert run_cli("data.json", *small).status == 2
+    assert run_cli(".", *small).status == 0
+    forced = run_cli("data.json", "--force-exclude", *small)
+    assert forced.status == 0 and "EL900" not in forced.stdout
+    # A name no format knows: claimed by content when named, passed over as in a walk when
+    # forced.
+    assert run_cli("build.docker", *EL101).status == 1
+    assert run_cli("build.docker", "--force-exclude", *EL101).status == 0
