@@ -259,8 +259,8 @@ class Settings:
         Option(
             "--force-exclude",
             commands=(CHECK, POLICY),
-            help="Apply the exclusions (and .gitignore) to paths named on the command line "
-            "too, as pre-commit needs.",
+            help="Take paths named on the command line as a directory walk takes them: the "
+            "exclusions and .gitignore apply to them (as pre-commit needs).",
             takes=bool,
         ),
         default=False,
