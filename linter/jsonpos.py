@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import json.decoder
+import json.scanner
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
@@ -243,14 +244,17 @@ def _skip_whitespace(text: str, pos: int) -> int:
 # Possessive quantifiers (Python 3.11) keep these linear: the text is known to be valid JSON
 # when they run, so they only need to find where things end, not to check them.
 _STRING_TEXT = r'"(?:[^"\\]++|\\.)*+"'
-# Everything up to the next bracket outside a string, then that bracket.
-_NEXT_BRACKET = re.compile(rf"(?:[^\"\[\]{{}}]++|{_STRING_TEXT})*+[\[\]{{}}]")
 # One member or item in one match: the key and colon (members only), then a scalar and what
-# follows it up to the next member, or nothing when a container starts (its end is in the map).
+# follows it up to the next member, or nothing when a container starts (the C scanner finds
+# where a container ends).
 _SCALAR_THEN_NEXT = rf"(?:({_STRING_TEXT}|[-+.0-9A-Za-z]++)[ \t\n\r]*+,?[ \t\n\r]*+)?"
 _MEMBER = re.compile(rf"[ \t\n\r]*+({_STRING_TEXT})[ \t\n\r]*+:[ \t\n\r]*+{_SCALAR_THEN_NEXT}")
 _ITEM = re.compile(rf"[ \t\n\r]*+{_SCALAR_THEN_NEXT}")
 _AFTER_CONTAINER = re.compile(r"[ \t\n\r]*+,?")
+# The C scanner of a decoder without hooks: ``(value, end)`` of the JSON value at an offset.
+_scan_once: Callable[[str, int], tuple[JsonValue, int]] = json.scanner.make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]  # typeshed types it with itself
+)
 
 
 class _Duplicates(Exception):
@@ -280,40 +284,41 @@ def _parse_fast(text: str, max_depth: int) -> JsonNode | None:
         )
     except (ValueError, RecursionError, _Duplicates, _NotStrict):
         return None
-    closing: dict[int, int] | None = {}
-    if isinstance(value, dict | list):
-        closing = _pair_brackets(text, max_depth)
-    if closing is None:
+    # No deeper than its brackets are many (strings' included), which settles almost every file
+    # without a walk.
+    brackets = text.count("[") + text.count("{")
+    if brackets > max_depth and _depth(text) > max_depth:
         return None
-    return _Lazy(text, closing).node(_skip_whitespace(text, 0), value)
+    return _Lazy(text).node(_skip_whitespace(text, 0), value)
 
 
-def _pair_brackets(text: str, max_depth: int) -> dict[int, int] | None:
-    """Map each ``[``/``{`` offset to the offset after its partner; ``None`` when too deep."""
-    closing: dict[int, int] = {}
-    open_at: list[int] = []
-    # Stop at the root's closing bracket: a search past the last bracket would fail at every
-    # remaining position, which is quadratic in the length of trailing whitespace.
+# Everything up to the next bracket outside a string, then that bracket.
+_NEXT_BRACKET = re.compile(r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+[\[\]{}]')
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets of valid JSON text nest."""
+    depth = deepest = 0
+    # Stop at the last bracket: a search past it would fail at every remaining position, which
+    # is quadratic in the length of trailing whitespace.
     for match in _NEXT_BRACKET.finditer(text, 0, len(text.rstrip(" \t\n\r"))):
-        end = match.end()
-        if text[end - 1] in "[{":
-            open_at.append(end - 1)
-            if len(open_at) > max_depth:
-                return None
+        if text[match.end() - 1] in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
         else:
-            closing[open_at.pop()] = end
-    return closing
+            depth -= 1
+    return deepest
 
 
 @dataclass(slots=True)
 class _Lazy:
     """Locates the members and items of valid JSON text when they are first asked for.
 
-    Values come from the decoded tree, so locating only needs to find where each text ends.
+    Values come from the decoded tree, so locating only needs to find where each text ends: a
+    regular expression for a scalar, the stdlib's C scanner for a container.
     """
 
     text: str
-    closing: dict[int, int]
 
     def object_members(self, start: int, value: dict[str, JsonValue]) -> list[JsonMember]:
         # Without duplicates the dict's keys are the members' keys in text order.
@@ -341,11 +346,11 @@ class _Lazy:
 
     def _child(self, match: re.Match[str], group: int, value: JsonValue) -> tuple[JsonNode, int]:
         """The node a member or item match found, and where the next one starts."""
-        if match.start(group) >= 0:
-            assert not isinstance(value, dict | list), "containers have no scalar text"
-            return JsonScalar(value, match.start(group), match.end(group)), match.end()
+        start = match.start(group)
+        if start >= 0:
+            return JsonScalar(value, start, match.end(group)), match.end()  # type: ignore[arg-type]
         start = match.end()
-        end = self.closing[start]
+        end = _scan_once(self.text, start)[1]
         after = _AFTER_CONTAINER.match(self.text, end).end()  # type: ignore[union-attr]
         if isinstance(value, dict):
             return JsonObject(start, end, (value, self)), after
