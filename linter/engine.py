@@ -13,18 +13,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecs_lint import suppress
+from ecs_lint import parallel, suppress
 from ecs_lint.context import RunFiles, add_context
 from ecs_lint.load import GivenText, load_document, load_given
 from ecs_lint.model import Model, ProblemKind, Span
 from ecs_lint.requested import lint_requested_files
 from ecs_lint.rule import Lookup, Rule, RuleContext, Services
 from ecs_lint.rules import BY_CODE, RULES
-from ecs_lint.textio import reading_once
+from ecs_lint.textio import absorb_reads, reading_once, run_reads
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ecs_lint.discover import Candidate
     from ecs_lint.findings import Finding
     from ecs_lint.model import Document
     from ecs_lint.settings import Settings
@@ -109,14 +110,7 @@ def _load_model(
     files = RunFiles(settings)
     model = Model()
     roots: dict[str, str] = {}
-    named = [
-        (
-            load_document(candidate, settings.for_path(candidate.display)),
-            candidate.real,
-            candidate.top,
-        )
-        for candidate in files.discovery.named(paths)
-    ]
+    named = _load_named(files.discovery.named(paths), settings)
     # A text given on stdin stands for the file its name names, if any, in its repository.
     texts = [
         (load_given(text, settings.for_path(text.name)), *_given_place(text)) for text in given
@@ -147,6 +141,41 @@ def _load_model(
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model
+
+
+# Formats whose parse shares work with other files of the run through a process-wide cache
+# (a Terraform module's files are parsed and evaluated once for all of them): parsed here, not
+# in a worker, so that the cache and its values are this process's.
+_PARSED_HERE = frozenset({"terraform"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Here:
+    """A worker's answer for a file of a format parsed only in the main process."""
+
+
+def _load_named(
+    candidates: list[Candidate], settings: Settings
+) -> list[tuple[tuple[Document, SourceText | None] | None, str, str]]:
+    """Each candidate loaded with its own settings, on every core for a large run
+    (``ecs_lint.parallel``), in the order of the candidates either way."""
+    # Each file's settings are looked up here: reading a configuration may say something
+    # (``RunResult.notices``), which must be said by this process.
+    work = [(candidate, settings.for_path(candidate.display)) for candidate in candidates]
+    loaded = parallel.map_forked(_load_shareable, work, run_reads, absorb_reads)
+    return [
+        (load_document(*item) if isinstance(result, _Here) else result, item[0].real, item[0].top)
+        for item, result in zip(work, loaded, strict=True)
+    ]
+
+
+def _load_shareable(
+    item: tuple[Candidate, Settings],
+) -> tuple[Document, SourceText | None] | _Here | None:
+    loaded = load_document(*item)
+    if parallel.in_worker() and loaded is not None and loaded[0].format in _PARSED_HERE:
+        return _Here()
+    return loaded
 
 
 def _given_place(text: GivenText) -> tuple[str, str]:

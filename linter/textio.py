@@ -49,6 +49,10 @@ class UnreadableFile(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[type[UnreadableFile], tuple[str, int, int]]:
+        # Pickled whole (``ecs_lint.parallel``): the default keeps only the message.
+        return UnreadableFile, (self.message, self.line, self.column)
+
 
 @dataclass(slots=True)
 class SourceText:
@@ -182,6 +186,18 @@ def reading_once() -> Iterator[None]:
         yield
     finally:
         _RUN_READS.pop()
+
+
+def run_reads() -> dict[tuple[str, int], SourceText | UnreadableFile]:
+    """The files read so far in the run in progress (none outside :func:`reading_once`)."""
+    return _RUN_READS[-1] if _RUN_READS else {}
+
+
+def absorb_reads(reads: dict[tuple[str, int], SourceText | UnreadableFile]) -> None:
+    """Count files another process read for this run (``ecs_lint.parallel``) as read here."""
+    if _RUN_READS:
+        for key, found in reads.items():
+            _RUN_READS[-1].setdefault(key, found)
 
 
 def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
