@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint.jsonpos import JsonObject
+from ecs_lint.model import pickled_quickly
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -288,3 +289,6 @@ def json_view_insertion(node: Node, *, pascal: bool = False) -> MemberInsertion 
     if not isinstance(node, JsonView) or node.raw is None or not isinstance(node.node, JsonObject):
         return None
     return json_insertion(node.node, node.raw, node.span_of, pascal=pascal)
+
+
+pickled_quickly(globals())
