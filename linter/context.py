@@ -68,7 +68,8 @@ class RunFiles:
         """The text of a candidate found in a repository (``None``: it cannot be read, which
         only matters when it is checked itself). Read once per run (``textio.reading_once``)."""
         try:
-            return read_source(candidate.path, candidate.display, self.settings.max_file_size)
+            limit = self.settings.max_file_size
+            return read_source(candidate.path, candidate.display, limit, candidate.real)
         except UnreadableFile:
             return None
 

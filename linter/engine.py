@@ -119,6 +119,8 @@ def _load_model(
         if loaded is None:
             continue
         document, source = loaded
+        if real and source is not None and document.path == source.path:
+            model.remember_real_path(document.path, real)
         if document.not_checked is not None:
             model.not_checked.append(document)
             continue

@@ -43,7 +43,8 @@ def load_document(
         return unreadable_document(candidate.display, UnreadableFile(candidate.refused), kind), None
     if source is None:
         try:
-            source = read_source(candidate.path, candidate.display, settings.max_file_size)
+            limit = settings.max_file_size
+            source = read_source(candidate.path, candidate.display, limit, candidate.real)
         except UnreadableFile as error:
             if not candidate.explicit and not _claimed_by_name(candidate):
                 return None

@@ -706,6 +706,12 @@ class Model:
             self._real_paths[path] = real
         return real
 
+    def remember_real_path(self, path: str, real: str) -> None:
+        """``real`` is the real path of ``path``, known already (discovery resolved it)."""
+        import os
+
+        self._real_paths.setdefault(path, real.replace(os.sep, "/"))
+
     def reports(self, span: Span) -> bool:
         """Whether findings at ``span`` are reported: it lies in a reported file (or in none, a
         finding about the run)."""

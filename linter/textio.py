@@ -200,10 +200,13 @@ def absorb_reads(reads: dict[tuple[str, int], SourceText | UnreadableFile]) -> N
             _RUN_READS[-1].setdefault(key, found)
 
 
-def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceText:
+def read_source(
+    path: Path, display: str, limit: int = MAX_FILE_BYTES, real: str | None = None
+) -> SourceText:
     """Read and decode a file of at most ``limit`` bytes, refusing what no source could parse;
     an unsaved text standing for the file is read instead of the file (:func:`unsaved_texts`).
-    Within :func:`reading_once`, a file already read is not read again."""
+    Within :func:`reading_once`, a file already read is not read again. ``real``: the file's
+    real path when the caller knows it (a walk does), which saves resolving it again."""
     unsaved = unsaved_text(path)
     if unsaved is not None:
         # surrogatepass: a lone surrogate an editor sent (a JSON escape) is then reported as
@@ -212,7 +215,7 @@ def read_source(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> Source
     if not _RUN_READS:
         return _read_source(path, display, limit)
     reads = _RUN_READS[-1]
-    key = (os.path.realpath(path), limit)
+    key = (real or os.path.realpath(path), limit)
     found = reads.get(key)
     if found is None:
         try:
