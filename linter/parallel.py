@@ -16,8 +16,8 @@ only time: its share is then done here.
 
 from __future__ import annotations
 
+import gc
 import os
-import pickle
 import sys
 import threading
 from typing import TYPE_CHECKING, TypeVar
@@ -101,6 +101,9 @@ def _fork(
         os.close(write_end)
         return None
     if pid == 0:  # the worker: never returns
+        # What the worker inherited is never collected there: a collection would touch, and
+        # so copy, every page of it.
+        gc.freeze()
         _IN_WORKER.append(True)
         os.close(read_end)
         _work(function, share, carry, write_end)
@@ -111,13 +114,16 @@ def _fork(
 def _work(
     function: Callable[[Item], Result], share: list[Item], carry: Callable[[], State], out: int
 ) -> None:
-    """A worker's life: its share, its results pickled down the pipe, and an exit that runs
-    none of the parent's clean-up (``atexit``, buffered output belongs to the parent)."""
+    """A worker's life: its share, its results pickled down the pipe as they are written (a
+    failure part way leaves the parent a truncated pickle, which it refuses), and an exit that
+    runs none of the parent's clean-up (``atexit``, buffered output belongs to the parent)."""
+    import pickle  # here: a run that never forks never imports it
+
     status = 1
     try:
-        data = pickle.dumps(([function(item) for item in share], carry()), pickle.HIGHEST_PROTOCOL)
+        results = [function(item) for item in share]
         with os.fdopen(out, "wb") as pipe:
-            pipe.write(data)
+            pickle.dump((results, carry()), pipe, pickle.HIGHEST_PROTOCOL)
         status = 0
     except BaseException:  # the parent does this share itself
         pass
@@ -126,14 +132,15 @@ def _work(
 
 
 def _collect(pid: int, read_end: int) -> tuple[list[Result], State] | None:
-    """A worker's results, or ``None`` when it failed."""
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
+    """A worker's results, or ``None`` when it failed. Unpickled as they arrive, so that the
+    pickled bytes are never held whole beside what they stand for."""
+    import pickle
+
     try:
-        answer: tuple[list[Result], State] = pickle.loads(data)  # our own child
-    except Exception:
-        return None
-    return answer
+        with os.fdopen(read_end, "rb") as pipe:
+            answer: tuple[list[Result], State] = pickle.load(pipe)  # our own worker's
+    except Exception:  # a worker that failed wrote nothing, or not all
+        answer = None  # type: ignore[assignment]
+    finally:
+        _, status = os.waitpid(pid, 0)
+    return answer if os.waitstatus_to_exitcode(status) == 0 else None
