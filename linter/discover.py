@@ -60,6 +60,8 @@ ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn"})
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A file a walk or the command line offers for linting, with its real path."""
+
     path: Path
     display: str
     explicit: bool

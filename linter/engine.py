@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class RunResult:
+    """What a run found, and what it checked."""
+
     findings: list[Finding]
     files_checked: int
     sources: dict[str, SourceText] = field(default_factory=dict)

@@ -180,6 +180,8 @@ class Duplicate:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ParsedJson:
+    """A parsed JSON text: its root node and the keys given twice in one object."""
+
     root: JsonNode
     duplicates: tuple[Duplicate, ...] = ()
 

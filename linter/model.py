@@ -253,12 +253,16 @@ class LintRequest:
 
 @dataclass(frozen=True, slots=True)
 class SecretView:
+    """A container secret: the variable ``name`` and where its value comes from."""
+
     name: str
     value_from: Located
 
 
 @dataclass(frozen=True, slots=True)
 class LogView:
+    """A container's log configuration: its driver and options, each where it is written."""
+
     driver: Located
     options: dict[str, Located] = field(default_factory=dict)
 

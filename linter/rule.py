@@ -35,6 +35,9 @@ class Lookup(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule: its code, name and default severity, its check, its documentation, and what
+    it reports and looks up."""
+
     code: str
     name: str
     severity: Severity

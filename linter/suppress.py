@@ -55,6 +55,8 @@ _MISPLACED = (
 
 @dataclass(frozen=True, slots=True)
 class Directive:
+    """A parsed ``ecs-lint: ignore`` directive: for the whole file or the next statement."""
+
     whole_file: bool
     codes: tuple[str, ...]
 
@@ -120,12 +122,16 @@ def read_comments(document: Document) -> None:
 
 @dataclass(slots=True)
 class Outcome:
+    """The findings that remain after suppressions, and those suppressed."""
+
     findings: list[Finding]
     suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class _Tracked:
+    """A suppression and the codes it was used for, to report the unused ones."""
+
     suppression: Suppression
     used: set[str] = field(default_factory=set)
 

@@ -67,6 +67,8 @@ REMEDY = (
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
+    """How many tasks of a service may start at once, and the Docker Hub images each pulls."""
+
     service: ServiceView
     tasks: int
     images: tuple[str, ...]

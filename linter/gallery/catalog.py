@@ -105,6 +105,8 @@ class PublisherMapping:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
+    """The embedded catalog of Docker Hub repositories mirrored on ECR Public."""
+
     official_alias: str
     official: frozenset[str]
     publishers: tuple[PublisherMapping, ...]

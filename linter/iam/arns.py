@@ -118,6 +118,8 @@ def _without_placeholders(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Arn:
+    """An ARN's six parts, as written."""
+
     partition: str
     service: str
     region: str

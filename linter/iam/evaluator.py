@@ -202,6 +202,8 @@ _Token = str | _Wild | _Variable
 
 @dataclass(frozen=True, slots=True)
 class _Pattern:
+    """A policy's pattern (an action or resource with ``*``, ``?`` and ``${...}``), as tokens."""
+
     text: str
     tokens: tuple[_Token, ...]
 
@@ -327,6 +329,9 @@ def _token_regex(token: _Token, length: int) -> str:
 # or a run of unknown characters (zero or more, after the first).
 @dataclass(frozen=True, slots=True)
 class _Slot:
+    """A subject position: a known character, or an unknown one of an alphabet (``repeat``:
+    a run of them)."""
+
     char: str | None
     alphabet: frozenset[str] | None
     repeat: bool
@@ -428,6 +433,8 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """An identity policy: its name, where it comes from, and its statements."""
+
     name: str
     origin: str
     statements: tuple[Statement, ...]
@@ -727,6 +734,8 @@ def _statements(statements: Sequence[Statement]) -> str:
 
 @dataclass(slots=True)
 class _Tally:
+    """The statements that decide a request, by how they decide it, while evaluating."""
+
     certain_allow: list[Statement] = field(default_factory=list)
     possible_allow: list[Statement] = field(default_factory=list)
     certain_deny: list[Statement] = field(default_factory=list)

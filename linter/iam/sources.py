@@ -61,6 +61,8 @@ class KnownRolePolicies:
 
 @dataclass(slots=True)
 class AuthorizationDetails:
+    """What ``--iam`` files say: roles' policies, and managed policies' default versions."""
+
     roles: dict[str, KnownRolePolicies] = field(default_factory=dict)
     """By lower-case role name (IAM role names are unique regardless of case)."""
     managed: dict[str, Policy] = field(default_factory=dict)

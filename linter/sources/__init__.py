@@ -38,6 +38,9 @@ DEPLOY_TIME_VALUES = (
 
 @dataclass(frozen=True, slots=True)
 class SourceFormat:
+    """One input format: how its files are recognised, its parser's module, and what its
+    files give or ask of the other files of their repository."""
+
     name: str
     module: str
     name_patterns: tuple[str, ...]

@@ -267,6 +267,8 @@ class Scalar:
 
 @dataclass(slots=True, eq=False)
 class Member:
+    """A mapping's member: its key, where the key is written, and its value."""
+
     key: str
     key_at: Span | Where
     value: Value
@@ -309,6 +311,8 @@ class Mapping:
 
 @dataclass(slots=True, eq=False)
 class Sequence:
+    """A sequence of values, and where it is written."""
+
     items: list[Value]
     at: Span | Where
 

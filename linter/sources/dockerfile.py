@@ -166,6 +166,8 @@ class _OffsetMap:
 
 @dataclass(frozen=True, slots=True)
 class _Instruction:
+    """One instruction: its keyword, its logical line and where each part of it is written."""
+
     keyword: str
     """Upper-cased, as BuildKit compares it."""
     text: str
@@ -179,6 +181,8 @@ class _Instruction:
 
 @dataclass(frozen=True, slots=True)
 class _SplitError:
+    """What stopped the split into instructions, and where."""
+
     message: str
     start: int
     end: int
@@ -186,6 +190,8 @@ class _SplitError:
 
 @dataclass(slots=True)
 class _Split:
+    """The file split into instructions, as BuildKit's parser splits it."""
+
     escape: str = "\\"
     instructions: list[_Instruction] = field(default_factory=list)
     errors: list[_SplitError] = field(default_factory=list)
@@ -197,6 +203,8 @@ class _Split:
 
 @dataclass(frozen=True, slots=True)
 class _Line:
+    """One physical line and the offset where it starts."""
+
     start: int
     text: str
     """Without its line ending (``\\n`` and any ``\\r`` before it)."""
@@ -342,6 +350,8 @@ def _make_instruction(text: str, offsets: _OffsetMap) -> _Instruction | None:
 
 @dataclass(frozen=True, slots=True)
 class _Heredoc:
+    """A heredoc an instruction opens (``<<EOF``)."""
+
     name: str
     chomp: bool
     """``<<-NAME``: leading tabs do not count when looking for the terminator."""
@@ -562,6 +572,8 @@ _UNKNOWN: Final = _Binding(None)
 
 @dataclass(slots=True)
 class _Scope:
+    """The variables a stage (or the global scope before the first ``FROM``) defines."""
+
     variables: dict[str, _Binding] = field(default_factory=dict)
     open: bool = False
     """True in a stage built on an image: a name not declared here may be in the image's ENV."""
@@ -579,6 +591,8 @@ class _Scope:
 
 @dataclass(frozen=True, slots=True)
 class _Expansion:
+    """A word with its variables expanded as far as their values are known."""
+
     value: str
     unresolved: tuple[str, ...]
     """Variables without a known value; when any is named, ``value`` holds each unknown part
@@ -829,6 +843,8 @@ def _pattern_errors(pattern: str) -> Iterator[None]:
 
 @dataclass(slots=True)
 class _Stage:
+    """A build stage: its name (``AS name``) and its variables."""
+
     name: str | None
     scope: _Scope
 
