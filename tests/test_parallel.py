@@ -10,12 +10,15 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from test_repository_context import REPOSITORY, git_repository
 
 from ecs_lint import parallel
-from test_repository_context import REPOSITORY, git_repository
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MULTI_CORE_LINUX = sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
 
