@@ -283,7 +283,10 @@ _TERRAFORM_PROVIDES = (
     ),
 )
 
-_KUBERNETES_PROVIDES = ((ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),)
+_KUBERNETES_PROVIDES = (
+    (ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),
+    (ContextKind.BUILT_IMAGES, _mentions("skaffold/")),
+)
 
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
