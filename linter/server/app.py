@@ -9,8 +9,13 @@ network (the session's answers and the embedded catalog); the Docker Hub images 
 not answered yet are then looked up in the background and the documents using them linted again
 (:mod:`ecs_lint.server.lookups`), so a slow or unreachable gallery never holds back diagnostics.
 
-A save, and a change of a file the client watches (a ServiceAccount, a module's ``.tf`` file, a
-configuration file), lint the other open documents again: their context may have changed.
+Each lint is a run of ``ecs-lint`` in the workspace's root naming the document's file
+(:mod:`ecs_lint.server.linting`): the same configuration of each file, the same repository
+context, with the open documents' texts standing for their files. So a change of a document lints
+again, besides itself, the open documents whose last lint read its file (a Deployment whose
+ServiceAccount is being edited); a save, and a change of a file the client watches (a
+ServiceAccount, a module's ``.tf`` file, a ``.gitignore``, a configuration file), lint every
+other open document again: what they read, or which files are their context, may have changed.
 """
 
 from __future__ import annotations
@@ -52,8 +57,19 @@ lint, and the first change after a pause is checked at once."""
 CONTEXT_DELAY: Final = 0.2
 """Seconds before the other open documents are linted again after a save or a watched change."""
 WATCHER_ID: Final = "ecs-lint-watched-files"
-CONTEXT_FILES: Final = (".ecs-lint.toml", "pyproject.toml", ".env", "*.tfvars", "*.tfvars.json")
-"""Files read for a document's context or settings that no format claims by name."""
+CONTEXT_FILES: Final = (
+    ".ecs-lint.toml",
+    "pyproject.toml",
+    ".env",
+    "*.tfvars",
+    "*.tfvars.json",
+    "*.tftpl",
+    ".gitignore",
+    ".git/info/exclude",
+)
+"""Files read for a document's context or settings that no format claims by name (the
+configuration, a compose file's ``.env``, Terraform's variable files and templates), and those
+deciding which files are context (``.gitignore``)."""
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +161,7 @@ class Session:
         item = params.text_document
         self.documents[item.uri] = OpenDocument(item.uri, item.text, item.version, item.language_id)
         self.schedule(item.uri, 0)
+        self.lint_dependents(item.uri)  # its text may not be the file's (a restored session)
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         document = self.documents.get(params.text_document.uri)
@@ -159,15 +176,16 @@ class Session:
                 document.text = change.text
         document.version = params.text_document.version
         self.schedule(document.uri, DEBOUNCE)
+        self.lint_dependents(document.uri)
 
     def did_save(self, params: types.DidSaveTextDocumentParams) -> None:
         # The file saved may be a configuration file, or one another document reads: with an
         # editor that watches no files for the server, a save is the only news of it.
-        self.worker.submit(self.settings.forget)
         self.lint_others(params.text_document.uri)
 
     def did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        self.lint_dependents(uri)  # they read the file again, not the editor's text
         self.documents.pop(uri, None)
         self.lints.pop(uri, None)
         task = self.pending.pop(uri, None)
@@ -178,13 +196,24 @@ class Session:
         )
 
     def did_change_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
-        self.worker.submit(self.settings.forget)  # a configuration file may be among them
         self.lint_others(None)
 
     def lint_others(self, changed: str | None) -> None:
         """Lint again every open document but ``changed``: what it reads may have changed."""
         for uri in list(self.documents):
             if uri != changed:
+                self.schedule(uri, CONTEXT_DELAY)
+
+    def lint_dependents(self, changed: str) -> None:
+        """Lint again the other open documents whose last lint read the file of ``changed``,
+        whose text has changed in the editor."""
+        document = self.documents.get(changed)
+        path = document.path if document is not None else None
+        if path is None:
+            return
+        real = os.path.realpath(path)
+        for uri, lint in list(self.lints.items()):
+            if uri != changed and real in lint.reads:
                 self.schedule(uri, CONTEXT_DELAY)
 
     # --- Linting -----------------------------------------------------------------------------
@@ -219,6 +248,8 @@ class Session:
         lint.versions = versions
         self.lints[uri] = lint
         self._say(self.equivalents.problems)
+        for notice in lint.notices:
+            self._log_once(notice)
         placer = protocol.Placer.of(lint, self.encoding)
         diagnostics = protocol.diagnostics(lint, placer)
         self.server.text_document_publish_diagnostics(
@@ -252,15 +283,17 @@ class Session:
         ``None`` when it is stale already."""
         if self._stale(document, snapshot.version):
             return None
+        from ecs_lint.config import ConfigError
+        from ecs_lint.convert import BadValue
+
         lint = DocumentLint(snapshot.version, snapshot.text)
         try:
-            settings = self.settings.for_directory(snapshot.directory)
-        except Exception as error:  # ConfigError, BadValue: the message names file and key
+            settings = self.settings.for_run()
+            services = Services(ecr_public=self.equivalents.for_lint(settings))
+            return lint_document(snapshot, settings, services, unsaved)
+        except (ConfigError, BadValue) as error:  # the message names the file and the key
             lint.problem = f"ecs-lint cannot use its configuration: {error}"
             return lint
-        services = Services(ecr_public=self.equivalents.for_lint(settings))
-        try:
-            return lint_document(snapshot, settings, services, unsaved)
         except Exception as error:
             from ecs_lint.cli.common import policy_or_aws_failure
 
@@ -327,6 +360,12 @@ class Session:
 
     def _log(self, message: str, kind: types.MessageType) -> None:
         self.server.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def _log_once(self, message: str) -> None:
+        """Log ``message`` once in the session (a notice about a configuration file)."""
+        if message not in self._said:
+            self._said.add(message)
+            self._log(message, types.MessageType.Warning)
 
     def _say(self, messages: list[str]) -> None:
         """Show each message once in the session (a configuration that turns look-ups off)."""
