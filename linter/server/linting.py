@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.engine import RunResult, lint_model, load_model
-from ecs_lint.load import parse_text, unreadable_document
+from ecs_lint.load import GivenText, parse_text, unreadable_document
 from ecs_lint.model import ProblemKind
 from ecs_lint.textio import SourceText, UnreadableFile, decode_source, unsaved_texts
 
@@ -111,17 +111,22 @@ class _Overlay(dict[str, str]):
 
 
 def _model(document: OpenDocument, name: str, display: str, settings: Settings) -> Model:
-    """The run's model, of the document's file as ``ecs-lint PATH`` reads it, or of its text
-    alone when it has no file (yet, or any more)."""
+    """The run's model, of the document's file as ``ecs-lint PATH`` reads it; of its text given
+    as that file's when it has no file (yet, or any more); of its text alone when it is not a
+    file's (an untitled buffer, a file read as its language's)."""
     path = document.path
     if path is not None and path.is_file():
         model = load_model([display], settings)
         if not model.problems((ProblemKind.MISSING,)):
             return model
         # Removed meanwhile: its text is all there is.
+    data = document.text.encode("utf-8", "surrogatepass")
+    if path is not None and name == path.name:
+        # As ``ecs-lint - --stdin-filename PATH``: the text stands for the file its path names,
+        # in that file's repository, with its context.
+        return load_model([], settings, given=(GivenText(display, data),))
     own = settings.for_path(display) if path is not None else settings
     try:
-        data = document.text.encode("utf-8", "surrogatepass")
         source = decode_source(data, display, own.max_file_size)
     except UnreadableFile as error:
         return load_model([], settings, (unreadable_document(display, error),))

@@ -7,10 +7,12 @@ run-wide ones)."""
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatch
 from typing import TYPE_CHECKING
 
 import pytest
 from lsprotocol import types
+
 from support import REPOSITORY, SERVICE_ACCOUNT, deployment, git_repository, run_cli
 
 if TYPE_CHECKING:
@@ -55,7 +57,9 @@ def cli_findings(root: Path, name: str) -> list[tuple[str, types.Range, str, str
             continue
         start = types.Position(finding["line"] - 1, finding["column"] - 1)
         end = types.Position(finding["end_line"] - 1, finding["end_column"] - 1)
-        found.append((finding["rule"], types.Range(start, end), finding["severity"], finding["message"]))
+        found.append(
+            (finding["rule"], types.Range(start, end), finding["severity"], finding["message"])
+        )
     return found
 
 
@@ -93,3 +97,60 @@ async def test_each_file_s_diagnostics_are_the_command_line_s_findings(
             if d.severity is not None
         ]
         assert found == expected[name], name
+
+
+async def test_a_sub_project_s_run_wide_key_is_said_as_on_the_command_line(
+    workspace: Path, start_editor: StartEditor
+) -> None:
+    notices = [line for line in run_cli("team/app.yaml").stderr.splitlines() if "team/" in line]
+    assert len(notices) == 1 and "respect-gitignore holds for the whole run" in notices[0]
+    editor = await start_editor()
+    editor.open("team/app.yaml")
+    logged = await editor.until(
+        lambda: next((m for m in editor.client.log_messages if "team/" in m.message), None),
+        "the notice about team/.ecs-lint.toml",
+    )
+    assert notices[0].endswith(logged.message)
+    assert logged.type == types.MessageType.Warning
+
+
+async def test_a_sub_project_s_broken_configuration_is_said_on_each_document_it_stops(
+    workspace: Path, start_editor: StartEditor
+) -> None:
+    (workspace / "team/.ecs-lint.toml").write_text("select = 3\n")
+    editor = await start_editor()
+    # The command line stops at it for a file of the sub-project, and for a file whose
+    # repository it walks for context.
+    for name in ("team/app.yaml", "k8s/web.yaml"):
+        error = run_cli(name).stderr.strip()
+        assert error == (
+            "ecs-lint: error: team/.ecs-lint.toml: select: expected an array of strings, "
+            "got an integer"
+        )
+        (found,) = await editor.diagnostics(editor.open(name), 1)
+        assert found.severity == types.DiagnosticSeverity.Error
+        assert found.message.endswith(error.removeprefix("ecs-lint: error: "))
+    # Mended in another editor: the change is reported, the documents linted again.
+    (workspace / "team/.ecs-lint.toml").write_text('select = ["EL101"]\n')
+    editor.files_changed("team/.ecs-lint.toml")
+    assert [d.code for d in await editor.diagnostics(editor.uri("team/app.yaml"), 1, after=1)] == [
+        "EL101"
+    ]
+    assert [d.code for d in await editor.diagnostics(editor.uri("k8s/web.yaml"), 1, after=1)] == [
+        "EL102"
+    ]
+
+
+async def test_every_kind_of_file_a_lint_reads_is_watched(
+    workspace: Path, start_editor: StartEditor
+) -> None:
+    editor = await start_editor()
+    (registration,) = await editor.until(lambda: editor.registrations or None, "a registration")
+    globs = [watcher["globPattern"] for watcher in registration.register_options["watchers"]]
+    assert all(glob.startswith("**/") for glob in globs)
+    # A file anywhere in the workspace whose change may change a document's diagnostics.
+    names = [*WORKSPACE, "pyproject.toml", "deploy/values.tfvars.json", ".git/info/exclude"]
+    unwatched = [
+        name for name in names if not any(fnmatch(f"/{name}", f"*/{g[3:]}") for g in globs)
+    ]
+    assert unwatched == []
