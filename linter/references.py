@@ -98,6 +98,7 @@ _ECR_PRIVATE_LABELLED_RE: Final = re.compile(
 )
 
 _NAME_RE: Final = re.compile(r"[A-Za-z0-9_]+", _FLAGS)
+_PLACEHOLDER_RE: Final = re.compile(r"<([A-Za-z][A-Za-z0-9_.-]*)>")
 _VARIABLE_RE: Final = re.compile(
     r"""
     \\.                                   # a backslash escapes the next character
@@ -137,10 +138,17 @@ def resolve_reference(text: str) -> Reference:
     A reference such as ``$REGISTRY/app`` names no image until its variables are known, so it must
     not be reported as invalid.
     """
-    variables = find_variables(text)
+    variables = find_variables(text) + find_placeholders(text)
     if variables:
         return UnresolvedRef(text, variables)
     return parse_reference(text)
+
+
+def find_placeholders(text: str) -> tuple[str, ...]:
+    """Names of the placeholders a deploy tool or a person fills in before use: CodeDeploy's
+    ``<IMAGE1_NAME>`` in a blue/green ``taskdef.json``, a sample's ``<account-id>.dkr.ecr...``.
+    No reference may hold ``<``, so such text is never an image as written."""
+    return tuple(dict.fromkeys(_PLACEHOLDER_RE.findall(text)))
 
 
 def known_repository(ref: UnresolvedRef) -> ImageRef | None:
@@ -260,7 +268,11 @@ def literal_repository(text: str) -> str | None:
 
 def _literal_repository(text: str) -> tuple[ImageRef, int] | None:
     """The parsed repository part and the index of the separator after it."""
-    first_unknown = text.find("$")
+    placeholder = _PLACEHOLDER_RE.search(text)
+    dollar = text.find("$")
+    first_unknown = min(
+        (at for at in (dollar, placeholder.start() if placeholder else -1) if at >= 0), default=-1
+    )
     if first_unknown <= 0:
         return None
     written = text[:first_unknown]

@@ -505,6 +505,11 @@ def test_find_variables(text: str, expected: tuple[str, ...]) -> None:
         ("${TAG}", UnresolvedRef("${TAG}", ("TAG",))),
         ("$REGISTRY/app", UnresolvedRef("$REGISTRY/app", ("REGISTRY",))),
         ("Nginx:${TAG}", UnresolvedRef("Nginx:${TAG}", ("TAG",))),
+        ("<IMAGE1_NAME>", UnresolvedRef("<IMAGE1_NAME>", ("IMAGE1_NAME",))),
+        (
+            "<a>.dkr.ecr.<r>.amazonaws.com/x",
+            UnresolvedRef("<a>.dkr.ecr.<r>.amazonaws.com/x", ("a", "r")),
+        ),
         ("nginx", ImageRef("nginx", "docker.io", "library/nginx", None, None, HUB)),
         ("Nginx", InvalidRef("Nginx", "repository name must be lowercase")),
         (

@@ -63,6 +63,7 @@ __all__ = [
     "Scope",
     "as_number",
     "as_parts",
+    "binary_operation",
     "concat_parts",
     "is_known",
     "is_null",
@@ -72,6 +73,7 @@ __all__ = [
     "plain_known",
     "relocated",
     "truth",
+    "unary_operation",
     "unknown_labels",
 ]
 
@@ -519,7 +521,7 @@ class Evaluator:
         if inner.type == "unary_operation":
             symbol = children[0].type
             operand = self._chain(inner, children[1:], depth + 1)
-            return _unary(self, node, symbol, operand)
+            return unary_operation(self, node, symbol, operand)
         at = next(
             (i for i, c in enumerate(children) if not c.is_named and c.type not in "()"), None
         )
@@ -530,7 +532,7 @@ class Evaluator:
         if symbol in ("&&", "||") and truth(left) is (symbol == "||"):
             return Scalar(symbol == "||", self.where(node))  # decided whatever the right is
         right = self._chain(inner, children[at + 1 :], depth + 1)
-        return _binary(self, node, symbol, left, right)
+        return binary_operation(self, node, symbol, left, right)
 
     def _for(self, node: Node, depth: int) -> Value:
         inner = node.named_children[0]
@@ -635,7 +637,7 @@ def _maybe_null(value: Value) -> bool:
     return isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed)
 
 
-def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
+def unary_operation(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
     if symbol == "!":
         value = truth(operand)
         if value is None:
@@ -647,7 +649,7 @@ def _unary(ev: Evaluator, node: Node, symbol: str, operand: Value) -> Value:
     return Scalar(-number, ev.where(node))
 
 
-def _binary(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -> Value:
+def binary_operation(ev: Evaluator, node: Node, symbol: str, left: Value, right: Value) -> Value:
     at = ev.where(node)
     if isinstance(left, Failed) or isinstance(right, Failed):
         return left if isinstance(left, Failed) else right

@@ -47,13 +47,13 @@ if TYPE_CHECKING:
     from ecs_lint.sources._hcl import Function
     from ecs_lint.sources._values import Part, Value
 
-__all__ = ["FUNCTIONS"]
+__all__ = ["FUNCTIONS", "eager"]
 
 _Eager: TypeAlias = "Callable[[Evaluator, Node, list[Value]], Value]"
 _FORMAT_VERB: Final = re.compile(r"%(%|[^a-zA-Z%]*[a-zA-Z])")
 
 
-def _eager(function: _Eager) -> Function:
+def eager(function: _Eager) -> Function:
     """A function of its arguments' values: an argument Terraform rejects fails the call."""
 
     def call(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Value:
@@ -76,7 +76,7 @@ def _strings(transform: Callable[[str], str]) -> Function:
         text = known_text(args[0]) if len(args) == 1 else None
         return ev.unknown(node) if text is None else Str.known(transform(text), ev.where(node))
 
-    return _eager(apply)
+    return eager(apply)
 
 
 def _identity(ev: Evaluator, node: Node, args: list[Value]) -> Value:
@@ -247,7 +247,7 @@ def _affix(test: Callable[[str, str], bool]) -> Function:
             return ev.unknown(node)
         return Scalar(test(texts[0], texts[1]), ev.where(node))
 
-    return _eager(apply)
+    return eager(apply)
 
 
 def _trim_affix(remove: Callable[[str, str], str]) -> Function:
@@ -257,7 +257,7 @@ def _trim_affix(remove: Callable[[str, str], str]) -> Function:
             return ev.unknown(node)
         return Str.known(remove(texts[0], texts[1]), ev.where(node))
 
-    return _eager(apply)
+    return eager(apply)
 
 
 # --- Collections -------------------------------------------------------------------------------
@@ -457,42 +457,42 @@ def _can(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Value:
 
 
 FUNCTIONS: Final[dict[str, Function]] = {
-    "jsonencode": _eager(_jsonencode),
-    "file": _eager(_file),
+    "jsonencode": eager(_jsonencode),
+    "file": eager(_file),
     "templatefile": _templatefile,
-    "format": _eager(_format),
-    "join": _eager(_join),
+    "format": eager(_format),
+    "join": eager(_join),
     "lower": _strings(str.lower),
     "upper": _strings(str.upper),
     "trimspace": _strings(str.strip),
-    "replace": _eager(_replace),
-    "split": _eager(_split),
-    "substr": _eager(_substr),
+    "replace": eager(_replace),
+    "split": eager(_split),
+    "substr": eager(_substr),
     "startswith": _affix(str.startswith),
     "endswith": _affix(str.endswith),
     "trimprefix": _trim_affix(str.removeprefix),
     "trimsuffix": _trim_affix(str.removesuffix),
-    "tostring": _eager(_tostring),
-    "coalesce": _eager(_coalesce),
-    "coalescelist": _eager(_coalescelist),
-    "lookup": _eager(_lookup),
-    "concat": _eager(_concat),
-    "merge": _eager(_merge),
-    "contains": _eager(_contains),
-    "length": _eager(_length),
-    "keys": _eager(_keys),
-    "values": _eager(_values),
-    "flatten": _eager(_flatten),
-    "compact": _eager(_compact),
-    "distinct": _eager(_distinct),
-    "element": _eager(_element),
-    "one": _eager(_one),
-    "zipmap": _eager(_zipmap),
-    "toset": _eager(_toset),
-    "tolist": _eager(_identity),
-    "tomap": _eager(_identity),
-    "sensitive": _eager(_identity),
-    "nonsensitive": _eager(_identity),
+    "tostring": eager(_tostring),
+    "coalesce": eager(_coalesce),
+    "coalescelist": eager(_coalescelist),
+    "lookup": eager(_lookup),
+    "concat": eager(_concat),
+    "merge": eager(_merge),
+    "contains": eager(_contains),
+    "length": eager(_length),
+    "keys": eager(_keys),
+    "values": eager(_values),
+    "flatten": eager(_flatten),
+    "compact": eager(_compact),
+    "distinct": eager(_distinct),
+    "element": eager(_element),
+    "one": eager(_one),
+    "zipmap": eager(_zipmap),
+    "toset": eager(_toset),
+    "tolist": eager(_identity),
+    "tomap": eager(_identity),
+    "sensitive": eager(_identity),
+    "nonsensitive": eager(_identity),
     "try": _try,
     "can": _can,
 }

@@ -23,12 +23,14 @@ the Terraform source uses (:mod:`ecs_lint.sources._hcl`; :class:`Definition` is 
 buildx; a variable with no default takes its value from the environment only, so it is unknown
 here), top-level attributes, a ``matrix``'s combinations (the first :data:`MAX_COMBINATIONS`),
 strings with ``${...}`` and ``%{...}``, operators, conditionals, ``for`` expressions, and
-attributes and indexes of known values. The strings of the JSON form are templates too, as in
-HCL's JSON syntax. A function call is unknown (Bake's functions are not evaluated, nor the
-file's ``function`` blocks), and so is anything that depends on an unknown value: a build arg
-with an unknown value is left out, as Compose's unset ones are, and a named context keeps its
-written text (the name is a context whatever its value is). What buildx refuses (a syntax
-error, a target inheriting one that does not exist, a cycle) is a parse problem at its place.
+attributes and indexes of known values, and the standard functions that decide such values
+(:mod:`ecs_lint.sources._bakefunctions`: ``lower``, ``join``, ``notequal``...). The strings of
+the JSON form are templates too, as in HCL's JSON syntax. Any other call is unknown (the time,
+hashes, the file's own ``function`` blocks), and so is anything that depends on an unknown
+value: a build arg with an unknown value is left out, as Compose's unset ones are, and a named
+context keeps its written text (the name is a context whatever its value is). What buildx
+refuses (a syntax error, a target inheriting one that does not exist, a cycle) is a parse
+problem at its place.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from typing import TYPE_CHECKING, Final
 
 from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
 from ecs_lint.model import Document, LintRequest, Problem, ProblemKind
+from ecs_lint.sources._bakefunctions import BAKE_FUNCTIONS
 from ecs_lint.sources._bakesyntax import SyntaxProblem, read_hcl, read_json
 from ecs_lint.sources._hcl import MAX_DEPTH, Evaluator, is_known, is_null, known_text
 from ecs_lint.sources._hclsyntax import hcl_comments
@@ -88,7 +91,6 @@ MAX_INHERITS: Final = 64
 """Targets inheriting from each other evaluated; a longer chain is reported, not followed."""
 MAX_COMBINATIONS: Final = 1000
 """Builds a ``matrix`` makes of one target that are linted: the first ones, in Bake's order."""
-_NO_FUNCTIONS: Final[dict[str, Function]] = {}
 _TEMPLATE_ITEMS: Final = ("template_interpolation", "template_directive")
 
 
@@ -231,9 +233,13 @@ class Definition:
         self._values: dict[str, Value | None] = {}
         self._evaluating: set[str] = set()
         self._templates: dict[JsonScalar, tuple[HclFile, Node, int, int] | None] = {}
+        self._own_functions: set[str] = set()
         for file in files:
             for block in file.blocks:
                 self._add(file, block)
+        self._functions = {
+            name: call for name, call in BAKE_FUNCTIONS.items() if name not in self._own_functions
+        }
 
     def _add(self, file: BakeFile, block: Block) -> None:
         name = block.labels[0] if len(block.labels) == 1 else None
@@ -245,6 +251,8 @@ class Definition:
                 self.groups.setdefault(name, []).append((targets, file))
         elif block.kind == "target" and name is not None:
             self._add_target(name, file, block)
+        elif block.kind == "function" and name is not None:
+            self._own_functions.add(name)
         elif block.kind in ("variable", "group", "target"):
             labels = "one label" if block.kind != "target" else "a name"
             self._problem(file, block.start, block.end, f"a {block.kind} block needs {labels}")
@@ -510,12 +518,12 @@ class Definition:
                 return ev.expression(expression, depth + 1)
         return render(ev, start, end, items, depth + 1, at)
 
-    # The evaluator's Scope: names are variables (and top-level attributes); no functions
+    # The evaluator's Scope: names are variables (and top-level attributes)
 
     @property
     def functions(self) -> Table[str, Function]:
-        """None: a call (of Bake's functions or of a ``function`` block) is unknown."""
-        return _NO_FUNCTIONS
+        """Bake's standard functions, but those a ``function`` block redefines (unknown)."""
+        return self._functions
 
     def reference(
         self, ev: Evaluator, node: Node, root: str, rest: list[Node], depth: int

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from servers.gallery_server import TASK_IMAGES
 
 from ecs_lint.gallery.cache import AnswerCache, HubDigest, default_cache_dir
 from ecs_lint.gallery.catalog import Equivalent, Evidence
@@ -154,16 +155,6 @@ def _run_processes(
     return results
 
 
-IMAGES = [
-    "nginx:1.25",
-    "python:3.12-slim",
-    "redis:7.2.3",
-    "node:20",
-    "grafana/grafana:11.2.0",
-    "nginx:1.28.0",
-]
-
-
 def _evidence(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str | None]]:
     return sorted((f["image"], f["evidence"]) for f in json.loads(result.stdout))
 
@@ -172,7 +163,7 @@ def test_eight_processes_share_one_cache(gallery: GalleryServer, tmp_path: Path)
     files = []
     for index in range(8):
         path = tmp_path / f"td{index}.json"
-        path.write_text(_task(IMAGES), encoding="utf-8")
+        path.write_text(_task(TASK_IMAGES), encoding="utf-8")
         files.append(path)
     cache = tmp_path / "cache"
     results = _run_processes(gallery, files, cache)
@@ -184,7 +175,7 @@ def test_eight_processes_share_one_cache(gallery: GalleryServer, tmp_path: Path)
     entries = [json.loads(entry.read_bytes()) for entry in cache.rglob("*.json")]
     # One ECR Public answer per image, and Docker Hub's digest of each of the five found there.
     kinds = sorted(entry["key"].partition("|")[0] for entry in entries)
-    assert kinds == ["answer"] * len(IMAGES) + ["hub-digest"] * 5
+    assert kinds == ["answer"] * len(TASK_IMAGES) + ["hub-digest"] * 5
     for entry in entries:
         assert entry["answer"]
     assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp-")]
@@ -199,7 +190,7 @@ def test_eight_processes_over_a_corrupted_cache(gallery: GalleryServer, tmp_path
     files = []
     for index in range(8):
         path = tmp_path / f"td{index}.json"
-        path.write_text(_task(IMAGES), encoding="utf-8")
+        path.write_text(_task(TASK_IMAGES), encoding="utf-8")
         files.append(path)
     cache = tmp_path / "cache"
     _run_processes(gallery, files[:1], cache)

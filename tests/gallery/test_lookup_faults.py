@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from servers.gallery_server import Canned, GalleryServer, digest_of
+from servers.gallery_server import TASK_IMAGES, Canned, GalleryServer, digest_of
 
 from support import run_cli
 
@@ -379,15 +379,7 @@ def closed_port() -> int:
 def test_a_docker_hub_failure_costs_only_its_digests_next_time(
     fault: str, online: GalleryServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    images = (
-        "nginx:1.25",
-        "python:3.12-slim",
-        "redis:7.2.3",
-        "node:20",
-        "grafana/grafana:11.2.0",
-        "nginx:1.28.0",
-    )
-    point_at(online, tmp_path, monkeypatch, images)
+    point_at(online, tmp_path, monkeypatch, TASK_IMAGES)
 
     def evidence(warned: bool) -> list[str | None]:
         run = run_cli("-o", "json", "--select", "EL101", str(tmp_path / "td.json"))

@@ -103,6 +103,24 @@ def test_el103_unresolved_arg_names_the_variable(lint: Lint) -> None:
     assert "--build-arg" in findings[0].message
 
 
+def test_el103_a_deploy_tool_s_placeholder_is_an_unknown_value_not_an_invalid_one(
+    lint: Lint,
+) -> None:
+    # CodeDeploy's blue/green taskdef.json names the image it puts in as <IMAGE1_NAME>.
+    td = task(
+        {"name": "app", "image": "<IMAGE1_NAME>"},
+        {"name": "sidecar", "image": "<account-id>.dkr.ecr.us-east-1.amazonaws.com/envoy:1"},
+        {"name": "proxy", "image": "nginx:<TAG>"},
+    )
+    findings = lint({"taskdef.json": td}, IMAGE_RULES)
+    assert [(f.rule, f.span.line) for f in findings] == [
+        ("EL103", 6),
+        ("EL103", 10),
+        ("EL101", 14),  # on Docker Hub whatever the tag is
+    ]
+    assert "depends on IMAGE1_NAME" in findings[0].message
+
+
 def test_el103_quiet_when_build_arg_given(lint: Lint) -> None:
     settings = Settings(select=("EL103",), build_args={"BASE": "alpine:3.20"})
     assert lint({"Dockerfile": "ARG BASE\nFROM ${BASE}\n"}, settings) == []

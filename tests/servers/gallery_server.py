@@ -226,6 +226,18 @@ def realistic_dataset() -> Dataset:
     return data
 
 
+TASK_IMAGES = (
+    "nginx:1.25",
+    "python:3.12-slim",
+    "redis:7.2.3",
+    "node:20",
+    "grafana/grafana:11.2.0",
+    "nginx:1.28.0",
+)
+"""A task definition's six images (nginx twice), found directly and by search: the look-ups
+the cache tests count requests on."""
+
+
 @dataclass(frozen=True)
 class Canned:
     """An answer given in place of the real one (JSON unless ``content_type`` says otherwise)."""

@@ -137,7 +137,7 @@ target "app" {
   args = {
     BASE = CHANNEL == "stable" && SLIM ? "debian:12-slim" : "debian:sid"
     OTHER = CHANNEL != "stable" || !SLIM ? "x" : "y"
-    UNKNOWN = lower(CHANNEL)
+    UNKNOWN = timestamp()
   }
 }
 """
@@ -147,6 +147,47 @@ target "app" {
     assert built(tmp_path, {"docker-bake.hcl": hcl}, CHANNEL="edge") == [
         ("Dockerfile", {"BASE": "debian:sid", "OTHER": "x"})
     ]
+
+
+def test_the_standard_functions_that_decide_a_value_are_evaluated_as_buildx_does(
+    tmp_path: Path,
+) -> None:
+    hcl = """\
+variable "TAG" { default = "" }
+variable "DISTRO" { default = "Debian" }
+target "app" {
+  args = {
+    BASE = notequal("", TAG) ? "python:${TAG}" : "python:3.12-${lower(DISTRO)}"
+    SHORT = join("-", ["py", replace("3.12", ".", "")])
+    FIRST = coalesce(null, "", "x")
+    TRIMMED = trim("--x--", "-")
+    BOTH = and(true, not(equal(TAG, "x")))
+    WHEN = timestamp()
+  }
+}
+"""
+    # Bake's replace takes no regular expression and its coalesce keeps "" (Terraform's differ);
+    # the time is not known before the build, so that arg is left out.
+    expected = {"SHORT": "py-312", "FIRST": "", "TRIMMED": "x", "BOTH": "true"}
+    assert built(tmp_path, {"docker-bake.hcl": hcl}) == [
+        ("Dockerfile", {"BASE": "python:3.12-debian", **expected})
+    ]
+    assert built(tmp_path, {"docker-bake.hcl": hcl}, TAG="3.13") == [
+        ("Dockerfile", {"BASE": "python:3.13", **expected})
+    ]
+
+
+def test_a_function_the_file_defines_is_not_taken_for_the_standard_one(tmp_path: Path) -> None:
+    hcl = """\
+function "lower" {
+  params = [text]
+  result = "${text}-custom"
+}
+target "app" {
+  args = { BASE = lower("ALPINE"), OTHER = upper("alpine") }
+}
+"""
+    assert built(tmp_path, {"docker-bake.hcl": hcl}) == [("Dockerfile", {"OTHER": "ALPINE"})]
 
 
 def test_a_matrix_is_one_build_per_combination(tmp_path: Path) -> None:
@@ -211,7 +252,7 @@ def test_the_json_form_reads_its_strings_as_templates(tmp_path: Path) -> None:
    "VARIANT": "%{ if SLIM }slim%{ else }full%{ endif }",
    "LITERAL": "$${NOT_A_VARIABLE}",
    "SLIM": "${SLIM}",
-   "UNKNOWN": "${lower(REGISTRY)}"}}}}
+   "UNKNOWN": "${uuidv4()}"}}}}
 """
     assert built(tmp_path, {"docker-bake.json": bake_json}) == [
         (
