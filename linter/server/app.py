@@ -261,6 +261,19 @@ class Session:
                 look_up = asyncio.ensure_future(self._look_up(wanted, lint.settings))
                 self.background.add(look_up)
                 look_up.add_done_callback(self.background.discard)
+        if self._read_changed(uri, lint):
+            self.schedule(uri, CONTEXT_DELAY)
+
+    def _read_changed(self, uri: str, lint: DocumentLint) -> bool:
+        """Whether another document whose file ``lint`` read was changed, opened or closed in
+        the editor while it ran (before a lint of ``uri`` said which files it reads)."""
+        current = {key: document.version for key, document in self.documents.items()}
+        for key in (lint.versions.keys() | current.keys()) - {uri}:
+            if lint.versions.get(key) != current.get(key):
+                path = path_of(key)
+                if path is not None and os.path.realpath(path) in lint.reads:
+                    return True
+        return False
 
     def _unsaved(self) -> dict[str, str]:
         """Every open document's text, by the real path of its file."""
