@@ -45,6 +45,7 @@ from ecs_lint.sources import FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from pathlib import Path
 
     from ecs_lint.model import ImageUse
     from ecs_lint.settings import Settings
@@ -161,7 +162,7 @@ class Session:
         item = params.text_document
         self.documents[item.uri] = OpenDocument(item.uri, item.text, item.version, item.language_id)
         self.schedule(item.uri, 0)
-        self.lint_dependents(item.uri)  # its text may not be the file's (a restored session)
+        self.lint_dependents(item.uri, unless_saved=True)  # a restored session's unsaved text
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         document = self.documents.get(params.text_document.uri)
@@ -185,7 +186,7 @@ class Session:
 
     def did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        self.lint_dependents(uri)  # they read the file again, not the editor's text
+        self.lint_dependents(uri, unless_saved=True)  # they read the file again, not the text
         self.documents.pop(uri, None)
         self.lints.pop(uri, None)
         task = self.pending.pop(uri, None)
@@ -204,12 +205,12 @@ class Session:
             if uri != changed:
                 self.schedule(uri, CONTEXT_DELAY)
 
-    def lint_dependents(self, changed: str) -> None:
+    def lint_dependents(self, changed: str, *, unless_saved: bool = False) -> None:
         """Lint again the other open documents whose last lint read the file of ``changed``,
-        whose text has changed in the editor."""
+        whose text in the editor has changed (``unless_saved``: when it is not the file's)."""
         document = self.documents.get(changed)
         path = document.path if document is not None else None
-        if path is None:
+        if document is None or path is None or (unless_saved and _saved(document, path)):
             return
         real = os.path.realpath(path)
         for uri, lint in list(self.lints.items()):
@@ -388,6 +389,14 @@ class Session:
                 self.server.window_show_message(
                     types.ShowMessageParams(type=types.MessageType.Warning, message=message)
                 )
+
+
+def _saved(document: OpenDocument, path: Path) -> bool:
+    """Whether the document's text is its file's (opened, or closed, with nothing unsaved)."""
+    try:
+        return path.read_bytes() == document.text.encode("utf-8", "surrogatepass")
+    except OSError:  # gone, or never saved: the lints that read it read no text of it
+        return False
 
 
 def _function(method: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -289,6 +289,19 @@ async def test_an_unsaved_service_account_decides_a_deployment_s_pulls(
     assert codes(await editor.diagnostics(web, 1, after=2)) == ["EL102"]
 
 
+async def test_a_service_account_restored_unsaved_decides_a_deployment_s_pulls(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    web = editor.open("k8s/web.yaml")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL102"]
+    # An editor restoring a session opens the account with the text it held, not the file's.
+    editor.open("k8s/service-account.yaml", WITHOUT_SECRETS)
+    assert codes(await editor.diagnostics(web, 1, after=1)) == ["EL101"]
+
+
 async def test_a_service_account_changed_on_disk_relints_the_deployment(
     start_editor: StartEditor,
 ) -> None:
