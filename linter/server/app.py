@@ -56,7 +56,8 @@ DEBOUNCE: Final = 0.05
 """Seconds after a document's last change before it is linted: keystrokes in a burst make one
 lint, and the first change after a pause is checked at once."""
 CONTEXT_DELAY: Final = 0.2
-"""Seconds before the other open documents are linted again after a save or a watched change."""
+"""Seconds before the other open documents are linted again after a save or a watched change,
+or those that read a document after its change (after its own lint: typing there comes first)."""
 WATCHER_ID: Final = "ecs-lint-watched-files"
 CONTEXT_FILES: Final = (
     ".ecs-lint.toml",
