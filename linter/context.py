@@ -2,11 +2,11 @@
 
 A file's findings must not depend on which other files the run names: pre-commit names only the
 files a commit changes (and may split them across processes), CI names a directory, an editor
-one file. So the facts a file's findings depend on in other files (``ContextKind``: a pod's
-service account with its pull secrets, the task definition a service names, the roles a task
-names, every service behind the same NAT, the compose file or Terraform module that decides how
-a Dockerfile or module is linted) are read from the file's repository whether or not those files
-are named:
+one file. So the facts a file's findings depend on in other files (``ContextKind``: the images
+Skaffold builds in place of a pod's, a pod's service account with its pull secrets, the task
+definition a service names, the roles a task names, every service behind the same NAT, the
+compose file or Terraform module that decides how a Dockerfile or module is linted) are read
+from the file's repository whether or not those files are named:
 
 * the repository is the file's git work tree (the nearest directory above it holding ``.git``);
   outside git, the directory of the nearest ecs-lint configuration file above it; else the

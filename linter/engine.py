@@ -142,6 +142,7 @@ def _load_model(
         model.reported = {model.real_path(path) for path in roots}
         for document in model.documents:
             model.reported.update(model.real_path(path) for path in document.span_paths())
+    model.resolve_built_images()
     model.resolve_pull_identities()
     model.resolve_task_definitions()
     return model

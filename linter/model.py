@@ -580,6 +580,9 @@ class Document:
     formats with comments; the language server offers to write one there."""
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
+    built_images: list[ImageRef] = field(default_factory=list)
+    """Images a build tool defined here builds and deploys in place of their names in the
+    manifests (Skaffold's artifacts): a pod naming one never pulls it as written."""
     lint_requests: list[LintRequest] = field(default_factory=list)
     roles: list[RoleDefinition] = field(default_factory=list)
     """IAM roles defined here (CloudFormation, Terraform), for the execution-role checks."""
@@ -631,6 +634,8 @@ class Document:
         needs: set[ContextKind] = set()
         if any(use.pulls_as is not None and not use.authenticated for use in self.images):
             needs.add(ContextKind.PULL_CREDENTIALS)
+        if any(use.kind is UseKind.POD_CONTAINER for use in self.images):
+            needs.add(ContextKind.BUILT_IMAGES)
         if self.services:
             needs.add(ContextKind.SERVICES)
             if any(not s.tasks and s.task_definition is not None for s in self.services):
@@ -647,6 +652,8 @@ class ContextKind(enum.Enum):
 
     PULL_CREDENTIALS = "identities given registry credentials"
     """Kubernetes service accounts with ``imagePullSecrets`` (a pod pulls as its account)."""
+    BUILT_IMAGES = "images a build tool puts in place of their names"
+    """Skaffold's artifacts: the manifests it deploys get the image it built instead."""
     TASK_DEFINITIONS = "task definitions"
     """Task definitions a service names by family without defining them."""
     SERVICES = "services"
@@ -830,6 +837,23 @@ class Model:
                 stale = service.unchecked_images
                 if stale is not None:
                     doc.images = [use for use in doc.images if use != stale]
+
+    def resolve_built_images(self) -> None:
+        """Leave out the pods' images a build tool of the repository replaces with its own
+        build when it deploys them (``Document.built_images``): they are never pulled as
+        written. A name matches whatever its tag, as Skaffold matches it."""
+        every_document = self.every_document
+        built = {(ref.domain, ref.path) for doc in every_document for ref in doc.built_images}
+        if not built:
+            return
+        for doc in every_document:
+            doc.images = [
+                use
+                for use in doc.images
+                if use.kind is not UseKind.POD_CONTAINER
+                or not isinstance(use.reference, ImageRef)
+                or (use.reference.domain, use.reference.path) not in built
+            ]
 
     def resolve_pull_identities(self) -> None:
         """Mark pulls authenticated whose identity has credentials in any document of the run.

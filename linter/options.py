@@ -77,13 +77,14 @@ class Option:
     """A command-line option of ``commands`` that sets its field.
 
     ``takes`` is what it is given: ``bool`` (a flag, no value: it sets the field to the opposite
-    of its default), ``str``, ``int`` (at least ``minimum``) or ``list`` (a text, repeatable).
+    of its default), ``str`` or ``list`` (a text, repeatable); numbers are texts its
+    ``convert`` reads (``--max-file-size 20MiB``).
     ``convert(given, name)`` makes the field's value of what was given (its message names the
     option: ``BadValue("--select: unknown rule code 'X'")``); without it a list becomes a tuple
     and anything else is kept as given.
     """
 
-    __slots__ = ("commands", "convert", "help", "metavar", "minimum", "spellings", "takes")
+    __slots__ = ("commands", "convert", "help", "metavar", "spellings", "takes")
 
     def __init__(
         self,
@@ -93,7 +94,6 @@ class Option:
         metavar: str | None = None,
         takes: type = str,
         convert: Callable[[Any, str], Any] | None = None,
-        minimum: int | None = None,
     ) -> None:
         self.spellings = spellings
         self.commands = commands
@@ -101,7 +101,6 @@ class Option:
         self.metavar = metavar
         self.takes = takes
         self.convert = convert
-        self.minimum = minimum
 
 
 class CommandOption:

@@ -10,6 +10,7 @@ import functools
 import io
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -47,6 +48,115 @@ def deployment(image: str, account: str = "puller") -> str:
         f"    spec:\n      serviceAccountName: {account}\n      containers:\n"
         f"        - name: web\n          image: {image}\n"
     )
+
+
+TASK = (
+    '{"family": "web", "executionRoleArn": "arn:aws:iam::123456789012:role/exec-web",\n'
+    ' "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",\n'
+    ' "containerDefinitions": [{"name": "web", "image": "acme/web:1.4",\n'
+    '   "repositoryCredentials": {"credentialsParameter":'
+    ' "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"}}]}\n'
+)
+ROLES = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecWeb:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: exec-web
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: logs-only
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: logs:*
+                Resource: "*"
+"""
+
+
+def service_stack(name: str, image: str, count: int) -> str:
+    return f"""\
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: {name}
+      ContainerDefinitions:
+        - Name: {name}
+          Image: {image}
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      DesiredCount: {count}
+      LaunchType: FARGATE
+"""
+
+
+REPOSITORY = {
+    # A pod and the service account with its pull secrets, in different files.
+    "k8s/service-account.yaml": SERVICE_ACCOUNT,
+    "k8s/web.yaml": deployment("nginx:1.25"),
+    "k8s/jobs.json": (
+        '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"},\n'
+        ' "spec": {"containers": [{"name": "j", "image": "busybox:1.36"}]}}\n'
+    ),
+    # A compose file building a Dockerfile with args, with a .env beside it.
+    "compose.yaml": (
+        "services:\n  api:\n    build:\n      context: api\n      args: {BASE: 'python:3.12'}\n"
+        "  cache:\n    image: redis:${TAG}\n"
+    ),
+    ".env": "TAG=7.2\n",
+    "api/Dockerfile": "ARG BASE=python:3.11\nFROM ${BASE}\n",
+    # A workflow building another Dockerfile with its args.
+    ".github/workflows/build.yml": (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n"
+        "          context: worker\n          build-args: |\n            BASE=node:22\n"
+    ),
+    "worker/Dockerfile": "ARG BASE=node:18\nFROM ${BASE}\n",
+    # A Bake file building a third Dockerfile with its args.
+    "docker-bake.hcl": (
+        'target "tools" {\n  context = "tools"\n  args = { BASE = "golang:1.22" }\n}\n'
+    ),
+    "tools/Dockerfile": "ARG BASE=golang:1.21\nFROM ${BASE}\n",
+    # A module's variable with its default in another file of the module.
+    "infra/solo/main.tf": (
+        'resource "aws_ecs_task_definition" "solo" {\n  family = "solo"\n'
+        '  container_definitions = jsonencode([{ name = "solo", image = var.image }])\n}\n'
+    ),
+    "infra/solo/variables.tf": 'variable "image" {\n  default = "memcached:1.6"\n}\n',
+    # A Terraform module whose image its caller gives.
+    "infra/modules/ecs/main.tf": (
+        'variable "image" {\n  type = string\n}\n\n'
+        'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n'
+        '  container_definitions = jsonencode([{ name = "app", image = var.image }])\n}\n'
+    ),
+    "infra/live/main.tf": (
+        'module "ecs" {\n  source = "../modules/ecs"\n  image  = "nginx:1.27"\n}\n'
+    ),
+    # Terraform reading a task's containers from a JSON file.
+    "infra/app/main.tf": (
+        'resource "aws_ecs_task_definition" "app" {\n  family = "files"\n'
+        '  container_definitions = file("containers.json")\n}\n'
+    ),
+    "infra/app/containers.json": '[\n  {"name": "web", "image": "httpd:2.4"}\n]\n',
+    # A task definition whose execution role another template defines.
+    "ecs/web.json": TASK,
+    "cfn/roles.yaml": ROLES,
+    # Two services whose pulls add up (EL150), in different files.
+    "cfn/front.yaml": service_stack("front", "nginx:1.25", 60),
+    "cfn/back.yaml": service_stack("back", "redis:7", 60),
+}
+
+
+def git_repository(root: Path, files: dict[str, str]) -> Path:
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root.resolve()
 
 
 @functools.cache

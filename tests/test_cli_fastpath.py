@@ -76,10 +76,10 @@ def typer_arguments(args: list[str]) -> dict[str, Any]:
 
 def test_the_fast_parser_reads_the_options_typer_declares() -> None:
     """Both are made of the options declared on ``Settings``; they must read them alike: the
-    same spellings, each for the same parameter, a flag, repeatable or a bounded number alike."""
+    same spellings, each for the same parameter, a flag or repeatable alike."""
     check = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
     declared = {
-        spelling: (param.name, param.is_flag, param.multiple, param.min)
+        spelling: (param.name, param.is_flag, param.multiple)
         for param in check.params
         if param.param_type_name == "option"
         for spelling in param.opts
@@ -89,7 +89,6 @@ def test_the_fast_parser_reads_the_options_typer_declares() -> None:
             found.name,
             found.option.takes is bool,
             found.option.takes is list,
-            found.option.minimum,
         )
         for spelling, found in CHECK.options.items()
     }

@@ -492,3 +492,27 @@ def test_with_force_exclude_a_named_file_is_taken_as_a_walk_takes_it(
     # forced.
     assert run_cli("build.docker", *EL101).status == 1
     assert run_cli("build.docker", "--force-exclude", *EL101).status == 0
+
+
+def test_dockerfiles_named_with_a_suffix_are_found_by_their_first_instruction(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "Dockerfile-prod": "# production\nARG BASE=nginx:1.25\nFROM ${BASE}\n",
+            "api/Dockerfile_dev": "FROM python:3.12\n",
+            "ubi/Containerfile-minimal": "FROM redis:7.2\n",
+            "lower/dockerfile": "FROM node:20\n",
+            # Notes named like a Dockerfile, quoting one: not a Dockerfile.
+            "docs/Dockerfile-guide.md": "# Guide\n\n```\nFROM nginx:1.25\n```\n",
+            "docs/Dockerfile-notes": "Build it with:\nFROM nginx:1.25\n",
+        },
+    )
+    findings = lint_paths([str(tmp_path)], Settings(select=("EL101",))).findings
+    assert sorted(str(Path(f.span.path).relative_to(tmp_path)) for f in findings) == [
+        "Dockerfile-prod",
+        "api/Dockerfile_dev",
+        "lower/dockerfile",
+        "ubi/Containerfile-minimal",
+    ]

@@ -495,7 +495,12 @@ HOOK_NAMES = [
     ("docker-stack.yml", True),
     (".github/workflows/ci.yml", True),
     ("k8s/deployment.yaml", True),
-    ("docs/Dockerfile-guide.md", False),
+    ("docker/Dockerfile-prod", True),
+    ("Dockerfile_dev", True),
+    ("Containerfile-ubi", True),
+    ("app/dockerfile", True),
+    ("docs/Dockerfile-guide.md", True),  # looked at; its first line decides (see test_discovery)
+    ("docs/dockerfile.md", False),
     ("src/app.py", False),
     ("terraform.tfvars", False),
     ("README.md", False),

@@ -99,11 +99,9 @@ def command(
 
 def _parameter(declared: CommandOption) -> inspect.Parameter:
     option = declared.option
-    kinds = {bool: bool, int: int | None, list: list[str] | None}
+    kinds = {bool: bool, list: list[str] | None}
     text = str if isinstance(declared.unset, str) else str | None
-    info = typer.Option(
-        *option.spellings, help=option.help, metavar=option.metavar, min=option.minimum
-    )
+    info = typer.Option(*option.spellings, help=option.help, metavar=option.metavar)
     return _keyword(declared.name, Annotated[kinds.get(option.takes, text), info], declared.unset)
 
 

@@ -16,15 +16,12 @@ statuses stay the only ones.
 from __future__ import annotations
 
 import errno
-import re
 import sys
 from dataclasses import dataclass
 from typing import Any
 
 from ecs_lint.options import CHECK as CHECK_COMMAND
 from ecs_lint.options import CommandOption, command_options
-
-_PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +69,12 @@ class CommandLine:
                 position += 1
             else:
                 return None
-            value = _value(found, text)
-            if value is None:
-                return None
             if takes is list:
-                values[found.name] = [*(values[found.name] or ()), value]
+                values[found.name] = [*(values[found.name] or ()), text]
             else:
-                values[found.name] = value
+                values[found.name] = text
         values[self.arguments] = paths or None  # none: the command's default
         return values
-
-
-def _value(found: CommandOption, text: str) -> str | int | None:
-    if found.option.takes is not int:
-        return text
-    if not _PLAIN_NUMBER.fullmatch(text):
-        return None
-    number = int(text)
-    minimum = found.option.minimum
-    return None if minimum is not None and number < minimum else number
 
 
 CHECK = CommandLine.of(CHECK_COMMAND, "paths")

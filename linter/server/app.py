@@ -9,8 +9,13 @@ network (the session's answers and the embedded catalog); the Docker Hub images 
 not answered yet are then looked up in the background and the documents using them linted again
 (:mod:`ecs_lint.server.lookups`), so a slow or unreachable gallery never holds back diagnostics.
 
-A save, and a change of a file the client watches (a ServiceAccount, a module's ``.tf`` file, a
-configuration file), lint the other open documents again: their context may have changed.
+Each lint is a run of ``ecs-lint`` in the workspace's root naming the document's file
+(:mod:`ecs_lint.server.linting`): the same configuration of each file, the same repository
+context, with the open documents' texts standing for their files. So a change of a document lints
+again, besides itself, the open documents whose last lint read its file (a Deployment whose
+ServiceAccount is being edited); a save, and a change of a file the client watches (a
+ServiceAccount, a module's ``.tf`` file, a ``.gitignore``, a configuration file), lint every
+other open document again: what they read, or which files are their context, may have changed.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from ecs_lint.sources import FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from pathlib import Path
 
     from ecs_lint.model import ImageUse
     from ecs_lint.settings import Settings
@@ -50,10 +56,22 @@ DEBOUNCE: Final = 0.05
 """Seconds after a document's last change before it is linted: keystrokes in a burst make one
 lint, and the first change after a pause is checked at once."""
 CONTEXT_DELAY: Final = 0.2
-"""Seconds before the other open documents are linted again after a save or a watched change."""
+"""Seconds before the other open documents are linted again after a save or a watched change,
+or those that read a document after its change (after its own lint: typing there comes first)."""
 WATCHER_ID: Final = "ecs-lint-watched-files"
-CONTEXT_FILES: Final = (".ecs-lint.toml", "pyproject.toml", ".env", "*.tfvars", "*.tfvars.json")
-"""Files read for a document's context or settings that no format claims by name."""
+CONTEXT_FILES: Final = (
+    ".ecs-lint.toml",
+    "pyproject.toml",
+    ".env",
+    "*.tfvars",
+    "*.tfvars.json",
+    "*.tftpl",
+    ".gitignore",
+    ".git/info/exclude",
+)
+"""Files read for a document's context or settings that no format claims by name (the
+configuration, a compose file's ``.env``, Terraform's variable files and templates), and those
+deciding which files are context (``.gitignore``)."""
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +163,7 @@ class Session:
         item = params.text_document
         self.documents[item.uri] = OpenDocument(item.uri, item.text, item.version, item.language_id)
         self.schedule(item.uri, 0)
+        self.lint_dependents(item.uri, unless_saved=True)  # a restored session's unsaved text
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         document = self.documents.get(params.text_document.uri)
@@ -159,15 +178,16 @@ class Session:
                 document.text = change.text
         document.version = params.text_document.version
         self.schedule(document.uri, DEBOUNCE)
+        self.lint_dependents(document.uri)
 
     def did_save(self, params: types.DidSaveTextDocumentParams) -> None:
         # The file saved may be a configuration file, or one another document reads: with an
         # editor that watches no files for the server, a save is the only news of it.
-        self.worker.submit(self.settings.forget)
         self.lint_others(params.text_document.uri)
 
     def did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        self.lint_dependents(uri, unless_saved=True)  # they read the file again, not the text
         self.documents.pop(uri, None)
         self.lints.pop(uri, None)
         task = self.pending.pop(uri, None)
@@ -178,13 +198,24 @@ class Session:
         )
 
     def did_change_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
-        self.worker.submit(self.settings.forget)  # a configuration file may be among them
         self.lint_others(None)
 
     def lint_others(self, changed: str | None) -> None:
         """Lint again every open document but ``changed``: what it reads may have changed."""
         for uri in list(self.documents):
             if uri != changed:
+                self.schedule(uri, CONTEXT_DELAY)
+
+    def lint_dependents(self, changed: str, *, unless_saved: bool = False) -> None:
+        """Lint again the other open documents whose last lint read the file of ``changed``,
+        whose text in the editor has changed (``unless_saved``: when it is not the file's)."""
+        document = self.documents.get(changed)
+        path = document.path if document is not None else None
+        if document is None or path is None or (unless_saved and _saved(document, path)):
+            return
+        real = os.path.realpath(path)
+        for uri, lint in list(self.lints.items()):
+            if uri != changed and real in lint.reads:
                 self.schedule(uri, CONTEXT_DELAY)
 
     # --- Linting -----------------------------------------------------------------------------
@@ -219,6 +250,8 @@ class Session:
         lint.versions = versions
         self.lints[uri] = lint
         self._say(self.equivalents.problems)
+        for notice in lint.notices:
+            self._log_once(notice)
         placer = protocol.Placer.of(lint, self.encoding)
         diagnostics = protocol.diagnostics(lint, placer)
         self.server.text_document_publish_diagnostics(
@@ -230,6 +263,19 @@ class Session:
                 look_up = asyncio.ensure_future(self._look_up(wanted, lint.settings))
                 self.background.add(look_up)
                 look_up.add_done_callback(self.background.discard)
+        if self._read_changed(uri, lint):
+            self.schedule(uri, CONTEXT_DELAY)
+
+    def _read_changed(self, uri: str, lint: DocumentLint) -> bool:
+        """Whether another document whose file ``lint`` read was changed, opened or closed in
+        the editor while it ran (before a lint of ``uri`` said which files it reads)."""
+        current = {key: document.version for key, document in self.documents.items()}
+        for key in (lint.versions.keys() | current.keys()) - {uri}:
+            if lint.versions.get(key) != current.get(key):
+                path = path_of(key)
+                if path is not None and os.path.realpath(path) in lint.reads:
+                    return True
+        return False
 
     def _unsaved(self) -> dict[str, str]:
         """Every open document's text, by the real path of its file."""
@@ -252,15 +298,17 @@ class Session:
         ``None`` when it is stale already."""
         if self._stale(document, snapshot.version):
             return None
+        from ecs_lint.config import ConfigError
+        from ecs_lint.convert import BadValue
+
         lint = DocumentLint(snapshot.version, snapshot.text)
         try:
-            settings = self.settings.for_directory(snapshot.directory)
-        except Exception as error:  # ConfigError, BadValue: the message names file and key
+            settings = self.settings.for_run()
+            services = Services(ecr_public=self.equivalents.for_lint(settings))
+            return lint_document(snapshot, settings, services, unsaved)
+        except (ConfigError, BadValue) as error:  # the message names the file and the key
             lint.problem = f"ecs-lint cannot use its configuration: {error}"
             return lint
-        services = Services(ecr_public=self.equivalents.for_lint(settings))
-        try:
-            return lint_document(snapshot, settings, services, unsaved)
         except Exception as error:
             from ecs_lint.cli.common import policy_or_aws_failure
 
@@ -328,6 +376,12 @@ class Session:
     def _log(self, message: str, kind: types.MessageType) -> None:
         self.server.window_log_message(types.LogMessageParams(type=kind, message=message))
 
+    def _log_once(self, message: str) -> None:
+        """Log ``message`` once in the session (a notice about a configuration file)."""
+        if message not in self._said:
+            self._said.add(message)
+            self._log(message, types.MessageType.Warning)
+
     def _say(self, messages: list[str]) -> None:
         """Show each message once in the session (a configuration that turns look-ups off)."""
         for message in messages:
@@ -336,6 +390,14 @@ class Session:
                 self.server.window_show_message(
                     types.ShowMessageParams(type=types.MessageType.Warning, message=message)
                 )
+
+
+def _saved(document: OpenDocument, path: Path) -> bool:
+    """Whether the document's text is its file's (opened, or closed, with nothing unsaved)."""
+    try:
+        return path.read_bytes() == document.text.encode("utf-8", "surrogatepass")
+    except OSError:  # gone, or never saved: the lints that read it read no text of it
+        return False
 
 
 def _function(method: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -58,12 +58,6 @@ class OpenDocument:
         return relative if not relative.startswith("..") else str(path)
 
     @property
-    def directory(self) -> Path:
-        """Where the document's configuration is looked for: its file's directory."""
-        path = self.path
-        return path.parent if path is not None else Path.cwd()
-
-    @property
     def format_name(self) -> str | None:
         """The file name its format is chosen by (its own, else its language's), or ``None``
         when no format of ecs-lint claims the document."""

@@ -4,22 +4,23 @@
 path, with every open document's unsaved text standing for its file
 (:func:`ecs_lint.textio.unsaved_texts`): the document itself and whatever is read for its context
 (the other ``.tf`` files of its module, the ``.env`` beside a Compose file...). The findings of
-other files the run reads are left to those files' own lints. Nothing here knows the protocol.
+other files the run reads are left to those files' own lints. The lint remembers which files it
+read (:attr:`DocumentLint.reads`): an unsaved change of one of them calls for a lint again.
+Nothing here knows the protocol.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.engine import RunResult, lint_model, load_model
-from ecs_lint.load import parse_text, unreadable_document
+from ecs_lint.load import GivenText, parse_text, unreadable_document
 from ecs_lint.model import ProblemKind
 from ecs_lint.textio import SourceText, UnreadableFile, decode_source, unsaved_texts
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
     from ecs_lint.findings import Finding
     from ecs_lint.gallery.service import EcrPublicEquivalents
@@ -55,6 +56,11 @@ class DocumentLint:
     settings: Settings | None = None
     problem: str | None = None
     """Why the document was not linted (a configuration that cannot be used), in words."""
+    reads: frozenset[str] = frozenset()
+    """The real path of every file the lint read (the document's own, its context's, those
+    asked for), whether an unsaved text stood for it or not."""
+    notices: list[str] = field(default_factory=list)
+    """What the user should know about the configurations found (``RunResult.notices``)."""
 
     @property
     def fixable(self) -> bool:
@@ -70,33 +76,61 @@ class DocumentLint:
 def lint_document(
     document: OpenDocument, settings: Settings, services: Services, unsaved: Mapping[str, str]
 ) -> DocumentLint:
-    """Lint ``document`` with ``unsaved`` texts (by real path) standing for their files."""
-    lint = DocumentLint(document.version, document.text, settings=settings)
+    """Lint ``document`` with ``unsaved`` texts (by real path) standing for their files, as a
+    run of ``ecs-lint`` with ``settings`` (the run's, from the workspace's root) lints its file:
+    each file read with its own settings (``Settings.for_path``). Raises ``ConfigError`` (or
+    ``BadValue``) when the configuration of a file it reads cannot be used."""
+    display = document.display
+    own = settings.for_path(display) if document.path is not None else settings
+    lint = DocumentLint(document.version, document.text, settings=own)
     name = document.format_name
     if name is None:
         return lint
-    display = document.display
-    with unsaved_texts(unsaved):
+    overlay = _Overlay(unsaved)
+    with unsaved_texts(overlay):
         model = _model(document, name, display, settings)
         result = lint_model(model, settings, services)
+    lint.reads = frozenset(overlay.asked)
     return _of_document(lint, result, model, display, services)
 
 
+class _Overlay(dict[str, str]):
+    """The unsaved texts, noting every real path a read asks about: ``read_source`` asks about
+    each file it reads, so these are the files the lint depends on."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        super().__init__(texts)
+        self.asked: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return True  # asked even when no text stands for any file
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+
 def _model(document: OpenDocument, name: str, display: str, settings: Settings) -> Model:
-    """The run's model, of the document's file as ``ecs-lint PATH`` reads it, or of its text
-    alone when it has no file (yet, or any more)."""
+    """The run's model, of the document's file as ``ecs-lint PATH`` reads it; of its text given
+    as that file's when it has no file (yet, or any more); of its text alone when it is not a
+    file's (an untitled buffer, a file read as its language's)."""
     path = document.path
     if path is not None and path.is_file():
         model = load_model([display], settings)
         if not model.problems((ProblemKind.MISSING,)):
             return model
         # Removed meanwhile: its text is all there is.
+    data = document.text.encode("utf-8", "surrogatepass")
+    if path is not None and name == path.name:
+        # As ``ecs-lint - --stdin-filename PATH``: the text stands for the file its path names,
+        # in that file's repository, with its context.
+        return load_model([], settings, given=(GivenText(display, data),))
+    own = settings.for_path(display) if path is not None else settings
     try:
-        data = document.text.encode("utf-8", "surrogatepass")
-        source = decode_source(data, display, settings.max_file_size)
+        source = decode_source(data, display, own.max_file_size)
     except UnreadableFile as error:
         return load_model([], settings, (unreadable_document(display, error),))
-    parsed = parse_text(source, name, settings)
+    parsed = parse_text(source, name, own)
     model = load_model([], settings, () if parsed is None else (parsed,))
     model.sources[display] = source
     return model
@@ -115,37 +149,23 @@ def _of_document(
     lint.sources = result.sources
     lint.unchecked = frozenset(result.unchecked_files)
     lint.equivalents = services.ecr_public
+    lint.notices = result.notices
     return lint
 
 
 class ProjectSettings:
-    """Each document's settings: the server's options laid over the nearest configuration file
-    up from the document's directory (as the command line reads the one up from the working
-    directory), read once per directory until a watched file changes."""
+    """The settings of each lint: those of a run of ``ecs-lint`` in the working directory (the
+    workspace's root), the server's options over its nearest configuration file, with the
+    ``Configurations`` that give each file the keys of the configuration nearest to it, as on
+    the command line. Read again for every lint, as every run reads them: a configuration file
+    changed (saved, checked out) applies to the next lint, with no state to forget."""
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.options = dict(options)
-        self._by_directory: dict[Path, Settings | Exception] = {}
 
-    def for_directory(self, directory: Path) -> Settings:
-        """The settings of a lint of a document in ``directory``: a copy of its own, as each lint
-        is a run of its own (what a run caches, as Terraform's parsed modules, is read again
-        with the texts of the moment). Raises ``ConfigError`` (or ``BadValue``) for a
-        configuration that cannot be used."""
-        known = self._by_directory.get(directory)
-        if known is None:
-            from ecs_lint.config import ConfigError, resolve_settings
-            from ecs_lint.convert import BadValue
+    def for_run(self) -> Settings:
+        """The run's settings. Raises ``ConfigError`` (or ``BadValue``) for a configuration
+        that cannot be used."""
+        from ecs_lint.config import resolve_settings
 
-            try:
-                known = resolve_settings(self.options, cwd=directory)
-            except (ConfigError, BadValue) as error:
-                known = error
-            self._by_directory[directory] = known
-        if isinstance(known, Exception):
-            raise known
-        return replace(known)
-
-    def forget(self) -> None:
-        """Read the configuration files again (one may have changed)."""
-        self._by_directory.clear()
+        return resolve_settings(self.options)

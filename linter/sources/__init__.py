@@ -91,6 +91,17 @@ def _looks_like_dockerfile(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
 
 
+def _opens_like_dockerfile(text: str) -> bool:
+    """A stricter test for names people also give notes (``Dockerfile-guide.md``): the first
+    line that is neither blank nor a comment is a ``FROM`` or an ``ARG``, as in every
+    Dockerfile."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return _INSTRUCTION.match(line) is not None
+    return False
+
+
 def _looks_like_task_definition(text: str) -> bool:
     return '"containerDefinitions"' in text or (
         '"image"' in text and '"name"' in text and text.lstrip().startswith("[")
@@ -258,6 +269,9 @@ DOCKERFILE_PATTERNS = (
     "Dockerfile.*",
     "Containerfile.*",
 )
+SUFFIXED_DOCKERFILE_PATTERNS = ("Dockerfile[-_]*", "Containerfile[-_]*", "dockerfile")
+"""``Dockerfile-prod``, ``Dockerfile_dev``, and the lower-case name ``docker build`` also looks
+for: Dockerfiles by their first instruction."""
 
 
 def _mentions(*words: str) -> Callable[[str], bool]:
@@ -286,7 +300,10 @@ _TERRAFORM_PROVIDES = (
     ),
 )
 
-_KUBERNETES_PROVIDES = ((ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),)
+_KUBERNETES_PROVIDES = (
+    (ContextKind.PULL_CREDENTIALS, _mentions("imagePullSecrets")),
+    (ContextKind.BUILT_IMAGES, _mentions("skaffold/")),
+)
 
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
@@ -300,6 +317,12 @@ FORMATS: tuple[SourceFormat, ...] = (
             # build-push-action, bake-action, docker build run lines
             ("workflow", _mentions("docker")),
         ),
+    ),
+    SourceFormat(
+        "dockerfile",
+        "ecs_lint.sources.dockerfile",
+        SUFFIXED_DOCKERFILE_PATTERNS,
+        _opens_like_dockerfile,
     ),
     # Bake files claim their own names before the other JSON formats look at the content.
     SourceFormat("bake", "ecs_lint.sources.bake", BAKE_PATTERNS, _looks_like_bake),

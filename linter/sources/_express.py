@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from ecs_lint.model import (
     ImageUse,
@@ -35,12 +35,10 @@ from ecs_lint.model import (
     UnresolvedRef,
     UseKind,
 )
-from ecs_lint.sources._tasks import JsonView, describe_shape_error
-from ecs_lint.sources._values import UNKNOWN
+from ecs_lint.sources._shapes import Shape, spelled
+from ecs_lint.sources._tasks import JsonView
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from ecs_lint.jsonpos import PathPart
     from ecs_lint.model import ContainerView, Span
     from ecs_lint.sources._tasks import Naming, Node, TaskReader
@@ -252,94 +250,18 @@ _SERVICE_SCHEMA: Final[dict[str, Any]] = {
 
 
 @functools.cache
-def _schema(naming: Naming) -> dict[str, Any]:
-    """The schema in ``naming``'s spelling; a template (PascalCase) may write a number as a
+def _shape(naming: Naming) -> Shape:
+    """The shape in ``naming``'s spelling; a template (PascalCase) may write a number as a
     string, as CloudFormation accepts."""
-    schema = _spelled(_SERVICE_SCHEMA, naming)
+    schema = spelled(_SERVICE_SCHEMA, naming)
     if naming.pascal:
         counts = schema["properties"][naming("scalingTarget")]["properties"]
         for key in counts:
             counts[key] = {"type": ["integer", "string"]}
-    return schema
+    return Shape(schema)
 
 
 def shape_problems(node: Node, where: tuple[PathPart, ...], naming: Naming) -> list[Problem]:
     """A shape problem for each value of the wrong shape among the parts of an Express service
     rules read, in text order. ``where`` is the path to ``node`` from the top of its file."""
-    schema = _schema(naming)
-    value = node.plain() if isinstance(node, JsonView) else _checked_parts(node, schema)
-    if _fits(schema, value):
-        return []
-    problems: dict[tuple[int, str], Problem] = {}
-    for error in _validator(naming).iter_errors(cast("Any", value)):
-        if error.instance is UNKNOWN:
-            continue
-        for problem in describe_shape_error(node, where, error):
-            problems.setdefault((problem.span.start, problem.message), problem)
-    return sorted(problems.values(), key=lambda problem: problem.span.start)
-
-
-@functools.cache
-def _validator(naming: Naming) -> Validator:
-    import jsonschema  # ~0.1 s to import; only values of a wrong shape need it
-
-    validator: Validator = jsonschema.Draft202012Validator(_schema(naming))
-    return validator
-
-
-def _spelled(schema: dict[str, Any], naming: Naming) -> dict[str, Any]:
-    """``schema`` with its keys spelled as ``naming`` spells them."""
-    spelled = dict(schema)
-    if "required" in schema:
-        spelled["required"] = [naming(key) for key in schema["required"]]
-    if "properties" in schema:
-        properties = schema["properties"].items()
-        spelled["properties"] = {naming(key): _spelled(inner, naming) for key, inner in properties}
-    if "items" in schema:
-        spelled["items"] = _spelled(schema["items"], naming)
-    return spelled
-
-
-def _fits(schema: dict[str, Any], value: object) -> bool:
-    """Whether ``value`` matches ``schema`` (the subset of JSON Schema above), in plain Python:
-    nearly every file is right, and jsonschema only explains what is wrong. An unknown value
-    fits anywhere: it is not known to be wrong."""
-    if value is UNKNOWN:
-        return True
-    kinds = schema["type"]
-    if kinds == "object":
-        if not isinstance(value, dict):
-            return False
-        if any(key not in value for key in schema.get("required", ())):
-            return False
-        return all(
-            _fits(inner, value[key])
-            for key, inner in schema.get("properties", {}).items()
-            if key in value
-        )
-    if kinds == "array":
-        return isinstance(value, list) and all(_fits(schema["items"], item) for item in value)
-    kinds = [kinds] if isinstance(kinds, str) else kinds
-    return ("string" in kinds and isinstance(value, str)) or (
-        "integer" in kinds and isinstance(value, int) and not isinstance(value, bool)
-    )
-
-
-def _checked_parts(node: Node, schema: dict[str, Any]) -> object:
-    """``node.plain()`` restricted to the parts ``schema`` describes: a template's computed tree
-    is turned into plain values only there, not in its environment or command."""
-    if "items" in schema:
-        items = node.elements()
-        if items is None:
-            return node.plain()
-        return [_checked_parts(item, schema["items"]) for item in items]
-    if "properties" in schema:
-        if node.entries() is None:
-            return node.plain()
-        picked: dict[str, object] = {}
-        for key, inner in schema["properties"].items():
-            child = node.get(key)
-            if child is not None:
-                picked[key] = _checked_parts(child, inner)
-        return picked
-    return node.plain()
+    return _shape(naming).problems(node, where, decoded=isinstance(node, JsonView))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, cast
 
 from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._values import (
@@ -285,7 +285,8 @@ class Evaluator:
 
     def body(self, node: Node, depth: int, *, skip: frozenset[str] = _META_ARGUMENTS) -> Mapping:
         """A block body: attributes (a null one is left out, as Terraform does), and nested
-        blocks as lists of objects by block type; ``dynamic`` blocks are unknown."""
+        blocks as lists of objects by block type (``dynamic`` ones generated from a known
+        ``for_each``, else unknown)."""
         members: dict[str, Member] = {}
         for child in node.named_children:
             if child.type == "attribute":
@@ -307,16 +308,42 @@ class Evaluator:
         if inner is None or kind in _SKIP_BLOCKS:
             return
         if kind == "dynamic" and labels:
-            # Generated blocks: their number and content are not known.
-            members[labels[0]] = Member(labels[0], self.where(node), self.unknown(node))
+            self._dynamic_blocks(labels[0], node, inner, members, depth)
             return
         value = self.body(inner, depth + 1)
         value.at = self.where(node)
-        existing = members.get(kind)
-        if existing is not None and isinstance(existing.value, Sequence):
-            existing.value.items.append(value)
-        else:
-            members[kind] = Member(kind, self.where(node), Sequence([value], value.at))
+        _add_block(members, kind, value, self.where(node))
+
+    def _dynamic_blocks(
+        self, kind: str, node: Node, inner: Node, members: dict[str, Member], depth: int
+    ) -> None:
+        """``dynamic "kind"``: a ``kind`` block per element of ``for_each``, its ``content``
+        evaluated with the iterator (``kind`` unless ``iterator`` names another) holding the
+        element's ``key`` and ``value``; all unknown when ``for_each`` is."""
+        parts = {
+            self.file.text(child.named_children[0]): child
+            for child in inner.named_children
+            if child.type in ("attribute", "block")
+        }
+        for_each, content = parts.get("for_each"), parts.get("content")
+        iterator = parts.get("iterator")
+        name = self.file.text(iterator.named_children[-1]) if iterator is not None else kind
+        collection = self.expression(for_each.named_children[-1], depth + 1) if for_each else None
+        pairs = iteration(collection) if collection is not None else None
+        content_body = block_parts(self.file, content)[2] if content is not None else None
+        if pairs is None or content is None or content_body is None or len(pairs) > MAX_ITEMS:
+            # Generated blocks: their number and content are not known.
+            depends = [collection] if collection is not None else []
+            unknown = self.unknown(node, depends=depends)
+            members[kind] = Member(kind, self.where(node), unknown)
+            return
+        at = self.where(content)
+        for key, element in pairs:
+            each = {"key": Member("key", at, key), "value": Member("value", at, element)}
+            env = {**self.env, name: Mapping(each, at)}
+            value = Evaluator(self.scope, self.file, env).body(content_body, depth + 1)
+            value.at = at
+            _add_block(members, kind, value, self.where(node))
 
     # --- Expressions -----------------------------------------------------------------------
 
@@ -520,7 +547,7 @@ class Evaluator:
         children = inner.children
         if inner.type == "unary_operation":
             symbol = children[0].type
-            operand = self._chain(inner, children[1:], depth + 1)
+            operand = self._chain(_terms(children[1:], inner), children[1:], depth + 1)
             return unary_operation(self, node, symbol, operand)
         at = next(
             (i for i, c in enumerate(children) if not c.is_named and c.type not in "()"), None
@@ -528,10 +555,10 @@ class Evaluator:
         if at is None:
             return self.unknown(node)
         symbol = children[at].type
-        left = self._chain(inner, children[:at], depth + 1)
+        left = self._chain(_terms(children[:at], inner), children[:at], depth + 1)
         if symbol in ("&&", "||") and truth(left) is (symbol == "||"):
             return Scalar(symbol == "||", self.where(node))  # decided whatever the right is
-        right = self._chain(inner, children[at + 1 :], depth + 1)
+        right = self._chain(_terms(children[at + 1 :], inner), children[at + 1 :], depth + 1)
         return binary_operation(self, node, symbol, left, right)
 
     def _for(self, node: Node, depth: int) -> Value:
@@ -616,6 +643,22 @@ class Evaluator:
         from ecs_lint.sources._hcltemplate import heredoc
 
         return heredoc(self, node, depth)
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """Where an operand of an operation is written: the grammar gives its terms (``var``,
+    ``.image``) no node of their own, and what the evaluator asks of a node is where it is and
+    its text, so an operand's references are named by their own text (``var.image``)."""
+
+    start_byte: int
+    end_byte: int
+
+
+def _terms(children: list[Node], operation: Node) -> Node:
+    if not children:
+        return operation
+    return cast("Node", _Terms(children[0].start_byte, children[-1].end_byte))
 
 
 def iteration(collection: Value) -> list[tuple[Value, Value]] | None:
@@ -711,6 +754,15 @@ _HANDLERS: Final = {
 # --- Blocks ------------------------------------------------------------------------------------
 
 _SKIP_BLOCKS: Final = frozenset({"lifecycle", "provisioner", "connection"})
+
+
+def _add_block(members: dict[str, Member], kind: str, value: Mapping, at: Where) -> None:
+    """One more ``kind`` block in a body: blocks of a type are a list of objects."""
+    existing = members.get(kind)
+    if existing is not None and isinstance(existing.value, Sequence):
+        existing.value.items.append(value)
+    else:
+        members[kind] = Member(kind, at, Sequence([value], value.at))
 
 
 def block_parts(file: HclFile, node: Node) -> tuple[str, list[str], Node | None]:

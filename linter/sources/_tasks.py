@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Protocol, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from ecs_lint import jsonpos
 from ecs_lint.jsonpos import JsonArray, JsonObject, JsonScalar
 from ecs_lint.model import (
     ContainerView,
@@ -23,7 +22,6 @@ from ecs_lint.model import (
     Located,
     LogView,
     Problem,
-    ProblemKind,
     SecretView,
     TaskView,
     UnresolvedRef,
@@ -32,13 +30,11 @@ from ecs_lint.model import (
 from ecs_lint.references import resolve_reference
 from ecs_lint.sources import DEPLOY_TIME_VALUES
 from ecs_lint.sources._insert import json_view_insertion
-from ecs_lint.sources._values import UNKNOWN, Text, shape_of
+from ecs_lint.sources._shapes import Shape, spelled
+from ecs_lint.sources._values import Text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.protocols import Validator
 
     from ecs_lint.jsonpos import JsonNode, PathPart
     from ecs_lint.model import MemberInsertion, Reference, Span
@@ -49,11 +45,9 @@ __all__ = [
     "JsonView",
     "Naming",
     "Node",
-    "ShapeChecker",
     "TaskReader",
-    "describe_shape_error",
-    "printable",
     "shape_problems",
+    "task_shape",
 ]
 
 
@@ -330,176 +324,58 @@ def _string(node: Node | None) -> str | None:
     return None if text is None else text.value
 
 
-def printable(text: str) -> str:
-    """Text safe to print: lone surrogates (valid in JSON escapes) become escapes."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 # --- Shape checks -------------------------------------------------------------------------------
 
-_JSON_TYPES = {str: "string", bool: "boolean", int: "number", float: "number", list: "array"}
-_WITH_ARTICLE = {
-    "string": "a string",
-    "object": "an object",
-    "array": "an array",
-    "integer": "an integer",
-}
-
-
-class ShapeChecker:
-    """The shapes rules read, as ECS's RegisterTaskDefinition API accepts them, in one spelling.
-
-    jsonschema is slow to import and to run, and nearly every task definition is right, so a hand
-    check of the same shapes runs first; jsonschema only explains what the hand check found wrong.
-    A value whose shape is unknown (``UNKNOWN``) passes: it is not known to be wrong.
-    """
-
-    def __init__(self, naming: Naming) -> None:
-        self.naming = naming
-        key = naming
-        string: dict[str, Any] = {"type": "string"}
-        self.container_schema: dict[str, Any] = {
+_STRING: Final[dict[str, Any]] = {"type": "string"}
+_CONTAINER_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["name", "image"],
+    "properties": {
+        "name": _STRING,
+        "image": _STRING,
+        "repositoryCredentials": {
             "type": "object",
-            "required": [key("name"), key("image")],
-            "properties": {
-                key("name"): string,
-                key("image"): string,
-                key("repositoryCredentials"): {
-                    "type": "object",
-                    "required": [key("credentialsParameter")],
-                    "properties": {key("credentialsParameter"): string},
-                },
-                key("secrets"): {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": [key("name"), key("valueFrom")],
-                        "properties": {key("name"): string, key("valueFrom"): string},
-                    },
-                },
-                key("logConfiguration"): {
-                    "type": "object",
-                    "required": [key("logDriver")],
-                    "properties": {
-                        key("logDriver"): string,
-                        key("options"): {"type": "object", "additionalProperties": string},
-                    },
-                },
-            },
-        }
-        self.container_list_schema: dict[str, Any] = {
+            "required": ["credentialsParameter"],
+            "properties": {"credentialsParameter": _STRING},
+        },
+        "secrets": {
             "type": "array",
-            "items": self.container_schema,
-        }
-        self.task_schema: dict[str, Any] = {
-            "type": "object",
-            "required": [key("containerDefinitions")],
-            "properties": {
-                key("family"): string,
-                key("executionRoleArn"): string,
-                key("networkMode"): string,
-                key("requiresCompatibilities"): {"type": "array", "items": string},
-                key("containerDefinitions"): self.container_list_schema,
+            "items": {
+                "type": "object",
+                "required": ["name", "valueFrom"],
+                "properties": {"name": _STRING, "valueFrom": _STRING},
             },
-        }
-
-    def validator(self, containers_only: bool) -> Validator:
-        return _validator(self.naming, containers_only)
-
-    # The hand check: the same shapes as the schemas above, in plain Python.
-
-    def task_ok(self, task: object) -> bool:
-        key = self.naming
-        if task is UNKNOWN:
-            return True
-        return (
-            isinstance(task, dict)
-            and _optional(task, key("family"))
-            and _optional(task, key("executionRoleArn"))
-            and _optional(task, key("networkMode"))
-            and _all_strings(task.get(key("requiresCompatibilities"), []))
-            and key("containerDefinitions") in task
-            and self.containers_ok(task[key("containerDefinitions")])
-        )
-
-    def containers_ok(self, containers: object) -> bool:
-        if containers is UNKNOWN:
-            return True
-        return isinstance(containers, list) and all(map(self.container_ok, containers))
-
-    def container_ok(self, container: object) -> bool:
-        key = self.naming
-        if container is UNKNOWN:
-            return True
-        if not (
-            isinstance(container, dict)
-            and _is_string(container.get(key("name")))
-            and _is_string(container.get(key("image")))
-        ):
-            return False
-        credentials = container.get(key("repositoryCredentials"), {key("credentialsParameter"): ""})
-        log = container.get(key("logConfiguration"), {key("logDriver"): ""})
-        return (
-            (
-                credentials is UNKNOWN
-                or (
-                    isinstance(credentials, dict)
-                    and _is_string(credentials.get(key("credentialsParameter")))
-                )
-            )
-            and self._secrets_ok(container.get(key("secrets"), []))
-            and (log is UNKNOWN or self._log_ok(log))
-        )
-
-    def _log_ok(self, log: object) -> bool:
-        key = self.naming
-        if not (isinstance(log, dict) and _is_string(log.get(key("logDriver")))):
-            return False
-        options = log.get(key("options"), {})
-        return options is UNKNOWN or (
-            isinstance(options, dict) and all(map(_is_string, options.values()))
-        )
-
-    def _secrets_ok(self, secrets: object) -> bool:
-        key = self.naming
-        if secrets is UNKNOWN:
-            return True
-        return isinstance(secrets, list) and all(
-            secret is UNKNOWN
-            or (
-                isinstance(secret, dict)
-                and _is_string(secret.get(key("name")))
-                and _is_string(secret.get(key("valueFrom")))
-            )
-            for secret in secrets
-        )
-
-
-def _is_string(value: object) -> bool:
-    return isinstance(value, str) or value is UNKNOWN
-
-
-def _optional(value: dict[Any, Any], key: str) -> bool:
-    return key not in value or _is_string(value[key])
-
-
-def _all_strings(values: object) -> bool:
-    return values is UNKNOWN or (isinstance(values, list) and all(map(_is_string, values)))
+        },
+        "logConfiguration": {
+            "type": "object",
+            "required": ["logDriver"],
+            "properties": {
+                "logDriver": _STRING,
+                "options": {"type": "object", "additionalProperties": _STRING},
+            },
+        },
+    },
+}
+_CONTAINER_LIST_SCHEMA: Final[dict[str, Any]] = {"type": "array", "items": _CONTAINER_SCHEMA}
+_TASK_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["containerDefinitions"],
+    "properties": {
+        "family": _STRING,
+        "executionRoleArn": _STRING,
+        "networkMode": _STRING,
+        "requiresCompatibilities": {"type": "array", "items": _STRING},
+        "containerDefinitions": _CONTAINER_LIST_SCHEMA,
+    },
+}
+"""The parts of a task definition rules read, as ECS's RegisterTaskDefinition API accepts them,
+in the API's spelling."""
 
 
 @functools.cache
-def checker(naming: Naming) -> ShapeChecker:
-    return ShapeChecker(naming)
-
-
-@functools.cache
-def _validator(naming: Naming, containers_only: bool) -> Validator:
-    import jsonschema  # ~0.1 s to import; only values of a wrong shape need it
-
-    shapes = checker(naming)
-    schema = shapes.container_list_schema if containers_only else shapes.task_schema
-    validator: Validator = jsonschema.Draft202012Validator(schema)
-    return validator
+def task_shape(naming: Naming, *, containers_only: bool = False) -> Shape:
+    """A task definition's shape (or a bare container list's) in ``naming``'s spelling."""
+    return Shape(spelled(_CONTAINER_LIST_SCHEMA if containers_only else _TASK_SCHEMA, naming))
 
 
 def shape_problems(
@@ -507,101 +383,5 @@ def shape_problems(
 ) -> list[Problem]:
     """A shape problem for each wrong value in a task definition (or bare container list), in
     text order. ``where`` is the path to ``node`` from the top of its file, for messages."""
-    shapes = checker(naming)
-    if isinstance(node, JsonView):
-        value = node.plain()  # already decoded by the JSON parser
-    else:
-        value = _checked_parts(node, [_CONTAINER_PARTS] if containers_only else _TASK_PARTS, naming)
-    if shapes.containers_ok(value) if containers_only else shapes.task_ok(value):
-        return []
-    problems: dict[tuple[int, str], Problem] = {}
-    for error in shapes.validator(containers_only).iter_errors(cast("Any", value)):
-        if error.instance is UNKNOWN:
-            continue
-        for problem in describe_shape_error(node, where, error):
-            problems.setdefault((problem.span.start, problem.message), problem)
-    return sorted(problems.values(), key=lambda problem: problem.span.start)
-
-
-# The parts of a task definition the shape checks read; a computed tree (a template's) is turned
-# into plain values only there, not in its environment variables or port mappings.
-_Parts = dict[str, "_Parts | list[_Parts] | None"]
-_CONTAINER_PARTS: _Parts = {
-    "name": None,
-    "image": None,
-    "repositoryCredentials": {"credentialsParameter": None},
-    "secrets": [{"name": None, "valueFrom": None}],
-    "logConfiguration": {"logDriver": None, "options": None},
-}
-_TASK_PARTS: _Parts = {
-    "family": None,
-    "executionRoleArn": None,
-    "networkMode": None,
-    "requiresCompatibilities": None,
-    "containerDefinitions": [_CONTAINER_PARTS],
-}
-
-
-def _checked_parts(node: Node, parts: object, naming: Naming) -> object:
-    """``node.plain()`` restricted to ``parts`` (a key → parts mapping, or a one-item list for
-    every item of a sequence); anything of another shape is taken whole."""
-    if isinstance(parts, list):
-        items = node.elements()
-        if items is None:
-            return shape_of(node)
-        return [_checked_parts(item, parts[0], naming) for item in items]
-    if isinstance(parts, dict):
-        if node.entries() is None:
-            return shape_of(node)
-        picked: dict[str, object] = {}
-        for key, inner in parts.items():
-            child = node.get(naming(key))
-            if child is not None:
-                picked[naming(key)] = _checked_parts(child, inner, naming)
-        return picked
-    return shape_of(node)
-
-
-def describe_shape_error(
-    node: Node, where: tuple[PathPart, ...], error: ValidationError
-) -> list[Problem]:
-    """The shape problems jsonschema's ``error`` stands for, at the values below ``node``."""
-    relative = list(error.absolute_path)
-    span = _descend(node, relative).span
-    path = jsonpos.format_path([*where, *relative])
-    required = error.validator_value
-    if error.validator == "required" and isinstance(error.instance, dict):
-        assert isinstance(required, list), "the schemas list required keys"
-        missing = [key for key in required if key not in error.instance]
-        return [
-            Problem(ProblemKind.SHAPE, f'{path} has no "{key}", which ECS requires', span)
-            for key in missing
-        ]
-    if error.validator == "type":
-        kinds = required if isinstance(required, list) else [required]
-        wanted = " or ".join(_WITH_ARTICLE.get(str(kind), str(kind)) for kind in kinds)
-        got = _json_type(error.instance)
-        return [Problem(ProblemKind.SHAPE, f"{path} must be {wanted}, got {got}", span)]
-    return [Problem(ProblemKind.SHAPE, f"{path}: {printable(error.message)}", span)]
-
-
-def _descend(node: Node, path: list[PathPart]) -> Node:
-    """The node at ``path`` below ``node`` (as far as it exists)."""
-    for part in path:
-        child: Node | None = None
-        if isinstance(part, str):
-            child = node.get(part)
-        else:
-            items = node.elements()
-            if items is not None and part < len(items):
-                child = items[part]
-        if child is None:
-            break
-        node = child
-    return node
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    return _JSON_TYPES.get(type(value), "object")
+    shape = task_shape(naming, containers_only=containers_only)
+    return shape.problems(node, where, decoded=isinstance(node, JsonView))

@@ -63,6 +63,7 @@ class ImageCollector:
         credentials_hint: str,
         *,
         values_hint: str = DEPLOY_TIME_VALUES,
+        avoid_hint: str = "",
         reference: Reference | None = None,
         prefix: int = 0,
         editable: bool = True,
@@ -76,8 +77,8 @@ class ImageCollector:
         (``docker://``). ``reference`` replaces the one parsed from the text (after
         interpolation, or for an expression). A fix may rewrite the text only when it is exactly
         the value (no escapes, no folding), ``editable`` is true, and no alias shares the node.
-        The hints say, in the format's terms, how the pull gets credentials and its variables
-        values (``ImageUse``).
+        The hints say, in the format's terms, how the pull gets credentials, its variables
+        values and how to do without it (``ImageUse``).
         """
         value_node = entry.value
         value = yamlpos.text(value_node)
@@ -102,6 +103,7 @@ class ImageCollector:
             shared_text=shared,
             credentials_hint=credentials_hint,
             values_hint=values_hint,
+            avoid_hint=avoid_hint,
         )
         # An alias or merge key repeats the same text for several containers: one use is enough
         # (one finding where the text is), unless the pulls differ in what decides the rules.

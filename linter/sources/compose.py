@@ -8,7 +8,8 @@ compose file, never from ecs-lint's own environment, so a run means the same on 
 reference that needs a variable with no value is unresolved (EL103), never guessed.
 
 A service's ``image`` is pulled unless its ``pull_policy`` is ``build`` or ``never``; with
-``build:`` and no policy Compose still tries to pull it first, so it is checked too.
+``build:`` and no policy Compose still tries to pull it first, so it is checked too, and
+``pull_policy: build`` is named as the way to do without that pull.
 
 A service with ``build:`` (a context string, or a mapping with ``context``, ``dockerfile``,
 ``args`` and ``additional_contexts``, each of the last two a mapping or a ``NAME=VALUE`` list)
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 ENV_FILE: Final = ".env"
 DEFAULT_DOCKERFILE: Final = "Dockerfile"
 NO_PULL: Final = frozenset({"build", "never"})
+BUILT_HERE: Final = "set pull_policy: build (the service builds this image)"
 """``pull_policy`` values under which Compose never pulls the service's ``image``."""
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _BRACED: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])(.*))?", re.ASCII | re.DOTALL)
@@ -176,13 +178,17 @@ class _Reader:
         name = entry.key.value
         image = yamlpos.get(entry.value, "image")
         policy = yamlpos.text(yamlpos.get_value(entry.value, "pull_policy"))
-        if image is not None and not yamlpos.is_null(image.value) and policy not in NO_PULL:
-            self._image(ydoc, image, name)
         build = yamlpos.get(entry.value, "build")
-        if build is not None and not yamlpos.is_null(build.value):
+        builds = build is not None and not yamlpos.is_null(build.value)
+        if image is not None and not yamlpos.is_null(image.value) and policy not in NO_PULL:
+            # Compose tries the pull first when no policy says otherwise; the image it builds
+            # needs none.
+            avoid = BUILT_HERE if builds and policy is None else ""
+            self._image(ydoc, image, name, avoid)
+        if build is not None and builds:
             self._build(build, name)
 
-    def _image(self, ydoc: YamlDocument, entry: Entry, service: str) -> None:
+    def _image(self, ydoc: YamlDocument, entry: Entry, service: str, avoid: str) -> None:
         raw = yamlpos.text(entry.value)
         if raw is None:
             return
@@ -198,6 +204,7 @@ class _Reader:
             UseKind.SERVICE,
             "run docker login on the hosts that pull it",
             values_hint="pass --env NAME=VALUE or set it in the .env file beside the compose file",
+            avoid_hint=avoid,
             reference=reference,
             editable="$" not in raw,  # a fix must not replace variables with a literal
             container=service,

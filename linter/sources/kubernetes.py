@@ -15,6 +15,11 @@ each ``ServiceAccount`` with pull secrets is recorded on its document, and the e
 once every file is loaded (``Model.resolve_pull_identities``). A namespace missing on either side
 matches any, because such a file is applied into the namespace chosen at deploy time.
 
+A Skaffold configuration (``apiVersion: skaffold/...``) lists the images it builds
+(``build.artifacts``, in every profile); when it deploys, each manifest image of such a name
+(whatever its tag) becomes the image it built, so those are left out once every file of the
+repository is loaded (``Model.resolve_built_images``).
+
 Images holding Go template actions (``{{ .Values.image }}``) are unresolved, not invalid; a
 Helm template (one that is not YAML until rendered, or any in a chart's ``templates``) is not
 read at all (``load.template_kind``): it is not a manifest until Helm renders it.
@@ -26,7 +31,8 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from ecs_lint import yamlpos
-from ecs_lint.model import Document, PullIdentity, UseKind
+from ecs_lint.model import Document, ImageRef, PullIdentity, UseKind
+from ecs_lint.references import parse_reference
 from ecs_lint.sources._yamlsource import ImageCollector, expression_reference, yaml_problem
 
 if TYPE_CHECKING:
@@ -83,6 +89,10 @@ class _Reader:
         kind = yamlpos.text(yamlpos.get_value(node, "kind"))
         if kind is None:
             return
+        api_version = yamlpos.text(yamlpos.get_value(node, "apiVersion")) or ""
+        if api_version.startswith("skaffold/"):
+            self._skaffold(node)
+            return
         if kind.endswith("List"):
             if depth < MAX_LIST_NESTING:
                 for item in yamlpos.items(yamlpos.get_value(node, "items")):
@@ -102,6 +112,20 @@ class _Reader:
             spec = yamlpos.get_value(spec, key)
         if yamlpos.is_mapping(spec):
             self._pod_spec(ydoc, spec, namespace)
+
+    def _skaffold(self, config: Node) -> None:
+        """The images a Skaffold configuration builds, in every profile: Skaffold deploys each
+        in place of the manifests' images of that name."""
+        builds = [yamlpos.get_value(config, "build")]
+        for profile in yamlpos.items(yamlpos.get_value(config, "profiles")):
+            builds.append(yamlpos.get_value(profile, "build"))
+        for build in builds:
+            for artifact in yamlpos.items(yamlpos.get_value(build, "artifacts")):
+                reference = parse_reference(
+                    yamlpos.text(yamlpos.get_value(artifact, "image")) or ""
+                )
+                if isinstance(reference, ImageRef):
+                    self.document.built_images.append(reference)
 
     def _service_account(self, node: Node, namespace: str | None) -> None:
         name = yamlpos.text(yamlpos.get_value(yamlpos.get_value(node, "metadata"), "name"))

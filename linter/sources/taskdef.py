@@ -19,35 +19,19 @@ Reading and shape checks are shared with the CloudFormation and Terraform source
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ecs_lint import jsonpos
 from ecs_lint.jsonpos import JsonArray, JsonError, JsonNode, JsonObject
 from ecs_lint.model import Document, Problem, ProblemKind, TaskView
-from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, checker, printable, shape_problems
+from ecs_lint.sources._shapes import printable
+from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, shape_problems
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from ecs_lint.jsonpos import PathPart
     from ecs_lint.settings import Settings
     from ecs_lint.textio import SourceText
-
-# The shapes rules read, as ECS's RegisterTaskDefinition API accepts them (shared with the other
-# sources of task definitions, in ecs_lint.sources._tasks).
-_SHAPES = checker(CAMEL)
-CONTAINER_SCHEMA: dict[str, Any] = _SHAPES.container_schema
-CONTAINER_LIST_SCHEMA: dict[str, Any] = _SHAPES.container_list_schema
-TASK_SCHEMA: dict[str, Any] = _SHAPES.task_schema
-_task_ok = _SHAPES.task_ok
-_containers_ok = _SHAPES.containers_ok
-
-
-@functools.cache
-def _validator(containers_only: bool) -> Validator:
-    return _SHAPES.validator(containers_only)
 
 
 def parse(source: SourceText, settings: Settings) -> Document:

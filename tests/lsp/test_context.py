@@ -12,6 +12,8 @@ import pytest
 from lsprotocol import types
 from servers.gallery_server import GalleryServer
 
+from support import SERVICE_ACCOUNT, deployment
+
 if TYPE_CHECKING:
     from lsp_editor import Editor, StartEditor
 
@@ -264,3 +266,115 @@ async def test_a_fix_may_edit_the_file_the_image_is_written_in(start_editor: Sta
     assert isinstance(edit, types.TextEdit)
     assert edit.range == types.Range(types.Position(1, 13), types.Position(1, 23))
     assert edit.new_text == "public.ecr.aws/docker/library/nginx:1.25"
+
+
+DEPLOYMENT = deployment("nginx:1.25")
+WITHOUT_SECRETS = SERVICE_ACCOUNT.replace("imagePullSecrets: [{name: hub}]\n", "")
+
+
+async def test_an_unsaved_service_account_decides_a_deployment_s_pulls(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    web = editor.open("k8s/web.yaml")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL102"]  # with the account's secret
+    account = editor.open("k8s/service-account.yaml")
+    # Its pull secret removed in the editor, not saved: the Deployment pulls anonymously.
+    editor.replace_all(account, WITHOUT_SECRETS)
+    assert codes(await editor.diagnostics(web, 1, after=1)) == ["EL101"]
+    # Closed without saving: the file's text holds again.
+    editor.close(account)
+    assert codes(await editor.diagnostics(web, 1, after=2)) == ["EL102"]
+
+
+async def test_a_service_account_restored_unsaved_decides_a_deployment_s_pulls(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    web = editor.open("k8s/web.yaml")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL102"]
+    # An editor restoring a session opens the account with the text it held, not the file's.
+    editor.open("k8s/service-account.yaml", WITHOUT_SECRETS)
+    assert codes(await editor.diagnostics(web, 1, after=1)) == ["EL101"]
+
+
+async def test_a_service_account_changed_on_disk_relints_the_deployment(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", WITHOUT_SECRETS)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    web = editor.open("k8s/web.yaml")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL101"]
+    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)  # a pull, a checkout
+    editor.files_changed("k8s/service-account.yaml")
+    assert codes(await editor.diagnostics(web, 1, after=1)) == ["EL102"]
+
+
+async def test_a_gitignored_file_is_no_context_until_the_gitignore_changes(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    (editor.root / ".git").mkdir()
+    editor.write(".gitignore", "scratch/\n")
+    editor.write("scratch/service-account.yaml", SERVICE_ACCOUNT)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    web = editor.open("k8s/web.yaml")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL101"]
+    editor.write(".gitignore", "")
+    editor.files_changed(".gitignore")
+    assert codes(await editor.diagnostics(web, 1, after=1)) == ["EL102"]
+
+
+async def test_an_unsaved_tfvars_file_sets_the_root_module_s_variable(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL103")
+    editor.write("main.tf", 'variable "image" {\n  type = string\n}\n' + MAIN_TF)
+    editor.write("terraform.tfvars", 'image = "nginx:1.25"\n')
+    main = editor.open("main.tf")
+    (found,) = await editor.diagnostics(main, 1)
+    assert found.code == "EL101" and "nginx:1.25" in found.message
+    tfvars = editor.open("terraform.tfvars", language="terraform-vars")
+    editor.replace_all(tfvars, 'image = "public.ecr.aws/docker/library/nginx:1.25"\n')
+    assert await editor.diagnostics(main, 1, after=1) == []
+
+
+async def test_an_unsaved_compose_file_gives_the_dockerfile_its_build_args(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101")
+    (editor.root / ".git").mkdir()  # the repository whose compose files may build it
+    editor.write("api/Dockerfile", "ARG BASE=python:3.11\nFROM ${BASE}\n")
+    compose = "services:\n  api:\n    build:\n      context: api\n      args: {BASE: '%s'}\n"
+    editor.write("compose.yaml", compose % "python:3.12")
+    dockerfile = editor.open("api/Dockerfile")
+    (found,) = await editor.diagnostics(dockerfile, 1)
+    assert "python:3.12" in found.message
+    uri = editor.open("compose.yaml")
+    editor.replace_all(uri, compose % "public.ecr.aws/docker/library/python:3.12")
+    assert await editor.diagnostics(dockerfile, 1, after=1) == []
+
+
+async def test_typing_in_a_document_relints_only_those_that_read_it(
+    start_editor: StartEditor,
+) -> None:
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
+    web = editor.open("k8s/web.yaml", DEPLOYMENT)  # a new file, not saved yet: as --stdin-filename
+    (editor.root / "tools" / ".git").mkdir(parents=True)  # a repository of its own
+    other = editor.open("tools/Dockerfile", "FROM nginx:1.25\n")
+    assert codes(await editor.diagnostics(web, 1)) == ["EL102"]
+    await editor.diagnostics(other, 1)
+    account = editor.open("k8s/service-account.yaml")
+    editor.replace_all(account, WITHOUT_SECRETS)
+    await editor.diagnostics(web, 1, after=1)
+    # A lint of the Dockerfile then would have been queued on the worker before this one.
+    version = editor.edit(web, (0, 0), (0, 0), "# web\n")
+    await editor.diagnostics(web, version)
+    # The Dockerfile read nothing of the other repository: it was not linted again.
+    assert [published.version for published in editor.publications(other)] == [1]

@@ -172,6 +172,30 @@ def test_two_services_one_dockerfile_different_args(tmp_path: Path) -> None:
     ]
 
 
+def test_an_image_the_service_also_builds_names_pull_policy_build_as_the_way_out(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                "  etl:\n    image: etl-kafka\n    build: .\n"
+                "  db:\n    image: acme/db:1\n"
+                "  cache:\n    image: acme/cache:1\n    build: .\n    pull_policy: always\n"
+            ),
+            "Dockerfile": "FROM public.ecr.aws/docker/library/alpine:3.20\n",
+        },
+    )
+    findings = lint_paths([str(tmp_path)], Settings(select=("EL101",))).findings
+    hint = ", or set pull_policy: build (the service builds this image)"
+    assert [(f.image, f.message.split("\n")[0].endswith(hint)) for f in findings] == [
+        ("docker.io/library/etl-kafka:latest", True),  # Compose tries the pull, then builds
+        ("docker.io/acme/db:1", False),  # nothing built: the pull is the only way
+        ("docker.io/acme/cache:1", False),  # the policy asks for the pull
+    ]
+
+
 def test_missing_dockerfile_is_reported_at_the_build_key(tmp_path: Path) -> None:
     write(tmp_path, {"compose.yaml": "services:\n  api:\n    build:\n      context: ./api\n"})
     findings = lint_paths([str(tmp_path)], Settings()).findings

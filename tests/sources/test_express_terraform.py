@@ -161,16 +161,49 @@ def test_plan_json_blocks_are_lists_of_one_object(lint: Lint) -> None:
     assert '"max_task_count": 150' in text.splitlines()[found[1].span.line - 1]
 
 
-def test_a_dynamic_primary_container_is_unknown_not_skipped(lint: Lint) -> None:
-    text = MODULE.replace(
-        "  primary_container {\nCONTAINER\n  }\n",
+def dynamic_container(for_each: str, content: str, iterator: str = "") -> str:
+    block = (
         '  dynamic "primary_container" {\n'
-        "    for_each = [var.image]\n"
-        "    content {\n      image = primary_container.value\n    }\n  }\n",
-    ).replace("SCALING", "")
+        f"    for_each = {for_each}\n{iterator}"
+        f"    content {{\n      {content}\n    }}\n  }}\n"
+    )
+    return MODULE.replace("  primary_container {\nCONTAINER\n  }\n", block).replace("SCALING", "")
+
+
+def test_a_dynamic_primary_container_is_made_from_its_for_each(lint: Lint) -> None:
+    text = dynamic_container("[var.image]", "image = primary_container.value")
     found = lint({"main.tf": text}, Settings(select=("EL101", "EL103")))
     assert codes(found) == ["EL103"]
-    assert found[0].message.startswith('container image \'dynamic "primary_container"')
+    assert found[0].message.startswith("container image '${var.image}' depends on var.image")
+    given = Settings(select=("EL101", "EL103"), terraform_vars={"image": "nginx:1.27"})
+    found = lint({"main.tf": text}, given)
+    assert codes(found) == ["EL101"]
+    assert found[0].image == "docker.io/library/nginx:1.27"
+
+
+def test_a_dynamic_block_s_iterator_and_an_object_s_values(lint: Lint) -> None:
+    text = dynamic_container(
+        '{ web = { image = "redis:7" } }', "image = c.value.image", iterator="    iterator = c\n"
+    )
+    found = lint({"main.tf": text}, Settings(select=("EL101", "EL103")))
+    assert [(f.rule, f.image) for f in found] == [("EL101", "docker.io/library/redis:7")]
+    # Reported where the content names it, from where it is written, as a variable's value is.
+    assert text.splitlines()[found[0].span.line - 1].strip() == "image = c.value.image"
+    assert "main.tf:" in found[0].message.split("value from ", 1)[1]
+
+
+def test_a_dynamic_block_over_an_unknown_collection_is_unknown_not_skipped(lint: Lint) -> None:
+    text = dynamic_container(
+        "var.image != null ? [var.image] : []", "image = primary_container.value"
+    )
+    found = lint({"main.tf": text}, Settings(select=("EL101", "EL103")))
+    assert codes(found) == ["EL103"]
+    assert found[0].message.startswith("container image 'var.image' with no known value")
+
+
+def test_a_dynamic_block_over_an_empty_list_makes_no_container(lint: Lint) -> None:
+    text = dynamic_container("[]", 'image = "nginx:1.27"')
+    assert lint({"main.tf": text}, Settings(select=("EL101", "EL103"))) == []
 
 
 # --- Values and modules: as for task definitions (tests/sources/test_terraform_values.py) --------

@@ -313,3 +313,58 @@ def test_parse_never_raises_and_spans_stay_in_the_text(text: str) -> None:
             assert text[use.edit_span.start : use.edit_span.end] == use.reference.original
     for problem in document.problems:
         assert 0 <= problem.span.start <= len(text)
+
+
+SKAFFOLD = """\
+apiVersion: skaffold/v4beta11
+kind: Config
+build:
+  artifacts:
+    - image: adservice
+      context: src/adservice
+profiles:
+  - name: extras
+    build:
+      artifacts:
+        - image: example.com/team/loadgen
+"""
+
+PODS = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - {name: ads, image: adservice}
+    - {name: tagged, image: "adservice:v2"}
+    - {name: load, image: example.com/team/loadgen:1}
+    - {name: cache, image: "redis:7.2"}
+"""
+
+
+def test_images_skaffold_builds_are_not_pulled_as_written(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # one repository: each file's context is all of it
+    (tmp_path / "skaffold.yaml").write_text(SKAFFOLD)
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "pod.yaml").write_text(PODS)
+    selected = Settings(select=("EL101", "EL105"))
+    everything = lint_paths([str(tmp_path)], selected).findings
+    # The manifest alone, as pre-commit names it, reads the Skaffold file from its repository.
+    alone = lint_paths([str(tmp_path / "k8s" / "pod.yaml")], selected).findings
+    for findings in (everything, alone):
+        assert [(f.rule, f.image) for f in findings] == [("EL101", "docker.io/library/redis:7.2")]
+
+
+def test_without_a_skaffold_build_the_same_names_are_docker_hub_pulls(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "skaffold.yaml").write_text(SKAFFOLD.replace("adservice", "otherservice"))
+    (tmp_path / "pod.yaml").write_text(PODS)
+    (tmp_path / "compose.yaml").write_text("services:\n  ads:\n    image: adservice:v2\n")
+    findings = lint_paths([str(tmp_path)], Settings(select=("EL101",))).findings
+    # Skaffold replaces the images of the manifests it deploys, not Compose's.
+    assert sorted((Path(f.span.path).name, f.image) for f in findings) == [
+        ("compose.yaml", "docker.io/library/adservice:v2"),
+        ("pod.yaml", "docker.io/library/adservice:latest"),
+        ("pod.yaml", "docker.io/library/adservice:v2"),
+        ("pod.yaml", "docker.io/library/redis:7.2"),
+    ]

@@ -23,6 +23,7 @@ from ecs_lint.model import (
 )
 from ecs_lint.settings import Settings
 from ecs_lint.sources import taskdef
+from ecs_lint.sources._tasks import CAMEL, task_shape
 from ecs_lint.textio import SourceText, decode_source
 from support import reported_as
 
@@ -415,11 +416,13 @@ tasks = fields(
 @settings(max_examples=400, deadline=None)
 @given(tasks)
 def test_hand_check_agrees_with_jsonschema(task: dict[str, Any]) -> None:
-    has_errors = any(True for _ in taskdef._validator(False).iter_errors(task))
-    assert taskdef._task_ok(task) is not has_errors
+    shape = task_shape(CAMEL)
+    has_errors = any(True for _ in shape.validator().iter_errors(task))
+    assert shape.fits(task) is not has_errors
     definitions = task.get("containerDefinitions")
-    has_errors = any(True for _ in taskdef._validator(True).iter_errors(definitions))
-    assert taskdef._containers_ok(definitions) is not has_errors
+    shape = task_shape(CAMEL, containers_only=True)
+    has_errors = any(True for _ in shape.validator().iter_errors(definitions))
+    assert shape.fits(definitions) is not has_errors
 
 
 @settings(max_examples=200, deadline=None)

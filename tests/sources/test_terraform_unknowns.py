@@ -232,3 +232,20 @@ def test_cloudformation_ref_of_a_parameter_is_not_an_ssm_parameter_name(lint: Li
     assert codes(unknown) == ["EL207"]
     parameter = lint({"stack.yaml": CLOUDFORMATION.replace("VALUE", "!Ref Flag")}, SECRETS)
     assert codes(parameter) == ["EL210"]  # the template's own SSM parameter: ssm is denied
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        'var.image != null ? var.image : "nginx:1.27"',
+        '!var.use_ecr ? var.image : "nginx:1.27"',
+    ],
+)
+def test_an_operand_is_named_by_its_own_text_not_the_operation_s(lint: Lint, image: str) -> None:
+    files = {
+        "main.tf": task(f'{{ name = "app", image = {image} }}'),
+        "variables.tf": 'variable "image" {}\nvariable "use_ecr" {}\n',
+    }
+    (found,) = lint(files, Settings(select=("EL103",)))
+    unknown = "var.image" if image.startswith("var") else "var.use_ecr"
+    assert f"' depends on {unknown}, with no known value" in found.message
