@@ -13,9 +13,9 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from test_repository_context import REPOSITORY, git_repository
 
 from ecs_lint import parallel
+from support import REPOSITORY, git_repository
 
 if TYPE_CHECKING:
     from pathlib import Path
