@@ -133,9 +133,12 @@ def yaml_comments(
     seen: set[int] = set()
     text = source.text
 
-    def lines(node: Node) -> tuple[int, int]:
+    def first_line(node: Node) -> int:
+        return source.position(node.start_mark.index)[0]
+
+    def last_line(node: Node) -> int:
         start, end = yamlpos.node_span(node, text)
-        return source.position(start)[0], source.position(max(start, end - 1))[0]
+        return source.position(max(start, end - 1))[0]
 
     pending: list[Node] = [ydoc.root for ydoc in documents]
     while pending:
@@ -144,15 +147,16 @@ def yaml_comments(
             continue  # an alias: its text is where its anchor is
         seen.add(id(node))
         if yamlpos.is_scalar(node):
-            first, last = lines(node)
-            opaque.update(range(first + 1, last + 1))
+            # Most scalars hold one line (their marks say so at once) and hide no comment.
+            if node.start_mark.line != node.end_mark.line:
+                opaque.update(range(first_line(node) + 1, last_line(node) + 1))
         elif yamlpos.is_mapping(node):
             for key, value in node.value:
-                statements.append((lines(key)[0], lines(value)[1]))
+                statements.append((first_line(key), last_line(value)))
                 pending += (key, value)
         elif yamlpos.is_sequence(node):
             for item in node.value:
-                statements.append(lines(item))
+                statements.append((first_line(item), last_line(item)))
                 pending.append(item)
     statements.sort()
     if "ecs-lint" not in text:
