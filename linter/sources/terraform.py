@@ -234,21 +234,22 @@ class _Builder:
             return value
         if isinstance(value, MappedStr) and value.mapped is not None:
             mapped = value.mapped
-            if not value.is_known and not _quoted_holes_only(value):
-                # Unknown values in the JSON text where a string would not hold them.
+            text = _json_with_holes(value, mapped.text)
+            if text is None:
                 display = f"{resource.address}.container_definitions"
                 return Opaque(value.holes, value.span, display)
             raw = mapped.text if mapped.verbatim else None
-            return self._parse_json(mapped.text, mapped.span, raw, resource, mapped.put_at)
+            return self._parse_json(text, mapped.span, raw, resource, mapped.put_at)
         if isinstance(value, Str):
-            if not value.is_known and not _quoted_holes_only(value):
+            text = _json_with_holes(value, value.value)
+            if text is None:
                 return Opaque(value.holes, value.span, value.value)
             whole = value.span  # characters that cannot be mapped all sit at the string
 
             def at_string(start: int, end: int) -> Span:
                 return whole
 
-            return self._parse_json(value.value, at_string, None, resource)
+            return self._parse_json(text, at_string, None, resource)
         return Opaque(("container_definitions",), value.span)
 
     def _parse_json(
@@ -490,13 +491,74 @@ def without_nulls(value: Value) -> Value:
     return value
 
 
-def _quoted_holes_only(value: Str) -> bool:
-    """Whether a JSON text with holes still parses (its holes sit inside JSON strings)."""
+_READ_CONTAINER_KEYS: Final = frozenset(
+    {"name", "image", "repositoryCredentials", "secrets", "logConfiguration"}
+)
+"""The members of a container definition the rules read (``_tasks.TaskReader``)."""
+
+
+def _json_with_holes(value: Str, text: str) -> str | None:
+    """The JSON text of containers to read: ``text`` itself when it is known, or when its
+    unknown values all sit inside JSON strings (``"image": "${var.image}"``); else ``text``
+    with each unknown value written outside a string (``"containerPort": ${var.port}``)
+    replaced by ``null`` and spaces of its length, when each lies in a member no rule reads
+    (so every character read keeps its offset, and nothing read is guessed). ``None`` when an
+    unknown value may decide what is read: the containers are then unknown."""
+    if value.is_known or _parses(value.value):
+        return text
+    blanked, blanks = _bare_holes_blanked(text)
     try:
-        json.loads(value.value)
+        root = jsonpos.parse(blanked).root
+    except jsonpos.JsonError:
+        return None
+    if not isinstance(root, jsonpos.JsonArray):
+        return None
+    unread = [
+        (member.value.start, member.value.end)
+        for item in root.items
+        if isinstance(item, jsonpos.JsonObject)
+        for member in item.members
+        if member.key not in _READ_CONTAINER_KEYS
+    ]
+    if all(any(start <= at < end for start, end in unread) for at in blanks):
+        return blanked
+    return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
     except ValueError:
         return False
     return True
+
+
+def _bare_holes_blanked(text: str) -> tuple[str, list[int]]:
+    """``text`` with each ``${...}`` outside a JSON string replaced by ``null`` padded to its
+    length, and the offsets where they were."""
+    pieces: list[str] = []
+    blanks: list[int] = []
+    done = index = 0
+    in_string = False
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            index += 2 if char == "\\" else 1
+            in_string = char != '"'
+            continue
+        if char == '"':
+            in_string = True
+        elif text.startswith("${", index):
+            end = text.find("}", index)
+            if end == -1:
+                break
+            pieces += (text[done:index], "null".ljust(end + 1 - index))
+            blanks.append(index)
+            done = index = end + 1
+            continue
+        index += 1
+    pieces.append(text[done:])
+    return "".join(pieces), blanks
 
 
 def _address(label: str) -> str:

@@ -475,3 +475,56 @@ def test_a_broken_variables_tf_is_reported_once(lint: Lint) -> None:
         Settings(select=("EL900",)),
     )
     assert [(f.rule, where(f)[0]) for f in findings] == [("EL900", "variables.tf")]
+
+
+# --- Container definitions written as a heredoc of JSON with unknown numbers ----------------------
+
+HEREDOC = """\
+variable "port" {}
+variable "image" {
+  default = "nginx:1.25"
+}
+variable "log" {}
+
+resource "aws_ecs_task_definition" "web" {
+  family                = "web"
+  container_definitions = <<DEFINITION
+[
+  {
+    "name": "web",
+    "image": "${var.image}",
+    "portMappings": [{ "containerPort": ${var.port}, "hostPort": ${var.port} }],
+    "cpu": ${var.port},
+    "logConfiguration": LOG
+  }
+]
+DEFINITION
+}
+"""
+
+
+def test_unknown_numbers_outside_json_strings_do_not_hide_the_image(lint: Lint) -> None:
+    text = HEREDOC.replace("LOG", '{ "logDriver": "awslogs" }')
+    found = lint({"main.tf": text}, IMAGES)
+    assert [(f.rule, f.image) for f in found] == [("EL101", "docker.io/library/nginx:1.25")]
+
+
+def test_an_unknown_value_in_a_member_rules_read_keeps_the_containers_unknown(
+    lint: Lint,
+) -> None:
+    # Written outside a string, the log configuration may be anything: nothing is guessed.
+    text = HEREDOC.replace("LOG", "${var.log}")
+    found = lint({"main.tf": text}, IMAGES)
+    assert codes(found) == ["EL103"]
+    assert "var.log" in found[0].message
+
+
+def test_fix_rewrites_the_default_beside_a_heredoc_with_unknown_numbers(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(HEREDOC.replace("LOG", '{ "logDriver": "awslogs" }'), encoding="utf-8")
+    before = main.read_text(encoding="utf-8")
+    run = run_cli("--select", "EL101", "--fix", "--unsafe-fixes", str(tmp_path))
+    assert run.status == 0, run.stdout + run.stderr
+    assert main.read_text(encoding="utf-8") == before.replace(
+        '"nginx:1.25"', '"public.ecr.aws/docker/library/nginx:1.25"'
+    )
