@@ -14,7 +14,7 @@ import json
 from ecs_lint.iam.arns import parse_arn
 from ecs_lint.iam.evaluator import Policy, parse_policy
 
-__all__ = ["aws_managed_policy", "is_aws_managed", "known_names"]
+__all__ = ["aws_managed_arn", "aws_managed_policy", "is_aws_managed", "known_names"]
 
 ORIGIN = "AWS managed policy"
 
@@ -31,6 +31,15 @@ def aws_managed_policy(arn: str) -> Policy | None:
     if parsed is None or parsed.service != "iam" or parsed.account != "aws":
         return None
     return _by_resource().get(parsed.resource)
+
+
+def aws_managed_arn(name: str) -> str | None:
+    """The ARN of the embedded AWS managed policy called ``name`` (its path included, in the
+    ``aws`` partition, whose policies the others mirror); ``None`` for any other name."""
+    for resource, policy in _by_resource().items():
+        if policy.name == name:
+            return f"arn:aws:iam::aws:{resource}"
+    return None
 
 
 def known_names() -> tuple[str, ...]:

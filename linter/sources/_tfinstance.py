@@ -615,7 +615,28 @@ class Instance:
     ) -> Value | None:
         if kind == "aws_iam_policy_document" and attribute in ("json", "minified_json"):
             return self.policy_document(name, at, depth)
+        if kind == "aws_iam_policy" and attribute == "arn":
+            return self.managed_policy_arn(name, at, depth)
         return None
+
+    def managed_policy_arn(self, name: str, at: Where, depth: int) -> Value | None:
+        """The ARN a ``data "aws_iam_policy"`` block looks up: the ``arn`` it is given, or the
+        AWS managed policy its ``name`` names, when ecs-lint knows that policy (any other name
+        may be the account's own policy: unknown)."""
+        block = self.module.data.get(("aws_iam_policy", name))
+        if block is None:
+            return None
+        values = Evaluator(self, block.file).body(block.body, depth)
+        given = known_text(values.get("arn"))
+        if given is not None:
+            return Str.known(given, at)
+        policy_name = known_text(values.get("name"))
+        if policy_name is None:
+            return None
+        from ecs_lint.iam.managed import aws_managed_arn  # only a module that looks one up
+
+        arn = aws_managed_arn(policy_name)
+        return None if arn is None else Str.known(arn, at)
 
     def policy_document(self, name: str, at: Where, depth: int = 0) -> Value:
         """The policy a ``data "aws_iam_policy_document"`` block builds.

@@ -249,3 +249,50 @@ def test_an_operand_is_named_by_its_own_text_not_the_operation_s(lint: Lint, ima
     (found,) = lint(files, Settings(select=("EL103",)))
     unknown = "var.image" if image.startswith("var") else "var.use_ecr"
     assert f"' depends on {unknown}, with no known value" in found.message
+
+
+EXECUTION_ROLE = """\
+resource "aws_iam_role" "exec" {
+  name               = "exec"
+  assume_role_policy = "{}"
+}
+data "aws_iam_policy" "managed" {
+  LOOKUP
+}
+resource "aws_iam_role_policy_attachment" "managed" {
+  role       = aws_iam_role.exec.name
+  policy_arn = data.aws_iam_policy.managed.arn
+}
+"""
+HUB_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf"
+CREDENTIALS = (
+    '{ name = "app", image = "nginx:1.25", '
+    f'repositoryCredentials = {{ credentialsParameter = "{HUB_SECRET}" }} }}'
+)
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        'name = "AmazonECSTaskExecutionRolePolicy"',
+        'arn  = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"',
+    ],
+)
+def test_an_aws_managed_policy_looked_up_by_a_data_source_is_known(lint: Lint, lookup: str) -> None:
+    files = {
+        "main.tf": task(CREDENTIALS, "execution_role_arn = aws_iam_role.exec.arn"),
+        "iam.tf": EXECUTION_ROLE.replace("LOOKUP", lookup),
+    }
+    # The managed policy grants ECR pulls and logs, not the registry credentials' secret.
+    assert codes(lint(files, Settings(select=("EL203", "EL207")))) == ["EL203"]
+
+
+def test_a_policy_looked_up_by_a_name_ecs_lint_does_not_know_leaves_the_role_unknown(
+    lint: Lint,
+) -> None:
+    files = {
+        "main.tf": task(CREDENTIALS, "execution_role_arn = aws_iam_role.exec.arn"),
+        "iam.tf": EXECUTION_ROLE.replace("LOOKUP", 'name = "team-execution-policy"'),
+    }
+    (found,) = lint(files, Settings(select=("EL203", "EL207")))
+    assert found.rule == "EL207"
