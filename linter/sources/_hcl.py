@@ -41,6 +41,7 @@ from ecs_lint.sources._values import (
     Where,
     any_within,
     label_text,
+    unknown_labels,
 )
 
 if TYPE_CHECKING:
@@ -177,24 +178,6 @@ def relocated(value: Value, at: Span | Where, origin: Origin) -> Value:
     else:
         origin = value.origin
     return Str(value.parts, at, value.editable, origin, value.typed)
-
-
-def unknown_labels(values: Iterable[Value], limit: int = 8) -> tuple[str, ...]:
-    """The labels of the unknown parts of ``values`` (``var.image``, ``aws_iam_role.r.arn``),
-    at most ``limit`` of them."""
-    found: dict[str, None] = {}
-    pending = list(values)
-    while pending and len(found) < limit:
-        current = pending.pop(0)
-        if isinstance(current, Opaque):
-            found.update(dict.fromkeys(current.labels))
-        elif isinstance(current, Str) and not current.is_known:
-            found.update(dict.fromkeys(current.holes))
-        elif isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Mapping):
-            pending.extend(member.value for member in current.members.values())
-    return tuple(found)[:limit]
 
 
 def truth(value: Value) -> bool | None:
@@ -377,8 +360,13 @@ class Evaluator:
         """``value`` after the steps ``rest`` of the expression ``node`` (``.attr``,
         ``[index]``, splats)."""
         for index, step in enumerate(rest):
-            if isinstance(value, Opaque) or (isinstance(value, Str) and not value.typed):
-                return value if isinstance(value, Failed) else self.hole(node, self.text_of(node))
+            if isinstance(value, Failed):
+                return value
+            if isinstance(value, Opaque):
+                # A part of a computed unknown value: unknown, from what that value came from.
+                return self.unknown(node, depends=[value])
+            if isinstance(value, Str) and not value.typed:
+                return self.hole(node, self.text_of(node))  # a reference: named by its text
             if step.type == "get_attr":
                 value = self._attribute(step, value, self.file.text(step.named_children[-1]))
             elif step.type == "index":

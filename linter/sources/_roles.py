@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ecs_lint.sources._values import Hole, Str
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from ecs_lint.model import Located, PolicyDefinition, RoleDefinition
     from ecs_lint.sources._values import Value
@@ -50,6 +50,19 @@ class RoleCollection:
                     return role
         return None
 
+    def referenced(
+        self, labels: Iterable[str], address_of: Callable[[str], str]
+    ) -> list[RoleDefinition]:
+        """The roles here that unknown values with these labels are computed from
+        (``split("/", aws_iam_role.exec[0].arn)[1]`` may be ``exec``'s name)."""
+        found: dict[int, RoleDefinition] = {}
+        for label in labels:
+            address = address_of(label)
+            role = self._by_address.get(address) or self._by_address.get(_unindexed(address))
+            if role is not None:
+                found.setdefault(id(role[0]), role[0])
+        return list(found.values())
+
     def defined(self) -> list[RoleDefinition]:
         """This file's roles, each once, in the order they were first added."""
         roles: dict[int, RoleDefinition] = {}
@@ -57,6 +70,11 @@ class RoleCollection:
             if own:
                 roles.setdefault(id(role), role)
         return list(roles.values())
+
+
+def _unindexed(address: str) -> str:
+    """``aws_iam_role.exec`` for ``aws_iam_role.exec[0]``."""
+    return address.split("[", 1)[0]
 
 
 def attach_policy(role: RoleDefinition, policy: PolicyDefinition | None, *unresolved: str) -> None:

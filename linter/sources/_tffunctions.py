@@ -440,7 +440,7 @@ def _try(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Value:
         if isinstance(value, Failed):
             continue
         if isinstance(value, Opaque):
-            return ev.unknown(node)
+            return ev.unknown(node, depends=[value])
         return value
     return ev.failed(node, "no argument of try() succeeds")
 
@@ -452,7 +452,7 @@ def _can(ev: Evaluator, node: Node, args: list[Node], depth: int) -> Value:
     if isinstance(value, Failed):
         return Scalar(False, ev.where(node))
     if isinstance(value, Opaque):
-        return ev.unknown(node)
+        return ev.unknown(node, depends=[value])
     return Scalar(True, ev.where(node))
 
 

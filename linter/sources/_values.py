@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from ecs_lint.model import Located
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from ecs_lint.model import Span
     from ecs_lint.textio import SourceText
@@ -48,6 +48,7 @@ __all__ = [
     "label_text",
     "shape_of",
     "span_of",
+    "unknown_labels",
 ]
 
 
@@ -408,3 +409,21 @@ def has_opaque(value: Value) -> bool:
 
 def _is_opaque(value: Value) -> bool:
     return isinstance(value, Opaque)
+
+
+def unknown_labels(values: Iterable[Value], limit: int = 8) -> tuple[str, ...]:
+    """The labels of the unknown parts of ``values`` (``var.image``, ``aws_iam_role.r.arn``),
+    at most ``limit`` of them."""
+    found: dict[str, None] = {}
+    pending = list(values)
+    while pending and len(found) < limit:
+        current = pending.pop(0)
+        if isinstance(current, Opaque):
+            found.update(dict.fromkeys(current.labels))
+        elif isinstance(current, Str) and not current.is_known:
+            found.update(dict.fromkeys(current.holes))
+        elif isinstance(current, Sequence):
+            pending.extend(current.items)
+        elif isinstance(current, Mapping):
+            pending.extend(member.value for member in current.members.values())
+    return tuple(found)[:limit]

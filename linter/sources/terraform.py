@@ -59,6 +59,7 @@ from ecs_lint.sources._values import (
     Str,
     Text,
     has_opaque,
+    unknown_labels,
 )
 
 if TYPE_CHECKING:
@@ -347,6 +348,7 @@ class _Builder:
     def _role_policy(self, resource: TfResource) -> None:
         role = self.roles.named(resource.get("role"), _address)
         if role is None:
+            self._maybe_attached(resource)
             return
         label = _text(resource.get("name")) or resource.address
         policy = resource.get("policy")
@@ -357,9 +359,20 @@ class _Builder:
 
     def _attachment(self, resource: TfResource) -> None:
         role = self.roles.named(resource.get("role"), _address)
-        if role is not None:
-            arn = _located(resource.get("policy_arn"))
-            attach_managed_arn(role, arn, f"policy_arn of {resource.address}")
+        if role is None:
+            self._maybe_attached(resource)
+            return
+        arn = _located(resource.get("policy_arn"))
+        attach_managed_arn(role, arn, f"policy_arn of {resource.address}")
+
+    def _maybe_attached(self, resource: TfResource) -> None:
+        """A policy given to a role the configuration computes: the roles it may be make
+        their policies unknown."""
+        named = resource.get("role")
+        if named is None or (isinstance(named, Str) and named.is_known):
+            return
+        for role in self.roles.referenced(unknown_labels([named]), _address):
+            role.unresolved = (*role.unresolved, f"the role of {resource.address}")
 
     def _policy(self, resource: TfResource) -> None:
         policy = resource.get("policy")

@@ -296,3 +296,45 @@ def test_a_policy_looked_up_by_a_name_ecs_lint_does_not_know_leaves_the_role_unk
     }
     (found,) = lint(files, Settings(select=("EL203", "EL207")))
     assert found.rule == "EL207"
+
+
+COMPUTED_ROLE = """\
+resource "aws_iam_role" "exec" {
+  count              = 1
+  name               = "exec"
+  assume_role_policy = "{}"
+}
+locals {
+  exec_arn  = aws_iam_role.exec[0].arn
+  exec_name = try(split("/", local.exec_arn)[1], "")
+}
+resource "aws_iam_role_policy_attachment" "exec" {
+  role       = ROLE
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+"""
+AWSLOGS = (
+    '{ name = "app", image = "public.ecr.aws/docker/library/busybox:1.36", secrets = [{ name = "S",'
+    ' valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" }],'
+    " logConfiguration = {"
+    ' logDriver = "awslogs", options = { "awslogs-group" = "app", "awslogs-region" = "eu-west-1",'
+    ' "awslogs-stream-prefix" = "app" } } }'
+)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("aws_iam_role.exec[0].name", []),  # the logs permissions are the managed policy's
+        # The name computed from the role's ARN: that role's policies are unknown, not lacking.
+        ("local.exec_name", ["EL207"]),
+    ],
+)
+def test_a_policy_attached_to_a_computed_role_name_makes_that_role_unknown(
+    lint: Lint, role: str, expected: list[str]
+) -> None:
+    files = {
+        "main.tf": task(AWSLOGS, "execution_role_arn = local.exec_arn"),
+        "iam.tf": COMPUTED_ROLE.replace("ROLE", role),
+    }
+    assert codes(lint(files, Settings(select=("EL207", "EL212")))) == expected
