@@ -36,7 +36,7 @@ from ecs_lint.model import (
     UseKind,
 )
 from ecs_lint.sources._shapes import Shape, spelled
-from ecs_lint.sources._tasks import JsonView
+from ecs_lint.sources._tasks import CREDENTIALS_SCHEMA, SECRETS_SCHEMA, STRING_SCHEMA, JsonView
 
 if TYPE_CHECKING:
     from ecs_lint.jsonpos import PathPart
@@ -206,7 +206,7 @@ def _count(node: Node | None) -> Located | None:
 
 # --- Shape checks -------------------------------------------------------------------------------
 
-_STRING: Final[dict[str, Any]] = {"type": "string"}
+_STRING = STRING_SCHEMA
 _COUNT: Final[dict[str, Any]] = {"type": "integer"}
 _SERVICE_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
@@ -220,19 +220,8 @@ _SERVICE_SCHEMA: Final[dict[str, Any]] = {
             "required": ["image"],
             "properties": {
                 "image": _STRING,
-                "repositoryCredentials": {
-                    "type": "object",
-                    "required": ["credentialsParameter"],
-                    "properties": {"credentialsParameter": _STRING},
-                },
-                "secrets": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["name", "valueFrom"],
-                        "properties": {"name": _STRING, "valueFrom": _STRING},
-                    },
-                },
+                "repositoryCredentials": CREDENTIALS_SCHEMA,
+                "secrets": SECRETS_SCHEMA,
                 "awsLogsConfiguration": {
                     "type": "object",
                     "required": ["logGroup"],

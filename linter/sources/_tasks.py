@@ -41,7 +41,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAMEL",
+    "CREDENTIALS_SCHEMA",
     "PASCAL",
+    "READ_CONTAINER_KEYS",
+    "SECRETS_SCHEMA",
+    "STRING_SCHEMA",
     "JsonView",
     "Naming",
     "Node",
@@ -326,45 +330,52 @@ def _string(node: Node | None) -> str | None:
 
 # --- Shape checks -------------------------------------------------------------------------------
 
-_STRING: Final[dict[str, Any]] = {"type": "string"}
+STRING_SCHEMA: Final[dict[str, Any]] = {"type": "string"}
+CREDENTIALS_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["credentialsParameter"],
+    "properties": {"credentialsParameter": STRING_SCHEMA},
+}
+SECRETS_SCHEMA: Final[dict[str, Any]] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name", "valueFrom"],
+        "properties": {"name": STRING_SCHEMA, "valueFrom": STRING_SCHEMA},
+    },
+}
+"""A container's ``repositoryCredentials`` and ``secrets``, as every API that takes one
+accepts them (RegisterTaskDefinition, Express Mode's primary container)."""
 _CONTAINER_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
     "required": ["name", "image"],
     "properties": {
-        "name": _STRING,
-        "image": _STRING,
-        "repositoryCredentials": {
-            "type": "object",
-            "required": ["credentialsParameter"],
-            "properties": {"credentialsParameter": _STRING},
-        },
-        "secrets": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "valueFrom"],
-                "properties": {"name": _STRING, "valueFrom": _STRING},
-            },
-        },
+        "name": STRING_SCHEMA,
+        "image": STRING_SCHEMA,
+        "repositoryCredentials": CREDENTIALS_SCHEMA,
+        "secrets": SECRETS_SCHEMA,
         "logConfiguration": {
             "type": "object",
             "required": ["logDriver"],
             "properties": {
-                "logDriver": _STRING,
-                "options": {"type": "object", "additionalProperties": _STRING},
+                "logDriver": STRING_SCHEMA,
+                "options": {"type": "object", "additionalProperties": STRING_SCHEMA},
             },
         },
     },
 }
 _CONTAINER_LIST_SCHEMA: Final[dict[str, Any]] = {"type": "array", "items": _CONTAINER_SCHEMA}
+READ_CONTAINER_KEYS: Final = frozenset(_CONTAINER_SCHEMA["properties"])
+"""The members of a container definition rules read (in the API's spelling): those the shape
+checks cover."""
 _TASK_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
     "required": ["containerDefinitions"],
     "properties": {
-        "family": _STRING,
-        "executionRoleArn": _STRING,
-        "networkMode": _STRING,
-        "requiresCompatibilities": {"type": "array", "items": _STRING},
+        "family": STRING_SCHEMA,
+        "executionRoleArn": STRING_SCHEMA,
+        "networkMode": STRING_SCHEMA,
+        "requiresCompatibilities": {"type": "array", "items": STRING_SCHEMA},
         "containerDefinitions": _CONTAINER_LIST_SCHEMA,
     },
 }

@@ -49,7 +49,13 @@ from ecs_lint.sources._iac import image_reference
 from ecs_lint.sources._insert import mapping_insertions
 from ecs_lint.sources._mapped import MappedStr
 from ecs_lint.sources._roles import RoleCollection, attach_managed_arn, attach_policy
-from ecs_lint.sources._tasks import CAMEL, JsonView, TaskReader, shape_problems
+from ecs_lint.sources._tasks import (
+    CAMEL,
+    READ_CONTAINER_KEYS,
+    JsonView,
+    TaskReader,
+    shape_problems,
+)
 from ecs_lint.sources._values import (
     Hole,
     Mapping,
@@ -504,12 +510,6 @@ def without_nulls(value: Value) -> Value:
     return value
 
 
-_READ_CONTAINER_KEYS: Final = frozenset(
-    {"name", "image", "repositoryCredentials", "secrets", "logConfiguration"}
-)
-"""The members of a container definition the rules read (``_tasks.TaskReader``)."""
-
-
 def _json_with_holes(value: Str, text: str) -> str | None:
     """The JSON text of containers to read: ``text`` itself when it is known, or when its
     unknown values all sit inside JSON strings (``"image": "${var.image}"``); else ``text``
@@ -531,7 +531,7 @@ def _json_with_holes(value: Str, text: str) -> str | None:
         for item in root.items
         if isinstance(item, jsonpos.JsonObject)
         for member in item.members
-        if member.key not in _READ_CONTAINER_KEYS
+        if member.key not in READ_CONTAINER_KEYS
     ]
     if all(any(start <= at < end for start, end in unread) for at in blanks):
         return blanked
