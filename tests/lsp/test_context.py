@@ -272,13 +272,19 @@ DEPLOYMENT = deployment("nginx:1.25")
 WITHOUT_SECRETS = SERVICE_ACCOUNT.replace("imagePullSecrets: [{name: hub}]\n", "")
 
 
+async def deployment_beside(start_editor: StartEditor, account: str) -> tuple[Editor, str]:
+    """An editor with the Deployment ``k8s/web.yaml`` open, its ServiceAccount's file beside it
+    holding ``account``."""
+    editor = await start_editor("--select", "EL101,EL102")
+    editor.write("k8s/service-account.yaml", account)
+    editor.write("k8s/web.yaml", DEPLOYMENT)
+    return editor, editor.open("k8s/web.yaml")
+
+
 async def test_an_unsaved_service_account_decides_a_deployment_s_pulls(
     start_editor: StartEditor,
 ) -> None:
-    editor = await start_editor("--select", "EL101,EL102")
-    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
-    editor.write("k8s/web.yaml", DEPLOYMENT)
-    web = editor.open("k8s/web.yaml")
+    editor, web = await deployment_beside(start_editor, SERVICE_ACCOUNT)
     assert codes(await editor.diagnostics(web, 1)) == ["EL102"]  # with the account's secret
     account = editor.open("k8s/service-account.yaml")
     # Its pull secret removed in the editor, not saved: the Deployment pulls anonymously.
@@ -292,10 +298,7 @@ async def test_an_unsaved_service_account_decides_a_deployment_s_pulls(
 async def test_a_service_account_restored_unsaved_decides_a_deployment_s_pulls(
     start_editor: StartEditor,
 ) -> None:
-    editor = await start_editor("--select", "EL101,EL102")
-    editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)
-    editor.write("k8s/web.yaml", DEPLOYMENT)
-    web = editor.open("k8s/web.yaml")
+    editor, web = await deployment_beside(start_editor, SERVICE_ACCOUNT)
     assert codes(await editor.diagnostics(web, 1)) == ["EL102"]
     # An editor restoring a session opens the account with the text it held, not the file's.
     editor.open("k8s/service-account.yaml", WITHOUT_SECRETS)
@@ -305,10 +308,7 @@ async def test_a_service_account_restored_unsaved_decides_a_deployment_s_pulls(
 async def test_a_service_account_changed_on_disk_relints_the_deployment(
     start_editor: StartEditor,
 ) -> None:
-    editor = await start_editor("--select", "EL101,EL102")
-    editor.write("k8s/service-account.yaml", WITHOUT_SECRETS)
-    editor.write("k8s/web.yaml", DEPLOYMENT)
-    web = editor.open("k8s/web.yaml")
+    editor, web = await deployment_beside(start_editor, WITHOUT_SECRETS)
     assert codes(await editor.diagnostics(web, 1)) == ["EL101"]
     editor.write("k8s/service-account.yaml", SERVICE_ACCOUNT)  # a pull, a checkout
     editor.files_changed("k8s/service-account.yaml")
