@@ -160,6 +160,10 @@ def _providers(files: RunFiles, root: str, needs: set[Need], loaded: set[str]) -
     """The documents of the repository at ``root`` that may provide one of ``needs``, not
     loaded yet (each then is)."""
     found: list[Document] = []
+    if files.discovery.walked(root):
+        # The run walked the repository (``ecs-lint .`` at its root): each file that may
+        # provide is loaded already, or was passed over as a walk passes it over.
+        return found
     for candidate in files.repository_files(root):
         if candidate.real in loaded or candidate.refused is not None:
             continue

@@ -96,6 +96,9 @@ class Discovery:
     settings: Settings
     gitignores: GitIgnores = field(default_factory=GitIgnores)
     _globs: dict[int, tuple[Settings, GlobSet]] = field(default_factory=dict)
+    _walked: list[str] = field(default_factory=list)
+    """The real paths of the directories named on the command line and walked under that
+    name (no link on the way, so a walk of the real path would find the same files)."""
 
     def named(self, paths: list[str]) -> list[Candidate]:
         """The candidates of the paths named on the command line, each file once."""
@@ -107,6 +110,11 @@ class Discovery:
                     seen.add(candidate.real)
                     found.append(candidate)
         return found
+
+    def walked(self, directory: str) -> bool:
+        """Whether ``directory`` (a real path) lies in a directory the run walked whole: a walk
+        of it finds only candidates ``named`` found."""
+        return any(_inside(directory, top) for top in self._walked)
 
     def walk(self, directory: str) -> list[Candidate]:
         """The candidates under ``directory`` (a real path), as a walk of it finds them, named
@@ -135,6 +143,8 @@ class Discovery:
         if self.settings.force_exclude and self.excluded(given, real, is_dir=is_dir):
             return
         if is_dir:
+            if os.path.abspath(given) == real:
+                self._walked.append(real)
             yield from self._walk(root, real)
         else:
             display = _as_given(given, real) if root.is_symlink() else given

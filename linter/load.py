@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ecs_lint.model import Document, ImageRef, ImageUse, Problem, ProblemKind, Span, UnresolvedRef
 from ecs_lint.references import known_repository, literal_repository, parse_reference
-from ecs_lint.sources import formats_for
+from ecs_lint.sources import format_named, formats_for
 from ecs_lint.suppress import read_comments
 from ecs_lint.textio import SourceText, UnreadableFile, decode_source, read_source
 
@@ -101,8 +101,9 @@ def template_kind(path: str, text: str, document: Document) -> str | None:
     (``Dockerfile.j2``), or a file of a Helm chart's ``templates`` directory that holds actions
     (valid YAML or not, its values are Helm's to fill in). ``None`` for any other file, such as
     one that only quotes ``{{ }}`` in its values and parses."""
-    go = _GO_ACTION.search(text) is not None
-    jinja = _JINJA_STATEMENT.search(text) is not None
+    # The substring tests first: every file is asked, and a pattern scans all of its text.
+    go = "{{" in text and _GO_ACTION.search(text) is not None
+    jinja = "{%" in text and _JINJA_STATEMENT.search(text) is not None
     if not go and not jinja:
         return None
     kind = (
@@ -158,6 +159,16 @@ def _with_repository_span(use: ImageUse, source: SourceText) -> ImageUse:
     if written.repository != named.repository:  # the variables reach into the repository
         return use
     return replace(use, repository_span=source.span(span.start, span.start + len(repository)))
+
+
+def statements_of(document: Document, source: SourceText | None) -> list[tuple[int, int]]:
+    """Where the document's ignore comments may go (``Document.statements``), found now when
+    its source left them to be found on demand."""
+    if document.statements is not None:
+        return document.statements
+    if source is None or document.format is None:
+        return []
+    return format_named(document.format).statements(source)
 
 
 def unreadable_document(

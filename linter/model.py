@@ -574,10 +574,11 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    statements: list[tuple[int, int]] = field(default_factory=list)
+    statements: list[tuple[int, int]] | None = field(default_factory=list)
     """Where a ``# ecs-lint: ignore=`` comment may go: the (first line, last line) of each
     statement that a comment on the line right before it covers (1-based, inclusive), for the
-    formats with comments; the language server offers to write one there."""
+    formats with comments; the language server offers to write one there. ``None``: not found
+    while parsing (a YAML file without ecs-lint comments), ``sources.statements`` finds them."""
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
     built_images: list[ImageRef] = field(default_factory=list)

@@ -111,6 +111,8 @@ def comments(
     and inclusive; several may start on one line (a YAML entry and its value), the longest then
     counts. ``opaque`` are the lines where a comment marker is text, not a comment (a YAML block
     scalar, an HCL heredoc); by default every line inside a statement (a Dockerfile heredoc)."""
+    if "ecs-lint" not in source.text.lower():
+        return []
     last_lines: dict[int, int] = {}
     for first, last in statements:
         last_lines[first] = max(last, last_lines.get(first, last))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecs_lint.engine import RunResult, lint_model, load_model
-from ecs_lint.load import GivenText, parse_text, unreadable_document
+from ecs_lint.load import GivenText, parse_text, statements_of, unreadable_document
 from ecs_lint.model import ProblemKind
 from ecs_lint.textio import SourceText, UnreadableFile, decode_source, unsaved_texts
 
@@ -145,7 +145,7 @@ def _of_document(
     lint.findings = [f for f in result.findings if f.span.path in (display, "")]
     lint.images = [use for use in model.images if use.span.path == display]
     own = [doc for doc in model.documents if doc.path == display]
-    lint.statements = own[0].statements if own else []
+    lint.statements = statements_of(own[0], lint.source) if own else []
     lint.sources = result.sources
     lint.unchecked = frozenset(result.unchecked_files)
     lint.equivalents = services.ecr_public

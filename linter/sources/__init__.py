@@ -19,6 +19,7 @@ from ecs_lint.model import ContextKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
 
     from ecs_lint.model import Document
     from ecs_lint.settings import Settings
@@ -71,9 +72,18 @@ class SourceFormat:
         return _name_matcher(self.name_patterns)(filename) is not None
 
     def parser(self) -> Parser:
-        module = sys.modules.get(self.module) or importlib.import_module(self.module)
-        parse: Parser = module.parse
+        parse: Parser = self._module().parse
         return parse
+
+    def statements(self, source: SourceText) -> list[tuple[int, int]]:
+        """The statements of a file of this format whose document left them to be found on
+        demand (``Document.statements`` is ``None``): its module's ``statements``, if any."""
+        find: Callable[[SourceText], list[tuple[int, int]]] | None
+        find = getattr(self._module(), "statements", None)
+        return [] if find is None else find(source)
+
+    def _module(self) -> ModuleType:
+        return sys.modules.get(self.module) or importlib.import_module(self.module)
 
 
 @functools.cache

@@ -84,23 +84,34 @@ class Shape:
 
 def fits(schema: dict[str, Any], value: object) -> bool:
     """Whether ``value`` has the shape ``schema`` describes, as jsonschema would say."""
+    # Plain loops, not all() over generators: every task definition of a run is asked.
     if value is UNKNOWN:
         return True
     kinds = schema["type"]
     if kinds == "object":
         if not isinstance(value, dict):
             return False
-        if any(key not in value for key in schema.get("required", ())):
-            return False
+        for key in schema.get("required", ()):
+            if key not in value:
+                return False
         properties = schema.get("properties", {})
-        known = all(fits(inner, value[key]) for key, inner in properties.items() if key in value)
+        for key, inner in properties.items():
+            if key in value and not fits(inner, value[key]):
+                return False
         extra = schema.get("additionalProperties")
-        return known and (
-            extra is None
-            or all(fits(extra, item) for key, item in value.items() if key not in properties)
-        )
+        if extra is not None:
+            for key, item in value.items():
+                if key not in properties and not fits(extra, item):
+                    return False
+        return True
     if kinds == "array":
-        return isinstance(value, list) and all(fits(schema["items"], item) for item in value)
+        if not isinstance(value, list):
+            return False
+        items = schema["items"]
+        for item in value:  # noqa: SIM110 (see above)
+            if not fits(items, item):
+                return False
+        return True
     kinds = [kinds] if isinstance(kinds, str) else kinds
     return ("string" in kinds and isinstance(value, str)) or (
         "integer" in kinds and isinstance(value, int) and not isinstance(value, bool)

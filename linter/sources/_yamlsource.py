@@ -122,12 +122,35 @@ class ImageCollector:
 
 def yaml_comments(
     source: SourceText, documents: list[YamlDocument]
-) -> tuple[list[tuple[int, int]], list[Comment]]:
-    """The file's statements (``Document.statements``: each mapping entry, a key with its value,
-    and each sequence item, as first and last lines) and its ``#`` comments that mention
-    ecs-lint, each covering the longest statement that starts on the line after it (comment
-    lines between them aside). A ``#`` inside a block or multi-line scalar is text, not a
-    comment."""
+) -> tuple[list[tuple[int, int]] | None, list[Comment]]:
+    """The file's statements and its ``#`` comments that mention ecs-lint, each covering the
+    longest statement that starts on the line after it (comment lines between them aside). A
+    file without such comments leaves its statements to :func:`file_statements` (``None``):
+    finding them walks every node, and only the language server asks for them then."""
+    if "ecs-lint" not in source.text.lower():
+        return None, []
+    statements, opaque = yaml_statements(source, documents)
+    return statements, comments(source, statements, opaque=opaque)
+
+
+def file_statements(source: SourceText) -> list[tuple[int, int]]:
+    """The statements of a YAML file's documents: a YAML source's ``statements``. None for a
+    file written as JSON (JSON has no comments) or that is not YAML."""
+    if source.text.lstrip().startswith(("{", "[")):
+        return []
+    try:
+        documents = yamlpos.load_documents(source.text)
+    except yamlpos.YamlError:
+        return []
+    return yaml_statements(source, documents)[0]
+
+
+def yaml_statements(
+    source: SourceText, documents: list[YamlDocument]
+) -> tuple[list[tuple[int, int]], set[int]]:
+    """The statements (``Document.statements``: each mapping entry, a key with its value, and
+    each sequence item, as first and last lines) and the lines where a ``#`` is text, not a
+    comment (inside a block or multi-line scalar)."""
     statements: list[tuple[int, int]] = []
     opaque: set[int] = set()
     seen: set[int] = set()
@@ -159,6 +182,4 @@ def yaml_comments(
                 statements.append((first_line(item), last_line(item)))
                 pending.append(item)
     statements.sort()
-    if "ecs-lint" not in text:
-        return statements, []
-    return statements, comments(source, statements, opaque=opaque)
+    return statements, opaque

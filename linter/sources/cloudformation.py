@@ -63,7 +63,7 @@ from ecs_lint.sources._values import (
     has_opaque,
     span_of,
 )
-from ecs_lint.sources._yamlsource import yaml_comments, yaml_problem
+from ecs_lint.sources._yamlsource import file_statements, yaml_comments, yaml_problem
 from ecs_lint.sources.cfn_intrinsics import (
     Parameter,
     RawCall,
@@ -665,3 +665,7 @@ def _describe_unknown(value: Value, what: str) -> str:
     if isinstance(value, Opaque):
         return f"{what} ({', '.join(value.labels)})"
     return f"{what} (not a value of the expected shape)"
+
+
+statements = file_statements
+"""Where ignore comments may go, found on demand (``SourceFormat.statements``)."""

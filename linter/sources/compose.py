@@ -37,7 +37,7 @@ from ecs_lint.model import (
     UseKind,
 )
 from ecs_lint.references import resolve_reference
-from ecs_lint.sources._yamlsource import ImageCollector, load
+from ecs_lint.sources._yamlsource import ImageCollector, file_statements, load
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -347,3 +347,7 @@ def _env_value(value: str, known: dict[str, str]) -> str:
 def _unescape(match: re.Match[str]) -> str:
     char = match.group(1)
     return {"n": "\n", "t": "\t", "r": "\r"}.get(char, char)
+
+
+statements = file_statements
+"""Where ignore comments may go, found on demand (``SourceFormat.statements``)."""

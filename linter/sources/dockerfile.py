@@ -134,9 +134,15 @@ def parse(source: SourceText, settings: Settings) -> Document:
     for instruction in split.instructions:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
-    document.statements = split.line_ranges
     document.comments = comments(source, split.line_ranges)
+    # Kept for the comments only: the language server finds them again (``statements``).
+    document.statements = split.line_ranges if document.comments else None
     return document
+
+
+def statements(source: SourceText) -> list[tuple[int, int]]:
+    """Where ignore comments may go: each instruction's first and last lines."""
+    return _Splitter(source.text).run().line_ranges
 
 
 # --- Splitting text into instructions ----------------------------------------------------------

@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING, Final
 from ecs_lint import yamlpos
 from ecs_lint.model import Document, ImageRef, PullIdentity, UseKind
 from ecs_lint.references import parse_reference
-from ecs_lint.sources._yamlsource import ImageCollector, expression_reference, yaml_problem
+from ecs_lint.sources._yamlsource import (
+    ImageCollector,
+    expression_reference,
+    file_statements,
+    yaml_problem,
+)
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -163,3 +168,7 @@ def _has_pull_secrets(node: Node) -> bool:
     """True when ``imagePullSecrets`` names at least one secret."""
     secrets = yamlpos.items(yamlpos.get_value(node, "imagePullSecrets"))
     return any(yamlpos.text(yamlpos.get_value(secret, "name")) for secret in secrets)
+
+
+statements = file_statements
+"""Where ignore comments may go, found on demand (``SourceFormat.statements``)."""

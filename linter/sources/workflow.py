@@ -33,7 +33,7 @@ from ecs_lint import yamlpos
 from ecs_lint.model import Document, LintRequest, UseKind
 from ecs_lint.references import parse_reference
 from ecs_lint.sources._dockerbuild import build_commands
-from ecs_lint.sources._yamlsource import ImageCollector, expression_reference, load
+from ecs_lint.sources._yamlsource import ImageCollector, expression_reference, file_statements, load
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -314,3 +314,7 @@ def _pairs(items: list[str]) -> tuple[tuple[str, str], ...]:
 def _known_pairs(items: list[str]) -> tuple[tuple[str, str], ...]:
     """:func:`_pairs` whose values hold no expression."""
     return tuple((name, value) for name, value in _pairs(items) if "${{" not in value)
+
+
+statements = file_statements
+"""Where ignore comments may go, found on demand (``SourceFormat.statements``)."""
