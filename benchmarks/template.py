@@ -180,9 +180,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="ecs-lint-template-"))
     try:
         document = template(args.tasks)
-        yaml_path = workdir / "stack.yaml"
+        # Each in a directory of its own: a run reads the template's repository (here, its
+        # directory) for context, and the other template would be read as part of it.
+        yaml_path = workdir / "yaml" / "stack.yaml"
+        json_path = workdir / "json" / "Stack.template.json"
+        for path in (yaml_path, json_path):
+            path.parent.mkdir()
         yaml_path.write_text(yaml.safe_dump(document, sort_keys=False))
-        json_path = workdir / "Stack.template.json"
         json_path.write_text(json.dumps(document, indent=1))
         rows = []
         for label, path in (("YAML", yaml_path), ("JSON (CDK-style)", json_path)):

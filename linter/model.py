@@ -577,8 +577,9 @@ class Document:
     statements: list[tuple[int, int]] | None = field(default_factory=list)
     """Where a ``# ecs-lint: ignore=`` comment may go: the (first line, last line) of each
     statement that a comment on the line right before it covers (1-based, inclusive), for the
-    formats with comments; the language server offers to write one there. ``None``: not found
-    while parsing (a YAML file without ecs-lint comments), ``sources.statements`` finds them."""
+    formats with comments; the language server offers to write one there. ``None``: left to be
+    found on demand (a YAML file or Dockerfile without an ecs-lint comment): ``load.statements_of``
+    finds them."""
     credentialed_identities: list[PullIdentity] = field(default_factory=list)
     """Identities this document gives registry credentials (a service account's pull secrets)."""
     built_images: list[ImageRef] = field(default_factory=list)

@@ -134,8 +134,8 @@ def yaml_comments(
 
 
 def file_statements(source: SourceText) -> list[tuple[int, int]]:
-    """The statements of a YAML file's documents: a YAML source's ``statements``. None for a
-    file written as JSON (JSON has no comments) or that is not YAML."""
+    """The statements of a YAML file's documents: a YAML source's ``statements``. There are none
+    in a file written as JSON (JSON has no comments) or one that is not YAML."""
     if source.text.lstrip().startswith(("{", "[")):
         return []
     try:

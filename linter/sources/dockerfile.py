@@ -135,7 +135,7 @@ def parse(source: SourceText, settings: Settings) -> Document:
         interpreter.dispatch(instruction)
     document.problems.sort(key=lambda problem: problem.span.start)  # splitter ones came first
     document.comments = comments(source, split.line_ranges)
-    # Kept for the comments only: the language server finds them again (``statements``).
+    # Kept only for a file with directives: the language server finds them again (``statements``).
     document.statements = split.line_ranges if document.comments else None
     return document
 
