@@ -25,7 +25,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.reachability import NO_ROUTE, endpoint_needs, isolated_services
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -35,6 +34,10 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    if not any(service.network for service in model.services):
+        return  # network facts come from live AWS only: no run of files imports reachability
+    from ecs_lint.reachability import NO_ROUTE, endpoint_needs, isolated_services
+
     for isolated in isolated_services(model):
         service, network = isolated.service, isolated.network
         needed = {need.service: need for need in endpoint_needs(service)}

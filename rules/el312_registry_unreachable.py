@@ -28,7 +28,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity, brief
-from ecs_lint.reachability import NO_ROUTE, describe_subnets, internet_images, isolated_services
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -38,6 +37,10 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    if not any(service.network for service in model.services):
+        return  # network facts come from live AWS only: no run of files imports reachability
+    from ecs_lint.reachability import NO_ROUTE, describe_subnets, internet_images, isolated_services
+
     for isolated in isolated_services(model):
         service = isolated.service
         for image in internet_images(service):

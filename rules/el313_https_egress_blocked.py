@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecs_lint.findings import Finding, Severity
-from ecs_lint.reachability import network_checked
 from ecs_lint.rule import Lookup, Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -33,6 +32,10 @@ if TYPE_CHECKING:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    if not any(service.network for service in model.services):
+        return  # network facts come from live AWS only: no run of files imports reachability
+    from ecs_lint.reachability import network_checked
+
     for service in model.services:
         network = network_checked(service)
         if network is None or not network.security_groups:
