@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from ecs_lint.settings import PerFileIgnore
 
 _T = TypeVar("_T")
-_CODE_SELECTOR = re.compile(r"^(?:ALL|[A-Z]+[0-9]*)$")
-_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_\-*?\[\]!]+$")
+_CODE_SELECTOR = r"^(?:ALL|[A-Z]+[0-9]*)$"
+_CONTAINER_NAME = r"^[A-Za-z0-9_\-*?\[\]!]+$"
 
 
 class BadValue(Exception):
@@ -96,7 +96,7 @@ def rule_code(text: str, *, allow_prefix: bool = True) -> str:
         return by_name[text.strip().lower()]
     code = text.strip().upper()
     known = _known_codes()
-    if allow_prefix and _CODE_SELECTOR.match(code):
+    if allow_prefix and re.compile(_CODE_SELECTOR).match(code):
         if code == "ALL" or any(known_code.startswith(code) for known_code in known):
             return code
     elif code in known:
@@ -161,7 +161,7 @@ def per_file_ignores(value: object, config: ConfigFile) -> tuple[PerFileIgnore, 
 def split_container(key: str) -> tuple[str, str | None]:
     """Split ``ecs/*.json:web`` into the file glob and the container-name glob."""
     pattern, sep, container = key.rpartition(":")
-    if sep and pattern and container and _CONTAINER_NAME.match(container):
+    if sep and pattern and container and re.compile(_CONTAINER_NAME).match(container):
         return pattern.replace("\\", "/"), container
     if not key.strip():
         raise BadValue("a per-file-ignores pattern is empty")
@@ -266,7 +266,7 @@ def _pull_limit(value: object) -> PullLimit:
         raise BadValue(str(error)) from None
 
 
-_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
+_SIZE = r"(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMG]i?B|B)?\s*$"
 _SIZE_UNITS = {
     "B": 1,
     "KB": 1000,
@@ -282,7 +282,7 @@ def byte_size(text: str) -> int:
     """A size in bytes: ``20971520``, or a number with a unit, ``20MiB``, ``512 KiB``,
     ``1.5GB`` (``KiB``/``MiB``/``GiB`` count 1024s, ``KB``/``MB``/``GB`` 1000s). Also the
     ``--max-file-size`` option."""
-    match = _SIZE.match(text)
+    match = re.compile(_SIZE).match(text)
     size = 0
     if match is not None:
         size = int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "B").upper()])
@@ -339,14 +339,14 @@ def secret_kms_keys(value: object, config: ConfigFile) -> dict[str, str]:
     return keys
 
 
-_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]+$")
-_ACCOUNT = re.compile(r"^[0-9]{12}$")
-_ECR_PREFIX = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*$")
+_REGION = r"^[a-z]{2}(?:-[a-z]+)+-[0-9]+$"
+_ACCOUNT = r"^[0-9]{12}$"
+_ECR_PREFIX = r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*$"
 
 
 def region(text: str) -> str:
     """An AWS region name such as ``us-east-1`` (``aws-region``, and the ``--region`` option)."""
-    if not _REGION.match(text):
+    if not re.compile(_REGION).match(text):
         raise BadValue(f"expected an AWS region such as 'us-east-1', got {text!r}")
     return text
 
@@ -364,14 +364,14 @@ def pull_through_cache(value: object, config: ConfigFile) -> dict[str, str]:
         problem = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}"
         raise BadValue(f"expected a table of account, region and prefix ({problem})")
     account = string(table["account"], config)
-    if not _ACCOUNT.match(account):
+    if not re.compile(_ACCOUNT).match(account):
         raise BadValue(f"account: expected a 12-digit AWS account ID, got {account!r}")
     try:
         region = aws_region(table["region"], config)
     except BadValue as error:
         raise BadValue(f"region: {error}") from None
     prefix = string(table["prefix"], config).strip("/")
-    if not _ECR_PREFIX.match(prefix):
+    if not re.compile(_ECR_PREFIX).match(prefix):
         raise BadValue(
             f"prefix: {prefix!r} is not an ECR repository prefix (lower-case a-z, 0-9, ._-/)"
         )

@@ -59,14 +59,14 @@ DOCUMENTED: Final = {ANONYMOUS: PullLimit(100), AUTHENTICATED: PullLimit(200)}
 pulls per 6 hours per IPv4 address or IPv6 /64 subnet, 200 per 6 hours for a Personal account
 (paid accounts are not limited). The defaults of ``docker-hub-limit``."""
 
-_LIMIT: Final = re.compile(r"^\s*([0-9]+)\s*(?:/\s*([0-9]*)\s*([smhd])\s*)?$")
+_LIMIT: Final = r"^\s*([0-9]+)\s*(?:/\s*([0-9]*)\s*([smhd])\s*)?$"
 _UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_limit(text: str) -> PullLimit:
     """``100`` (in the documented window) or ``100/6h`` (``s``, ``m``, ``h``, ``d``; ``/h`` is
     one hour) → a :class:`PullLimit`; ``ValueError`` with what is expected otherwise."""
-    match = _LIMIT.match(text)
+    match = re.compile(_LIMIT).match(text)
     if match is not None:
         pulls, count, unit = int(match.group(1)), match.group(2), match.group(3)
         window = int(count or 1) * _UNITS[unit] if unit else SIX_HOURS

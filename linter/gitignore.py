@@ -233,8 +233,8 @@ def _xdg_config_home() -> str:
     return os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
 
 
-_SECTION = re.compile(r"^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+\"(?:[^\"\\]|\\.)*\")?\s*\]\s*(.*)$")
-_VARIABLE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+_SECTION = r"^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+\"(?:[^\"\\]|\\.)*\")?\s*\]\s*(.*)$"
+_VARIABLE = r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$"
 
 
 def excludes_file_setting(config_text: str) -> str | None:
@@ -244,13 +244,13 @@ def excludes_file_setting(config_text: str) -> str | None:
     found: str | None = None
     for raw in config_text.splitlines():
         line = raw
-        header = _SECTION.match(line)
+        header = re.compile(_SECTION).match(line)
         if header is not None:
             section = header.group(1).lower()
             line = header.group(2)
             if not line.strip():
                 continue
-        variable = _VARIABLE.match(line)
+        variable = re.compile(_VARIABLE).match(line)
         if variable is None or section != "core" or variable.group(1).lower() != "excludesfile":
             continue
         found = _config_value(variable.group(2) or "")

@@ -210,7 +210,7 @@ def format_path(parts: list[PathPart] | tuple[PathPart, ...]) -> str:
     for part in parts:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif _IDENTIFIER.fullmatch(part):
+        elif re.compile(_IDENTIFIER).fullmatch(part):
             text += f".{part}" if text else part
         else:
             text += f"[{json.dumps(part)}]"
@@ -233,7 +233,7 @@ def find_paths(root: JsonNode, targets: list[JsonNode]) -> dict[int, list[PathPa
     return paths
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_-]*"
 _WHITESPACE = re.compile(r"[ \t\n\r]*+")
 
 
@@ -364,16 +364,13 @@ class _Lazy:
 
 # One token, after optional whitespace. Each alternative is a capturing group, so the match's
 # ``lastindex`` says which token it is without testing characters in Python.
-_TOKEN = re.compile(
-    r"""[ \t\n\r]*+(?:
+_TOKEN = r"""(?x)[ \t\n\r]*+(?:
       (\{) | (\}) | (\[) | (\]) | (,) | (:)
     | ("[^"\\\x00-\x1f]*+")
     | (")
     | (-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
     | (true) | (false) | (null)
-    )""",
-    re.VERBOSE,
-)
+    )"""
 (
     _OPEN_OBJECT,
     _CLOSE_OBJECT,
@@ -414,7 +411,7 @@ class _Parser:
         self.root: JsonNode | None = None
 
     def run(self) -> ParsedJson:
-        text, match = self.text, _TOKEN.match
+        text, match = self.text, re.compile(_TOKEN).match
         pos, expect = 0, _VALUE
         while self.root is None:
             token = match(text, pos)

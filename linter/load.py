@@ -88,8 +88,8 @@ def parse_text(
 
 # Template actions: Go text/template and Helm (``{{ .Values.x }}``, not GitHub's ``${{ }}`` nor
 # CloudFormation's ``{{resolve:...}}`` dynamic references) and Jinja (``{% if %}``).
-_GO_ACTION = re.compile(r"(?<!\$)\{\{(?!\s*resolve:)")
-_JINJA_STATEMENT = re.compile(r"\{%-?\s*[a-z]")
+_GO_ACTION = r"(?<!\$)\{\{(?!\s*resolve:)"
+_JINJA_STATEMENT = r"\{%-?\s*[a-z]"
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".gotmpl")
 GO_TEMPLATE = "a Go template (Helm)"
 JINJA_TEMPLATE = "a Jinja template"
@@ -102,8 +102,8 @@ def template_kind(path: str, text: str, document: Document) -> str | None:
     (valid YAML or not, its values are Helm's to fill in). ``None`` for any other file, such as
     one that only quotes ``{{ }}`` in its values and parses."""
     # The substring tests first: every file is asked, and a pattern scans all of its text.
-    go = "{{" in text and _GO_ACTION.search(text) is not None
-    jinja = "{%" in text and _JINJA_STATEMENT.search(text) is not None
+    go = "{{" in text and re.compile(_GO_ACTION).search(text) is not None
+    jinja = "{%" in text and re.compile(_JINJA_STATEMENT).search(text) is not None
     if not go and not jinja:
         return None
     kind = (

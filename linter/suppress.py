@@ -35,14 +35,13 @@ if TYPE_CHECKING:
     from ecs_lint.model import Document, Model, Span
     from ecs_lint.settings import PerFileIgnore, Settings
 
-_MARKER = re.compile(r"(?:#|//)\s*ecs-lint\s*:", re.IGNORECASE)
-_DIRECTIVE = re.compile(
-    r"(?:#|//)\s*ecs-lint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
+_MARKER = r"(?i)(?:#|//)\s*ecs-lint\s*:"
+_DIRECTIVE = (
+    r"(?i)(?:#|//)\s*ecs-lint\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
     r"(?P<codes>[A-Za-z][A-Za-z0-9-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9-]*)*)\s*,?\s*"
-    r"(?:--.*)?$",
-    re.IGNORECASE,
+    r"(?:--.*)?$"
 )
-_CODE_LIKE = re.compile(r"[A-Za-z]+[0-9]*")
+_CODE_LIKE = r"[A-Za-z]+[0-9]*"
 SYNTAX_HELP = (
     "expected '# ecs-lint: ignore=EL101,EL105 -- reason' or '# ecs-lint: ignore-file=EL105'"
 )
@@ -64,9 +63,9 @@ class Directive:
 def parse_directive(comment: str) -> Directive | str | None:
     """A directive from one comment's text; an error message if malformed; ``None`` if none."""
     text = comment.strip()
-    if not _MARKER.match(text):
+    if not re.compile(_MARKER).match(text):
         return None
-    match = _DIRECTIVE.match(text)
+    match = re.compile(_DIRECTIVE).match(text)
     if match is None:
         return f"malformed ecs-lint directive: {SYNTAX_HELP}"
     codes = tuple(_selector(code.strip()) for code in match["codes"].split(","))
@@ -76,7 +75,7 @@ def parse_directive(comment: str) -> Directive | str | None:
 def _selector(text: str) -> str:
     """A directive's rule selector as the configuration takes it: a code (``EL101``), a prefix
     (``EL1``), ``ALL``, or a rule's name (``docker-hub-anonymous-pull``: its code)."""
-    if _CODE_LIKE.fullmatch(text) is None:
+    if re.compile(_CODE_LIKE).fullmatch(text) is None:
         from ecs_lint.rules import RULES
 
         for rule in RULES:

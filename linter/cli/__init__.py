@@ -21,6 +21,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from ecs_lint import classcode
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -44,6 +46,7 @@ COMMANDS = frozenset(
 
 
 def main(argv: list[str] | None = None) -> None:
+    classcode.install()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] != "-V":
         args = ["check", *args]

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from ecs_lint.iam.arns import Placement
     from ecs_lint.iam.provider import Check, KnownRole
 
-_TEMPLATE_VALUE: Final = re.compile(r"\$\{([^}]*)\}")
-_ALIAS_ARN: Final = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:alias/")
+_TEMPLATE_VALUE: Final = r"\$\{([^}]*)\}"
+_ALIAS_ARN: Final = r"arn:[^:]*:kms:[^:]*:[^:]*:alias/"
 START_FAILURE: Final = (
     "the task will stop at start with ResourceInitializationError: unable to pull secrets or "
     "registry auth (AccessDeniedException)"
@@ -127,7 +127,7 @@ def alias_trap(check: Check) -> str | None:
         if statement.not_resource:
             continue
         for pattern in statement.resources:
-            if _ALIAS_ARN.match(pattern):
+            if re.compile(_ALIAS_ARN).match(pattern):
                 return (
                     f"{statement.describe()} allows '{pattern}', an alias ARN: IAM matches "
                     "kms:Decrypt against the key's own ARN, never an alias's, so it grants "
@@ -139,7 +139,7 @@ def alias_trap(check: Check) -> str | None:
 
 def _fold_case(pattern: str) -> str:
     """``pattern`` in lower case, except its ``${...}`` values and policy variables."""
-    parts = _TEMPLATE_VALUE.split(pattern)
+    parts = re.compile(_TEMPLATE_VALUE).split(pattern)
     # re.split with one group: text, value, text, value, ..., text
     return "".join(
         part.lower() if index % 2 == 0 else "${" + part + "}" for index, part in enumerate(parts)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ecs_lint.findings import Finding
     from ecs_lint.model import Span
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = r"\s+"
 
 
 @cache
@@ -91,4 +91,4 @@ def _anchor_text(result: RunResult, finding: Finding) -> str:
         text = source.text[span.start : span.end]
     if not text.strip():
         text = finding.image or finding.message
-    return _WHITESPACE.sub(" ", text).strip()
+    return re.compile(_WHITESPACE).sub(" ", text).strip()

@@ -127,82 +127,81 @@ def _looks_like_express_service(text: str) -> bool:
     )
 
 
-_TEMPLATE_VERSION = re.compile(r"""["']?AWSTemplateFormatVersion["']?[ \t]*:""")
-_TEMPLATE_RESOURCES = re.compile(r"""(?:^|[{,\s])["']?Resources["']?[ \t]*:""", re.MULTILINE)
-_TEMPLATE_AWS_TYPE = re.compile(r"""["']?Type["']?[ \t]*:[ \t]*["']?AWS::""")
+# The content tests below are pattern texts, compiled by ``re`` (its cache) when first used: a run
+# asks only the tests of the formats its files may be, and compiling all of them at import was a
+# tenth of a cold start's regular expressions.
+_TEMPLATE_VERSION = r"""["']?AWSTemplateFormatVersion["']?[ \t]*:"""
+_TEMPLATE_RESOURCES = r"""(?m)(?:^|[{,\s])["']?Resources["']?[ \t]*:"""
+_TEMPLATE_AWS_TYPE = r"""["']?Type["']?[ \t]*:[ \t]*["']?AWS::"""
 
 
 def _looks_like_cloudformation(text: str) -> bool:
     """``AWSTemplateFormatVersion``, or ``Resources`` holding ``AWS::`` resource types."""
     # The plain substring tests first: the patterns need these words, and every JSON file of a
     # run is asked (a regex scan of a task definition costs 0.1 ms, the substring test 1 µs).
-    if "AWSTemplateFormatVersion" in text and _TEMPLATE_VERSION.search(text) is not None:
+    if "AWSTemplateFormatVersion" in text and re.search(_TEMPLATE_VERSION, text) is not None:
         return True
     if "Resources" not in text or "AWS::" not in text:
         return False
-    resources = _TEMPLATE_RESOURCES.search(text) is not None
-    return resources and _TEMPLATE_AWS_TYPE.search(text) is not None
+    resources = re.search(_TEMPLATE_RESOURCES, text) is not None
+    return resources and re.search(_TEMPLATE_AWS_TYPE, text) is not None
 
 
-_PLAN_VERSION = re.compile(r'"format_version"[ \t\r\n]*:')
-_PLAN_VALUES = re.compile(r'"(?:planned_values|values|root_module)"[ \t\r\n]*:')
+_PLAN_VERSION = r'"format_version"[ \t\r\n]*:'
+_PLAN_VALUES = r'"(?:planned_values|values|root_module)"[ \t\r\n]*:'
 
 
 def _looks_like_terraform_json(text: str) -> bool:
     """``terraform show -json`` of a plan or a state."""
     return (
         '"terraform_version"' in text
-        and _PLAN_VERSION.search(text) is not None
-        and _PLAN_VALUES.search(text) is not None
+        and re.search(_PLAN_VERSION, text) is not None
+        and re.search(_PLAN_VALUES, text) is not None
     )
 
 
-_TERRAFORM_BLOCKS = re.compile(
-    r"""^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
+_TERRAFORM_BLOCKS = (
+    r"""(?m)^[ \t]*(?:resource[ \t]+"aws_(?:ecs_task_definition|ecs_service"""
     r"""|ecs_express_gateway_service|iam_role|iam_role_policy"""
     r"""|iam_role_policy_attachment|iam_policy|secretsmanager_secret|ssm_parameter)"|"""
-    r"""data[ \t]+"aws_iam_policy_document"|module[ \t]+"[^"\n]*"[ \t]*\{)""",
-    re.MULTILINE,
+    r"""data[ \t]+"aws_iam_policy_document"|module[ \t]+"[^"\n]*"[ \t]*\{)"""
 )
 
 
 def _looks_like_terraform(text: str) -> bool:
     """HCL with the resources ecs-lint reads (task definitions, services, roles, secrets), or
     that calls a module (which may define them, or take images)."""
-    return _TERRAFORM_BLOCKS.search(text) is not None
+    return re.search(_TERRAFORM_BLOCKS, text) is not None
 
 
-_BAKE_HCL_BLOCK = re.compile(r"^[ \t]*(?:target|group)[ \t]*[\"{]", re.MULTILINE)
-_BAKE_JSON_BLOCK = re.compile(r""""(?:target|group)"[ \t\r\n]*:""")
+_BAKE_HCL_BLOCK = r"(?m)^[ \t]*(?:target|group)[ \t]*[\"{]"
+_BAKE_JSON_BLOCK = r""""(?:target|group)"[ \t\r\n]*:"""
 
 
 def _looks_like_bake(text: str) -> bool:
     """HCL with a ``target`` (or ``group``) block, or JSON with such a member; even a broken
     one, so that its problem is reported."""
     pattern = _BAKE_JSON_BLOCK if text.lstrip().startswith("{") else _BAKE_HCL_BLOCK
-    return pattern.search(text) is not None
+    return re.search(pattern, text) is not None
 
 
-_COMPOSE_TOP_LEVEL = re.compile(r"^(?:services|include)[ \t]*:", re.MULTILINE)
-_WORKFLOW_JOBS = re.compile(r"^jobs[ \t]*:", re.MULTILINE)
-_WORKFLOW_ON = re.compile(r"""^(?:on|"on"|'on')[ \t]*:""", re.MULTILINE)
-_KUBERNETES_API_VERSION = re.compile(r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:", re.MULTILINE)
-_KUBERNETES_KIND = re.compile(r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:", re.MULTILINE)
+_COMPOSE_TOP_LEVEL = r"(?m)^(?:services|include)[ \t]*:"
+_WORKFLOW_JOBS = r"(?m)^jobs[ \t]*:"
+_WORKFLOW_ON = r"""(?m)^(?:on|"on"|'on')[ \t]*:"""
+_KUBERNETES_API_VERSION = r"(?m)^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:"
+_KUBERNETES_KIND = r"(?m)^[ \t]*(?:-[ \t]+)?kind[ \t]*:"
 
 
 # A top-level ``services`` mapping (block or flow), and ``image`` or ``build`` keys in it.
-_COMPOSE_SERVICES = re.compile(
-    r"^services[ \t]*:[ \t]*(?:\{|(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]+[^\s#-])",
-    re.MULTILINE,
+_COMPOSE_SERVICES = (
+    r"(?m)^services[ \t]*:[ \t]*(?:\{|(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]+[^\s#-])"
 )
-_COMPOSE_SERVICE_KEYS = re.compile(
-    r"""(?:^[ \t]+|[{,][ \t]*)["']?(?:image|build)["']?[ \t]*:""", re.MULTILINE
-)
+_COMPOSE_SERVICE_KEYS = r"""(?m)(?:^[ \t]+|[{,][ \t]*)["']?(?:image|build)["']?[ \t]*:"""
 
 
 def _looks_like_compose(text: str) -> bool:
     """A file named like a compose file: ``services`` or ``include`` at the top level."""
-    return _COMPOSE_TOP_LEVEL.search(text) is not None
+    return re.search(_COMPOSE_TOP_LEVEL, text) is not None
 
 
 def _holds_compose_services(text: str) -> bool:
@@ -210,32 +209,32 @@ def _holds_compose_services(text: str) -> bool:
     ``build`` (``docker-stack.yml``, ``docker/dev.yml``), not a list (GitLab CI's ``services``)."""
     return (
         "services" in text
-        and _COMPOSE_SERVICES.search(text) is not None
-        and _COMPOSE_SERVICE_KEYS.search(text) is not None
+        and re.search(_COMPOSE_SERVICES, text) is not None
+        and re.search(_COMPOSE_SERVICE_KEYS, text) is not None
     )
 
 
 def _looks_like_workflow(text: str) -> bool:
-    return _WORKFLOW_JOBS.search(text) is not None and _WORKFLOW_ON.search(text) is not None
+    return re.search(_WORKFLOW_JOBS, text) is not None and re.search(_WORKFLOW_ON, text) is not None
 
 
 def _looks_like_kubernetes(text: str) -> bool:
     return (
-        _KUBERNETES_API_VERSION.search(text) is not None
-        and _KUBERNETES_KIND.search(text) is not None
+        re.search(_KUBERNETES_API_VERSION, text) is not None
+        and re.search(_KUBERNETES_KIND, text) is not None
     )
 
 
-_JSON_API_VERSION = re.compile(r'"apiVersion"[ \t\r\n]*:')
-_JSON_KIND = re.compile(r'"kind"[ \t\r\n]*:')
+_JSON_API_VERSION = r'"apiVersion"[ \t\r\n]*:'
+_JSON_KIND = r'"kind"[ \t\r\n]*:'
 
 
 def _looks_like_kubernetes_json(text: str) -> bool:
     """``kubectl get -o json`` and JSON manifests: ``apiVersion`` and ``kind`` keys."""
     return (
         '"apiVersion"' in text
-        and _JSON_API_VERSION.search(text) is not None
-        and _JSON_KIND.search(text) is not None
+        and re.search(_JSON_API_VERSION, text) is not None
+        and re.search(_JSON_KIND, text) is not None
     )
 
 

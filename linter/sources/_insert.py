@@ -39,7 +39,7 @@ __all__ = ["TextInsertion", "json_insertion", "mapping_insertions"]
 
 _BLANK: Final = " \t\r\n"
 _DEFAULT_STEP: Final = "  "
-_PLAIN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_PLAIN_KEY: Final = r"[A-Za-z_][A-Za-z0-9_-]*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ class TextInsertion:
 
     def _in_hcl(self, names: tuple[str, ...], value: str) -> tuple[int, str] | None:
         text = self.text
-        if not all(_PLAIN_KEY.fullmatch(name) for name in names):
+        if not all(re.fullmatch(_PLAIN_KEY, name) for name in names):
             return None
         at = self.end - 1
         while at > self.start and text[at - 1] in _BLANK:
@@ -162,7 +162,7 @@ class TextInsertion:
 
     def _in_block(self, names: tuple[str, ...], value: str) -> tuple[int, str] | None:
         text = self.text
-        if text[self.start] in "&!{[-?'\"" or not all(_PLAIN_KEY.fullmatch(n) for n in names):
+        if text[self.start] in "&!{[-?'\"" or not all(re.fullmatch(_PLAIN_KEY, n) for n in names):
             return None  # an anchor, tag or key form this simple writer does not handle
         column = self.start - (text.rfind("\n", 0, self.start) + 1)
         indent = " " * column
