@@ -49,13 +49,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     provider = ctx.services.policies
     if provider is None:
         return
-    from ecs_lint.iam.evaluator import Outcome  # the provider has loaded IAM already
     from ecs_lint.iam.explain import role_label
 
     for task in model.tasks:
         for item in provider.checks(task):
             decision = item.decision
-            if decision.outcome is not Outcome.CONDITIONAL:
+            if decision.allowed or decision.denied:  # not conditional: decided either way
                 continue
             request = decision.request
             requirement = item.requirement

@@ -1,4 +1,5 @@
-"""What a run loads: the IAM modules only when a task definition (or an IAM option) needs them.
+"""What a run loads: the IAM modules only when a task definition (or an IAM option) needs them,
+and the policy evaluator only when a role's policies are known.
 
 A pre-commit hook runs ecs-lint on the Dockerfiles of a commit; the execution-role checks must
 cost such a run nothing, and must still read every ``--iam`` or ``--role-policy`` file given.
@@ -24,7 +25,7 @@ TASK = (
 )
 
 
-def loaded_iam_modules(*paths: Path) -> tuple[str, list[str]]:
+def loaded_iam_modules(*paths: Path, options: tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """The output of ``ecs-lint -o concise PATHS`` in a fresh process, and the IAM modules it
     had loaded at exit."""
     script = (
@@ -35,7 +36,7 @@ def loaded_iam_modules(*paths: Path) -> tuple[str, list[str]]:
         "main(sys.argv[1:])\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", script, "-o", "concise", *map(str, paths)],
+        [sys.executable, "-c", script, "-o", "concise", *options, *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -58,6 +59,19 @@ def test_a_task_definition_run_checks_its_execution_role(tmp_path: Path) -> None
     task.write_text(TASK)
     output, modules = loaded_iam_modules(task)
     assert "EL207" in output  # the role's policies are not known: the provider answered
+    assert modules == ["ecs_lint.iam.provider", "ecs_lint.iam.requirements"]
+
+
+def test_a_role_whose_policies_are_known_is_evaluated(tmp_path: Path) -> None:
+    task = tmp_path / "task.json"
+    task.write_text(TASK)
+    policy = tmp_path / "exec.json"
+    policy.write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "logs:CreateLogStream", "Resource": "*"}]}'
+    )
+    output, modules = loaded_iam_modules(task, options=("--role-policy", f"exec={policy}"))
+    assert "EL210" in output  # the secret is not readable: the evaluator denied it
     assert modules == IAM_MODULES
 
 

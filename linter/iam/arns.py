@@ -2,7 +2,7 @@
 
 Each parser takes the text as written and returns either a reference or a :class:`BadReference`
 whose ``reason`` is shown to users; none raises. Each reference knows the resource name IAM
-evaluates for it (:class:`~ecs_lint.iam.evaluator.Resource`), with the parts that cannot be known
+evaluates for it (:class:`~ecs_lint.iam.requests.Resource`), with the parts that cannot be known
 statically left unknown rather than guessed: the random 6-character suffix Secrets Manager adds to
 a secret's ARN when only the name is given, and the region, account or partition a bare name
 leaves to the task (:class:`Placement` supplies them when they are known).
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias
 
-from ecs_lint.iam.evaluator import ALNUM, Resource, Unknown
+from ecs_lint.iam.requests import ALNUM, Resource, Unknown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -34,8 +34,17 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Final
+
+from ecs_lint.iam.requests import (
+    ESCAPES,
+    PLACEHOLDER,
+    Request,
+    Resource,
+    Unknown,
+    is_policy_variable,
+)
 
 __all__ = [
     "Decision",
@@ -69,119 +78,7 @@ class Match(enum.IntEnum):
         return Match(2 - self.value)
 
 
-# --- Resources, possibly with unknown parts ----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    """A part of a resource name that is not known statically.
-
-    ``label`` identifies the value: two unknowns with the same label are the same value.
-    ``alphabet`` limits its characters (``None``: any); ``length`` fixes its length (``None``: one
-    or more characters). ``what`` names it in messages ("the secret's 6-character suffix").
-    ``template`` marks a template's unresolved value (``${AWS::Region}``): only such an unknown
-    equals a policy's ``${label}`` of the same label; ecs-lint's own unknowns (the region a task
-    runs in, a secret's suffix) never do, whatever a template names its values.
-    """
-
-    label: str
-    what: str
-    display: str
-    alphabet: frozenset[str] | None = None
-    length: int | None = None
-    pattern: str = "*"
-    """What a policy resource writes for this part to cover every value it may take."""
-    template: bool = False
-
-
-ALNUM: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """The name IAM sees for a resource: known text with possibly unknown parts.
-
-    ``aliases`` are labels the whole name is also known by (a template's logical id), so a policy
-    resource written as ``${Label}`` matches it for certain. ``reference`` is the one a policy
-    should name it by (``${DbSecret}``) when its parts leave too much open to write it any other
-    way: a secret whose name the files do not give, of which only the account, region and shape
-    of its ARN are known.
-    """
-
-    parts: tuple[str | Unknown, ...]
-    aliases: frozenset[str] = frozenset()
-    reference: str | None = None
-
-    @classmethod
-    def exact(cls, text: str) -> Resource:
-        return cls((text,))
-
-    @classmethod
-    def parse(cls, text: str, aliases: Iterable[str] = ()) -> Resource:
-        """Text where each ``${label}`` that is not a policy variable is an unknown value."""
-        parts: list[str | Unknown] = []
-        last = 0
-        for found in _PLACEHOLDER.finditer(text):
-            name = found.group(1)
-            if _is_policy_variable(name) or name in _ESCAPES:
-                continue
-            if found.start() > last:
-                parts.append(text[last : found.start()])
-            text_ = found.group()
-            parts.append(
-                Unknown(name, f"the unresolved value {text_}", text_, pattern=text_, template=True)
-            )
-            last = found.end()
-        if last < len(text):
-            parts.append(text[last:])
-        return cls(tuple(parts), frozenset(aliases))
-
-    @property
-    def is_exact(self) -> bool:
-        return all(isinstance(part, str) for part in self.parts)
-
-    def foreign(self) -> Resource:
-        """This name as policies of another template see it: its template values are unknowns
-        that no ``${label}`` of theirs names (the same label there is another template's value),
-        and it has no aliases or reference."""
-        if (
-            not self.aliases
-            and self.reference is None
-            and not any(isinstance(part, Unknown) and part.template for part in self.parts)
-        ):
-            return self
-        parts = tuple(
-            replace(part, template=False) if isinstance(part, Unknown) else part
-            for part in self.parts
-        )
-        return Resource(parts)
-
-    @property
-    def unknowns(self) -> tuple[Unknown, ...]:
-        return tuple(part for part in self.parts if isinstance(part, Unknown))
-
-    def __str__(self) -> str:
-        return "".join(part if isinstance(part, str) else part.display for part in self.parts)
-
-    def as_pattern(self) -> str:
-        """A policy ``Resource`` that covers this name whatever its unknown parts turn out to be
-        (``...:secret:hub-??????`` for a secret whose suffix is unknown), or its ``reference``."""
-        if self.reference is not None:
-            return self.reference
-        return "".join(part if isinstance(part, str) else part.pattern for part in self.parts)
-
-
 # --- Wildcard patterns -----------------------------------------------------------------------
-
-_PLACEHOLDER: Final = re.compile(r"\$\{([^}]*)\}")
-_ESCAPES: Final = {"*": "*", "?": "?", "$": "$"}
-# ``service:key`` (``aws:username``, ``aws:PrincipalTag/team``, ``www.amazon.com:user_id``); a
-# template's ``${AWS::Region}`` (two colons) or ``${Logical}`` (none) is not one.
-_POLICY_VARIABLE: Final = re.compile(r"[A-Za-z0-9.\-]+:[^:${}]+")
-
-
-def _is_policy_variable(name: str) -> bool:
-    return _POLICY_VARIABLE.fullmatch(name) is not None
 
 
 class _Wild(enum.Enum):
@@ -220,14 +117,14 @@ class _Pattern:
 def _compile_pattern(text: str, variables: bool) -> _Pattern:
     tokens: list[_Token] = []
     last = 0
-    for found in _PLACEHOLDER.finditer(text):
+    for found in PLACEHOLDER.finditer(text):
         name = found.group(1)
-        is_variable = _is_policy_variable(name)
-        if (is_variable or name in _ESCAPES) and not variables:
+        is_variable = is_policy_variable(name)
+        if (is_variable or name in ESCAPES) and not variables:
             continue  # before 2012-10-17, ``${...}`` is literal text
         tokens.extend(_wild_tokens(text[last : found.start()]))
-        if name in _ESCAPES:
-            tokens.append(_ESCAPES[name])
+        if name in ESCAPES:
+            tokens.append(ESCAPES[name])
         else:
             tokens.append(_Variable(name, symbol=not is_variable))
         last = found.end()
@@ -604,13 +501,13 @@ def _one_condition(
 
 
 def _has_policy_variable(text: str) -> bool:
-    return any(_is_policy_variable(m.group(1)) for m in _PLACEHOLDER.finditer(text))
+    return any(is_policy_variable(m.group(1)) for m in PLACEHOLDER.finditer(text))
 
 
 def _has_template_value(text: str) -> bool:
     return any(
-        not _is_policy_variable(m.group(1)) and m.group(1) not in _ESCAPES
-        for m in _PLACEHOLDER.finditer(text)
+        not is_policy_variable(m.group(1)) and m.group(1) not in ESCAPES
+        for m in PLACEHOLDER.finditer(text)
     )
 
 
@@ -635,29 +532,6 @@ def _arn_like(pattern: str, arn: str) -> bool:
 
 
 # --- Requests and decisions ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    """One action on one resource; ``context`` holds the condition keys known for it."""
-
-    action: str
-    resource: Resource
-    context: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def of(
-        cls, action: str, resource: Resource | str, context: Mapping[str, str] | None = None
-    ) -> Request:
-        target = Resource.exact(resource) if isinstance(resource, str) else resource
-        pairs = tuple(sorted((key.lower(), value) for key, value in (context or {}).items()))
-        return cls(action, target, pairs)
-
-    def context_map(self) -> dict[str, tuple[str, ...]]:
-        values: dict[str, tuple[str, ...]] = {}
-        for key, value in self.context:
-            values[key] = (*values.get(key, ()), value)
-        return values
 
 
 class Outcome(enum.Enum):

@@ -86,7 +86,8 @@ def case_trap(check: Check) -> str | None:
     IAM matches resource ARNs case-sensitively, and a secret's name keeps its case in its ARN:
     ``...:secret:DockerHub-*`` does not match ``...:secret:dockerhub-AbCdEf``.
     """
-    from ecs_lint.iam.evaluator import Match, Resource, match_resource
+    from ecs_lint.iam.evaluator import Match, match_resource
+    from ecs_lint.iam.requests import Resource
 
     decision = check.decision
     if not decision.denied or decision.denied_by:

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     """Which template references (``DockerHubSecret``, ``aws_secretsmanager_secret.hub.arn``)
     an output format can write, to name a resource the template knows exactly."""
 
-    from ecs_lint.iam.evaluator import Request, Resource
     from ecs_lint.iam.provider import Check, PolicyProvider
+    from ecs_lint.iam.requests import Request, Resource
     from ecs_lint.iam.requirements import Requirement
     from ecs_lint.model import Model, TaskView
 

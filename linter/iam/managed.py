@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import TYPE_CHECKING
 
 from ecs_lint.iam.arns import parse_arn
-from ecs_lint.iam.evaluator import Policy, parse_policy
+
+if TYPE_CHECKING:
+    from ecs_lint.iam.evaluator import Policy
 
 __all__ = ["aws_managed_arn", "aws_managed_policy", "is_aws_managed", "known_names"]
 
@@ -49,6 +52,8 @@ def known_names() -> tuple[str, ...]:
 @functools.cache
 def _by_resource() -> dict[str, Policy]:
     from importlib import resources  # a few milliseconds of start-up, for roles that use one
+
+    from ecs_lint.iam.evaluator import parse_policy
 
     text = resources.files("ecs_lint").joinpath("data/managed_policies.json").read_text("utf-8")
     policies: dict[str, Policy] = {}

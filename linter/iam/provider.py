@@ -46,15 +46,7 @@ from ecs_lint.iam.arns import (
     role_name,
     unnamed_secret_resource,
 )
-from ecs_lint.iam.evaluator import (
-    Decision,
-    Policy,
-    PolicyError,
-    Request,
-    Resource,
-    evaluate_with_boundary,
-    parse_policy,
-)
+from ecs_lint.iam.requests import Request, Resource
 from ecs_lint.iam.requirements import CustomerKey, Requirement, SecretFacts, task_requirements
 from ecs_lint.iam.sources import (
     AuthorizationDetails,
@@ -66,6 +58,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ecs_lint.iam.arns import ValueFrom
+    from ecs_lint.iam.evaluator import Decision, Policy
     from ecs_lint.iam.live import LiveAws
     from ecs_lint.model import Located, Model, RoleDefinition, SecretDefinition, TaskView
     from ecs_lint.settings import Settings
@@ -296,6 +289,8 @@ class PolicyProvider:
     def _from_definition(self, text: str, scope: str, role: RoleDefinition) -> RoleAnswer:
         if role.unresolved:
             return UnknownRole(text, f"{', '.join(role.unresolved)} could not be resolved")
+        from ecs_lint.iam.evaluator import PolicyError, parse_policy  # a policy is known
+
         inline = []
         for definition in role.inline_policies:
             origin = f"{definition.span.path}:{definition.span.line}"
@@ -347,6 +342,8 @@ class PolicyProvider:
         is unknown."""
         defined = self._policy_definitions.find([arn], scope)
         if defined is not None:
+            from ecs_lint.iam.evaluator import PolicyError, parse_policy
+
             name, document, origin = defined[1]
             try:
                 return parse_policy(document, name, origin)
@@ -391,6 +388,8 @@ class PolicyProvider:
         key = (id(role), request)
         cached = self._decisions.get(key)
         if cached is None or cached[0] is not role:
+            from ecs_lint.iam.evaluator import evaluate_with_boundary
+
             cached = (role, evaluate_with_boundary(role.policies, role.boundary, request))
             self._decisions[key] = cached
         return cached[1]

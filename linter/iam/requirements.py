@@ -27,7 +27,7 @@ from ecs_lint.iam.arns import (
     log_stream_resource,
     parse_credentials_parameter,
 )
-from ecs_lint.iam.evaluator import Request, Resource
+from ecs_lint.iam.requests import Request, Resource
 from ecs_lint.model import ImageRef, RegistryKind
 from ecs_lint.references import ecr_private_parts
 

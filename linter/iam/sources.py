@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_lint import jsonpos
-from ecs_lint.iam.evaluator import Policy, PolicyError, parse_policy
 from ecs_lint.jsonpos import JsonArray, JsonError, JsonNode, JsonObject, JsonScalar
 from ecs_lint.settings import MAX_FILE_SIZE
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
+    from ecs_lint.iam.evaluator import Policy
     from ecs_lint.textio import SourceText
 
 __all__ = [
@@ -120,6 +120,8 @@ def _items(node: JsonNode | None) -> list[JsonNode]:
 
 def _policy(file: _JsonFile, node: JsonNode, name: str) -> Policy:
     """Parse a policy document given as an object or as a URL-encoded JSON string."""
+    from ecs_lint.iam.evaluator import PolicyError, parse_policy  # a file of policies was given
+
     origin = file.display
     if isinstance(node, JsonScalar) and isinstance(node.value, str):
         try:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from ecs_lint import jsonpos
 from ecs_lint.model import Problem, ProblemKind
-from ecs_lint.sources._values import UNKNOWN, shape_of
+from ecs_lint.sources._text import UNKNOWN, shape_of
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

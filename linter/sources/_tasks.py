@@ -31,7 +31,7 @@ from ecs_lint.references import resolve_reference
 from ecs_lint.sources import DEPLOY_TIME_VALUES
 from ecs_lint.sources._insert import json_view_insertion
 from ecs_lint.sources._shapes import Shape, spelled
-from ecs_lint.sources._values import Text
+from ecs_lint.sources._text import Text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

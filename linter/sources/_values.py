@@ -19,9 +19,9 @@ a fix rewrites the literal there, never the expression.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from ecs_lint.model import Located
+from ecs_lint.sources._text import UNKNOWN, Text, shape_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -50,23 +50,6 @@ __all__ = [
     "span_of",
     "unknown_labels",
 ]
-
-
-class _Unknown:
-    """The plain form of a value whose shape is unknown; shape checks accept it anywhere."""
-
-    _instance: _Unknown | None = None
-
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Final = _Unknown()
 
 
 class Where:
@@ -135,34 +118,6 @@ class Origin:
         return f"value from {self.note}"
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A string a source found: its (display) value, where it is, and what is unknown in it.
-
-    ``editable`` is true when the text at ``span`` is exactly the value, so a fix may rewrite it.
-    ``unresolved`` names the holes (empty for a fully known string).
-    """
-
-    value: str
-    span: Span
-    editable: bool = False
-    unresolved: tuple[str, ...] = ()
-    parts: tuple[Part, ...] = ()
-    """The value as known text and holes (empty: the value is all known text)."""
-    origin: Origin | None = None
-    """Where the value came from when ``span`` is an expression that uses it."""
-
-    @property
-    def edit_span(self) -> Span | None:
-        """Where a fix rewrites the value: its literal, wherever that is written."""
-        if self.origin is not None:
-            return self.origin.literal
-        return self.span if self.editable else None
-
-    def located(self) -> Located:
-        return Located(self.value, self.span, self.unresolved)
-
-
 @dataclass(slots=True, eq=False)
 class Str:
     """A string, possibly with unknown parts.
@@ -171,7 +126,7 @@ class Str:
     uses it (``editable`` then says whether the text at the origin is exactly the value).
     ``typed`` is false for a value whose very type is unknown but that is written as one hole
     (Terraform's ``var.log_config`` with no known value): a string to whoever reads it as one
-    (a policy's ``Resource``), an unknown value to shape checks (:func:`shape_of`).
+    (a policy's ``Resource``), an unknown value to shape checks (:meth:`shape`).
     """
 
     parts: tuple[Part, ...]
@@ -234,6 +189,10 @@ class Str:
 
     def plain(self) -> object:
         return self.value
+
+    def shape(self) -> object:
+        """What shape checks see of it (:func:`shape_of`): ``UNKNOWN`` when its very type is."""
+        return self.plain() if self.typed else UNKNOWN
 
 
 @dataclass(slots=True, eq=False)
@@ -376,15 +335,6 @@ class Opaque:
 
 
 Value: TypeAlias = Str | Scalar | Mapping | Sequence | Opaque
-
-
-def shape_of(value: object) -> object:
-    """What shape checks see of a value: its plain form, ``UNKNOWN`` for a string whose very
-    type is unknown."""
-    if isinstance(value, Str) and not value.typed:
-        return UNKNOWN
-    plain = getattr(value, "plain", None)
-    return plain() if plain is not None else value
 
 
 def any_within(value: Value, test: Callable[[Value], bool]) -> bool:
