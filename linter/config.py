@@ -93,6 +93,8 @@ def _has_tool_table(pyproject: Path, limit: int) -> bool:
     from ecs_lint.textio import UnreadableFile, read_limited
 
     try:
+        if b"ecs-lint" not in read_limited(pyproject, limit):
+            return False  # no table of ours, however written: not worth a TOML parser's start
         return _tool_table(_read_toml(pyproject, limit)) is not None
     except ConfigError:
         # A broken pyproject.toml that may hold our table is reported, not silently skipped.

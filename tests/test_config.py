@@ -261,6 +261,15 @@ def test_broken_pyproject_that_mentions_us_is_reported_not_skipped(project: Path
     assert "pyproject.toml: invalid TOML" in run.stderr
 
 
+def test_a_pyproject_that_never_mentions_us_is_passed_over_even_when_broken(
+    project: Path,
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.ruff\nline-length = "x"\n')
+    run = run_cli("-o", "concise", "ecs")
+    assert run.status in (0, 1)
+    assert "pyproject.toml" not in run.stderr
+
+
 def test_unknown_code_in_options_is_an_error(project: Path) -> None:
     run = run_cli("--select", "EL1O1", "ecs")
     assert run.status == 2
