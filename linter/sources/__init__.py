@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from ecs_lint.model import ContextKind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from types import ModuleType
 
     from ecs_lint.model import Document
@@ -69,7 +69,7 @@ class SourceFormat:
         return any(name == self.name and test(text) for name, test in requested.requested_by)
 
     def matches_name(self, filename: str) -> bool:
-        return _name_matcher(self.name_patterns)(filename) is not None
+        return _name_matcher(self.name_patterns)(filename)
 
     def parser(self) -> Parser:
         parse: Parser = self._module().parse
@@ -87,10 +87,80 @@ class SourceFormat:
 
 
 @functools.cache
-def _name_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """One compiled regex for shell patterns (``fnmatchcase`` of any), made on first use: every
-    file of a walk is asked about every format."""
-    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)).match
+def _name_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """The test of a format's name patterns, made on first use: every file of a walk is asked
+    about every format."""
+    return NamePatterns(patterns).matches
+
+
+class NamePatterns:
+    """Shell patterns on base names, matched as ``fnmatchcase`` matches any of them, with string
+    tests instead of a regular expression: the table's patterns are literal names and names with
+    one ``*`` between a literal prefix and suffix (a ``[-_]`` class of literal characters spelled
+    out as one pattern per character), and a regex for them all cost every start more than the
+    walk it served. Any other pattern is left to ``fnmatchcase``. ``matches(name)`` tests one."""
+
+    __slots__ = ("_around", "_exact", "_others", "_prefixes", "_suffixes", "matches")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        self._around: list[tuple[str, str, int]] = []
+        self._others: list[str] = []
+        for pattern in (spelled for written in patterns for spelled in _spelled_out(written)):
+            prefix, star, suffix = pattern.partition("*")
+            if any(special in pattern for special in "?[]") or "*" in suffix:
+                self._others.append(pattern)
+            elif not star:
+                exact.add(pattern)
+            elif not suffix:
+                prefixes.append(prefix)
+            elif not prefix:
+                suffixes.append(suffix)
+            else:  # the star matches at least nothing: the two must not overlap
+                self._around.append((prefix, suffix, len(prefix) + len(suffix)))
+        self._exact = frozenset(exact)
+        self._prefixes = tuple(prefixes)
+        self._suffixes = tuple(suffixes)
+        # Each file is asked about every format: the test is the one string method a format's
+        # patterns need when they need one (most are "*.json" or "*.yaml", "*.yml").
+        self.matches: Callable[[str], bool] = self._any
+        if not (prefixes or self._around or self._others):
+            if not exact:
+                self.matches = self._ends
+            elif not suffixes:
+                self.matches = self._exact.__contains__
+
+    def _ends(self, name: str) -> bool:
+        return name.endswith(self._suffixes)
+
+    def _any(self, name: str) -> bool:
+        return (
+            name in self._exact
+            or name.endswith(self._suffixes)
+            or name.startswith(self._prefixes)
+            or any(
+                len(name) >= least and name.startswith(prefix) and name.endswith(suffix)
+                for prefix, suffix, least in self._around
+            )
+            or any(fnmatch.fnmatchcase(name, pattern) for pattern in self._others)
+        )
+
+
+def _spelled_out(pattern: str) -> list[str]:
+    """``Dockerfile[-_]*`` as ``Dockerfile-*`` and ``Dockerfile_*``: a class of plain characters
+    (no range, no negation, none a wildcard once out of the class) becomes one pattern per
+    character; any other pattern is itself."""
+    start = pattern.find("[")
+    end = pattern.find("]", start + 2)
+    if start < 0 or end < 0:
+        return [pattern]
+    members = pattern[start + 1 : end]
+    if members[0] in "!^" or "-" in members[1:-1] or any(c in members for c in "*?["):
+        return [pattern]
+    rest = _spelled_out(pattern[end + 1 :])
+    return [pattern[:start] + member + tail for member in dict.fromkeys(members) for tail in rest]
 
 
 # A bare "FROM" still claims the file, so the source can report it (EL900) instead of a silent skip.
@@ -407,9 +477,16 @@ def format_named(name: str) -> SourceFormat:
     raise KeyError(name)
 
 
+@functools.lru_cache(maxsize=4096)
+def _formats_named(filename: str) -> tuple[SourceFormat, ...]:
+    """The formats whose name patterns match ``filename``: a repository names most of its files
+    alike (``Dockerfile``, ``task-definition.json``), each asked about once."""
+    return tuple(fmt for fmt in FORMATS if fmt.matches_name(filename))
+
+
 def is_candidate_name(filename: str) -> bool:
     """Whether a file found in a directory walk may belong to some format."""
-    return _name_matcher(_EVERY_NAME_PATTERN)(filename) is not None
+    return _name_matcher(_EVERY_NAME_PATTERN)(filename)
 
 
 _EVERY_NAME_PATTERN = tuple(pattern for fmt in FORMATS for pattern in fmt.name_patterns)
@@ -422,9 +499,9 @@ def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[Sou
     file named on the command line whose name matches no format is claimed by content alone, so
     ``ecs-lint build/web.docker`` works.
     """
-    by_name = [fmt for fmt in FORMATS if fmt.matches_name(filename)]
+    by_name = _formats_named(filename)
     if explicit and not by_name:
-        by_name = list(FORMATS)
+        by_name = FORMATS
     claimed = [fmt for fmt in by_name if fmt.looks_like(text) or fmt.promised_by(filename)]
     # A format may be declared twice (by name, and by content for other names): once each.
     unique: dict[str, SourceFormat] = {}
