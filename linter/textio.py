@@ -195,7 +195,7 @@ def run_reads() -> dict[tuple[str, int], SourceText | UnreadableFile]:
     return _RUN_READS[-1] if _RUN_READS else {}
 
 
-def absorb_reads(reads: dict[tuple[str, int], SourceText | UnreadableFile]) -> None:
+def absorb_reads(reads: Mapping[tuple[str, int], SourceText | UnreadableFile]) -> None:
     """Count files another process read for this run (``ecs_lint.parallel``) as read here."""
     if _RUN_READS:
         for key, found in reads.items():
