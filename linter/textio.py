@@ -143,6 +143,8 @@ def comments(
 def printable(text: str) -> str:
     """Escape control, line-break and bidirectional characters and lone surrogates, so they
     print harmlessly and encode in any output encoding."""
+    if text.isascii() and text.isprintable():  # the usual text, without a scan in Python's re
+        return text
     return _CONTROL.sub(
         lambda match: (
             f"\\x{ord(match.group()):02x}"
