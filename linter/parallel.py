@@ -46,6 +46,10 @@ CHUNKS_PER_PROCESS = 32
 """How many chunks each process takes on average: enough that the last chunk (the time one
 process may wait for another) is short, few enough that each carries many items per pickle."""
 
+CHUNK_ITEMS = 32
+"""The most items in a chunk: a chunk's pickled results must fit in a worker's pipe (about
+5 KiB a task definition), or the worker waits until this process has read them."""
+
 _INDEX_BYTES = 2  # a chunk's number in the queue
 _MAX_CHUNKS = 16_384  # 32 KiB of numbers: within any pipe's capacity, so filling it never blocks
 _LENGTH_BYTES = 8  # the length of a pickled chunk on a worker's pipe
@@ -85,7 +89,8 @@ def map_forked(
     workers = worker_count(len(items))
     if workers == 1:
         return [function(item) for item in items]
-    size = -(-len(items) // min(workers * CHUNKS_PER_PROCESS, _MAX_CHUNKS))
+    size = min(-(-len(items) // (workers * CHUNKS_PER_PROCESS)), CHUNK_ITEMS)
+    size = max(size, -(-len(items) // _MAX_CHUNKS))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     queue = _queue(len(chunks))
     if queue is None:
