@@ -55,7 +55,13 @@ from ecs_lint.iam.evaluator import (
     evaluate_with_boundary,
     parse_policy,
 )
-from ecs_lint.iam.requirements import CustomerKey, Requirement, SecretFacts, task_requirements
+from ecs_lint.iam.requirements import (
+    CustomerKey,
+    Requirement,
+    SecretFacts,
+    has_requirements,
+    task_requirements,
+)
 from ecs_lint.iam.sources import (
     AuthorizationDetails,
     load_authorization_details,
@@ -403,6 +409,16 @@ class PolicyProvider:
             cached = (task, task_requirements(task, self.placement(task), lookups))
             self._requirements[id(task)] = cached
         return cached[1]
+
+    def needs_anything(self, task: TaskView) -> bool:
+        """Whether ``task`` needs anything of its execution role: :meth:`requirements` is not
+        empty (asked of every task, so known without making them all when not made yet)."""
+        cached = self._requirements.get(id(task))
+        if cached is not None and cached[0] is task:
+            return bool(cached[1])
+        return has_requirements(
+            task, self.placement(task), _ScopedSecrets(self, self.scope_of(task))
+        )
 
     def checks(self, task: TaskView) -> list[Check]:
         """Each requirement decided against the task's execution role; empty when the task has
