@@ -55,13 +55,7 @@ from ecs_lint.iam.evaluator import (
     evaluate_with_boundary,
     parse_policy,
 )
-from ecs_lint.iam.requirements import (
-    CustomerKey,
-    Requirement,
-    SecretFacts,
-    has_requirements,
-    task_requirements,
-)
+from ecs_lint.iam.requirements import CustomerKey, Requirement, SecretFacts, task_requirements
 from ecs_lint.iam.sources import (
     AuthorizationDetails,
     load_authorization_details,
@@ -416,9 +410,10 @@ class PolicyProvider:
         cached = self._requirements.get(id(task))
         if cached is not None and cached[0] is task:
             return bool(cached[1])
-        return has_requirements(
-            task, self.placement(task), _ScopedSecrets(self, self.scope_of(task))
-        )
+        from ecs_lint.iam.requirements import has_requirements  # imported with this module
+
+        lookups = _ScopedSecrets(self, self.scope_of(task))
+        return has_requirements(task, self.placement(task), lookups)
 
     def checks(self, task: TaskView) -> list[Check]:
         """Each requirement decided against the task's execution role; empty when the task has
