@@ -143,6 +143,8 @@ def comments(
 def printable(text: str) -> str:
     """Escape control, line-break and bidirectional characters and lone surrogates, so they
     print harmlessly and encode in any output encoding."""
+    if text.isascii() and text.isprintable():  # the usual text, without a scan in Python's re
+        return text
     return _CONTROL.sub(
         lambda match: (
             f"\\x{ord(match.group()):02x}"
@@ -195,7 +197,7 @@ def run_reads() -> dict[tuple[str, int], SourceText | UnreadableFile]:
     return _RUN_READS[-1] if _RUN_READS else {}
 
 
-def absorb_reads(reads: dict[tuple[str, int], SourceText | UnreadableFile]) -> None:
+def absorb_reads(reads: Mapping[tuple[str, int], SourceText | UnreadableFile]) -> None:
     """Count files another process read for this run (``ecs_lint.parallel``) as read here."""
     if _RUN_READS:
         for key, found in reads.items():

@@ -63,7 +63,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         scope = provider.scope_of(task)  # the same ${Label} in two templates is two roles
         if (scope, located.value) in reported:
             continue
-        if not provider.requirements(task):
+        if not provider.needs_anything(task):
             continue  # nothing in this task depends on the role's permissions
         role = provider.role(located, scope)
         if not isinstance(role, UnknownRole):

@@ -81,10 +81,11 @@ def test_a_parallel_run_reports_what_a_serial_run_reports_byte_for_byte(tmp_path
 @pytest.mark.skipif(not MULTI_CORE_LINUX, reason="forks only on Linux with several cores")
 def test_a_run_over_many_files_is_shared_between_processes() -> None:
     environment = {**os.environ, parallel.MIN_ITEMS_VARIABLE: "2"}
+    # Each item takes a while, so that every process takes some before the queue is empty.
     script = (
-        "import os; from ecs_lint import parallel; "
+        "import os, time; from ecs_lint import parallel; "
         "print(parallel.worker_count(10), len(set(parallel.map_forked("
-        "lambda _: os.getpid(), list(range(10)), dict, lambda _: None))))"
+        "lambda _: time.sleep(0.05) or os.getpid(), list(range(10)), dict, lambda _: None))))"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
@@ -107,3 +108,28 @@ def test_small_runs_and_processes_running_threads_are_never_forked(
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.skipif(not MULTI_CORE_LINUX, reason="forks only on Linux with several cores")
+def test_what_a_worker_fails_to_deliver_is_done_here_in_order() -> None:
+    environment = {**os.environ, parallel.MIN_ITEMS_VARIABLE: "2"}
+    # A worker dies at its third item, whichever chunks it took: its results so far and the
+    # items it never delivered still come out once each, in order.
+    script = (
+        "import os, time; from ecs_lint import parallel\n"
+        "done = []\n"
+        "def work(item):\n"
+        "    time.sleep(0.01)\n"
+        "    if parallel.in_worker():\n"
+        "        done.append(item)\n"
+        "        if len(done) == 3: os._exit(1)\n"
+        "    return item * item\n"
+        "absorbed = {}\n"
+        "results = parallel.map_forked(work, list(range(100)), lambda: {'read': 1}, "
+        "absorbed.update)\n"
+        "print(results == [item * item for item in range(100)])"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["True"]

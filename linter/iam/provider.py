@@ -403,6 +403,17 @@ class PolicyProvider:
             self._requirements[id(task)] = cached
         return cached[1]
 
+    def needs_anything(self, task: TaskView) -> bool:
+        """Whether ``task`` needs anything of its execution role: :meth:`requirements` is not
+        empty (asked of every task, so known without making them all when not made yet)."""
+        cached = self._requirements.get(id(task))
+        if cached is not None and cached[0] is task:
+            return bool(cached[1])
+        from ecs_lint.iam.requirements import has_requirements  # imported with this module
+
+        lookups = _ScopedSecrets(self, self.scope_of(task))
+        return has_requirements(task, self.placement(task), lookups)
+
     def checks(self, task: TaskView) -> list[Check]:
         """Each requirement decided against the task's execution role; empty when the task has
         no execution role or its policies are unknown (EL201 and EL207 report those)."""

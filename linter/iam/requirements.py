@@ -32,6 +32,8 @@ from ecs_lint.model import ImageRef, RegistryKind
 from ecs_lint.references import ecr_private_parts
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ecs_lint.iam.arns import ValueFrom
     from ecs_lint.model import ContainerView, ImageUse, Located, Span, TaskView
 
@@ -43,6 +45,7 @@ __all__ = [
     "agent_uses_execution_role",
     "awslogs_creates_group",
     "ecr_private_image",
+    "has_requirements",
     "needs_execution_role",
     "task_requirements",
 ]
@@ -167,19 +170,31 @@ def task_requirements(
     task: TaskView, placement: Placement, lookups: SecretLookups
 ) -> list[Requirement]:
     """Everything this task needs its execution role to be allowed, once each, in file order."""
-    found: list[Requirement] = []
+    unique: dict[tuple[Need, Request], Requirement] = {}
+    for found in _each_part(task, placement, lookups):
+        for requirement in found:
+            unique.setdefault((requirement.kind, requirement.request), requirement)
+    return list(unique.values())
+
+
+def has_requirements(task: TaskView, placement: Placement, lookups: SecretLookups) -> bool:
+    """Whether :func:`task_requirements` is not empty, found without making all of them."""
+    return any(_each_part(task, placement, lookups))
+
+
+def _each_part(
+    task: TaskView, placement: Placement, lookups: SecretLookups
+) -> Iterator[list[Requirement]]:
+    """The requirements of each part of the task in file order (repeats included): a
+    container's credentials, each of its secrets, its image pull, its logs."""
     pulls = agent_uses_execution_role(task)
     for container in task.containers:
-        found.extend(_credentials(container, placement, lookups))
+        yield _credentials(container, placement, lookups)
         for secret in container.secrets:
-            found.extend(_secret(container, secret.name, secret.value_from, placement, lookups))
+            yield _secret(container, secret.name, secret.value_from, placement, lookups)
         if pulls:
-            found.extend(_ecr(container, placement))
-            found.extend(_logs(container, placement))
-    unique: dict[tuple[Need, Request], Requirement] = {}
-    for requirement in found:
-        unique.setdefault((requirement.kind, requirement.request), requirement)
-    return list(unique.values())
+            yield _ecr(container, placement)
+            yield _logs(container, placement)
 
 
 def _context(region: str | None, **extra: str) -> dict[str, str]:

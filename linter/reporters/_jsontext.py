@@ -45,7 +45,10 @@ class _Writer:
 
     def value(self, value: object, newline: str) -> None:
         """Append ``value``; ``newline`` is a line break plus the indentation of its line."""
-        if isinstance(value, str):
+        text = self.leaf(value)
+        if text is not None:
+            self.parts.append(text)
+        elif isinstance(value, str):  # a subclass of str (an enumeration's value)
             self.parts.append(self.escape(value))
         elif isinstance(value, dict):
             self.mapping(value, newline)
@@ -54,6 +57,21 @@ class _Writer:
         else:
             self.parts.append(_scalar(value))
 
+    def leaf(self, value: object) -> str | None:
+        """The text of a string, ``None``, boolean or plain integer; ``None`` for anything else.
+        Most values of a report are one of these, written with the text before them in one
+        string instead of through :meth:`value`."""
+        kind = type(value)
+        if kind is str:
+            return self.escape(value)  # type: ignore[arg-type]  # a str by its type
+        if value is None:
+            return "null"
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return int.__repr__(value)
+        return None
+
     def sequence(self, items: list[object] | tuple[object, ...], newline: str) -> None:
         if not items:
             self.parts.append("[]")
@@ -61,13 +79,15 @@ class _Writer:
         inner = newline + _STEP
         separator = "," + inner
         parts = self.parts
-        parts.append("[" + inner)
-        first = True
+        before = "[" + inner
         for item in items:
-            if not first:
-                parts.append(separator)
-            first = False
-            self.value(item, inner)
+            text = self.leaf(item)
+            if text is not None:
+                parts.append(before + text)
+            else:
+                parts.append(before)
+                self.value(item, inner)
+            before = separator
         parts.append(newline + "]")
 
     def mapping(self, members: dict[object, object], newline: str) -> None:
@@ -78,14 +98,16 @@ class _Writer:
         separator = "," + inner
         parts = self.parts
         escape = self.escape
-        parts.append("{" + inner)
-        first = True
+        before = "{" + inner
         for key, item in members.items():
-            if not first:
-                parts.append(separator)
-            first = False
-            parts.append(escape(key if isinstance(key, str) else _key(key)) + ": ")
-            self.value(item, inner)
+            head = before + escape(key if isinstance(key, str) else _key(key)) + ": "
+            text = self.leaf(item)
+            if text is not None:
+                parts.append(head + text)
+            else:
+                parts.append(head)
+                self.value(item, inner)
+            before = separator
         parts.append(newline + "}")
 
 

@@ -73,7 +73,11 @@ def report(result: RunResult, out: TextIO, *, color: bool = False, quiet: bool =
     separator = "[\n  "
     for finding in result.findings:
         text = indented_json(finding_to_dict(finding), ensure_ascii=False, level=1)
-        out.write(separator + _UNSAFE_RAW.sub(_escaped, text))
+        # ASCII text holds no unsafe character but DEL: most reports need no scan (isascii()
+        # is a flag of the string, the test for DEL a memchr).
+        if not text.isascii() or "\x7f" in text:
+            text = _UNSAFE_RAW.sub(_escaped, text)
+        out.write(separator + text)
         separator = ",\n  "
     out.write("\n]\n" if result.findings else "[]\n")
 

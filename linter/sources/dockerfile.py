@@ -495,6 +495,9 @@ def _flag_words(text: str, start: int) -> tuple[list[tuple[int, int]], int]:
 
 def _decode_flag(text: str, start: int, end: int) -> _Piece:
     """A flag word with its quotes and backslash escapes removed, as BuildKit reads it."""
+    word = text[start:end]
+    if "'" not in word and '"' not in word and "\\" not in word:  # most flags: the word itself
+        return _Piece.raw(text, start, end)
     chars: list[str] = []
     positions: list[int] = []
     quote = ""
