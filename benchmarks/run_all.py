@@ -332,6 +332,10 @@ def main() -> int:
     described = machine()  # the load average before the benchmarks add their own
     compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="ecs-lint-bench-"))
+    started_in = Path.cwd()
+    # Every tool runs where the workloads are, as in a user's repository: in ecs-lint's own
+    # checkout a run would read its pyproject.toml, which names ecs-lint, looking for a table.
+    os.chdir(workdir)
     try:
         rows = (
             core_rows(workdir, args.repeat)
@@ -340,6 +344,7 @@ def main() -> int:
             + bake_rows(workdir, args.repeat)
         )
     finally:
+        os.chdir(started_in)
         shutil.rmtree(workdir)
     if not args.skip_gallery:
         rows += gallery_rows()
