@@ -62,42 +62,44 @@ _DIGEST_MIN_HEX: Final = 32
 _SHOW_LIMIT: Final = 48
 
 # Every pattern is ASCII-only and used with ``fullmatch`` (never ``$``, which also matches before a
-# trailing newline), so Unicode digits or letters can never slip through.
+# trailing newline), so Unicode digits or letters can never slip through. Those an ordinary
+# reference never needs (its explanations, ports, digests, ECR hosts) are pattern texts with the
+# same flag inline, ``(?a)``, compiled on first use.
 _FLAGS: Final = re.ASCII
 _COMPONENT: Final = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _PATH_RE: Final = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*", _FLAGS)
-_COMPONENT_RE: Final = re.compile(_COMPONENT, _FLAGS)
-_COMPONENT_BAD_CHAR_RE: Final = re.compile(r"[^a-z0-9._-]", _FLAGS)
-_SEPARATOR_RUN_RE: Final = re.compile(r"[._-]+", _FLAGS)
-_SEPARATOR_RE: Final = re.compile(r"[._]|__|-+", _FLAGS)
+_COMPONENT_RE: Final = "(?a)" + _COMPONENT
+_COMPONENT_BAD_CHAR_RE: Final = r"(?a)[^a-z0-9._-]"
+_SEPARATOR_RUN_RE: Final = r"(?a)[._-]+"
+_SEPARATOR_RE: Final = r"(?a)[._]|__|-+"
 _HOST_LABEL_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?", _FLAGS)
-_IPV6_RE: Final = re.compile(r"\[[A-Fa-f0-9:]+\]", _FLAGS)
-_PORT_RE: Final = re.compile(r"[0-9]+", _FLAGS)
+_IPV6_RE: Final = r"(?a)\[[A-Fa-f0-9:]+\]"
+_PORT_RE: Final = r"(?a)[0-9]+"
 _TAG_BAD_CHAR_RE: Final = re.compile(r"[^A-Za-z0-9_.-]", _FLAGS)
-_ALGORITHM_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*", _FLAGS)
-_HEX_RE: Final = re.compile(r"[0-9a-fA-F]+", _FLAGS)
+_ALGORITHM_RE: Final = r"(?a)[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*"
+_HEX_RE: Final = r"(?a)[0-9a-fA-F]+"
 _UPPER_RE: Final = re.compile(r"[A-Z]", _FLAGS)
 _IMAGE_ID_RE: Final = re.compile(r"[a-f0-9]{64}", _FLAGS)
 _BAD_CHAR_RE: Final = re.compile(r"[^A-Za-z0-9._\-/:@\[\]+]", _FLAGS)
 
 _REGION: Final = r"[a-z]{2,}(?:-[a-z]+)+-[0-9]+"  # us-east-1, us-gov-west-1, cn-north-1
-_ECR_PRIVATE_RE: Final = re.compile(
+_ECR_PRIVATE_RE: Final = (
+    "(?a)"
     rf"(?P<account>[0-9]{{12}})\."
     rf"(?:dkr\.ecr(?:-fips)?\.(?P<region>{_REGION})\.amazonaws\.com(?:\.cn)?"
-    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION})\.on\.aws)",
-    _FLAGS,
+    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION})\.on\.aws)"
 )
 
 _LABEL: Final = r"\$\{[^${}]+\}"  # a template's unresolved value: ${AWS::Region}, ${var.x}
-_LABEL_RE: Final = re.compile(_LABEL, _FLAGS)
-_ECR_PRIVATE_LABELLED_RE: Final = re.compile(
+_LABEL_RE: Final = "(?a)" + _LABEL
+_ECR_PRIVATE_LABELLED_RE: Final = (
+    "(?a)"
     rf"(?P<account>[0-9]{{12}}|{_LABEL})\."
     rf"(?:dkr\.ecr(?:-fips)?\.(?P<region>{_REGION}|{_LABEL})\.(?:amazonaws\.com(?:\.cn)?|{_LABEL})"
-    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION}|{_LABEL})\.on\.aws)",
-    _FLAGS,
+    rf"|dkr-ecr(?:-fips)?\.(?P<dual_region>{_REGION}|{_LABEL})\.on\.aws)"
 )
 
-_NAME_RE: Final = re.compile(r"[A-Za-z0-9_]+", _FLAGS)
+_NAME_RE: Final = r"(?a)[A-Za-z0-9_]+"
 _PLACEHOLDER_RE: Final = re.compile(r"<([A-Za-z][A-Za-z0-9_.-]*)>")
 _VARIABLE_RE: Final = re.compile(
     r"""
@@ -255,7 +257,7 @@ def _variable_end(text: str, start: int) -> int:
                 if depth == 0:
                     return index + 1
         return len(text)  # never closed: the rest is the variable
-    name = _NAME_RE.match(text, start + 1)
+    name = re.compile(_NAME_RE).match(text, start + 1)
     return name.end() if name is not None else start + 1
 
 
@@ -316,9 +318,9 @@ def ecr_private_parts(domain: str, *, labels: bool = False) -> tuple[str, str] |
     resolve); such a field comes back as that text. Only callers that treat ``${label}`` as an
     unknown value (never as a region name to compare) ask for it.
     """
-    match = _ECR_PRIVATE_RE.fullmatch(_host_key(domain))
+    match = re.compile(_ECR_PRIVATE_RE).fullmatch(_host_key(domain))
     if match is None and labels and "${" in domain:
-        match = _ECR_PRIVATE_LABELLED_RE.fullmatch(_host_key_keeping_labels(domain))
+        match = re.compile(_ECR_PRIVATE_LABELLED_RE).fullmatch(_host_key_keeping_labels(domain))
     if match is None:
         return None
     return match.group("account"), match.group("region") or match.group("dual_region")
@@ -326,8 +328,8 @@ def ecr_private_parts(domain: str, *, labels: bool = False) -> tuple[str, str] |
 
 def _host_key_keeping_labels(domain: str) -> str:
     """:func:`_host_key` of the text between ``${label}`` values; the labels as written."""
-    pieces = _LABEL_RE.split(domain)
-    labels = _LABEL_RE.findall(domain)
+    pieces = re.compile(_LABEL_RE).split(domain)
+    labels = re.compile(_LABEL_RE).findall(domain)
     keys = [_host_key(piece) if piece else "" for piece in pieces]
     if any(piece and not key for piece, key in zip(pieces, keys, strict=True)):
         return ""
@@ -425,7 +427,7 @@ def _split_name(name: str) -> tuple[str | None, str]:
 def _check_domain(domain: str) -> None:
     """Check ``host[:port]``, where host is a domain name or a bracketed IPv6 address."""
     host, port = _split_host_port(domain)
-    if port is not None and not _PORT_RE.fullmatch(port):
+    if port is not None and not re.compile(_PORT_RE).fullmatch(port):
         if not port:
             raise _Rejected(f"registry '{_show(domain)}' has an empty port after ':'")
         raise _Rejected(f"registry port '{_show(port)}' in '{_show(domain)}' must be a number")
@@ -447,7 +449,7 @@ def _check_host(host: str, domain: str) -> None:
     if not host:
         raise _Rejected(f"registry host is empty in '{_show(domain)}'")
     if host.startswith("["):
-        if not _IPV6_RE.fullmatch(host):
+        if not re.compile(_IPV6_RE).fullmatch(host):
             raise _Rejected(f"registry host '{_show(host)}' is not a valid bracketed IPv6 address")
         return
     for label in host.split("."):
@@ -478,7 +480,7 @@ def _check_path(path: str) -> None:
     if _UPPER_RE.search(path):
         raise _Rejected("repository name must be lowercase")
     for component in path.split("/"):
-        if not _COMPONENT_RE.fullmatch(component):
+        if not re.compile(_COMPONENT_RE).fullmatch(component):
             raise _Rejected(_component_reason(component, path))
 
 
@@ -487,7 +489,7 @@ def _component_reason(component: str, path: str) -> str:
     if not component:
         return f"repository path '{_show(path)}' has an empty component"
     shown = f"repository path component '{_show(component)}'"
-    bad = _COMPONENT_BAD_CHAR_RE.search(component)
+    bad = re.compile(_COMPONENT_BAD_CHAR_RE).search(component)
     if bad is not None:
         return (
             f"{shown} contains '{bad.group()}' "
@@ -495,8 +497,8 @@ def _component_reason(component: str, path: str) -> str:
         )
     if component[0] in "._-" or component[-1] in "._-":
         return f"{shown} must start and end with a lowercase letter or digit"
-    for run in _SEPARATOR_RUN_RE.findall(component):
-        if not _SEPARATOR_RE.fullmatch(run):
+    for run in re.compile(_SEPARATOR_RUN_RE).findall(component):
+        if not re.compile(_SEPARATOR_RE).fullmatch(run):
             return f"{shown} has the separator '{run}' (allowed: '.', '_', '__' or one or more '-')"
     return f"{shown} is not valid"  # not reached: the checks above cover the grammar
 
@@ -543,9 +545,9 @@ def _check_digest(digest: str) -> None:
     algorithm, colon, encoded = digest.partition(":")
     if not colon:
         raise _Rejected(f"digest '{shown}' must have the form 'algorithm:hex'")
-    if not _ALGORITHM_RE.fullmatch(algorithm):
+    if not re.compile(_ALGORITHM_RE).fullmatch(algorithm):
         raise _Rejected(f"digest algorithm '{_show(algorithm)}' is not valid")
-    if not _HEX_RE.fullmatch(encoded):
+    if not re.compile(_HEX_RE).fullmatch(encoded):
         raise _Rejected(f"digest '{shown}' must have only hex characters after ':'")
     expected = _DIGEST_HEX_LENGTHS.get(algorithm)
     if expected is None:
@@ -571,7 +573,7 @@ def _classify(domain: str) -> RegistryKind:
         return RegistryKind.DOCKER_HUB
     if key in ECR_PUBLIC_HOSTS:
         return RegistryKind.ECR_PUBLIC
-    if _ECR_PRIVATE_RE.fullmatch(key):
+    if re.compile(_ECR_PRIVATE_RE).fullmatch(key):
         return RegistryKind.ECR_PRIVATE
     return RegistryKind.OTHER
 
