@@ -93,20 +93,18 @@ def _has_tool_table(pyproject: Path, limit: int) -> bool:
     from ecs_lint.textio import UnreadableFile, read_limited
 
     try:
-        if b"ecs-lint" not in read_limited(pyproject, limit):
-            return False  # no table of ours, however written: not worth a TOML parser's start
-        return _tool_table(_read_toml(pyproject, limit)) is not None
+        data = read_limited(pyproject, limit)
+    except UnreadableFile:
+        return True  # unreadable or too large: reading it as the configuration says why
+    if b"ecs-lint" not in data:
+        return False  # no table of ours, however written: not worth a TOML parser's start
+    try:
+        return _tool_table(_parsed_toml(pyproject, data)) is not None
     except ConfigError:
-        # A broken pyproject.toml that may hold our table is reported, not silently skipped.
-        try:
-            return b"ecs-lint" in read_limited(pyproject, limit)
-        except UnreadableFile:
-            return True  # unreadable or too large: reading it again says why
+        return True  # a broken pyproject.toml that mentions us is reported, not skipped
 
 
 def _read_toml(path: Path, limit: int = MAX_FILE_SIZE) -> dict[str, Any]:
-    import tomllib
-
     from ecs_lint.textio import UnreadableFile, read_limited
 
     try:
@@ -116,6 +114,12 @@ def _read_toml(path: Path, limit: int = MAX_FILE_SIZE) -> dict[str, Any]:
     except UnreadableFile as error:
         reason = error.message.removeprefix("cannot read file: ")
         raise ConfigError(f"{shown(path)}: cannot read configuration: {reason}") from None
+    return _parsed_toml(path, data)
+
+
+def _parsed_toml(path: Path, data: bytes) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:

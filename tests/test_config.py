@@ -270,6 +270,15 @@ def test_a_pyproject_that_never_mentions_us_is_passed_over_even_when_broken(
     assert "pyproject.toml" not in run.stderr
 
 
+def test_a_pyproject_too_large_to_read_is_reported_not_a_crash(project: Path) -> None:
+    with (project / "pyproject.toml").open("wb") as pyproject:
+        pyproject.truncate(11 * 1024 * 1024)  # over the 10 MiB limit, without writing it
+    run = run_cli("-o", "concise", "ecs")
+    assert run.status == 2
+    assert "pyproject.toml: cannot read configuration: file is 11,534,336 bytes" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_unknown_code_in_options_is_an_error(project: Path) -> None:
     run = run_cli("--select", "EL1O1", "ecs")
     assert run.status == 2

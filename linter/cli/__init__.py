@@ -21,8 +21,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from ecs_lint import classcode
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -46,7 +44,6 @@ COMMANDS = frozenset(
 
 
 def main(argv: list[str] | None = None) -> None:
-    classcode.install()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] != "-V":
         args = ["check", *args]
@@ -55,6 +52,10 @@ def main(argv: list[str] | None = None) -> None:
         with _collecting_garbage_rarely():
             if args[:1] in (["--version"], ["-V"]) or args == ["version"]:
                 _print_version()  # without typer: a version check should start instantly
+            # Not before --version: it imports dataclasses, which printing the version needs not.
+            from ecs_lint import classcode
+
+            classcode.install()
             if args and args[0] == "check":
                 from ecs_lint.cli import fastpath
 

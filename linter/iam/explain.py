@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from ecs_lint.iam.arns import Placement
     from ecs_lint.iam.provider import Check, KnownRole
 
-_TEMPLATE_VALUE: Final = r"\$\{([^}]*)\}"
 _ALIAS_ARN: Final = r"arn:[^:]*:kms:[^:]*:[^:]*:alias/"
 START_FAILURE: Final = (
     "the task will stop at start with ResourceInitializationError: unable to pull secrets or "
@@ -140,7 +139,9 @@ def alias_trap(check: Check) -> str | None:
 
 def _fold_case(pattern: str) -> str:
     """``pattern`` in lower case, except its ``${...}`` values and policy variables."""
-    parts = re.compile(_TEMPLATE_VALUE).split(pattern)
+    from ecs_lint.iam.requests import PLACEHOLDER  # imported with the provider already
+
+    parts = PLACEHOLDER.split(pattern)
     # re.split with one group: text, value, text, value, ..., text
     return "".join(
         part.lower() if index % 2 == 0 else "${" + part + "}" for index, part in enumerate(parts)
