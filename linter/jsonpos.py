@@ -6,8 +6,8 @@ value, so sources that read JSON parse it with this module instead.
 Two paths give the same tree:
 
 * The fast path (almost every real file): the stdlib's C decoder checks the text and decodes it,
-  one regular-expression pass pairs up the brackets, and object members and array items are then
-  located only when someone asks for them. A linter reads a few fields of a task definition and
+  and the members of an object or the items of an array are located only when someone first asks
+  for them (a regular expression for each, the C scanner to skip a nested container). A linter reads a few fields of a task definition and
   none of its environment variables, so most of the text is never walked in Python.
 * The exact path: an iterative parser in pure Python that builds the whole tree. It runs when the
   fast path declines (invalid JSON, duplicate keys, ``NaN``, very deep nesting), because only it
@@ -106,7 +106,9 @@ class JsonObject:
     def index(self) -> dict[str, JsonMember]:
         """The member that counts for each key."""
         if self._index is None:
-            self._index = {member.key: member for member in self.members}
+            # Only a deferred object builds its index here, and it has no duplicates: its
+            # value's keys are its members' keys, in the same order.
+            self._index = dict(zip(self.value, self.members, strict=True))
         return self._index
 
     @property
@@ -291,7 +293,7 @@ def _parse_fast(text: str, max_depth: int) -> JsonNode | None:
     brackets = text.count("[") + text.count("{")
     if brackets > max_depth and _depth(text) > max_depth:
         return None
-    return _Lazy(text).node(_skip_whitespace(text, 0), value)
+    return _Lazy(text).root(value)
 
 
 # Everything up to the next bracket outside a string, then that bracket.
@@ -323,35 +325,48 @@ class _Lazy:
     text: str
 
     def object_members(self, start: int, value: dict[str, JsonValue]) -> list[JsonMember]:
-        # Without duplicates the dict's keys are the members' keys in text order.
-        text, members, pos = self.text, [], start + 1
+        # Without duplicates the dict's keys are the members' keys in text order. One loop with
+        # no call per member but the match: this runs for every object any rule reads.
+        text, members, pos, match_member = self.text, [], start + 1, _MEMBER.match
         for key, item in value.items():
-            match = _MEMBER.match(text, pos)
+            match = match_member(text, pos)
             assert match is not None, "valid JSON has a member here"
-            child, pos = self._child(match, 2, item)
-            members.append(JsonMember(key, match.start(1), match.end(1), child))
+            child: JsonNode
+            begin, end = match.span(2)
+            if begin >= 0:
+                child, pos = JsonScalar(item, begin, end), match.end()  # type: ignore[arg-type]
+            else:
+                child, pos = self._container(match.end(), item)
+            members.append(JsonMember(key, *match.span(1), child))
         return members
 
     def array_items(self, start: int, value: list[JsonValue]) -> list[JsonNode]:
-        text, items, pos = self.text, [], start + 1
+        text, items, pos, match_item = self.text, [], start + 1, _ITEM.match
         for item in value:
-            match = _ITEM.match(text, pos)
+            match = match_item(text, pos)
             assert match is not None, "valid JSON has an item here"
-            child, pos = self._child(match, 1, item)
+            child: JsonNode
+            begin, end = match.span(1)
+            if begin >= 0:
+                child, pos = JsonScalar(item, begin, end), match.end()  # type: ignore[arg-type]
+            else:
+                child, pos = self._container(match.end(), item)
             items.append(child)
         return items
 
-    def node(self, start: int, value: JsonValue) -> JsonNode:
-        match = _ITEM.match(self.text, start)
-        assert match is not None, "valid JSON has a value here"
-        return self._child(match, 1, value)[0]
+    def root(self, value: JsonValue) -> JsonNode:
+        """The node of the whole text: one value, maybe with whitespace around it. Its end is
+        known without scanning it again."""
+        start = _skip_whitespace(self.text, 0)
+        end = len(self.text.rstrip(" \t\n\r"))
+        if isinstance(value, dict):
+            return JsonObject(start, end, (value, self))
+        if isinstance(value, list):
+            return JsonArray(start, end, (value, self))
+        return JsonScalar(value, start, end)
 
-    def _child(self, match: re.Match[str], group: int, value: JsonValue) -> tuple[JsonNode, int]:
-        """The node a member or item match found, and where the next one starts."""
-        start = match.start(group)
-        if start >= 0:
-            return JsonScalar(value, start, match.end(group)), match.end()  # type: ignore[arg-type]
-        start = match.end()
+    def _container(self, start: int, value: JsonValue) -> tuple[JsonObject | JsonArray, int]:
+        """The container starting at ``start``, and where the next member or item starts."""
         end = _scan_once(self.text, start)[1]
         after = _AFTER_CONTAINER.match(self.text, end).end()  # type: ignore[union-attr]
         if isinstance(value, dict):
