@@ -7,8 +7,9 @@ Two paths give the same tree:
 
 * The fast path (almost every real file): the stdlib's C decoder checks the text and decodes it,
   and the members of an object or the items of an array are located only when someone first asks
-  for them (a regular expression for each, the C scanner to skip a nested container). A linter reads a few fields of a task definition and
-  none of its environment variables, so most of the text is never walked in Python.
+  for them (a regular expression for each, the C scanner to skip a nested container). A linter
+  reads a few fields of a task definition and none of its environment variables, so most of the
+  text is never walked in Python.
 * The exact path: an iterative parser in pure Python that builds the whole tree. It runs when the
   fast path declines (invalid JSON, duplicate keys, ``NaN``, very deep nesting), because only it
   knows where an error is, what the JSON grammar expected there, and where each duplicate key is.

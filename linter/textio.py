@@ -35,6 +35,9 @@ _CONTROL = re.compile(
 )
 MAX_FILE_BYTES = MAX_FILE_SIZE  # the default; ``Settings.max_file_size`` is the run's limit
 BOM = "\ufeff"
+_NEARBY = 1 << 14
+"""How far (in characters) from the last offset ``SourceText.span`` placed it counts newlines
+instead of indexing every line: counting costs a few instructions a character."""
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to fear
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows does not follow links in open
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: the bytes as they are (no CRLF or ^Z handling)
@@ -67,6 +70,8 @@ class SourceText:
     # Offsets where lines start, built on first use. A typed array, not a list: a run keeps
     # every file's text and index for code frames and fixes, and a list costs 36 bytes a line.
     _line_starts: array[int] = field(default_factory=lambda: array("q"), repr=False)
+    # The last offset ``span`` placed without the index: (offset, 0-based line, line start).
+    _cursor: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a text offset."""
@@ -75,14 +80,54 @@ class SourceText:
         return line + 1, offset - starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
-        starts = self._line_starts or self._index_lines()
-        line = bisect.bisect_right(starts, start) - 1
-        column = start - starts[line] + 1
-        if line + 1 == len(starts) or end < starts[line + 1]:  # most spans are on one line
-            end_line, end_column = line + 1, end - starts[line] + 1
+        at, line, line_start = self._cursor
+        text = self.text
+        if self._line_starts or not at <= start <= end <= len(text) or end - at > _NEARBY:
+            return self._placed_span(start, end)
+        # The usual request: a little after the last one (see _line), in one inline step.
+        newlines = text.count("\n", at, start)
+        if newlines:
+            line, line_start = line + newlines, text.rfind("\n", at, start) + 1
+        self._cursor = (start, line, line_start)
+        end_line, end_start = line, line_start
+        newlines = text.count("\n", start, end)
+        if newlines:
+            end_line, end_start = line + newlines, text.rfind("\n", start, end) + 1
+        column, end_column = start - line_start + 1, end - end_start + 1
+        return Span(self.path, line + 1, column, end_line + 1, end_column, start, end)
+
+    def _placed_span(self, start: int, end: int) -> Span:
+        line, line_start = self._line(start)
+        if end < start:  # as the line index always said: on the start's line
+            end_line, end_start = line, line_start
         else:
-            end_line, end_column = self.position(end)
-        return Span(self.path, line + 1, column, end_line, end_column, start, end)
+            end_line, end_start = self._line(end)
+        column, end_column = start - line_start + 1, end - end_start + 1
+        return Span(self.path, line + 1, column, end_line + 1, end_column, start, end)
+
+    def _line(self, offset: int) -> tuple[int, int]:
+        """The 0-based line of an offset and where that line starts.
+
+        A source asks for the spans of a few values close together in a file it reads once, so
+        the newlines between the last offset placed and this one are counted (in C) rather than
+        every line of the file indexed; an offset far from the last one uses the index.
+        """
+        at, line, line_start = self._cursor
+        if self._line_starts or not 0 <= offset <= len(self.text) or abs(offset - at) > _NEARBY:
+            starts = self._line_starts or self._index_lines()
+            line = bisect.bisect_right(starts, offset) - 1
+            return line, starts[line]
+        text = self.text
+        if offset >= at:
+            newlines = text.count("\n", at, offset)
+            if newlines:
+                line, line_start = line + newlines, text.rfind("\n", at, offset) + 1
+        else:
+            newlines = text.count("\n", offset, at)
+            if newlines:
+                line, line_start = line - newlines, text.rfind("\n", 0, offset) + 1
+        self._cursor = (offset, line, line_start)
+        return line, line_start
 
     def _index_lines(self) -> array[int]:
         # Where each line starts: 0, then one past each "\n" (only "\n": a line of the
