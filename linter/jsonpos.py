@@ -100,7 +100,7 @@ class JsonObject:
     def members(self) -> list[JsonMember]:
         if self._members is None:
             assert self._lazy is not None, "a deferred object always has its text"
-            self._members = self._lazy.object_members(self.start, self.value)
+            self._members = self._lazy.object_members(self.start, self.end, self.value)
         return self._members
 
     @property
@@ -156,7 +156,7 @@ class JsonArray:
     def items(self) -> list[JsonNode]:
         if self._items is None:
             assert self._lazy is not None, "a deferred array always has its text"
-            self._items = self._lazy.array_items(self.start, self.value)
+            self._items = self._lazy.array_items(self.start, self.end, self.value)
         return self._items
 
     @property
@@ -325,33 +325,37 @@ class _Lazy:
 
     text: str
 
-    def object_members(self, start: int, value: dict[str, JsonValue]) -> list[JsonMember]:
+    def object_members(self, start: int, end: int, value: dict[str, JsonValue]) -> list[JsonMember]:
         # Without duplicates the dict's keys are the members' keys in text order. One loop with
         # no call per member but the match: this runs for every object any rule reads.
         text, members, pos, match_member = self.text, [], start + 1, _MEMBER.match
+        last = len(value) - 1
         for key, item in value.items():
             match = match_member(text, pos)
             assert match is not None, "valid JSON has a member here"
             child: JsonNode
-            begin, end = match.span(2)
+            begin, stop = match.span(2)
             if begin >= 0:
-                child, pos = JsonScalar(item, begin, end), match.end()  # type: ignore[arg-type]
+                child, pos = JsonScalar(item, begin, stop), match.end()  # type: ignore[arg-type]
             else:
-                child, pos = self._container(match.end(), item)
+                closing = end if len(members) == last else None
+                child, pos = self._container(match.end(), item, closing)
             members.append(JsonMember(key, *match.span(1), child))
         return members
 
-    def array_items(self, start: int, value: list[JsonValue]) -> list[JsonNode]:
+    def array_items(self, start: int, end: int, value: list[JsonValue]) -> list[JsonNode]:
         text, items, pos, match_item = self.text, [], start + 1, _ITEM.match
+        last = len(value) - 1
         for item in value:
             match = match_item(text, pos)
             assert match is not None, "valid JSON has an item here"
             child: JsonNode
-            begin, end = match.span(1)
+            begin, stop = match.span(1)
             if begin >= 0:
-                child, pos = JsonScalar(item, begin, end), match.end()  # type: ignore[arg-type]
+                child, pos = JsonScalar(item, begin, stop), match.end()  # type: ignore[arg-type]
             else:
-                child, pos = self._container(match.end(), item)
+                closing = end if len(items) == last else None
+                child, pos = self._container(match.end(), item, closing)
             items.append(child)
         return items
 
@@ -366,10 +370,24 @@ class _Lazy:
             return JsonArray(start, end, (value, self))
         return JsonScalar(value, start, end)
 
-    def _container(self, start: int, value: JsonValue) -> tuple[JsonObject | JsonArray, int]:
-        """The container starting at ``start``, and where the next member or item starts."""
-        end = _scan_once(self.text, start)[1]
-        after = _AFTER_CONTAINER.match(self.text, end).end()  # type: ignore[union-attr]
+    def _container(
+        self, start: int, value: JsonValue, closing: int | None
+    ) -> tuple[JsonObject | JsonArray, int]:
+        """The container starting at ``start``, and where the next member or item starts.
+
+        ``closing``: the end of the enclosing container when this is its last member or item,
+        which then ends where the whitespace before that container's closing bracket starts.
+        Any other container is scanned to its end (by the C scanner: it costs more the longer
+        the container is, and a task definition's last member is often its longest).
+        """
+        text = self.text
+        if closing is None:
+            end = _scan_once(text, start)[1]
+            after = _AFTER_CONTAINER.match(text, end).end()  # type: ignore[union-attr]
+        else:
+            end = after = closing - 1
+            while text[end - 1] in " \t\n\r":
+                end -= 1
         if isinstance(value, dict):
             return JsonObject(start, end, (value, self)), after
         assert isinstance(value, list), "only containers have no scalar text"
