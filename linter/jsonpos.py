@@ -328,7 +328,8 @@ class _Lazy:
     def object_members(self, start: int, end: int, value: dict[str, JsonValue]) -> list[JsonMember]:
         # Without duplicates the dict's keys are the members' keys in text order. One loop with
         # no call per member but the match: this runs for every object any rule reads.
-        text, members, pos, match_member = self.text, [], start + 1, _MEMBER.match
+        text, pos, match_member = self.text, start + 1, _MEMBER.match
+        members: list[JsonMember] = []
         last = len(value) - 1
         for key, item in value.items():
             match = match_member(text, pos)
@@ -344,7 +345,8 @@ class _Lazy:
         return members
 
     def array_items(self, start: int, end: int, value: list[JsonValue]) -> list[JsonNode]:
-        text, items, pos, match_item = self.text, [], start + 1, _ITEM.match
+        text, pos, match_item = self.text, start + 1, _ITEM.match
+        items: list[JsonNode] = []
         last = len(value) - 1
         for item in value:
             match = match_item(text, pos)

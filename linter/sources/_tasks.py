@@ -144,6 +144,23 @@ class JsonView:
         editable = self.raw is not None and self.raw[start:end] == node.value
         return Text(node.value, self.span_of(start, end), editable)
 
+    def string(self) -> str | None:
+        """A string's value, as ``text()`` has it, without working out where it is."""
+        node = self.node
+        if isinstance(node, JsonScalar) and isinstance(node.value, str):
+            return node.value
+        return None
+
+    def located(self) -> Located | None:
+        """A string's value and where its text is, as ``text()`` has them, in one step."""
+        node = self.node
+        if self.put_at is not None or not isinstance(node, JsonScalar):
+            text = self.text()
+            return None if text is None else text.located()
+        if not isinstance(node.value, str):
+            return None
+        return Located(node.value, self.span_of(node.start + 1, node.end - 1))
+
     def unknown(self) -> tuple[str, ...] | None:
         return None
 
@@ -319,11 +336,15 @@ class TaskReader:
 
     def located(self, node: Node | None) -> Located | None:
         """A string value with the span of its text (between the quotes in JSON)."""
+        if type(node) is JsonView:  # most nodes read: no Text on the way
+            return node.located()
         text = node.text() if node is not None else None
         return None if text is None else text.located()
 
 
 def _string(node: Node | None) -> str | None:
+    if type(node) is JsonView:  # most nodes read: a value, with no span worked out
+        return node.string()
     text = node.text() if node is not None else None
     return None if text is None else text.value
 

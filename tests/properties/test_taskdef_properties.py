@@ -14,8 +14,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ecs_lint import jsonpos
 from ecs_lint.settings import Settings
 from ecs_lint.sources import taskdef
+from ecs_lint.sources._tasks import JsonView
 from ecs_lint.textio import UnreadableFile, decode_source
 from support import reported_as
 
@@ -106,3 +108,24 @@ def test_any_bytes_are_read_or_reported(data: bytes) -> None:
     for problem in document.problems:
         assert reported_as(problem) in {"EL900", "EL902", "EL903"}
         assert 0 <= problem.span.start <= problem.span.end <= len(source.text)
+
+
+SCALARS = st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.none())
+
+
+@given(st.lists(SCALARS, max_size=6), LAYOUTS)
+def test_a_json_string_read_in_one_step_is_its_text(
+    values: list[Any], layout: dict[str, Any]
+) -> None:
+    # The task reader takes a string's value (and where its text is) from a JsonView directly;
+    # it must be what the view's Text says, escapes and non-strings included.
+    text = json.dumps({"items": values}, **layout)
+    source = decode_source(text.encode(), "td.json")
+    root = JsonView(jsonpos.parse(source.text).root, source.span, source.text)
+    items = root.get("items")
+    assert items is not None
+    for item in items.elements() or []:
+        assert isinstance(item, JsonView)
+        found = item.text()
+        assert item.string() == (found.value if found else None)
+        assert item.located() == (found.located() if found else None)
