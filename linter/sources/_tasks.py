@@ -241,7 +241,7 @@ class TaskReader:
             self.unresolved_image(node, unknown, None)
             return ()
         items = node.elements() or []
-        return tuple(self.container(item) for item in items if item.entries() is not None)
+        return tuple(self.container(item) for item in items if _is_mapping(item))
 
     def container(self, node: Node, *, name: str | None = None) -> ContainerView:
         """One container; ``name`` names one whose node has none (an Express service's primary
@@ -340,6 +340,12 @@ class TaskReader:
             return node.located()
         text = node.text() if node is not None else None
         return None if text is None else text.located()
+
+
+def _is_mapping(node: Node) -> bool:
+    if type(node) is JsonView:  # most nodes read: said without wrapping each member
+        return isinstance(node.node, JsonObject)
+    return node.entries() is not None
 
 
 def _string(node: Node | None) -> str | None:
