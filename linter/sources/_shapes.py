@@ -2,7 +2,7 @@
 
 A source's shapes use a small part of JSON Schema: ``type`` (one kind or a list), ``required``,
 ``properties``, ``items`` and ``additionalProperties``. :class:`Shape` runs the plain-Python
-check of that part (:func:`fits`) on every value, since nearly every file is right, and only for
+check of that part (:func:`checker`) on every value, since nearly every file is right, and only for
 a value that fails it asks jsonschema (slow to import and to run) what is wrong, as shape
 problems at the spans of the wrong values. A value whose shape is unknown (``UNKNOWN``: a
 template's value) fits anywhere: it is not known to be wrong.
@@ -17,6 +17,8 @@ from ecs_lint.model import Problem, ProblemKind
 from ecs_lint.sources._text import UNKNOWN, shape_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
@@ -52,10 +54,9 @@ class Shape:
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
+        self.fits = checker(schema)
+        """Whether a value has this shape (the plain-Python check)."""
         self._validator: Validator | None = None
-
-    def fits(self, value: object) -> bool:
-        return fits(self.schema, value)
 
     def validator(self) -> Validator:
         if self._validator is None:
@@ -82,40 +83,65 @@ class Shape:
         return sorted(problems.values(), key=lambda problem: problem.span.start)
 
 
-def fits(schema: dict[str, Any], value: object) -> bool:
-    """Whether ``value`` has the shape ``schema`` describes, as jsonschema would say."""
-    # Plain loops, not all() over generators: every task definition of a run is asked.
-    if value is UNKNOWN:
-        return True
+def checker(schema: dict[str, Any]) -> Callable[[object], bool]:
+    """Whether a value has the shape ``schema`` describes, as jsonschema would say: a function
+    made once per schema, which reads no schema when it runs (every task definition of a run
+    is asked)."""
     kinds = schema["type"]
     if kinds == "object":
+        return _object_checker(schema)
+    if kinds == "array":
+        return _array_checker(checker(schema["items"]))
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    strings, integers = "string" in kinds, "integer" in kinds
+
+    def scalar(value: object) -> bool:
+        if value is UNKNOWN or (strings and isinstance(value, str)):
+            return True
+        return integers and isinstance(value, int) and not isinstance(value, bool)
+
+    return scalar
+
+
+def _object_checker(schema: dict[str, Any]) -> Callable[[object], bool]:
+    required = tuple(schema.get("required", ()))
+    properties = {key: checker(inner) for key, inner in schema.get("properties", {}).items()}
+    extra = schema.get("additionalProperties")
+    extra_fits = None if extra is None else checker(extra)
+
+    def check(value: object) -> bool:
+        # Plain loops, not all() over generators: see checker.
+        if value is UNKNOWN:
+            return True
         if not isinstance(value, dict):
             return False
-        for key in schema.get("required", ()):
+        for key in required:
             if key not in value:
                 return False
-        properties = schema.get("properties", {})
-        for key, inner in properties.items():
-            if key in value and not fits(inner, value[key]):
+        for key, fits in properties.items():
+            if key in value and not fits(value[key]):
                 return False
-        extra = schema.get("additionalProperties")
-        if extra is not None:
+        if extra_fits is not None:
             for key, item in value.items():
-                if key not in properties and not fits(extra, item):
+                if key not in properties and not extra_fits(item):
                     return False
         return True
-    if kinds == "array":
+
+    return check
+
+
+def _array_checker(item_fits: Callable[[object], bool]) -> Callable[[object], bool]:
+    def check(value: object) -> bool:
+        if value is UNKNOWN:
+            return True
         if not isinstance(value, list):
             return False
-        items = schema["items"]
-        for item in value:  # noqa: SIM110 (see above)
-            if not fits(items, item):
+        for item in value:  # noqa: SIM110 (see checker)
+            if not item_fits(item):
                 return False
         return True
-    kinds = [kinds] if isinstance(kinds, str) else kinds
-    return ("string" in kinds and isinstance(value, str)) or (
-        "integer" in kinds and isinstance(value, int) and not isinstance(value, bool)
-    )
+
+    return check
 
 
 def checked_parts(node: ShapeNode, schema: dict[str, Any]) -> object:
