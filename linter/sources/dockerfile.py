@@ -51,7 +51,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from ecs_lint.model import Document, ImageUse, Problem, ProblemKind, UnresolvedRef, UseKind
 from ecs_lint.references import familiar_name, find_variables, parse_reference
@@ -170,8 +170,11 @@ class _OffsetMap:
         return self._source[piece] + index - self._logical[piece]
 
 
-@dataclass(frozen=True, slots=True)
-class _Instruction:
+# _Instruction, _Line and _Piece are named tuples, not frozen dataclasses: every line of every
+# Dockerfile makes a few, and a frozen dataclass sets each field through object.__setattr__.
+
+
+class _Instruction(NamedTuple):
     """One instruction: its keyword, its logical line and where each part of it is written."""
 
     keyword: str
@@ -207,8 +210,7 @@ class _Split:
     """Where the frontend reference of a ``# syntax=`` directive is (start, end offsets)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One physical line and the offset where it starts."""
 
     start: int
@@ -402,8 +404,7 @@ def _is_json_form(text: str, start: int) -> bool:
 # --- Words and flags -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+class _Piece(NamedTuple):
     """Text taken from an instruction, with the logical index of each of its characters."""
 
     text: str
