@@ -170,8 +170,9 @@ class _OffsetMap:
         return self._source[piece] + index - self._logical[piece]
 
 
-# _Instruction, _Line and _Piece are named tuples, not frozen dataclasses: every line of every
-# Dockerfile makes a few, and a frozen dataclass sets each field through object.__setattr__.
+# _Instruction, _Line, _Piece and the interpreter's _Binding, _Expansion and _Written are named
+# tuples, not frozen dataclasses: every line of every Dockerfile makes a few, and a frozen
+# dataclass sets each field through object.__setattr__.
 
 
 class _Instruction(NamedTuple):
@@ -568,8 +569,7 @@ class _ExpandError(Exception):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class _Binding:
+class _Binding(NamedTuple):
     """A variable's value where it is read; ``None`` when only the build will know it."""
 
     value: str | None
@@ -599,8 +599,7 @@ class _Scope:
         return _Scope(dict(self.variables), self.open)
 
 
-@dataclass(frozen=True, slots=True)
-class _Expansion:
+class _Expansion(NamedTuple):
     """A word with its variables expanded as far as their values are known."""
 
     value: str
@@ -859,8 +858,7 @@ class _Stage:
     scope: _Scope
 
 
-@dataclass(frozen=True, slots=True)
-class _Written:
+class _Written(NamedTuple):
     """Image (or ARG default) text as written."""
 
     text: str
