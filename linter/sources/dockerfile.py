@@ -157,9 +157,10 @@ class _OffsetMap:
 
     __slots__ = ("_logical", "_source")
 
-    def __init__(self) -> None:
-        self._logical: list[int] = []
-        self._source: list[int] = []
+    def __init__(self, source: int) -> None:
+        """The map of a logical text whose first piece starts at ``source`` in the file."""
+        self._logical: list[int] = [0]
+        self._source: list[int] = [source]
 
     def add(self, logical: int, source: int) -> None:
         self._logical.append(logical)
@@ -272,8 +273,9 @@ class _Splitter:
         body, continued = _trim_continuation(stripped, self.split.escape)
         if not continued and not body:
             return None
-        offsets = _OffsetMap()
-        offsets.add(0, first.start + lead)
+        offsets = _OffsetMap(first.start + lead)
+        if not continued:  # the usual instruction: one line
+            return _make_instruction(body, offsets)
         parts = [body]
         length = len(body)
         while continued and self.index < len(self.lines):
