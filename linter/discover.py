@@ -99,6 +99,7 @@ class Discovery:
     _walked: list[str] = field(default_factory=list)
     """The real paths of the directories named on the command line and walked under that
     name (no link on the way, so a walk of the real path would find the same files)."""
+    _cwd: tuple[str, str] = ("", "")
 
     def named(self, paths: list[str]) -> list[Candidate]:
         """The candidates of the paths named on the command line, each file once."""
@@ -120,7 +121,15 @@ class Discovery:
         """The candidates under ``directory`` (a real path), as a walk of it finds them, named
         relative to the working directory when they are inside it: the files of a repository
         read for the context of the files linted."""
-        return list(self._walk(Path(_shown(directory)), directory))
+        return list(self._walk(Path(_shown(directory, self._real_cwd())), directory))
+
+    def _real_cwd(self) -> str:
+        """The working directory's real path, resolved once per run (a repository's walk
+        names its files relative to it)."""
+        cwd = os.getcwd()
+        if self._cwd[0] != cwd:
+            self._cwd = (cwd, os.path.realpath(cwd))
+        return self._cwd[1]
 
     def _named(self, given: str) -> Iterator[Candidate]:
         """The candidates a path named on the command line stands for."""
@@ -294,13 +303,12 @@ def _as_given(given: str, real: str) -> str:
     """A linked file's real path, absolute when it was named so, else relative."""
     if os.path.isabs(given):
         return real
-    return _shown(real)
+    return _shown(real, os.path.realpath(os.getcwd()))
 
 
-def _shown(real: str) -> str:
-    """How a path found by ecs-lint itself is named: relative to the working directory when
-    inside it, else absolute."""
-    cwd = os.path.realpath(os.getcwd())
+def _shown(real: str, cwd: str) -> str:
+    """How a path found by ecs-lint itself is named: relative to the working directory
+    (``cwd``, its real path) when inside it, else absolute."""
     if _inside(real, cwd):
         return os.path.relpath(real, cwd)
     return real
