@@ -279,6 +279,21 @@ NEAR_NAMES: tuple[str, ...] = (
 """File names someone may write meaning ours: each one found gets a hint, never read."""
 
 
+_CONFIG_NAMES = frozenset({CONFIG_FILE_NAME, PYPROJECT, *NEAR_NAMES})
+
+
+def _config_files_in(directory: str) -> frozenset[str]:
+    """The configuration files in ``directory`` (and the files named close to one), by name:
+    one listing instead of a look-up per name, for every directory above a run's files."""
+    try:
+        with os.scandir(directory) as listing:
+            names = [entry.name for entry in listing if entry.name in _CONFIG_NAMES]
+    except OSError:  # searchable but not listable: each name looked up
+        names = list(_CONFIG_NAMES)
+    paths = {name: os.path.join(directory, name) for name in names}  # noqa: PTH118
+    return frozenset(name for name, path in paths.items() if os.path.isfile(path))  # noqa: PTH113
+
+
 class Configurations:
     """The settings of each file of a run, as ruff finds them: the keys of the configuration
     file nearest to the file (``.ecs-lint.toml``, or ``pyproject.toml`` with ``[tool.ecs-lint]``,
@@ -351,17 +366,14 @@ class Configurations:
         return found
 
     def _in_directory(self, directory: str, names: frozenset[str] | None) -> Path | None:
-        def present(name: str) -> bool:
-            if names is not None:
-                return name in names
-            return os.path.isfile(os.path.join(directory, name))  # noqa: PTH113, PTH118
-
+        if names is None:
+            names = _config_files_in(directory)
         for near in NEAR_NAMES:
-            if present(near):
+            if near in names:
                 self._hint(Path(directory, near))
-        if present(CONFIG_FILE_NAME):
+        if CONFIG_FILE_NAME in names:
             return Path(directory, CONFIG_FILE_NAME)
-        if present(PYPROJECT):
+        if PYPROJECT in names:
             pyproject = Path(directory, PYPROJECT)
             if _has_tool_table(pyproject, self._limit):
                 return pyproject

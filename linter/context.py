@@ -27,6 +27,7 @@ each is parsed once.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from ecs_lint.config import project_directory
 from ecs_lint.discover import Discovery
 from ecs_lint.load import load_document
 from ecs_lint.model import ContextKind
-from ecs_lint.sources import formats_for
+from ecs_lint.sources import formats_for, formats_named
 from ecs_lint.textio import UnreadableFile, read_source
 
 if TYPE_CHECKING:
@@ -149,11 +150,25 @@ def _named(format_name: str) -> list[SourceFormat]:
     return [fmt for fmt in FORMATS if fmt.name == format_name]
 
 
-def _provides(fmt: SourceFormat, text: str, need: Need) -> bool:
+def _provides(fmt: SourceFormat, text: str | None, need: Need) -> bool:
+    """Whether a file of ``fmt`` with ``text`` may give ``need``; without a text, whether any
+    file of ``fmt`` may."""
     kind, requested = need
     if kind is ContextKind.REQUESTS:
         return any(fmt.may_ask_for(wanted, text) for wanted in _named(requested))
     return fmt.may_provide(kind, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _serving(needs: frozenset[Need]) -> frozenset[int]:
+    """The formats (by ``id``) whose files may give one of ``needs``: a file no such format
+    claims by its name is never read (the task definitions beside a Dockerfile, when what is
+    wanted is a compose file that might build it)."""
+    from ecs_lint.sources import FORMATS
+
+    return frozenset(
+        id(fmt) for fmt in FORMATS if any(_provides(fmt, None, need) for need in needs)
+    )
 
 
 def _providers(files: RunFiles, root: str, needs: set[Need], loaded: set[str]) -> list[Document]:
@@ -164,8 +179,11 @@ def _providers(files: RunFiles, root: str, needs: set[Need], loaded: set[str]) -
         # The run walked the repository (``ecs-lint .`` at its root): each file that may
         # provide is loaded already, or was passed over as a walk passes it over.
         return found
+    serving = _serving(frozenset(needs))
     for candidate in files.repository_files(root):
         if candidate.real in loaded or candidate.refused is not None:
+            continue
+        if not any(id(fmt) in serving for fmt in formats_named(candidate.path.name)):
             continue
         source = files.text(candidate)
         if source is None:

@@ -99,6 +99,7 @@ class Discovery:
     _walked: list[str] = field(default_factory=list)
     """The real paths of the directories named on the command line and walked under that
     name (no link on the way, so a walk of the real path would find the same files)."""
+    _cwd: tuple[str, str] = ("", "")
 
     def named(self, paths: list[str]) -> list[Candidate]:
         """The candidates of the paths named on the command line, each file once."""
@@ -120,7 +121,15 @@ class Discovery:
         """The candidates under ``directory`` (a real path), as a walk of it finds them, named
         relative to the working directory when they are inside it: the files of a repository
         read for the context of the files linted."""
-        return list(self._walk(Path(_shown(directory)), directory))
+        return list(self._walk(Path(_shown(directory, self._real_cwd())), directory))
+
+    def _real_cwd(self) -> str:
+        """The working directory's real path, resolved once per run (a repository's walk
+        names its files relative to it)."""
+        cwd = os.getcwd()
+        if self._cwd[0] != cwd:
+            self._cwd = (cwd, os.path.realpath(cwd))
+        return self._cwd[1]
 
     def _named(self, given: str) -> Iterator[Candidate]:
         """The candidates a path named on the command line stands for."""
@@ -203,30 +212,38 @@ class Discovery:
                 yield _refused(display, message, real_directory)
                 continue
             names = frozenset(entry.name for entry in entries)
+            absolute = os.path.abspath(directory)
             configurations = self.settings.configurations
             settings = (
-                configurations.for_directory(self.settings, os.path.abspath(directory), names)
+                configurations.for_directory(self.settings, absolute, names)
                 if configurations is not None
                 else self.settings
             )
             exclusions = self._exclusions(settings)
             chain = self.gitignores.chain(real_directory, names) if respect_gitignore else None
+            # Each entry's paths are its directory's plus its name: string joins, without a
+            # path function's work for every file of a large tree.
+            in_absolute, in_real = _prefix(absolute), _prefix(real_directory)
+            in_display = _prefix(os.path.normpath(directory))
             subdirectories = []
             for entry in entries:
                 name = entry.name
                 if entry.is_dir(follow_symlinks=False):
                     if name in ALWAYS_SKIPPED:
                         continue
-                    real = _child(real_directory, name)
-                    if self._leaves_out(exclusions, chain, entry, real, is_dir=True):
+                    real = in_real + name
+                    if self._leaves_out(
+                        exclusions, chain, in_absolute + name, name, real, is_dir=True
+                    ):
                         continue
                     subdirectories.append((entry.path, real))
                 elif is_candidate_name(name):
-                    found = self._candidate(entry, root, real_directory, top)
+                    real = in_real + name
+                    found = self._candidate(entry, root, real, in_display + name, top)
                     if found is None:
                         continue
                     if found.refused is None and self._leaves_out(
-                        exclusions, chain, entry, _child(real_directory, name), is_dir=False
+                        exclusions, chain, in_absolute + name, name, real, is_dir=False
                     ):
                         continue
                     yield found
@@ -236,23 +253,23 @@ class Discovery:
         self,
         exclusions: GlobSet,
         chain: Chain | None,
-        entry: os.DirEntry[str],
+        absolute: str,
+        name: str,
         real: str,
         *,
         is_dir: bool,
     ) -> bool:
-        if exclusions.matches(os.path.abspath(entry.path), entry.name):
+        if exclusions.matches(absolute, name):
             return True
         return self.gitignores.ignored_in(chain, real, is_dir=is_dir)
 
     def _candidate(
-        self, entry: os.DirEntry[str], root: Path, real_directory: str, top: str
+        self, entry: os.DirEntry[str], root: Path, real: str, display: str, top: str
     ) -> Candidate | None:
-        """The candidate a file named like one of ours stands for; ``None`` for a link to a
-        directory or out of the tree."""
-        display = os.path.normpath(entry.path)
+        """The candidate a file named like one of ours stands for (``real``: its real path if
+        it is no link; ``display``: its path as found); ``None`` for a link to a directory or
+        out of the tree."""
         if not entry.is_symlink():
-            real = _child(real_directory, entry.name)
             return Candidate(Path(entry.path), display, False, real=real, top=top)
         try:
             linked_directory = entry.is_dir()
@@ -281,9 +298,12 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _child(directory: str, name: str) -> str:
-    # Plain strings: a Path per file would cost more than the rest of the walk.
-    return os.path.join(directory, name)
+def _prefix(directory: str) -> str:
+    """What a name is appended to for a path in ``directory`` (normalised: only a root ends
+    with a separator): nothing for the current directory, else the directory and a separator."""
+    if directory == os.curdir:
+        return ""
+    return directory if directory.endswith(os.sep) else directory + os.sep
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -294,13 +314,12 @@ def _as_given(given: str, real: str) -> str:
     """A linked file's real path, absolute when it was named so, else relative."""
     if os.path.isabs(given):
         return real
-    return _shown(real)
+    return _shown(real, os.path.realpath(os.getcwd()))
 
 
-def _shown(real: str) -> str:
-    """How a path found by ecs-lint itself is named: relative to the working directory when
-    inside it, else absolute."""
-    cwd = os.path.realpath(os.getcwd())
+def _shown(real: str, cwd: str) -> str:
+    """How a path found by ecs-lint itself is named: relative to the working directory
+    (``cwd``, its real path) when inside it, else absolute."""
     if _inside(real, cwd):
         return os.path.relpath(real, cwd)
     return real

@@ -57,6 +57,21 @@ class Fix:
     suggestion: dict[str, Any] | None = field(default=None, compare=False)
 
 
+_SHARED_EXTRAS: dict[tuple[tuple[str, object], ...], Mapping[str, Any]] = {}
+
+
+def _read_only(extra: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of ``extra``; one made of absent values and flags (``{"evidence":
+    None}``) shared by every finding that has it: a run of 10,000 files made 30,000 copies."""
+    if any(value is not None and type(value) is not bool for value in extra.values()):
+        return MappingProxyType(dict(extra))
+    key = tuple(extra.items())
+    shared = _SHARED_EXTRAS.get(key)
+    if shared is None:
+        shared = _SHARED_EXTRAS[key] = MappingProxyType(dict(extra))
+    return shared
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports, complete when made: ``extra`` (the rule's own JSON keys) is a
@@ -81,7 +96,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if not isinstance(self.extra, MappingProxyType):
-            object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+            object.__setattr__(self, "extra", _read_only(self.extra))
 
     @property
     def headline(self) -> str:

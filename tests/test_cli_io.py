@@ -398,3 +398,59 @@ def test_a_removed_working_directory_is_named(tmp_path: Path) -> None:
     assert run.stderr == (
         f"ecs-lint: error: the current directory does not exist any more ({os.strerror(2)})\n"
     )
+
+
+# --- the end of the process -------------------------------------------------------------------
+
+EXITING = (
+    "import atexit, sys, threading, time\n"
+    "from pathlib import Path\n"
+    "atexit.register(lambda: print('at exit', file=sys.stderr))\n"
+    "{thread}"
+    "sys.argv = ['ecs-lint', *sys.argv[1:]]\n"
+    "from ecs_lint.cli import main\n"
+    "main()\n"
+)
+
+
+def test_a_large_report_through_a_pipe_is_whole_with_its_status(tmp_path: Path) -> None:
+    for index in range(300):
+        (tmp_path / f"{index:03}.Dockerfile").write_text(f"FROM nginx:1.{index}\n")
+    run = ecs_lint("-o", "json", "--select", "EL101", str(tmp_path))
+    assert run.returncode == 1
+    findings = json.loads(run.stdout)
+    assert len(findings) == 300
+    assert findings[-1]["file"].endswith("299.Dockerfile")
+
+
+def test_what_runs_at_exit_still_runs_after_the_report(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM nginx:1.25\n")
+    script = EXITING.format(thread="")
+    run = subprocess.run(
+        [sys.executable, "-c", script, "-o", "concise", "--select", "EL101", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "Dockerfile:1:6: EL101" in run.stdout
+    assert run.stderr.endswith("at exit\n")
+
+
+def test_a_thread_still_running_at_the_end_is_waited_for(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM public.ecr.aws/docker/library/nginx:1.25\n")
+    done = tmp_path / "done"
+    # A thread an embedding program started: the process ends only when it has.
+    thread = (
+        f"threading.Thread(target=lambda: (time.sleep(0.3), Path({str(done)!r}).touch())).start()\n"
+    )
+    script = EXITING.format(thread=thread)
+    run = subprocess.run(
+        [sys.executable, "-c", script, "--select", "EL101", str(tmp_path / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0
+    assert done.exists()
+    assert run.stderr.endswith("at exit\n")

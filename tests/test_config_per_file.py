@@ -134,3 +134,16 @@ def test_a_file_named_close_to_ours_gets_a_hint(
         "[tool.ecs-lint] in pyproject.toml"
     ) in run.stderr
     assert "EL101" in run.stdout  # not read: every rule still runs
+
+
+def test_a_directory_named_like_a_configuration_is_not_one(monorepo: Path) -> None:
+    # Named alone, each file's directories are looked up from the file upwards.
+    (monorepo / "services/web/.ecs-lint.toml").mkdir()
+    (monorepo / "services/web/ecs-lint.toml").mkdir()
+    run = run_cli("services/web/Dockerfile", "-o", "concise")
+    assert found(run.stdout) == [
+        ("services/web/Dockerfile", "1", "EL101"),
+        ("services/web/Dockerfile", "2", "EL101"),
+        ("services/web/Dockerfile", "2", "EL105"),
+    ]
+    assert run.stderr == ""

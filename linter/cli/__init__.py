@@ -63,8 +63,10 @@ def main(argv: list[str] | None = None) -> None:
             from ecs_lint.cli.commands import app
 
             app(args, prog_name="ecs-lint")
-    except SystemExit:
+    except SystemExit as stop:
         _exit_if_output_failed()
+        if argv is None:  # the process's own command line: nothing runs after it
+            _leave_now(stop)
         raise
     except OSError as error:
         from ecs_lint.cli.common import OutputFailed
@@ -75,6 +77,23 @@ def main(argv: list[str] | None = None) -> None:
         else:  # anything else the system refused: say what
             _error(_failure(error))
         sys.exit(2)
+
+
+def _leave_now(stop: SystemExit) -> None:
+    """End the process with ``stop``'s status, its output written, without freeing its objects
+    one by one: the interpreter's shutdown takes apart everything a run built, 0.3 s of a run
+    over 10,000 files, for memory the system takes back at once anyway.
+
+    What registered itself to run at exit (the dataclass code tables, a coverage tool) still
+    runs, and the outputs are flushed after it. While another thread runs, the usual shutdown,
+    which waits for it, is kept."""
+    code = 0 if stop.code is None else stop.code
+    threading = sys.modules.get("threading")  # not imported: no other thread was started
+    if not isinstance(code, int) or (threading is not None and threading.active_count() > 1):
+        return
+    atexit._run_exitfuncs()
+    status = _silence_closed_outputs()
+    os._exit(code if status is None else status)
 
 
 def _print_version() -> NoReturn:

@@ -61,12 +61,20 @@ class SourceFormat:
     each with a cheap test of such a file's text: those read for its context
     (``ContextKind.REQUESTS``)."""
 
-    def may_provide(self, kind: ContextKind, text: str) -> bool:
-        return any(provided is kind and test(text) for provided, test in self.provides)
+    def may_provide(self, kind: ContextKind, text: str | None = None) -> bool:
+        """Whether a file of this format, with this text, may give ``kind``; without a text,
+        whether any file of the format may."""
+        return any(
+            provided is kind and (text is None or test(text)) for provided, test in self.provides
+        )
 
-    def may_ask_for(self, requested: SourceFormat, text: str) -> bool:
-        """Whether a file of this format, with this text, may ask for a file of ``requested``."""
-        return any(name == self.name and test(text) for name, test in requested.requested_by)
+    def may_ask_for(self, requested: SourceFormat, text: str | None = None) -> bool:
+        """Whether a file of this format, with this text, may ask for a file of ``requested``;
+        without a text, whether any file of the format may."""
+        return any(
+            name == self.name and (text is None or test(text))
+            for name, test in requested.requested_by
+        )
 
     def matches_name(self, filename: str) -> bool:
         return _name_matcher(self.name_patterns)(filename)
@@ -478,7 +486,7 @@ def format_named(name: str) -> SourceFormat:
 
 
 @functools.lru_cache(maxsize=4096)
-def _formats_named(filename: str) -> tuple[SourceFormat, ...]:
+def formats_named(filename: str) -> tuple[SourceFormat, ...]:
     """The formats whose name patterns match ``filename``: a repository names most of its files
     alike (``Dockerfile``, ``task-definition.json``), each asked about once."""
     return tuple(fmt for fmt in FORMATS if fmt.matches_name(filename))
@@ -499,7 +507,7 @@ def formats_for(filename: str, text: str, *, explicit: bool = False) -> list[Sou
     file named on the command line whose name matches no format is claimed by content alone, so
     ``ecs-lint build/web.docker`` works.
     """
-    by_name = _formats_named(filename)
+    by_name = formats_named(filename)
     if explicit and not by_name:
         by_name = FORMATS
     claimed = [fmt for fmt in by_name if fmt.looks_like(text) or fmt.promised_by(filename)]

@@ -110,3 +110,21 @@ def test_a_finding_is_complete_when_made_and_its_json_keys_cannot_change() -> No
     with pytest.raises(TypeError):
         finding.extra["pulls"] = 6  # type: ignore[index]
     assert json_reporter.finding_to_dict(finding)["pulls"] == 4
+
+
+def test_findings_with_the_same_absent_values_keep_their_keys_apart_from_the_dict_given() -> None:
+    span = Span("Dockerfile", 1, 6, 1, 11, 5, 10)
+    given = {"evidence": None, "pinned": False}
+    first = Finding("EL101", "docker-hub-anonymous-pull", Severity.ERROR, span, "m", extra=given)
+    given["evidence"] = "identical"
+    second = Finding("EL101", "docker-hub-anonymous-pull", Severity.ERROR, span, "m", extra=given)
+    third = Finding("EL102", "docker-hub-authenticated-pull", Severity.ERROR, span, "m")
+    flags = {"evidence": None, "pinned": True}
+    fourth = Finding("EL101", "docker-hub-anonymous-pull", Severity.ERROR, span, "m", extra=flags)
+    assert dict(first.extra) == {"evidence": None, "pinned": False}
+    assert dict(fourth.extra) == {"evidence": None, "pinned": True}
+    assert dict(second.extra) == {"evidence": "identical", "pinned": False}
+    assert dict(third.extra) == {}
+    with pytest.raises(TypeError):
+        first.extra["evidence"] = "verified"  # type: ignore[index]
+    assert json_reporter.finding_to_dict(first)["evidence"] is None
