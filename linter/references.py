@@ -12,6 +12,7 @@ names the exact fault, because that reason is shown to users as a finding messag
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -122,11 +123,13 @@ class _Rejected(Exception):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_reference(text: str) -> ImageRef | InvalidRef:
     """Parse and normalise an image reference the way Docker would before pulling it.
 
     Returns an :class:`InvalidRef` (never raises) for any text Docker would refuse, so that sources
-    can hand over whatever a file contains.
+    can hand over whatever a file contains. Remembered (both are frozen): the files of a
+    repository name the same few base images again and again.
     """
     try:
         return _parse(text)
