@@ -137,11 +137,12 @@ def parse_reference(text: str) -> ImageRef | InvalidRef:
         return InvalidRef(text, rejected.reason)
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_reference(text: str) -> Reference:
     """Parse ``text``, or mark it unresolved when it still holds shell-style variables.
 
     A reference such as ``$REGISTRY/app`` names no image until its variables are known, so it must
-    not be reported as invalid.
+    not be reported as invalid. Remembered, as :func:`parse_reference` is.
     """
     variables = find_variables(text) + find_placeholders(text)
     if variables:
