@@ -119,7 +119,7 @@ class JsonObject:
         return self._value
 
     def get(self, key: str) -> JsonNode | None:
-        member = self.index.get(key)
+        member = (self._index if self._index is not None else self.index).get(key)
         return None if member is None else member.value
 
     def __repr__(self) -> str:  # short, and never recursive
