@@ -11,6 +11,8 @@ defines; Terraform modules and their callers; workflows), then times fresh proce
 * ``ecs-lint .``, the whole repository;
 * ``ecs-lint --force-exclude FILES`` as the pre-commit hook runs it, for commits of one file of
   each kind (the context each needs differs) and a commit of five mixed files;
+* ``ecs-lint Dockerfile`` for a Dockerfile beside the repository, outside any project (its
+  directory's own files are its context, not the trees below them);
 * the walk itself, in process: ecs-lint's ``.gitignore`` reading against one
   ``git ls-files --cached --others --exclude-standard`` call.
 """
@@ -194,7 +196,7 @@ def main() -> None:
     repeat = parser.parse_args().repeat
     command = [sys.executable, "-m", "ecs_lint"]
     with tempfile.TemporaryDirectory() as directory:
-        root = Path(directory).resolve()
+        root = Path(directory).resolve() / "repository"
         files = write_repository(root)
         print(f"repository: {files} files, {repeat} runs each, median\n")
         print("| run | wall s | CPU s | report |")
@@ -211,6 +213,12 @@ def main() -> None:
                     write(alone, path, (root / path).read_text())
                 wall, cpu, out = timed([*command, *paths], alone, repeat)
             print(f"| same files, no repository around them | {wall:.3f} | {cpu:.2f} | {out} |")
+        # A file named alone outside any project (a Dockerfile in a home directory, or /tmp):
+        # its directory's own files are its context, not the repository below it.
+        (root.parent / "Dockerfile").write_text("FROM nginx:1.25\n")
+        wall, cpu, out = timed([*command, "Dockerfile"], root.parent, repeat)
+        beside = "a Dockerfile beside the repository, outside it"
+        print(f"| {beside} | {wall:.3f} | {cpu:.2f} | {out} |")
         print()
         for name, seconds in walk_figures(root, repeat):
             print(f"- {name}: {seconds * 1000:.1f} ms")

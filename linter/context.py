@@ -10,7 +10,9 @@ from the file's repository whether or not those files are named:
 
 * the repository is the file's git work tree (the nearest directory above it holding ``.git``);
   outside git, the directory of the nearest ecs-lint configuration file above it; else the
-  directory the run was given (the file's own directory for a file);
+  directory the run was given, or for a file named alone its own directory, whose own files
+  only are read: that directory may be a home directory or ``/tmp``, whose trees are nobody's
+  project;
 * its files are those a walk of it finds (the same exclusions, ``.gitignore`` included), and a
   cheap test of their text (``SourceFormat.provides``) says which may hold a kind needed: only
   those are parsed, each once per run, as the model's ``context``. Nothing in them is reported,
@@ -61,6 +63,9 @@ class RunFiles:
     _formats: dict[str, SourceFormat | None] = field(default_factory=dict)
     _repositories: dict[str, list[Candidate]] = field(default_factory=dict)
     _projects: dict[str, str] = field(default_factory=dict)
+    _alone: set[str] = field(default_factory=set)
+    """The roots that are the directory of a file named alone, outside any project: their own
+    files are its repository, not the trees below them."""
 
     def __post_init__(self) -> None:
         self.discovery = Discovery(self.settings)
@@ -84,7 +89,7 @@ class RunFiles:
         """The candidates of the repository at ``root`` (a real path), walked once."""
         files = self._repositories.get(root)
         if files is None:
-            files = self.discovery.walk(root)
+            files = self.discovery.walk(root, below=root not in self._alone)
             self._repositories[root] = files
         return files
 
@@ -105,7 +110,11 @@ class RunFiles:
                 found = project_directory(Path(directory), self.settings.max_file_size)
                 project = str(found) if found is not None else ""
             self._projects[directory] = project
-        return os.path.realpath(project) if project else given
+        if project:
+            return os.path.realpath(project)
+        if given not in self.discovery.named_directories:  # the directory of a file named
+            self._alone.add(given)
+        return given
 
 
 Need = tuple[ContextKind, str]

@@ -99,6 +99,8 @@ class Discovery:
     _walked: list[str] = field(default_factory=list)
     """The real paths of the directories named on the command line and walked under that
     name (no link on the way, so a walk of the real path would find the same files)."""
+    named_directories: set[str] = field(default_factory=set)
+    """The real paths of the directories named on the command line."""
     _cwd: tuple[str, str] = ("", "")
 
     def named(self, paths: list[str]) -> list[Candidate]:
@@ -117,11 +119,12 @@ class Discovery:
         of it finds only candidates ``named`` found."""
         return any(_inside(directory, top) for top in self._walked)
 
-    def walk(self, directory: str) -> list[Candidate]:
+    def walk(self, directory: str, *, below: bool = True) -> list[Candidate]:
         """The candidates under ``directory`` (a real path), as a walk of it finds them, named
         relative to the working directory when they are inside it: the files of a repository
-        read for the context of the files linted."""
-        return list(self._walk(Path(_shown(directory, self._real_cwd())), directory))
+        read for the context of the files linted. Without ``below``, only the directory's own
+        files."""
+        return list(self._walk(Path(_shown(directory, self._real_cwd())), directory, below=below))
 
     def _real_cwd(self) -> str:
         """The working directory's real path, resolved once per run (a repository's walk
@@ -152,6 +155,7 @@ class Discovery:
         if self.settings.force_exclude and self.excluded(given, real, is_dir=is_dir):
             return
         if is_dir:
+            self.named_directories.add(real)
             if os.path.abspath(given) == real:
                 self._walked.append(real)
             yield from self._walk(root, real)
@@ -188,7 +192,7 @@ class Discovery:
             self._globs[id(settings)] = cached
         return cached[1]
 
-    def _walk(self, root: Path, top: str) -> Iterator[Candidate]:
+    def _walk(self, root: Path, top: str, *, below: bool = True) -> Iterator[Candidate]:
         """Candidates under ``root`` (whose real path is ``top``), depth first in sorted order.
 
         ``os.scandir`` tells links and directories apart from the directory listing itself, and
@@ -229,7 +233,7 @@ class Discovery:
             for entry in entries:
                 name = entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if name in ALWAYS_SKIPPED:
+                    if name in ALWAYS_SKIPPED or not below:
                         continue
                     real = in_real + name
                     if self._leaves_out(

@@ -115,6 +115,30 @@ def test_outside_git_the_repository_is_the_nearest_configured_directory(tmp_path
     assert {row[1] for row in rows([pod])} == {"EL102"}
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_outside_any_project_a_file_named_alone_has_its_directory_s_own_files(
+    tmp_path: Path,
+) -> None:
+    # As in a home directory: the pod's service account beside it counts, the trees below it
+    # (nobody's project) are not read.
+    write_tree(
+        tmp_path,
+        {
+            "web.yaml": deployment("nginx:1"),
+            "api.yaml": deployment("nginx:2", account="builder"),
+            "service-account.yaml": SERVICE_ACCOUNT,
+            "old/builder.yaml": SERVICE_ACCOUNT.replace("puller", "builder"),
+        },
+    )
+    assert {row[1] for row in rows([tmp_path / "web.yaml"])} == {"EL102"}
+    assert {row[1] for row in rows([tmp_path / "api.yaml"])} == {"EL101"}
+
+
 @pytest.mark.parametrize("named", [["api/Dockerfile", "k8s", "ecs/web.json"], ["."]])
 def test_each_file_is_read_once_per_run(
     repository: Path, monkeypatch: pytest.MonkeyPatch, named: list[str]
