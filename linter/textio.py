@@ -71,7 +71,7 @@ class SourceText:
     # every file's text and index for code frames and fixes, and a list costs 36 bytes a line.
     _line_starts: array[int] = field(default_factory=lambda: array("q"), repr=False)
     # The last offset ``span`` placed without the index: (offset, 0-based line, line start).
-    _cursor: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    _cursor: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a text offset."""
