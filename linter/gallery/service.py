@@ -74,21 +74,23 @@ class EcrPublicEquivalents:
 
     def prefetch(self, uses: Iterable[ImageUse]) -> None:
         """Resolve every Docker Hub image of the run not answered yet, in one batch."""
-        refs = [
-            use.reference
-            for use in uses
-            if isinstance(use.reference, ImageRef)
-            and use.reference.registry is RegistryKind.DOCKER_HUB
-            and not self.settings.is_trusted(use.reference.domain, use.reference.path)
-            and str(use.reference) not in self._answers
-        ]
-        if not refs:
+        wanted: dict[str, ImageRef] = {}  # each image once: a large run pulls few distinct ones
+        for use in uses:
+            ref = use.reference
+            if not isinstance(ref, ImageRef) or ref.registry is not RegistryKind.DOCKER_HUB:
+                continue
+            text = str(ref)
+            if text in wanted or text in self._answers:
+                continue
+            if not self.settings.is_trusted(ref.domain, ref.path):
+                wanted[text] = ref
+        if not wanted:
             return
         if self.offline:
             catalog = embedded_catalog()
-            self._answers.update({str(ref): catalog.answer(ref.path) for ref in refs})
+            self._answers.update({text: catalog.answer(ref.path) for text, ref in wanted.items()})
             return
-        self._answers.update(self._online().resolve(refs))
+        self._answers.update(self._online().resolve(list(wanted.values())))
 
     def answers(self) -> dict[str, Equivalent]:
         """Every answer this service holds, by image (``str(ref)``), for a caller that keeps them

@@ -163,6 +163,21 @@ def test_no_insertion_beside_an_existing_member() -> None:
     assert container.insertion.add_member(PATH, SECRET) is None
 
 
+@pytest.mark.parametrize("near", ["repositoryCredentialsOld", "oldrepositoryCredentials"])
+def test_a_member_whose_name_only_contains_the_new_one_is_no_obstacle(near: str) -> None:
+    text = f'{{"containerDefinitions": [{{"name": "a", "image": "n", "{near}": {{}}}}]}}'
+    document = taskdef.parse(SourceText("t.json", text), Settings())
+    (container,) = document.tasks[0].containers
+    assert container.insertion is not None
+    added = container.insertion.add_member(PATH, SECRET)
+    assert added is not None
+    span, new_text = added
+    fixed = json.loads(text[: span.start] + new_text + text[span.end :])
+    assert fixed["containerDefinitions"][0]["repositoryCredentials"] == {
+        "credentialsParameter": SECRET
+    }
+
+
 # --- The EL101 fix, as users run it -----------------------------------------------------------
 
 TASK = """\
