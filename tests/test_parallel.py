@@ -7,6 +7,7 @@ variable ``parallel.MIN_ITEMS_VARIABLE``, so a small tree takes the parallel pat
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ecs_lint import parallel
+from ecs_lint.engine import load_model
+from ecs_lint.settings import Settings
 from support import REPOSITORY, git_repository
 
 if TYPE_CHECKING:
@@ -133,3 +136,17 @@ def test_what_a_worker_fails_to_deliver_is_done_here_in_order() -> None:
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
     )
     assert run.stdout.split() == ["True"]
+
+
+def test_a_parsed_document_comes_back_from_pickle_equal(tmp_path: Path) -> None:
+    # What a worker hands over: each model value made again from its fields.
+    root = tree(tmp_path)
+    model = load_model([str(root)], Settings())
+    documents = [document for document in model.documents if document.images or document.tasks]
+    assert any(document.tasks for document in documents)
+    for document in documents:
+        again = pickle.loads(pickle.dumps(document, pickle.HIGHEST_PROTOCOL))
+        assert again == document
+        assert [task.containers for task in again.tasks] == [
+            task.containers for task in document.tasks
+        ]
